@@ -1,0 +1,24 @@
+"""Errors the core and storage raise; the CLI turns each into one line on stderr."""
+
+from __future__ import annotations
+
+
+class RespondError(Exception):
+    """A problem the user can fix. ``str(err)`` is a one-line message; ``exit_code`` follows
+    the CLI contract (2 = bad input or an unusable database, 1 = nothing found)."""
+
+    exit_code = 2
+
+
+class NotFound(RespondError):
+    """Something the user named does not exist."""
+
+
+class DatabaseError(RespondError):
+    """The database file is missing, unreadable, damaged or from a newer version."""
+
+
+class NothingFound(RespondError):
+    """A command that promises to find something found nothing (exit code 1)."""
+
+    exit_code = 1

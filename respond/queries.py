@@ -1,0 +1,54 @@
+"""Selecting and ordering items for listings. Pure core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from respond.clock import to_local
+from respond.model import Item
+
+
+def sort_key(item: Item) -> tuple[Any, ...]:
+    """Open items by due time (no due time last), then by ID."""
+    due = item.due.timestamp() if item.due is not None else float("inf")
+    return (due, item.id)
+
+
+def select(
+    items: Iterable[Item],
+    *,
+    now: datetime,
+    who: str | None = None,
+    kind: str | None = None,
+    overdue: bool = False,
+    include_closed: bool = False,
+) -> list[Item]:
+    wanted = who.casefold().strip() if who is not None else None
+    chosen = [
+        item
+        for item in items
+        if (include_closed or item.is_open)
+        and (wanted is None or item.person.casefold().strip() == wanted)
+        and (kind is None or item.kind == kind)
+        and (not overdue or (item.is_open and item.due is not None and item.due < now))
+    ]
+    return sorted(chosen, key=sort_key)
+
+
+def due_by_end_of_today(items: Iterable[Item], env: Any) -> list[Item]:
+    """Open items that are overdue or due before local midnight."""
+    now = env.now()
+    local_now = to_local(now, env.clock.tz)
+    tomorrow = local_now.replace(hour=0, minute=0, second=0, microsecond=0).date().toordinal() + 1
+    return sorted(
+        (
+            item
+            for item in items
+            if item.is_open
+            and item.due is not None
+            and to_local(item.due, env.clock.tz).date().toordinal() < tomorrow
+        ),
+        key=sort_key,
+    )

@@ -1,0 +1,281 @@
+"""The database: one TinyDB JSON file, written atomically under a file lock.
+
+This is the only module that imports TinyDB. Guarantees:
+
+* **Atomic writes.** A transaction buffers every change in memory and writes the whole file once
+  at commit: a temp file in the same directory (mode 0600), ``fsync``, ``os.replace``, then an
+  ``fsync`` of the directory. A crash leaves the old file or the new one, never half of each.
+* **No lost updates.** An exclusive ``flock`` on ``<db>.lock`` is held across each whole
+  read-modify-write, and each transaction opens a fresh TinyDB view, so TinyDB's per-table ID and
+  query caches never see stale data. The kernel drops a ``flock`` when its process dies, so a
+  killed writer never leaves a lock that blocks the next command.
+* **Never overwrite what we don't understand.** A file that is not JSON, not a respond database,
+  or from a newer schema is refused with a one-line error and left untouched.
+
+Reads that change nothing (``list``, ``show``...) take no lock: the file is only ever replaced
+whole, so a reader sees either the old or the new version.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from respond.errors import DatabaseError, NotFound
+from respond.model import Item
+
+SCHEMA_VERSION = 1
+ITEMS = "items"
+META = "meta"
+JOURNAL = "journal"
+JOURNAL_KEEP = 200
+LOCK_TIMEOUT = 10.0
+
+# Migrations from schema N to N+1, applied in order when an older file is opened.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+def load_raw(path: Path) -> dict[str, Any] | None:
+    """The file's JSON tables, or ``None`` when there is no file yet."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise DatabaseError(f"database {path} is a directory, not a file") from None
+    except PermissionError:
+        raise DatabaseError(f"can't read database {path}: permission denied") from None
+    except OSError as err:
+        raise DatabaseError(f"can't read database {path}: {err.strerror}") from None
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        what = "empty" if not raw.strip() else "not valid JSON (truncated or damaged?)"
+        raise DatabaseError(
+            f"database {path} is {what}; nothing was changed: "
+            "move it aside or restore a backup (respond doctor --repair)"
+        ) from None
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        raise DatabaseError(f"{path} is JSON but not a respond database; nothing was changed")
+    return data
+
+
+def check_schema(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """Refuse newer schemas; migrate older ones (in memory: saved at the next commit)."""
+    meta = data.get(META, {}).get("1")
+    if meta is None:
+        if data.get(ITEMS):
+            raise DatabaseError(f"{path} has items but no schema version; nothing was changed")
+        return data
+    version = meta.get("schema")
+    if not isinstance(version, int) or version < 1:
+        raise DatabaseError(f"{path} has a bad schema version {version!r}; nothing was changed")
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} was written by a newer respond (schema {version}; this one knows "
+            f"{SCHEMA_VERSION}); upgrade respond. Nothing was changed"
+        )
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+        data[META]["1"]["schema"] = version
+    return data
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload``: temp file (0600) + fsync + rename + directory fsync."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+@contextmanager
+def exclusive_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold ``flock(LOCK_EX)`` on ``<db>.lock``; released by the kernel if the process dies."""
+    try:
+        fd = os.open(lock_path(db), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as err:
+        raise DatabaseError(f"can't lock database {db}: {err.strerror}") from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise DatabaseError(
+                        f"database {db} is busy: another respond process held it for "
+                        f"{timeout:.0f} s; try again"
+                    ) from None
+                time.sleep(0.005)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+class _BufferedStorage(Storage):
+    """A TinyDB storage that reads the file once and keeps writes in memory until commit."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.dirty = False
+
+    def read(self) -> dict[str, Any]:
+        return self.data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.dirty = True
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class Snapshot:
+    """What a read-only command sees: every item, by ID."""
+
+    items: dict[int, Item]
+
+
+def _items_of(db: TinyDB) -> dict[int, Item]:
+    return {doc.doc_id: Item.from_record({**doc, "id": doc.doc_id}) for doc in db.table(ITEMS)}
+
+
+class Transaction:
+    """Changes to the database inside one locked read-modify-write."""
+
+    def __init__(self, db: TinyDB) -> None:
+        self._db = db
+        self._items = db.table(ITEMS, cache_size=0)
+        self._meta = db.table(META, cache_size=0)
+        self._journal = db.table(JOURNAL, cache_size=0)
+        if self._meta.get(doc_id=1) is None:
+            self._meta.insert(Document({"schema": SCHEMA_VERSION, "next_id": 1}, doc_id=1))
+
+    def items(self) -> dict[int, Item]:
+        return _items_of(self._db)
+
+    def get(self, item_id: int) -> Item:
+        doc = self._items.get(doc_id=item_id)
+        if doc is None:
+            raise NotFound(f"no item #{item_id}")
+        return Item.from_record({**doc, "id": item_id})
+
+    def next_id(self) -> int:
+        """A fresh ID: never one that was used before, even by a deleted item."""
+        meta = self._meta.get(doc_id=1)
+        assert meta is not None
+        used = max((doc.doc_id for doc in self._items), default=0)
+        item_id = max(int(meta.get("next_id", 1)), used + 1)
+        self._meta.update({"next_id": item_id + 1}, doc_ids=[1])
+        return item_id
+
+    def put(self, item: Item) -> None:
+        """Insert or replace an item."""
+        record = item.to_record()
+        del record["id"]
+        if self._items.contains(doc_id=item.id):
+            self._items.remove(doc_ids=[item.id])
+        self._items.insert(Document(record, doc_id=item.id))
+
+    def delete(self, item_id: int) -> None:
+        self._items.remove(doc_ids=[item_id])
+
+    def push_journal(self, entry: dict[str, Any]) -> None:
+        self._journal.insert(entry)
+        surplus = len(self._journal) - JOURNAL_KEEP
+        if surplus > 0:
+            oldest = sorted(doc.doc_id for doc in self._journal)[:surplus]
+            self._journal.remove(doc_ids=oldest)
+
+    def pop_journal(self) -> dict[str, Any] | None:
+        if not len(self._journal):
+            return None
+        last = max(doc.doc_id for doc in self._journal)
+        entry = dict(self._journal.get(doc_id=last) or {})
+        self._journal.remove(doc_ids=[last])
+        return entry
+
+
+class Store:
+    """The database at ``path``. ``explicit`` is true when the user named the path."""
+
+    def __init__(self, path: Path, *, explicit: bool = False) -> None:
+        self.path = path
+        self.explicit = explicit
+
+    def _open(self, data: dict[str, Any]) -> tuple[TinyDB, _BufferedStorage]:
+        db = TinyDB(storage=_BufferedStorage, data=data)
+        storage = db.storage
+        assert isinstance(storage, _BufferedStorage)
+        return db, storage
+
+    def snapshot(self) -> Snapshot:
+        """Every item, read without a lock (the file is only ever replaced whole)."""
+        data = load_raw(self.path)
+        if data is None:
+            return Snapshot(items={})
+        db, _ = self._open(check_schema(self.path, data))
+        return Snapshot(items=_items_of(db))
+
+    def _prepare_directory(self) -> None:
+        parent = self.path.parent
+        if parent.is_dir():
+            return
+        if self.explicit:
+            raise DatabaseError(f"can't create database {self.path}: {parent} does not exist")
+        try:
+            parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as err:
+            raise DatabaseError(f"can't create {parent}: {err.strerror}") from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Lock, load, yield a :class:`Transaction`, and write once if anything changed.
+
+        If the body raises, nothing is written.
+        """
+        self._prepare_directory()
+        with exclusive_lock(self.path):
+            data = load_raw(self.path)
+            data = check_schema(self.path, data) if data is not None else {}
+            db, storage = self._open(data)
+            yield Transaction(db)
+            if storage.dirty:
+                payload = json.dumps(storage.data, separators=(",", ":")).encode("ascii")
+                try:
+                    atomic_write(self.path, payload)
+                except OSError as err:
+                    raise DatabaseError(
+                        f"can't write database {self.path}: {err.strerror}"
+                    ) from None

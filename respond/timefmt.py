@@ -1,0 +1,43 @@
+"""Human forms of times and durations ("Fri 17:00", "2h", "3 days"). Pure, stdlib only."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+
+from respond.clock import to_local
+
+
+def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """A due time as people say it: ``today 17:00``, ``tomorrow 09:30``, ``Fri 17:00``,
+    ``Mon 7 Dec 17:00``, or with the year when it is not this year."""
+    local = to_local(moment, tz)
+    today = to_local(now, tz).date()
+    clock = local.strftime("%H:%M")
+    days = (local.date() - today).days
+    if days == 0:
+        return f"today {clock}"
+    if days == 1:
+        return f"tomorrow {clock}"
+    if days == -1:
+        return f"yesterday {clock}"
+    if 1 < days < 7:
+        return f"{local:%a} {clock}"
+    if local.year == today.year:
+        return f"{local:%a} {local.day} {local:%b} {clock}"
+    return f"{local.day} {local:%b} {local.year} {clock}"
+
+
+def span(delta: timedelta) -> str:
+    """A compact length of time: ``45m``, ``2h``, ``3 days``, ``2 weeks``."""
+    seconds = abs(delta.total_seconds())
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours = minutes // 60
+    if hours < 24:
+        return f"{hours}h"
+    days = hours // 24
+    if days < 14:
+        return f"{days} day" if days == 1 else f"{days} days"
+    weeks = days // 7
+    return f"{weeks} weeks"
