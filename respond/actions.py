@@ -297,6 +297,18 @@ def complete(
     return Outcome(msg, changed)
 
 
+def thank(session: Session, env: Env, person: str, text: str) -> Outcome:
+    """Log gratitude: a ``thanks`` item, done at once."""
+    change = _Change(session, env, "thanks")
+    item = change.created(
+        _new_item(session, env, kind="thanks", title=text, person=person, channel=None, due=None)
+    )
+    item.status = "done"
+    item.record("done", env.now())
+    change.commit(item)
+    return Outcome(f"Thanked {shorten(item.person, 30)} #{item.id}: {shorten(item.title)}", [item])
+
+
 def drop(session: Session, env: Env, item_id: int, reason: str | None = None) -> Outcome:
     item = _open_item(session, item_id, "drop")
     change = _Change(session, env, "drop")

@@ -208,6 +208,19 @@ class Transaction:
             self._items.remove(doc_ids=[item.id])
         self._items.insert(Document(record, doc_id=item.id))
 
+    def put_many(self, items: list[Item]) -> None:
+        """Insert many new items in one go (bulk loads: imports, generated databases)."""
+        docs = []
+        for item in items:
+            record = item.to_record()
+            del record["id"]
+            docs.append(Document(record, doc_id=item.id))
+        self._items.insert_multiple(docs)
+        top = max((item.id for item in items), default=0)
+        meta = self._meta.get(doc_id=1) or {}
+        if top + 1 > int(meta.get("next_id", 1)):
+            self._meta.update({"next_id": top + 1}, doc_ids=[1])
+
     def delete(self, item_id: int) -> None:
         self._items.remove(doc_ids=[item_id])
 
