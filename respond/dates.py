@@ -1,0 +1,414 @@
+"""The date grammar people type: ``parse_when("fri 3pm", now)``.
+
+Everything is case-insensitive; surrounding whitespace is ignored and inner runs of
+whitespace count as one space. Results are timezone-aware datetimes in local time (``tz`` or
+the system zone, see :mod:`respond.clock`). "End of the working day" below means
+``week.end`` (17:00 by default). Day words are about calendar dates and never check the
+clock, so ``today``, ``eod`` or ``tonight`` late in the evening give a time that has passed.
+
+Named moments
+    ``now``         the given ``now``, unchanged
+    ``today``       today at the end of the working day (even on a weekend)
+    ``eod``         the same as ``today``
+    ``tonight``     today at 20:00
+    ``tomorrow``    tomorrow at the end of the working day
+    ``eow``         the last working day of this Monday-to-Sunday week, end of working day;
+                    once that day is behind us (the weekend), the one of next week
+    ``eom``         the last *working* day of this month, end of working day; once that day is
+                    behind us, the one of next month
+
+Weekdays
+    ``mon`` ``monday`` ``tue`` ``tues`` ``wed`` ``weds`` ``thu`` ``thur`` ``thurs`` ``fri``
+    ``sat`` ``sun`` and full names: the next such day strictly after today (on a Friday, ``fri``
+    is a week away), at the end of the working day. ``next fri`` is the same as ``fri``.
+
+Times
+    ``3pm``, ``3 pm``, ``3:30pm``, ``15:00``, ``09:30``, ``noon``. After ``today``,
+    ``tomorrow`` or a weekday, optionally with ``at``: ``fri 3pm``, ``mon at 10am``. A time
+    alone (``3pm``, ``at 15:00``) is today at that time, even if it has passed.
+
+Durations
+    ``30m``, ``2h``, ``3d``, ``2w``, ``+3d``, ``in 2 days``, ``in 3 hours``, ``1 week``,
+    ``in an hour``. Minutes and hours are exact: ``now + delta``. Days and weeks count
+    calendar days from today's date and land on that day at the end of the working day,
+    whether or not it is a working day (``3d`` on a Wednesday is Saturday 17:00).
+    Business days: ``2bd``, ``2 business days``, ``in 2 working days``: see
+    :func:`respond.worktime.add_business_days` (the close of the n-th working day after today).
+
+Absolute dates (read by ``dateutil``, imported only when needed)
+    ``2026-11-25``, ``2026-11-25 14:00``, ``2026-11-25T14:00``, ``2026-11-25T14:00:00+01:00``
+    (a given offset is kept as an instant and shown in local time), ``25 nov``, ``nov 25``,
+    ``25th november``, ``nov 25, 2026``, ``25 nov 2026 3pm``, ``2026-11-25 at 3pm``. A date
+    without a year is in the current year (even if that day has passed); a date without a time
+    is at the end of the working day. A wall-clock time that a DST change skips moves forward
+    by the gap.
+
+Rejected, with a one-line :class:`DateError`
+    empty text; bare numbers (``3``, ``2026``: days? hours? a year?); all-numeric dates other
+    than year-month-day (``01/02/2026``, ``3/4``, ``25.11.2026``: day/month order is
+    ambiguous); anything outside the forms above (dateutil is only handed text already known
+    to be a date, so its fuzzy guesses, e.g. ``may`` = 1 May, never happen); invalid dates and
+    times (``31 apr``, ``25:00``, ``13pm``); non-ASCII or control characters; text longer than
+    100 characters; durations whose result would not fit in a datetime.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import NoReturn
+
+from respond.clock import localize, to_local
+from respond.worktime import WorkWeek, add_business_days
+
+__all__ = ["ACCEPTED_FORMS", "DateError", "parse_when"]
+
+ACCEPTED_FORMS = (
+    "now, today, tonight, tomorrow, eod, eow, eom, fri, next fri, fri 3pm, tomorrow 09:30, "
+    "30m, 2h, 3d, 2w, +3d, in 2 days, in 3 hours, 2bd, 2 business days, 2026-11-25, "
+    "2026-11-25 14:00, 25 nov, 25 nov 3pm"
+)
+
+TONIGHT = time(20, 0)
+MAX_LENGTH = 100
+
+
+class DateError(ValueError):
+    """Text that is not a date we understand; ``str(err)`` is a one-line message for users."""
+
+
+_WEEKDAYS: dict[str, int] = {
+    "mon": 0,
+    "monday": 0,
+    "tue": 1,
+    "tues": 1,
+    "tuesday": 1,
+    "wed": 2,
+    "weds": 2,
+    "wednesday": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "thursday": 3,
+    "fri": 4,
+    "friday": 4,
+    "sat": 5,
+    "saturday": 5,
+    "sun": 6,
+    "sunday": 6,
+}
+
+_MONTHS: dict[str, int] = {
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
+}
+
+_UNIT_NAMES: dict[str, tuple[str, ...]] = {
+    "minutes": ("m", "min", "mins", "minute", "minutes"),
+    "hours": ("h", "hr", "hrs", "hour", "hours"),
+    "days": ("d", "day", "days"),
+    "weeks": ("w", "wk", "wks", "week", "weeks"),
+    "bdays": (
+        "bd",
+        "bds",
+        "bday",
+        "bdays",
+        "business day",
+        "business days",
+        "working day",
+        "working days",
+        "workday",
+        "workdays",
+    ),
+}
+_UNITS: dict[str, str] = {name: unit for unit, names in _UNIT_NAMES.items() for name in names}
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first."""
+    return "|".join(sorted((re.escape(word) for word in words), key=len, reverse=True))
+
+
+_WEEKDAY_RE = _alternatives(_WEEKDAYS)
+_MONTH_RE = _alternatives(_MONTHS)
+_UNIT_RE = _alternatives(_UNITS)
+# Time of day, loosely: anything shaped like this is checked and gets a precise error.
+_TIME_RE = r"\d{1,2}(?::\d{2})?(?:am|pm)|\d{1,2}:\d{2}|noon"
+_F = re.ASCII
+
+_DAY_AND_TIME = re.compile(
+    rf"(?:(?P<day>today|tomorrow)|(?:next )?(?P<weekday>{_WEEKDAY_RE}))"
+    rf"(?: (?:at )?(?P<time>{_TIME_RE}))?",
+    _F,
+)
+_TIME_ALONE = re.compile(rf"(?:at )?(?P<time>{_TIME_RE})", _F)
+_DURATION = re.compile(
+    rf"(?:in |\+)?(?:(?P<n>\d+) ?|(?<=in )an? )(?P<unit>{_UNIT_RE})",
+    _F,
+)
+_ISO = re.compile(
+    r"(?P<date>(?:19|2[01])\d{2}-\d{2}-\d{2})"
+    r"(?:"
+    r"(?:t| )(?P<isotime>(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?)"
+    r"(?P<offset>z|[+-]\d{2}(?::?\d{2})?)?"
+    rf"|(?: at)? (?P<time>{_TIME_RE})"
+    r")?",
+    _F,
+)
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_NAMED_DATE = re.compile(
+    rf"(?:(?P<d1>\d{{1,2}}){_ORDINAL} (?P<m1>{_MONTH_RE})"
+    rf"|(?P<m2>{_MONTH_RE}) (?P<d2>\d{{1,2}}){_ORDINAL})"
+    r"(?: (?P<year>(?:19|2[01])\d{2}))?"
+    rf"(?: (?:at )?(?P<time>{_TIME_RE}))?",
+    _F,
+)
+_BARE_NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?", _F)
+# Day/month order unknowable: 01/02/2026, 3/4, 25.11.2026, 11-25-2026 (but not 2026-...).
+_NUMERIC_DATE = re.compile(
+    r"\d{1,2}(?P<sep>[/.-])\d{1,2}(?:(?P=sep)\d{2,4})?(?: .*)?",
+    _F,
+)
+_ALLOWED_CHARS = re.compile(r"[\x20-\x7e\t\n\r]*", _F)
+
+_KEYWORDS = ("now", "today", "tonight", "tomorrow", "eod", "eow", "eom")
+
+
+def _shown(text: str) -> str:
+    """The user's text, safe for a one-line message (escaped, shortened)."""
+    text = text.strip()
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return repr(text)
+
+
+def _fail(text: str, why: str | None = None) -> NoReturn:
+    if why is None:
+        raise DateError(
+            f"can't read {_shown(text)} as a date{_suggestion(text)}; try: {ACCEPTED_FORMS}"
+        )
+    raise DateError(f"can't read {_shown(text)} as a date: {why}")
+
+
+def _suggestion(text: str) -> str:
+    word = text.strip().lower()
+    if not word.isalpha() or not word.isascii() or not 4 <= len(word) <= 12:
+        return ""
+    import difflib
+
+    words = [*_KEYWORDS, *_WEEKDAYS]
+    match = difflib.get_close_matches(word, words, n=1, cutoff=0.75)
+    return f" (did you mean {match[0]!r}?)" if match and match[0] != word else ""
+
+
+def _parse_time(text: str, token: str) -> time:
+    """A token matched by ``_TIME_RE`` -> a time, or DateError if out of range."""
+    if token == "noon":
+        return time(12, 0)
+    m = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?(am|pm)?", token, _F)
+    if m is None:  # pragma: no cover - _TIME_RE and this pattern agree
+        _fail(text)
+    hour, minute, ampm = int(m[1]), int(m[2] or 0), m[3]
+    if ampm is not None:
+        if not 1 <= hour <= 12:
+            _fail(text, f"{token!r} is not a time of day (with am/pm the hour is 1 to 12)")
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    elif hour > 23:
+        _fail(text, f"{token!r} is not a time of day (hours are 0 to 23)")
+    if minute > 59:
+        _fail(text, f"{token!r} is not a time of day (minutes are 0 to 59)")
+    return time(hour, minute)
+
+
+_DEFAULT_WEEK = WorkWeek()
+
+
+def parse_when(
+    text: str, now: datetime, week: WorkWeek = _DEFAULT_WEEK, tz: tzinfo | None = None
+) -> datetime:
+    """Read a date/time the way people type it (see the module docstring for the grammar).
+
+    ``now`` must be timezone-aware. Returns an aware datetime in local time (``tz`` or the
+    system zone). Raises :class:`DateError` (and nothing else) for any text it cannot read.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("parse_when needs a timezone-aware 'now'")
+    if not isinstance(text, str):
+        raise DateError(f"can't read {text!r} as a date; try: {ACCEPTED_FORMS}")
+    if len(text) > MAX_LENGTH:
+        _fail(text, f"too long (more than {MAX_LENGTH} characters)")
+    if not _ALLOWED_CHARS.fullmatch(text):
+        _fail(text)
+    words = text.lower().split()
+    if not words:
+        raise DateError(f"no date given; try: {ACCEPTED_FORMS}")
+    s = " ".join(words)
+    s = re.sub(r"(?<=\d) (?=(?:am|pm)\b)", "", s, flags=_F)  # "3 pm" -> "3pm"
+    s = re.sub(r"(?<=\d),? ", " ", s, flags=_F)  # "nov 25, 2026" -> "nov 25 2026"
+    try:
+        return _parse(text, s, to_local(now, tz), week, tz)
+    except DateError:
+        raise
+    except (ValueError, OverflowError, OSError):
+        # datetime arithmetic leaving year 1..9999, or the C library refusing a local time
+        _fail(text, "outside the range of dates that can be handled")
+
+
+def _local(naive: datetime, tz: tzinfo | None) -> datetime:
+    """Local wall-clock time -> aware local datetime; a time in a DST gap moves forward.
+
+    The round trip through UTC normalizes: ``astimezone`` to the *same* zone is a no-op.
+    """
+    return to_local(localize(naive, tz).astimezone(UTC), tz)
+
+
+def _at(day: date, at: time, tz: tzinfo | None) -> datetime:
+    """Local wall-clock ``day`` at ``at`` -> aware local datetime."""
+    return _local(datetime.combine(day, at), tz)
+
+
+def _parse(text: str, s: str, now: datetime, week: WorkWeek, tz: tzinfo | None) -> datetime:
+    today = now.date()
+    eod = week.end
+
+    if s == "now":
+        return now
+    if s in ("today", "eod"):
+        return _at(today, eod, tz)
+    if s == "tonight":
+        return _at(today, TONIGHT, tz)
+    if s == "eow":
+        return _at(_end_of_week(today, week), eod, tz)
+    if s == "eom":
+        return _at(_end_of_month(today, week), eod, tz)
+
+    if m := _DAY_AND_TIME.fullmatch(s):
+        if m["day"] == "today":
+            day = today
+        elif m["day"] == "tomorrow":
+            day = today + timedelta(days=1)
+        else:
+            ahead = (_WEEKDAYS[m["weekday"]] - today.weekday() - 1) % 7 + 1
+            day = today + timedelta(days=ahead)
+        return _at(day, _parse_time(text, m["time"]) if m["time"] else eod, tz)
+
+    if m := _TIME_ALONE.fullmatch(s):
+        return _at(today, _parse_time(text, m["time"]), tz)
+
+    if m := _DURATION.fullmatch(s):
+        n = int(m["n"]) if m["n"] else 1
+        unit = _UNITS[m["unit"]]
+        if unit in ("minutes", "hours"):
+            # Elapsed time, counted in UTC so that a DST change in between is honoured.
+            return to_local(now.astimezone(UTC) + timedelta(**{unit: n}), tz)
+        if unit == "days":
+            return _at(today + timedelta(days=n), eod, tz)
+        if unit == "weeks":
+            return _at(today + timedelta(weeks=n), eod, tz)
+        return add_business_days(now, n, week, tz)
+
+    if m := _ISO.fullmatch(s):
+        return _parse_iso(text, m, week, tz)
+
+    if m := _NAMED_DATE.fullmatch(s):
+        return _parse_named(text, m, now, week, tz)
+
+    if _BARE_NUMBER.fullmatch(s):
+        _fail(
+            text,
+            "a bare number is ambiguous (days? hours? a day of the month?); "
+            "write e.g. 3d, 3h, 3pm or 3 nov",
+        )
+    if _NUMERIC_DATE.fullmatch(s):
+        _fail(
+            text,
+            "all-numeric dates are ambiguous (is 01/02 the 1st of February or January 2nd?); "
+            "write year-month-day like 2026-11-25, or use a month name like 25 nov",
+        )
+    _fail(text)
+
+
+def _end_of_week(today: date, week: WorkWeek) -> date:
+    monday = today - timedelta(days=today.weekday())
+    last = monday + timedelta(days=max(week.days))
+    if last < today:
+        last += timedelta(weeks=1)
+    return last
+
+
+def _last_workday_of_month(year: int, month: int, week: WorkWeek) -> date:
+    first_of_next = date(year + month // 12, month % 12 + 1, 1)
+    day = first_of_next - timedelta(days=1)
+    while not week.is_workday(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _end_of_month(today: date, week: WorkWeek) -> date:
+    last = _last_workday_of_month(today.year, today.month, week)
+    if last < today:
+        last = _last_workday_of_month(today.year + today.month // 12, today.month % 12 + 1, week)
+    return last
+
+
+def _parse_iso(text: str, m: re.Match[str], week: WorkWeek, tz: tzinfo | None) -> datetime:
+    from dateutil.parser import isoparse
+
+    iso = m["date"]
+    if m["isotime"]:
+        iso += "T" + m["isotime"] + (m["offset"] or "").upper()
+    try:
+        parsed = isoparse(iso)
+    except (ValueError, OverflowError):
+        _fail(text, f"{m['date']} is not a valid date or time")
+    if parsed.tzinfo is not None:
+        return to_local(parsed, tz)
+    if m["time"]:
+        return _at(parsed.date(), _parse_time(text, m["time"]), tz)
+    if m["isotime"]:
+        return _local(parsed, tz)
+    return _at(parsed.date(), week.end, tz)
+
+
+def _parse_named(
+    text: str, m: re.Match[str], now: datetime, week: WorkWeek, tz: tzinfo | None
+) -> datetime:
+    from dateutil.parser import ParserError, parse
+
+    day = int(m["d1"] or m["d2"])
+    month_name = m["m1"] or m["m2"]
+    at = _parse_time(text, m["time"]) if m["time"] else week.end
+    # A missing year comes from `default` (this year); the time is ours, never dateutil's
+    # midnight. dateutil only ever sees "<day> <month name>[ <year>]".
+    date_text = f"{day} {month_name}" + (f" {m['year']}" if m["year"] else "")
+    try:
+        parsed = parse(date_text, default=datetime(now.year, 1, 1), fuzzy=False)
+    except (ParserError, ValueError, OverflowError):
+        year = m["year"] or now.year
+        _fail(text, f"there is no {day} {month_name} {year}")
+    if (parsed.month, parsed.day) != (_MONTHS[month_name], day):
+        _fail(text)  # pragma: no cover - dateutil disagrees with our reading: refuse to guess
+    return _at(parsed.date(), at, tz)

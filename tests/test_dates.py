@@ -1,0 +1,769 @@
+"""The date grammar (respond.dates.parse_when).
+
+Every test passes an explicit zone (Europe/Berlin, which has DST, or UTC) and a pinned ``now``;
+nothing depends on the machine's zone or clock.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from respond.dates import ACCEPTED_FORMS, DateError, parse_when
+from respond.worktime import WorkWeek
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin(*args: int) -> datetime:
+    return datetime(*args, tzinfo=BERLIN)  # type: ignore[misc]
+
+
+def wall(moment: datetime, tz: tzinfo = BERLIN) -> datetime:
+    return moment.astimezone(tz).replace(tzinfo=None)
+
+
+WED = berlin(2026, 11, 25, 10)  # Wednesday 10:00
+FRI = berlin(2026, 11, 27, 10)
+SAT = berlin(2026, 11, 28, 11)
+LATE = berlin(2026, 11, 25, 23, 30)  # Wednesday, late evening
+OCT_SAT = berlin(2026, 10, 31, 12)  # Saturday, the last day of October
+YEAR_END_SAT = berlin(2028, 12, 30, 12)  # Saturday after the last working day of 2028
+
+
+def parse(text: str, now: datetime = WED, week: WorkWeek | None = None) -> datetime:
+    result = parse_when(text, now, week or WorkWeek(), BERLIN)
+    assert result.tzinfo is not None
+    return result
+
+
+# --- the table of accepted forms --------------------------------------------------------------
+
+WED_TABLE: list[tuple[str, datetime]] = [
+    # named moments
+    ("now", WED),
+    ("today", berlin(2026, 11, 25, 17)),
+    ("eod", berlin(2026, 11, 25, 17)),
+    ("tonight", berlin(2026, 11, 25, 20)),
+    ("tomorrow", berlin(2026, 11, 26, 17)),
+    ("eow", berlin(2026, 11, 27, 17)),
+    ("eom", berlin(2026, 11, 30, 17)),
+    # weekdays: the next one strictly after today, at the close
+    ("mon", berlin(2026, 11, 30, 17)),
+    ("monday", berlin(2026, 11, 30, 17)),
+    ("tue", berlin(2026, 12, 1, 17)),
+    ("tues", berlin(2026, 12, 1, 17)),
+    ("tuesday", berlin(2026, 12, 1, 17)),
+    ("wed", berlin(2026, 12, 2, 17)),  # today is Wednesday: a week away
+    ("weds", berlin(2026, 12, 2, 17)),
+    ("wednesday", berlin(2026, 12, 2, 17)),
+    ("thu", berlin(2026, 11, 26, 17)),
+    ("thur", berlin(2026, 11, 26, 17)),
+    ("thurs", berlin(2026, 11, 26, 17)),
+    ("thursday", berlin(2026, 11, 26, 17)),
+    ("fri", berlin(2026, 11, 27, 17)),
+    ("friday", berlin(2026, 11, 27, 17)),
+    ("sat", berlin(2026, 11, 28, 17)),
+    ("saturday", berlin(2026, 11, 28, 17)),
+    ("sun", berlin(2026, 11, 29, 17)),
+    ("sunday", berlin(2026, 11, 29, 17)),
+    ("next fri", berlin(2026, 11, 27, 17)),
+    ("next wed", berlin(2026, 12, 2, 17)),
+    ("next monday", berlin(2026, 11, 30, 17)),
+    # day + time
+    ("fri 3pm", berlin(2026, 11, 27, 15)),
+    ("fri 15:00", berlin(2026, 11, 27, 15)),
+    ("fri at 3pm", berlin(2026, 11, 27, 15)),
+    ("fri 3 pm", berlin(2026, 11, 27, 15)),
+    ("next fri 9:30am", berlin(2026, 11, 27, 9, 30)),
+    ("mon at 10am", berlin(2026, 11, 30, 10)),
+    ("sat noon", berlin(2026, 11, 28, 12)),
+    ("tomorrow 09:30", berlin(2026, 11, 26, 9, 30)),
+    ("tomorrow at noon", berlin(2026, 11, 26, 12)),
+    ("today 3:30pm", berlin(2026, 11, 25, 15, 30)),
+    ("today 8am", berlin(2026, 11, 25, 8)),  # already past: still today
+    # a time alone: today
+    ("3pm", berlin(2026, 11, 25, 15)),
+    ("3 pm", berlin(2026, 11, 25, 15)),
+    ("15:00", berlin(2026, 11, 25, 15)),
+    ("9:05", berlin(2026, 11, 25, 9, 5)),
+    ("0:00", berlin(2026, 11, 25, 0)),
+    ("23:59", berlin(2026, 11, 25, 23, 59)),
+    ("12am", berlin(2026, 11, 25, 0)),
+    ("12pm", berlin(2026, 11, 25, 12)),
+    ("12:30am", berlin(2026, 11, 25, 0, 30)),
+    ("at 3pm", berlin(2026, 11, 25, 15)),
+    ("at noon", berlin(2026, 11, 25, 12)),
+    # exact durations
+    ("30m", berlin(2026, 11, 25, 10, 30)),
+    ("0m", WED),
+    ("90 min", berlin(2026, 11, 25, 11, 30)),
+    ("in 30 minutes", berlin(2026, 11, 25, 10, 30)),
+    ("in a minute", berlin(2026, 11, 25, 10, 1)),
+    ("2h", berlin(2026, 11, 25, 12)),
+    ("+2h", berlin(2026, 11, 25, 12)),
+    ("1 hour", berlin(2026, 11, 25, 11)),
+    ("in 3 hours", berlin(2026, 11, 25, 13)),
+    ("in an hour", berlin(2026, 11, 25, 11)),
+    ("in 2 hrs", berlin(2026, 11, 25, 12)),
+    ("30h", berlin(2026, 11, 26, 16)),
+    # day / week durations: that calendar day, at the close (a Saturday stays a Saturday)
+    ("3d", berlin(2026, 11, 28, 17)),
+    ("+3d", berlin(2026, 11, 28, 17)),
+    ("3 days", berlin(2026, 11, 28, 17)),
+    ("in 2 days", berlin(2026, 11, 27, 17)),
+    ("1 day", berlin(2026, 11, 26, 17)),
+    ("in a day", berlin(2026, 11, 26, 17)),
+    ("0d", berlin(2026, 11, 25, 17)),
+    ("2w", berlin(2026, 12, 9, 17)),
+    ("1 week", berlin(2026, 12, 2, 17)),
+    ("in 2 weeks", berlin(2026, 12, 9, 17)),
+    ("in a week", berlin(2026, 12, 2, 17)),
+    # business days
+    ("1bd", berlin(2026, 11, 26, 17)),
+    ("2bd", berlin(2026, 11, 27, 17)),
+    ("+2bd", berlin(2026, 11, 27, 17)),
+    ("3bd", berlin(2026, 11, 30, 17)),
+    ("2 bd", berlin(2026, 11, 27, 17)),
+    ("2 business days", berlin(2026, 11, 27, 17)),
+    ("in 2 business days", berlin(2026, 11, 27, 17)),
+    ("1 business day", berlin(2026, 11, 26, 17)),
+    ("in a business day", berlin(2026, 11, 26, 17)),
+    ("3 working days", berlin(2026, 11, 30, 17)),
+    ("5 workdays", berlin(2026, 12, 2, 17)),
+    ("0bd", berlin(2026, 11, 25, 17)),
+    # ISO dates
+    ("2026-11-25", berlin(2026, 11, 25, 17)),
+    ("2026-12-24", berlin(2026, 12, 24, 17)),
+    ("2026-11-25 14:00", berlin(2026, 11, 25, 14)),
+    ("2026-11-25T14:00", berlin(2026, 11, 25, 14)),
+    ("2026-11-25 14:00:30", berlin(2026, 11, 25, 14, 0, 30)),
+    ("2026-11-25 00:00", berlin(2026, 11, 25, 0)),  # explicit midnight is kept
+    ("2026-11-25T14:00:00+01:00", berlin(2026, 11, 25, 14)),
+    ("2026-11-25T14:00:00+05:30", berlin(2026, 11, 25, 9, 30)),
+    ("2026-11-25T14:00-0500", berlin(2026, 11, 25, 20)),
+    ("2026-11-25T14:00Z", berlin(2026, 11, 25, 15)),
+    ("2026-11-25 3pm", berlin(2026, 11, 25, 15)),
+    ("2026-11-25 at 9:30", berlin(2026, 11, 25, 9, 30)),
+    ("2027-06-01", berlin(2027, 6, 1, 17)),  # summer time: still 17:00 on the wall
+    # dates with a month name (year-less: this year, even if past; time-less: the close)
+    ("25 nov", berlin(2026, 11, 25, 17)),
+    ("nov 25", berlin(2026, 11, 25, 17)),
+    ("25th nov", berlin(2026, 11, 25, 17)),
+    ("november 25th", berlin(2026, 11, 25, 17)),
+    ("1st dec", berlin(2026, 12, 1, 17)),
+    ("2nd dec", berlin(2026, 12, 2, 17)),
+    ("3rd dec", berlin(2026, 12, 3, 17)),
+    ("1 jan", berlin(2026, 1, 1, 17)),
+    ("may 1", berlin(2026, 5, 1, 17)),
+    ("3 sept 2027", berlin(2027, 9, 3, 17)),
+    ("sep 3 2027", berlin(2027, 9, 3, 17)),
+    ("25 november 2026", berlin(2026, 11, 25, 17)),
+    ("nov 25, 2026", berlin(2026, 11, 25, 17)),
+    ("25 nov 3pm", berlin(2026, 11, 25, 15)),
+    ("25 nov 2026 3pm", berlin(2026, 11, 25, 15)),
+    ("25 nov at 15:00", berlin(2026, 11, 25, 15)),
+    ("dec 24 2026 at 6pm", berlin(2026, 12, 24, 18)),
+    ("29 feb 2028", berlin(2028, 2, 29, 17)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WED_TABLE)
+def test_forms_on_a_wednesday(text: str, expected: datetime) -> None:
+    result = parse(text)
+    assert result == expected
+    assert wall(result) == wall(expected)
+    assert result.tzinfo is BERLIN
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("today", berlin(2026, 11, 27, 17)),
+        ("tomorrow", berlin(2026, 11, 28, 17)),
+        ("fri", berlin(2026, 12, 4, 17)),  # on a Friday, fri is next week's
+        ("next fri", berlin(2026, 12, 4, 17)),
+        ("friday 3pm", berlin(2026, 12, 4, 15)),
+        ("thu", berlin(2026, 12, 3, 17)),
+        ("sat", berlin(2026, 11, 28, 17)),
+        ("eow", berlin(2026, 11, 27, 17)),  # today is the last working day
+        ("eom", berlin(2026, 11, 30, 17)),
+        ("1bd", berlin(2026, 11, 30, 17)),
+        ("0bd", berlin(2026, 11, 27, 17)),
+        ("3d", berlin(2026, 11, 30, 17)),
+        ("2h", berlin(2026, 11, 27, 12)),
+    ],
+)
+def test_forms_on_a_friday(text: str, expected: datetime) -> None:
+    assert parse(text, FRI) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("today", berlin(2026, 11, 28, 17)),  # day words ignore working days
+        ("eod", berlin(2026, 11, 28, 17)),
+        ("eow", berlin(2026, 12, 4, 17)),  # this week's working days are over
+        ("eom", berlin(2026, 11, 30, 17)),
+        ("sat", berlin(2026, 12, 5, 17)),
+        ("sun", berlin(2026, 11, 29, 17)),
+        ("mon", berlin(2026, 11, 30, 17)),
+        ("1bd", berlin(2026, 11, 30, 17)),
+        ("0bd", berlin(2026, 11, 30, 17)),
+        ("2h", berlin(2026, 11, 28, 13)),
+        ("1d", berlin(2026, 11, 29, 17)),
+    ],
+)
+def test_forms_on_a_saturday(text: str, expected: datetime) -> None:
+    assert parse(text, SAT) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("today", berlin(2026, 11, 25, 17)),  # already past: day words don't look at the clock
+        ("tonight", berlin(2026, 11, 25, 20)),
+        ("tomorrow", berlin(2026, 11, 26, 17)),
+        ("30m", berlin(2026, 11, 26, 0)),
+        ("2h", berlin(2026, 11, 26, 1, 30)),
+        ("1d", berlin(2026, 11, 26, 17)),
+        ("1bd", berlin(2026, 11, 26, 17)),
+        ("thu", berlin(2026, 11, 26, 17)),
+        ("3pm", berlin(2026, 11, 25, 15)),
+    ],
+)
+def test_forms_late_in_the_evening(text: str, expected: datetime) -> None:
+    assert parse(text, LATE) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected"),
+    [
+        (OCT_SAT, "eom", berlin(2026, 11, 30, 17)),  # October's last working day has passed
+        (OCT_SAT, "eow", berlin(2026, 11, 6, 17)),
+        (YEAR_END_SAT, "eom", berlin(2029, 1, 31, 17)),
+        (berlin(2026, 5, 5, 10), "eom", berlin(2026, 5, 29, 17)),  # May 31 is a Sunday
+        (berlin(2026, 9, 30, 10), "eom", berlin(2026, 9, 30, 17)),  # today is the last one
+        (berlin(2026, 12, 10, 10), "eom", berlin(2026, 12, 31, 17)),
+        (berlin(2026, 11, 29, 10), "eow", berlin(2026, 12, 4, 17)),  # Sunday
+        (berlin(2026, 11, 23, 10), "eow", berlin(2026, 11, 27, 17)),  # Monday
+    ],
+)
+def test_end_of_week_and_month(now: datetime, text: str, expected: datetime) -> None:
+    assert parse(text, now) == expected
+
+
+def test_custom_work_week() -> None:
+    week = WorkWeek(days=frozenset({0, 1, 2, 3}), start=time(8), end=time(18, 30))  # Mon-Thu
+    assert parse("today", WED, week) == berlin(2026, 11, 25, 18, 30)
+    assert parse("tomorrow", WED, week) == berlin(2026, 11, 26, 18, 30)
+    assert parse("eow", WED, week) == berlin(2026, 11, 26, 18, 30)
+    assert parse("eom", WED, week) == berlin(2026, 11, 30, 18, 30)
+    assert parse("fri", WED, week) == berlin(2026, 11, 27, 18, 30)
+    assert parse("3d", WED, week) == berlin(2026, 11, 28, 18, 30)
+    assert parse("25 nov", WED, week) == berlin(2026, 11, 25, 18, 30)
+    assert parse("2026-12-01", WED, week) == berlin(2026, 12, 1, 18, 30)
+    assert parse("1bd", WED, week) == berlin(2026, 11, 26, 18, 30)
+    assert parse("2bd", WED, week) == berlin(2026, 11, 30, 18, 30)
+    assert parse("fri 3pm", WED, week) == berlin(2026, 11, 27, 15)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["FRI 3PM", "  fri 3pm  ", "Fri  3pm", "fri\t3pm", "\nFriday 3 PM\n", "Next Fri 15:00"],
+)
+def test_case_and_whitespace_do_not_matter(text: str) -> None:
+    assert parse(text) == berlin(2026, 11, 27, 15)
+
+
+def test_utc_as_local_zone() -> None:
+    now = datetime(2026, 11, 25, 10, tzinfo=UTC)
+    assert parse_when("today", now, tz=UTC) == datetime(2026, 11, 25, 17, tzinfo=UTC)
+    assert parse_when("fri 3pm", now, tz=UTC) == datetime(2026, 11, 27, 15, tzinfo=UTC)
+    assert parse_when("2026-11-25T14:00+01:00", now, tz=UTC) == datetime(
+        2026, 11, 25, 13, tzinfo=UTC
+    )
+    assert parse_when("2h", now, tz=UTC).tzinfo == UTC
+
+
+def test_now_is_converted_to_local_time_first() -> None:
+    # 23:30 UTC on Wednesday is already Thursday 00:30 in Berlin
+    now = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
+    assert parse_when("today", now, tz=BERLIN) == berlin(2026, 11, 26, 17)
+    assert parse_when("fri", now, tz=BERLIN) == berlin(2026, 11, 27, 17)
+    assert parse_when("now", now, tz=BERLIN) == now
+    assert parse_when("now", now, tz=BERLIN).tzinfo is BERLIN
+
+
+def test_naive_now_is_a_programming_error_not_a_date_error() -> None:
+    with pytest.raises(ValueError) as info:
+        parse_when("today", datetime(2026, 11, 25, 10), tz=BERLIN)
+    assert not isinstance(info.value, DateError)
+
+
+# --- daylight saving time ---------------------------------------------------------------------
+
+SPRING_SAT = berlin(2026, 3, 28, 12)  # the night after, clocks go 02:00 -> 03:00
+AUTUMN_SAT = berlin(2026, 10, 24, 12)  # the night after, clocks go 03:00 -> 02:00
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected_wall", "offset"),
+    [
+        (SPRING_SAT, "tomorrow", datetime(2026, 3, 29, 17), 2),
+        (SPRING_SAT, "1d", datetime(2026, 3, 29, 17), 2),
+        (SPRING_SAT, "mon", datetime(2026, 3, 30, 17), 2),
+        (SPRING_SAT, "1bd", datetime(2026, 3, 30, 17), 2),
+        (SPRING_SAT, "2bd", datetime(2026, 3, 31, 17), 2),
+        (SPRING_SAT, "24h", datetime(2026, 3, 29, 13), 2),  # 24 elapsed hours
+        (SPRING_SAT, "1w", datetime(2026, 4, 4, 17), 2),
+        (SPRING_SAT, "2026-03-29 02:30", datetime(2026, 3, 29, 3, 30), 2),  # skipped: forward
+        (SPRING_SAT, "tomorrow 2:30am", datetime(2026, 3, 29, 3, 30), 2),
+        (SPRING_SAT, "2026-03-29T02:30+01:00", datetime(2026, 3, 29, 3, 30), 2),
+        (AUTUMN_SAT, "tomorrow", datetime(2026, 10, 25, 17), 1),
+        (AUTUMN_SAT, "1d", datetime(2026, 10, 25, 17), 1),
+        (AUTUMN_SAT, "1bd", datetime(2026, 10, 26, 17), 1),
+        (AUTUMN_SAT, "2bd", datetime(2026, 10, 27, 17), 1),
+        (AUTUMN_SAT, "24h", datetime(2026, 10, 25, 11), 1),
+        (AUTUMN_SAT, "eow", datetime(2026, 10, 30, 17), 1),
+        (AUTUMN_SAT, "2026-10-25 02:30", datetime(2026, 10, 25, 2, 30), 2),  # first of two
+        (AUTUMN_SAT, "2026-10-25T02:30+01:00", datetime(2026, 10, 25, 2, 30), 1),  # second
+    ],
+)
+def test_dst_transitions(now: datetime, text: str, expected_wall: datetime, offset: int) -> None:
+    result = parse(text, now)
+    assert wall(result) == expected_wall
+    assert result.utcoffset() == timedelta(hours=offset)
+
+
+def test_hour_durations_are_elapsed_time_across_dst() -> None:
+    before = berlin(2026, 3, 29, 1, 30)  # CET
+    result = parse("2h", before)
+    assert result.astimezone(UTC) - before.astimezone(UTC) == timedelta(hours=2)
+    assert wall(result) == datetime(2026, 3, 29, 4, 30)
+
+
+# --- rejections --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("", "no date given"),
+        ("   \n\t ", "no date given"),
+        ("3", "bare number"),
+        ("2026", "bare number"),
+        ("+3", "bare number"),
+        ("-3", "bare number"),
+        ("3.5", "bare number"),
+        ("01/02/2026", "ambiguous"),
+        ("3/4", "ambiguous"),
+        ("25.11.2026", "ambiguous"),
+        ("11-25-2026", "ambiguous"),
+        ("1/2 3pm", "ambiguous"),
+        ("31 apr", "there is no 31 apr 2026"),
+        ("29 feb", "there is no 29 feb 2026"),
+        ("30 feb 2028", "there is no 30 feb 2028"),
+        ("0 nov", "there is no 0 nov 2026"),
+        ("2026-02-30", "not a valid date"),
+        ("2026-13-01", "not a valid date"),
+        ("2026-00-10", "not a valid date"),
+        ("25:00", "hours are 0 to 23"),
+        ("fri 24:00", "hours are 0 to 23"),
+        ("13pm", "hour is 1 to 12"),
+        ("0am", "hour is 1 to 12"),
+        ("9:60", "minutes are 0 to 59"),
+        ("2026-11-25 25:00", "hours are 0 to 23"),
+        ("fridya", "did you mean 'friday'?"),
+        ("tomorow", "did you mean 'tomorrow'?"),
+        ("in 99999999999999 days", "outside the range"),
+        ("99999999999999999999m", "outside the range"),
+        ("10000000bd", "outside the range"),
+        ("x" * 10_000, "too long"),
+    ],
+)
+def test_rejections_say_why(text: str, why: str) -> None:
+    with pytest.raises(DateError) as info:
+        parse(text)
+    message = str(info.value)
+    assert why in message
+    assert "\n" not in message
+    assert message.startswith(("can't read ", "no date given"))
+
+
+JUNK = [
+    # words dateutil alone would read as dates (or skip)
+    "may",
+    "a",
+    "at",
+    "of",
+    "on",
+    "the",
+    "and",
+    "t",
+    "z",
+    "pm",
+    "am",
+    "utc",
+    "june",
+    "december 2026",
+    "nov 2026",
+    "mon tue",
+    "fri fri",
+    "today tomorrow",
+    "at at 3pm",
+    "next",
+    "next week",
+    "next month",
+    "next today",
+    "this fri",
+    "last fri",
+    "yesterday",
+    "3 days ago",
+    "-3d",
+    "1 month",
+    "2 years",
+    "3x",
+    "3 d d",
+    "in",
+    "in days",
+    "in a",
+    "an hour",  # "an" only after "in"
+    "+ 3d",
+    "in +3d",
+    "eod 3pm",
+    "tonight 9pm",
+    "now 3pm",
+    "noon tomorrow",
+    "3pm tomorrow",
+    "tomorrow at 9",
+    "tomorrow 9",
+    "fri 1500",
+    "1530",
+    "nov 25 1530",  # a four-digit time is not a year here
+    "25 nov 26",
+    "25 nov 0001",
+    "0001-01-01",
+    "9999-12-31",
+    "2026/11/25",
+    "2026-11",
+    "2026-11-25 14:00 +01:00",
+    "2026-11-25T14",
+    "2026-11-25T14:00:00.1234567",
+    "20261125",
+    "2026-11-25-",
+    "25 nov 2026 3pm 4pm",
+    "25-nov-2026",
+    "25. nov",
+    "fri, 3pm",
+    "3pm,",
+    "1 2 3",
+    "on fri",
+    "by friday",
+    "friday the 13th",
+    "12:00:00",
+    "3p",
+    "noonish",
+    "midnight",
+    # hostile input
+    "\x00",
+    "tomorrow\x00",
+    "fri\x00 3pm",
+    "\x1b[31mfri\x1b[0m",
+    "😀",
+    "fri 😀",
+    "٣pm",  # Arabic-Indic digit
+    "２０２６-１１-２５",  # full-width digits
+    "３d",
+    "friday\u200b",  # zero-width space
+    "tomorrow\u00a03pm",  # no-break space
+    "\u2028",
+    "fri\x0b3pm",
+    "'; drop table",
+    "%s %d {0}",
+    "\\",
+]
+
+
+@pytest.mark.parametrize("text", JUNK)
+def test_junk_is_rejected(text: str) -> None:
+    with pytest.raises(DateError) as info:
+        parse(text)
+    message = str(info.value)
+    assert "\n" not in message
+    assert "\r" not in message
+    assert message.isprintable()  # repr() of the text escapes control characters
+
+
+def test_generic_message_lists_the_accepted_forms() -> None:
+    with pytest.raises(DateError) as info:
+        parse("fridya")
+    assert str(info.value) == (
+        f"can't read 'fridya' as a date (did you mean 'friday'?); try: {ACCEPTED_FORMS}"
+    )
+    with pytest.raises(DateError) as info:
+        parse("soon")
+    assert str(info.value) == f"can't read 'soon' as a date; try: {ACCEPTED_FORMS}"
+
+
+def test_accepted_forms_are_all_accepted() -> None:
+    forms = [form.strip() for form in ACCEPTED_FORMS.split(",")]
+    assert len(forms) >= 20
+    for form in forms:
+        parse(form)  # none of the advertised examples may fail
+
+
+def test_long_text_is_shortened_in_the_message() -> None:
+    with pytest.raises(DateError) as info:
+        parse("fri" + "x" * 80)
+    assert len(str(info.value)) < 300
+
+
+def test_dateutil_is_imported_lazily() -> None:
+    code = (
+        "import sys\n"
+        "from datetime import datetime, UTC\n"
+        "import respond.dates as d\n"
+        "loaded = lambda: [m for m in sys.modules if m.startswith('dateutil')]\n"
+        "assert not loaded(), 'import'\n"
+        "now = datetime(2026, 11, 25, 10, tzinfo=UTC)\n"
+        "for t in ('fri 3pm', '2h', 'eom', '2bd', 'tomorrow 09:30'): d.parse_when(t, now, tz=UTC)\n"
+        "assert not loaded(), 'relative forms'\n"
+        "d.parse_when('25 nov', now, tz=UTC)\n"
+        "assert loaded(), 'absolute forms use dateutil'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- properties -------------------------------------------------------------------------------
+
+ZONES = st.sampled_from([BERLIN, UTC])
+NOWS = st.datetimes(
+    min_value=datetime(1990, 1, 1),
+    max_value=datetime(2150, 12, 31),
+    timezones=ZONES,
+    allow_imaginary=False,
+)
+VOCABULARY = [
+    "now",
+    "today",
+    "tonight",
+    "tomorrow",
+    "eod",
+    "eow",
+    "eom",
+    "next",
+    "in",
+    "at",
+    "a",
+    "an",
+    "of",
+    "on",
+    "the",
+    "may",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "friday",
+    "nov",
+    "sept",
+    "december",
+    "3pm",
+    "15:00",
+    "9:30am",
+    "noon",
+    "12am",
+    "3",
+    "25",
+    "2026",
+    "0",
+    "99",
+    "1st",
+    "25th",
+    "m",
+    "h",
+    "d",
+    "w",
+    "bd",
+    "min",
+    "hours",
+    "days",
+    "weeks",
+    "business",
+    "day",
+    "working",
+    "2026-11-25",
+    "2026-11-25T14:00",
+    "+01:00",
+    "z",
+    "t",
+    "/",
+    "-",
+    "+",
+    ",",
+    ":",
+    ".",
+    "30m",
+    "2h",
+    "3d",
+    "2w",
+    "+3d",
+    "2bd",
+]
+
+
+def _check(text: str, now: datetime, tz: tzinfo) -> None:
+    try:
+        result = parse_when(text, now, tz=tz)
+    except DateError as err:
+        message = str(err)
+        assert message
+        assert "\n" not in message and "\r" not in message
+    else:
+        assert isinstance(result, datetime)
+        assert result.tzinfo is not None
+        assert result.utcoffset() == result.astimezone(tz).utcoffset()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=60), now=NOWS, tz=ZONES)
+@example(text="\x00", now=WED, tz=BERLIN)
+@example(text="x" * 10_000, now=WED, tz=BERLIN)
+@example(text="31 dec 2199 11:59pm", now=WED, tz=BERLIN)
+def test_any_text_gives_an_aware_datetime_or_a_date_error(
+    text: str, now: datetime, tz: tzinfo
+) -> None:
+    _check(text, now, tz)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=5), now=NOWS, tz=ZONES)
+def test_token_soup_gives_an_aware_datetime_or_a_date_error(
+    words: list[str], now: datetime, tz: tzinfo
+) -> None:
+    _check(" ".join(words), now, tz)
+    _check("".join(words), now, tz)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    n=st.integers(0, 50_000),
+    unit=st.sampled_from(["m", "h", "d", "w", "bd", " minutes", " hours", " days", " weeks"]),
+    prefix=st.sampled_from(["", "+", "in "]),
+    now=NOWS,
+    tz=ZONES,
+)
+def test_durations_are_monotonic(n: int, unit: str, prefix: str, now: datetime, tz: tzinfo) -> None:
+    if unit in ("d", " days", "w", " weeks", "bd"):
+        n = n % 2000  # keep calendar units inside year 9999
+    shorter = parse_when(f"{prefix}{n}{unit}", now, tz=tz)
+    longer = parse_when(f"{prefix}{n + 1}{unit}", now, tz=tz)
+    assert shorter.tzinfo is not None and longer.tzinfo is not None
+    if unit == "bd" and n == 0:  # on a weekend, 0bd is the next working day, like 1bd
+        assert shorter <= longer
+    else:
+        assert shorter < longer
+    if unit in ("m", " minutes", "h", " hours"):
+        step = timedelta(minutes=1) if "m" in unit else timedelta(hours=1)
+        # in UTC: subtracting two datetimes of the same zone is wall-clock arithmetic
+        assert longer.astimezone(UTC) - shorter.astimezone(UTC) == step
+        assert shorter.astimezone(UTC) - now.astimezone(UTC) == step * n
+
+
+WEEKDAY_NAMES = {
+    0: ["mon", "monday"],
+    1: ["tue", "tues", "tuesday"],
+    2: ["wed", "weds", "wednesday"],
+    3: ["thu", "thur", "thurs", "thursday"],
+    4: ["fri", "friday"],
+    5: ["sat", "saturday"],
+    6: ["sun", "sunday"],
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    weekday=st.integers(0, 6),
+    data=st.data(),
+    nxt=st.booleans(),
+    at=st.one_of(st.none(), st.times().map(lambda t: t.replace(second=0, microsecond=0))),
+    now=NOWS,
+    tz=ZONES,
+)
+def test_weekdays_are_the_next_such_day(
+    weekday: int,
+    data: st.DataObject,
+    nxt: bool,
+    at: time | None,
+    now: datetime,
+    tz: tzinfo,
+) -> None:
+    name = data.draw(st.sampled_from(WEEKDAY_NAMES[weekday]))
+    text = ("next " if nxt else "") + name + (f" {at:%H:%M}" if at is not None else "")
+    result = parse_when(text, now, tz=tz)
+    today = now.astimezone(tz).date()
+    local = wall(result, tz)
+    assert result.tzinfo is not None
+    assert local.weekday() == weekday
+    assert today < local.date() <= today + timedelta(days=7)
+    if tz is UTC:  # no DST gaps: the wall-clock time is exactly the one asked for
+        assert local.time() == (at if at is not None else time(17))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1900, 1, 2),
+        max_value=datetime(2199, 12, 30),
+        timezones=st.sampled_from([BERLIN, UTC, ZoneInfo("America/New_York")]),
+        allow_imaginary=False,
+    ).map(lambda d: d.replace(microsecond=0)),
+    tz=ZONES,
+)
+def test_iso_timestamps_round_trip(moment: datetime, tz: tzinfo) -> None:
+    result = parse_when(moment.isoformat(), WED, tz=tz)
+    assert result.astimezone(UTC) == moment.astimezone(UTC)  # same-zone == ignores fold
+    assert result.tzinfo is tz
+
+
+MONTH_NAMES = [
+    ["jan", "january"],
+    ["feb", "february"],
+    ["mar", "march"],
+    ["apr", "april"],
+    ["may"],
+    ["jun", "june"],
+    ["jul", "july"],
+    ["aug", "august"],
+    ["sep", "sept", "september"],
+    ["oct", "october"],
+    ["nov", "november"],
+    ["dec", "december"],
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)),
+    data=st.data(),
+    with_year=st.booleans(),
+    month_first=st.booleans(),
+)
+def test_named_dates(day: date, data: st.DataObject, with_year: bool, month_first: bool) -> None:
+    month = data.draw(st.sampled_from(MONTH_NAMES[day.month - 1]))
+    text = f"{month} {day.day}" if month_first else f"{day.day} {month}"
+    now = datetime(day.year, 6, 15, 12, tzinfo=UTC) if not with_year else WED
+    if with_year:
+        text += f" {day.year}"
+    result = parse_when(text, now, tz=UTC)
+    assert result == datetime.combine(day, time(17), tzinfo=UTC)
