@@ -136,7 +136,9 @@ ByOpt = Annotated[str | None, typer.Option("--by", "-b", metavar="WHEN", help="D
 TagOpt = Annotated[
     list[str] | None, typer.Option("--tag", metavar="TAG", help="Add a tag (repeatable).")
 ]
-NoteOpt = Annotated[str, typer.Option("--note", "-n", help="A note to keep with it.")]
+NoteOpt = Annotated[
+    str, typer.Option("--note", "-n", metavar="TEXT", help="A note to keep with it.")
+]
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Item number, e.g. 12 or #12.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -159,7 +161,7 @@ def main(
 @app.command()
 def add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="What they asked for.")],
+    title: Annotated[str, typer.Argument(metavar="TEXT", help="What they asked for.")],
     person: Annotated[
         str, typer.Option("--from", "-f", metavar="PERSON", help="Who asked (required).")
     ],
@@ -197,7 +199,7 @@ def add(
 @app.command()
 def promise(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="What you promised.")],
+    title: Annotated[str, typer.Argument(metavar="TEXT", help="What you promised.")],
     person: Annotated[
         str, typer.Option("--to", "-t", metavar="PERSON", help="Whom you promised (required).")
     ],
@@ -236,7 +238,7 @@ def ack(
 @app.command()
 def wait(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="What you asked them.")],
+    title: Annotated[str, typer.Argument(metavar="TEXT", help="What you asked them.")],
     person: Annotated[
         str, typer.Option("--on", metavar="PERSON", help="Whom you are waiting on (required).")
     ],
@@ -277,7 +279,8 @@ def done(
         bool, typer.Option("--no-follow-up", help="Don't schedule a follow-up.")
     ] = False,
     note: Annotated[
-        str | None, typer.Option("--note", "-n", help="How it went (added to the note).")
+        str | None,
+        typer.Option("--note", "-n", metavar="TEXT", help="How it went (added to the note)."),
     ] = None,
 ) -> None:
     """Mark an item done. Asks and promises get a follow-up a week later unless told otherwise.
@@ -295,7 +298,9 @@ def done(
 def drop(
     ctx: typer.Context,
     item_id: IdArg,
-    reason: Annotated[str | None, typer.Option("--reason", help="Why it was dropped.")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", metavar="TEXT", help="Why it was dropped.")
+    ] = None,
 ) -> None:
     """Drop an item you will not do (it stays in the history).
 
@@ -325,11 +330,17 @@ def snooze(
 def edit(
     ctx: typer.Context,
     item_id: IdArg,
-    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
-    person: Annotated[str | None, typer.Option("--person", help="New person.")] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="New title.")] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", metavar="PERSON", help="New person.")
+    ] = None,
     by: ByOpt = None,
-    via: Annotated[str | None, typer.Option("--via", "-c", help="New channel.")] = None,
-    note: Annotated[str | None, typer.Option("--note", "-n", help="Replace the note.")] = None,
+    via: Annotated[
+        str | None, typer.Option("--via", "-c", metavar="CHANNEL", help="New channel.")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", metavar="TEXT", help="Replace the note.")
+    ] = None,
     tag: TagOpt = None,
     untag: Annotated[
         list[str] | None, typer.Option("--untag", metavar="TAG", help="Remove a tag.")
@@ -398,10 +409,16 @@ def show(ctx: typer.Context, item_id: IdArg, as_json: JsonOpt = False) -> None:
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    who: Annotated[str | None, typer.Option("--who", help="Only this person.")] = None,
+    who: Annotated[
+        str | None, typer.Option("--who", metavar="PERSON", help="Only this person.")
+    ] = None,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", help="Only this kind: ask, promise, waiting, followup, thanks."),
+        typer.Option(
+            "--kind",
+            metavar="KIND",
+            help="Only this kind: ask, promise, waiting, followup, thanks.",
+        ),
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue items.")] = False,
     show_all: Annotated[
