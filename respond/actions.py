@@ -403,9 +403,11 @@ def undo(session: Session, env: Env) -> Outcome:
         raise NothingFound("nothing to undo")
     now = env.now()
     restored: list[Item] = []
+    removed: list[int] = []
     for change in reversed(entry["changes"]):
         if change["before"] is None:
             session.delete(change["id"])
+            removed.append(change["id"])
             continue
         before = Item.from_record(change["before"])
         try:
@@ -416,4 +418,6 @@ def undo(session: Session, env: Env) -> Outcome:
         before.record("undone", now, command=entry["command"])
         session.put(before)
         restored.append(before)
-    return Outcome(f"Undid {entry['command']} ({len(entry['changes'])} item(s))", restored)
+    parts = [f"restored {_label(item)} ({item.status})" for item in reversed(restored)]
+    parts += [f"removed #{item_id}" for item_id in sorted(removed)]
+    return Outcome(f"Undid {entry['command']}: {'; '.join(parts)}", restored)
