@@ -81,13 +81,21 @@ class App:
         return Store(path, explicit=explicit)
 
     @cached_property
+    def config(self) -> Any:
+        """``(settings, sources)`` from the config file (read only by commands that need it)."""
+        from respond.config import load_settings
+
+        return load_settings()
+
+    @cached_property
     def env(self) -> Any:
+        from respond import output
         from respond.actions import Env
         from respond.clock import FixedClock, SystemClock
-        from respond.config import Settings
 
         clock: Any = SystemClock()
-        settings = Settings()
+        settings = self.config[0]
+        output.use_color(settings.color)
         if self.now_option:
             from respond.dates import parse_when
 
@@ -117,6 +125,18 @@ def _id(text: str) -> int:
     return parse_id(text)
 
 
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from respond.complete import complete_ids
+
+    return complete_ids(ctx, incomplete)
+
+
+def _complete_people(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from respond.complete import complete_people
+
+    return complete_people(ctx, incomplete)
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"respond {__version__}")
@@ -139,7 +159,10 @@ TagOpt = Annotated[
 NoteOpt = Annotated[
     str, typer.Option("--note", "-n", metavar="TEXT", help="A note to keep with it.")
 ]
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="Item number, e.g. 12 or #12.")]
+IdArg = Annotated[
+    str,
+    typer.Argument(metavar="ID", help="Item number, e.g. 12 or #12.", autocompletion=_complete_ids),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -163,7 +186,14 @@ def add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(metavar="TEXT", help="What they asked for.")],
     person: Annotated[
-        str, typer.Option("--from", "-f", metavar="PERSON", help="Who asked (required).")
+        str,
+        typer.Option(
+            "--from",
+            "-f",
+            metavar="PERSON",
+            help="Who asked (required).",
+            autocompletion=_complete_people,
+        ),
     ],
     via: Annotated[
         str | None,
@@ -201,7 +231,14 @@ def promise(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(metavar="TEXT", help="What you promised.")],
     person: Annotated[
-        str, typer.Option("--to", "-t", metavar="PERSON", help="Whom you promised (required).")
+        str,
+        typer.Option(
+            "--to",
+            "-t",
+            metavar="PERSON",
+            help="Whom you promised (required).",
+            autocompletion=_complete_people,
+        ),
     ],
     by: Annotated[
         str, typer.Option("--by", "-b", metavar="WHEN", help="When you promised it (required).")
@@ -240,11 +277,22 @@ def wait(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(metavar="TEXT", help="What you asked them.")],
     person: Annotated[
-        str, typer.Option("--on", metavar="PERSON", help="Whom you are waiting on (required).")
+        str,
+        typer.Option(
+            "--on",
+            metavar="PERSON",
+            help="Whom you are waiting on (required).",
+            autocompletion=_complete_people,
+        ),
     ],
     for_id: Annotated[
         str | None,
-        typer.Option("--for", metavar="ID", help="The ask this answer is for (relay it back)."),
+        typer.Option(
+            "--for",
+            metavar="ID",
+            help="The ask this answer is for (relay it back).",
+            autocompletion=_complete_ids,
+        ),
     ] = None,
     by: Annotated[
         str | None,
@@ -332,7 +380,10 @@ def edit(
     item_id: IdArg,
     title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="New title.")] = None,
     person: Annotated[
-        str | None, typer.Option("--person", metavar="PERSON", help="New person.")
+        str | None,
+        typer.Option(
+            "--person", metavar="PERSON", help="New person.", autocompletion=_complete_people
+        ),
     ] = None,
     by: ByOpt = None,
     via: Annotated[
@@ -410,7 +461,10 @@ def show(ctx: typer.Context, item_id: IdArg, as_json: JsonOpt = False) -> None:
 def list_(
     ctx: typer.Context,
     who: Annotated[
-        str | None, typer.Option("--who", metavar="PERSON", help="Only this person.")
+        str | None,
+        typer.Option(
+            "--who", metavar="PERSON", help="Only this person.", autocompletion=_complete_people
+        ),
     ] = None,
     kind: Annotated[
         str | None,
@@ -462,3 +516,169 @@ def today(ctx: typer.Context) -> None:
     state = _app(ctx)
     items = due_by_end_of_today(state.store.snapshot().items.values(), state.env)
     render.today(items, state.env)
+
+
+config_app = typer.Typer(
+    name="config",
+    help="Show the effective settings, where each came from, and the config and database paths.",
+    rich_markup_mode=None,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(config_app)
+
+
+@config_app.callback()
+def config_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Show the effective settings, each with its source (default or file), and the paths of
+    the config file and the database.
+
+    Example: respond config
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from respond import config as settings_file
+
+    state = _app(ctx)
+    path = settings_file.default_path()
+    settings, sources = state.config
+    if as_json:
+        from respond import output
+
+        values = settings_file.describe(settings)
+        output.print_json(
+            {
+                "config_path": str(path),
+                "config_exists": path.is_file(),
+                "db_path": str(state.store.path),
+                "settings": {
+                    key: {"value": values[key], "source": sources[key]}
+                    for key in settings_file.KEYS
+                },
+            }
+        )
+        return
+    for line in settings_file.report(settings, sources, path, state.store.path):
+        print(line)
+
+
+@config_app.command("path")
+def config_path_(ctx: typer.Context) -> None:
+    """Print the config file's path (it need not exist yet).
+
+    Example: $EDITOR "$(respond config path)"
+    """
+    from respond.config import default_path
+
+    print(default_path())
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-F",
+            metavar="FORMAT",
+            help="json (everything, lossless), csv (a spreadsheet) or ics (open items, for "
+            "calendar apps).",
+        ),
+    ] = "json",
+    output_file: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+        ),
+    ] = None,
+) -> None:
+    """Export every item: JSON that respond import reads back, CSV, or an iCalendar file.
+
+    Example: respond export --format ics --output ~/respond.ics
+    """
+    from respond import export as exporting
+
+    chosen = fmt.strip().lower()
+    if chosen not in exporting.FORMATS:
+        raise CliError(f"unknown format '{fmt[:20]}'; use one of: json, csv, ics", 2)
+    state = _app(ctx)
+    items = list(state.store.snapshot().items.values())
+    to_file = output_file not in (None, "-")
+    if chosen == "json":
+        payload = exporting.to_json(items, state.env.now()).encode("utf-8")
+    elif chosen == "csv":
+        payload = exporting.to_csv(items, state.env.clock.tz, bom=to_file).encode("utf-8")
+    else:
+        payload = exporting.to_ics(items, state.env.now())
+    if not to_file:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    from pathlib import Path
+
+    from respond.storage import atomic_write
+
+    assert output_file is not None
+    target = Path(output_file).expanduser()
+    try:
+        atomic_write(target, payload)
+    except OSError as err:
+        raise CliError(f"can't write {target}: {err.strerror}", 2) from None
+    print(f"Exported {len(items)} item(s) as {chosen} to {target}", file=sys.stderr)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="The file to import ('-' reads stdin).")
+    ],
+    source: Annotated[
+        str,
+        typer.Option(
+            "--from",
+            metavar="SOURCE",
+            help="respond (a respond export, the default) or taskwarrior (task export JSON).",
+        ),
+    ] = "respond",
+) -> None:
+    """Import a respond JSON export, or taskwarrior's `task export`. Items already here (same
+    uuid) are skipped, so importing twice adds nothing; respond undo takes an import back.
+
+    Example: task export > tasks.json && respond import --from taskwarrior tasks.json
+    """
+    from respond import imports
+
+    chosen = source.strip().lower()
+    if chosen not in imports.SOURCES:
+        raise CliError(f"unknown source '{source[:20]}'; use one of: respond, taskwarrior", 2)
+    name = "stdin" if file == "-" else file
+    try:
+        if file == "-":
+            text = sys.stdin.buffer.read().decode("utf-8")
+        else:
+            from pathlib import Path
+
+            text = Path(file).expanduser().read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise CliError(f"no such file: {file}", 2) from None
+    except IsADirectoryError:
+        raise CliError(f"{file} is a directory, not a file", 2) from None
+    except OSError as err:
+        raise CliError(f"can't read {file}: {err.strerror}", 2) from None
+    except UnicodeDecodeError:
+        raise CliError(f"{name} is not UTF-8 text", 2) from None
+    state = _app(ctx)
+    if chosen == "taskwarrior":
+        from respond import taskwarrior
+
+        tasks = taskwarrior.parse_export(text, name)
+        env = state.env
+        items = taskwarrior.items_from_tasks(
+            tasks, env.now(), name, env.settings.week, env.clock.tz
+        )
+    else:
+        items = imports.items_from_export(imports.load_json(text, name), name)
+    state.run(imports.import_items, items, name)

@@ -1,14 +1,51 @@
-"""Settings that shape behaviour: working week, channel SLAs, follow-up delay, goals.
+"""Settings that shape behaviour, and the TOML config file that may change them.
 
-Only defaults live here for now; a config file may override them later. Pure: no terminal,
-no storage.
+:class:`Settings` holds the defaults. :func:`load_settings` reads the user's config file (see
+:func:`respond.configfile.config_path`) with the standard library's ``tomllib``, checks every
+value, and returns the effective settings plus where each value came from (``default`` or
+``file``). A bad value is a :class:`ConfigError` naming the key and the file. Pure: no
+terminal, no storage.
+
+The file (every key optional; unknown keys are refused, so typos don't go unnoticed)::
+
+    follow_up = "7d"            # default follow-up delay after `done` (a relative date)
+    wait_chase = "2bd"          # when to chase a waiting-on by default
+    default_channel = "email"   # channel of `add` without --via
+    gratitude_goal = 3          # thanks per week that score 100
+    week_start = "mon"          # first day of the week for weekly scores
+    prompt_format = "!{overdue}"
+    color = true                # false: never colour (NO_COLOR also turns colour off)
+
+    [work]
+    days = ["mon", "tue", "wed", "thu", "fri"]   # or "mon-fri"
+    start = "09:00"
+    end = "17:00"
+
+    [sla]                       # respond-by time per channel: working hours or business days
+    phone = "4h"
+    chat = "4h"
+    email = "1bd"
+    in-person = "1bd"
+    meeting = "2bd"
+    other = "1bd"
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
 
+from respond.errors import RespondError
 from respond.worktime import SLA_DEFAULTS, WorkWeek
+
+DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_ALIASES = {
+    "monday": 0, "tues": 1, "tuesday": 1, "weds": 2, "wednesday": 2, "thur": 3, "thurs": 3,
+    "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -20,3 +57,290 @@ class Settings:
     wait_chase: str = "2bd"
     gratitude_goal: int = 3
     prompt_format: str = "!{overdue}"
+    week_start: int = 0  # Monday=0 .. Sunday=6: the first day of a scoring week
+    color: bool = True  # False: never colour; True: colour when the terminal allows it
+
+
+class ConfigError(RespondError):
+    """A config file that can't be read or holds a bad value (exit code 2)."""
+
+
+#: The file's keys, in the order ``respond config`` shows them.
+KEYS: tuple[str, ...] = (
+    "work.days",
+    "work.start",
+    "work.end",
+    *(f"sla.{channel}" for channel in SLA_DEFAULTS),
+    "default_channel",
+    "follow_up",
+    "wait_chase",
+    "gratitude_goal",
+    "week_start",
+    "prompt_format",
+    "color",
+)
+
+
+def default_path() -> Path:
+    from respond.configfile import config_path
+
+    return Path(config_path())
+
+
+def load_settings(path: Path | None = None) -> tuple[Settings, dict[str, str]]:
+    """The effective settings and each key's source (``"default"`` or ``"file"``).
+
+    ``path`` defaults to :func:`default_path`. A missing file means all defaults.
+    """
+    path = path if path is not None else default_path()
+    data = _read(path)
+    sources = dict.fromkeys(KEYS, "default")
+    if not data:
+        return Settings(), sources
+    return _Builder(path, data, sources).build(), sources
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except IsADirectoryError:
+        raise ConfigError(f"config {path} is a directory, not a file") from None
+    except OSError as err:
+        raise ConfigError(f"can't read config {path}: {err.strerror}") from None
+    import tomllib
+
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"config {path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"config {path} is not valid TOML: {err}") from None
+
+
+class _Builder:
+    """Checks each value of the parsed file and builds :class:`Settings` from them."""
+
+    def __init__(self, path: Path, data: dict[str, Any], sources: dict[str, str]) -> None:
+        self.path = path
+        self.data = data
+        self.sources = sources
+
+    def fail(self, key: str, why: str) -> ConfigError:
+        return ConfigError(f"config {self.path}: {key} {why}")
+
+    def value(self, key: str) -> Any:
+        """The file's value for a dotted ``key`` (``None`` when absent), marking its source."""
+        node: Any = self.data
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        self.sources[key] = "file"
+        return node
+
+    def check_unknown(self) -> None:
+        for name, value in self.data.items():
+            if name in ("work", "sla"):
+                if not isinstance(value, dict):
+                    raise self.fail(name, f"must be a table ([{name}]), not {_shown(value)}")
+                for sub in value:
+                    if f"{name}.{sub}" not in KEYS:
+                        raise self.fail(f"{name}.{sub}", f"is not a setting; known: {_known()}")
+            elif name not in KEYS:
+                raise self.fail(name, f"is not a setting; known: {_known()}")
+
+    def build(self) -> Settings:
+        self.check_unknown()
+        defaults = Settings()
+        kwargs: dict[str, Any] = {}
+
+        days_value = self.value("work.days")
+        days = self.days(days_value) if days_value is not None else defaults.week.days
+        start = self.clock_time("work.start", defaults.week.start)
+        end = self.clock_time("work.end", defaults.week.end)
+        if days_value is not None or start != defaults.week.start or end != defaults.week.end:
+            try:
+                kwargs["week"] = WorkWeek(days=days, start=start, end=end)
+            except ValueError as err:
+                raise self.fail("work", f"is not a usable working week: {err}") from None
+
+        sla = dict(defaults.sla)
+        for channel in SLA_DEFAULTS:
+            raw = self.value(f"sla.{channel}")
+            if raw is not None:
+                sla[channel] = self.sla_rule(f"sla.{channel}", raw)
+        if sla != defaults.sla:
+            kwargs["sla"] = sla
+
+        channel = self.value("default_channel")
+        if channel is not None:
+            from respond.model import parse_channel
+
+            try:
+                kwargs["default_channel"] = parse_channel(self.string("default_channel", channel))
+            except RespondError as err:
+                raise self.fail("default_channel", f"is wrong: {err}") from None
+
+        for key in ("follow_up", "wait_chase"):
+            raw = self.value(key)
+            if raw is not None:
+                kwargs[key] = self.delay(key, raw, kwargs.get("week", defaults.week))
+
+        goal = self.value("gratitude_goal")
+        if goal is not None:
+            if isinstance(goal, bool) or not isinstance(goal, int) or not 0 <= goal <= 100:
+                why = f"must be a whole number 0-100, not {_shown(goal)}"
+                raise self.fail("gratitude_goal", why)
+            kwargs["gratitude_goal"] = goal
+
+        start_day = self.value("week_start")
+        if start_day is not None:
+            kwargs["week_start"] = self.day("week_start", start_day)
+
+        fmt = self.value("prompt_format")
+        if fmt is not None:
+            from respond.configfile import prompt_format_problem
+
+            problem = prompt_format_problem(self.string("prompt_format", fmt))
+            if problem:
+                raise self.fail("prompt_format", f"{_shown(fmt)} {problem}")
+            kwargs["prompt_format"] = fmt
+
+        color = self.value("color")
+        if color is not None:
+            if not isinstance(color, bool):
+                raise self.fail("color", f"must be true or false, not {_shown(color)}")
+            kwargs["color"] = color
+        return Settings(**kwargs)
+
+    def string(self, key: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self.fail(key, f"must be a string, not {_shown(value)}")
+        return value
+
+    def day(self, key: str, value: Any) -> int:
+        name = self.string(key, value).strip().lower()
+        if name in DAY_NAMES:
+            return DAY_NAMES.index(name)
+        if name in _DAY_ALIASES:
+            return _DAY_ALIASES[name]
+        raise self.fail(key, f"has {_shown(value)}, not a day; use one of: {', '.join(DAY_NAMES)}")
+
+    def days(self, value: Any) -> frozenset[int]:
+        key = "work.days"
+        if isinstance(value, str):
+            if "-" in value:
+                first, _, last = value.partition("-")
+                lo, hi = self.day(key, first), self.day(key, last)
+                return frozenset((lo + n) % 7 for n in range((hi - lo) % 7 + 1))
+            value = [part for part in re.split(r"[\s,]+", value) if part]
+        if not isinstance(value, list) or not value:
+            why = f'must list days, e.g. ["mon", "tue"] or "mon-fri"; got {_shown(value)}'
+            raise self.fail(key, why)
+        return frozenset(self.day(key, day) for day in value)
+
+    def clock_time(self, key: str, default: time) -> time:
+        value = self.value(key)
+        if value is None:
+            return default
+        if isinstance(value, time) and not isinstance(value, datetime):
+            return value.replace(second=0, microsecond=0)
+        text = self.string(key, value).strip()
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise self.fail(key, f'must be a time like "09:00", not {_shown(value)}')
+        return time(int(match[1]), int(match[2]))
+
+    def sla_rule(self, key: str, value: Any) -> tuple[str, float]:
+        text = self.string(key, value).strip().lower()
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(m|min|h|hours?|bd|business days?)", text)
+        if not match:
+            why = 'must be working hours like "4h" or business days like "1bd"'
+            raise self.fail(key, f"{why}, not {_shown(value)}")
+        amount, unit = float(match[1]), match[2]
+        if unit in ("m", "min"):
+            return ("hours", amount / 60)
+        if unit.startswith("h"):
+            return ("hours", amount)
+        if amount != int(amount):
+            raise self.fail(key, f"must be a whole number of business days, not {_shown(value)}")
+        return ("bdays", int(amount))
+
+    def delay(self, key: str, value: Any, week: WorkWeek) -> str:
+        """A relative date such as ``7d`` or ``2bd``: checked against two different days."""
+        from respond.dates import DateError, parse_when
+
+        text = self.string(key, value)
+        first = datetime(2026, 1, 7, 10, 0, tzinfo=UTC)
+        try:
+            a = parse_when(text, first, week, UTC)
+            b = parse_when(text, first + timedelta(days=14), week, UTC)
+        except DateError as err:
+            raise self.fail(key, f"is not a date: {err}") from None
+        if a == b or a < first:
+            raise self.fail(key, f'must be relative, like "7d", "2bd" or "2w", not {_shown(value)}')
+        return text
+
+
+def _known() -> str:
+    return ", ".join(KEYS)
+
+
+def _shown(value: Any) -> str:
+    from respond.text import shorten
+
+    return shorten(repr(value), 40)
+
+
+def describe(settings: Settings) -> dict[str, Any]:
+    """Each key's effective value in the file's own terms (what ``respond config`` shows)."""
+    week = settings.week
+    values: dict[str, Any] = {
+        "work.days": [DAY_NAMES[d] for d in sorted(week.days)],
+        "work.start": f"{week.start:%H:%M}",
+        "work.end": f"{week.end:%H:%M}",
+    }
+    for channel in SLA_DEFAULTS:
+        unit, amount = settings.sla[channel]
+        number = int(amount) if float(amount).is_integer() else amount
+        values[f"sla.{channel}"] = f"{number}h" if unit == "hours" else f"{number}bd"
+    values.update(
+        {
+            "default_channel": settings.default_channel,
+            "follow_up": settings.follow_up,
+            "wait_chase": settings.wait_chase,
+            "gratitude_goal": settings.gratitude_goal,
+            "week_start": DAY_NAMES[settings.week_start],
+            "prompt_format": settings.prompt_format,
+            "color": settings.color,
+        }
+    )
+    return values
+
+
+def _toml_value(value: Any) -> str:
+    """A value as it would be written in the file (what ``respond config`` shows)."""
+    from respond.text import visible
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + visible(str(value)).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def report(settings: Settings, sources: dict[str, str], config: Path, database: Path) -> list[str]:
+    """The lines of ``respond config``: the two paths, then each key, value and source."""
+    exists = "" if config.is_file() else "  (not found: all defaults)"
+    lines = [f"config    {config}{exists}", f"database  {database}", ""]
+    values = describe(settings)
+    width = max(len(key) for key in KEYS)
+    shown = {key: _toml_value(values[key]) for key in KEYS}
+    value_width = max(len(v) for v in shown.values())
+    for key in KEYS:
+        lines.append(f"{key:<{width}}  {shown[key]:<{value_width}}  {sources[key]}")
+    return lines

@@ -38,9 +38,12 @@ def console(stderr: bool = False) -> Console:
     width = None
     if not is_tty:
         width = int(os.environ.get("COLUMNS", "0") or 0) or PIPED_WIDTH
+    from respond.output import color_allowed
+
     return Console(
         file=file,
         width=width,
+        no_color=None if color_allowed() else True,  # None: Rich honours NO_COLOR itself
         highlight=False,
         markup=False,
         emoji=False,

@@ -221,6 +221,12 @@ class Transaction:
         if top + 1 > int(meta.get("next_id", 1)):
             self._meta.update({"next_id": top + 1}, doc_ids=[1])
 
+    def reserve_ids(self, last: int) -> None:
+        """Make sure no new item gets an ID up to ``last`` (imports keep links to them)."""
+        meta = self._meta.get(doc_id=1) or {}
+        if last + 1 > int(meta.get("next_id", 1)):
+            self._meta.update({"next_id": last + 1}, doc_ids=[1])
+
     def delete(self, item_id: int) -> None:
         self._items.remove(doc_ids=[item_id])
 

@@ -24,6 +24,8 @@ NOW = "2026-11-25T10:00"  # a Wednesday, 10:00 local
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "respond.json"
     monkeypatch.setenv("RESPOND_DB", str(path))
+    # No developer's own config file leaks in: tests that need one write it here.
+    monkeypatch.setenv("RESPOND_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("COLUMNS", "200")
     return path
 

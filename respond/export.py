@@ -1,0 +1,157 @@
+"""Exporting items: lossless JSON, CSV for spreadsheets, iCalendar (ICS) for calendar apps.
+
+Pure: each function turns items into text or bytes; the CLI decides where they go.
+
+* **JSON** holds every item exactly as stored (``id``, ``uuid``, history and all) under a small
+  header, ``{"format": "respond-export", "version": 1, ...}``; ``respond import`` reads it back.
+* **CSV** has a header row, one row per item, times in local time as ``YYYY-MM-DD HH:MM``
+  (which spreadsheets read as dates), tags separated by spaces. Text that a spreadsheet would
+  run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) is
+  prefixed with ``'``, the usual guard against CSV injection. Files get a UTF-8 byte order
+  mark so that Excel reads non-ASCII names right (:data:`CSV_BOM`); other spreadsheets ignore it.
+* **ICS** (RFC 5545, written by the ``icalendar`` library, imported only here): one ``VTODO``
+  per open item with its ``DUE`` time, ``UID`` = the item's uuid, a summary that says what to
+  do ("Reply to Dana: Q3 numbers"), the note as description and kind and tags as categories.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from respond.clock import to_local, to_utc_iso
+from respond.model import Item
+from respond.text import visible
+
+FORMAT = "respond-export"
+VERSION = 1
+FORMATS = ("json", "csv", "ics")
+CSV_BOM = "\ufeff"
+CSV_COLUMNS = (
+    "id", "uuid", "kind", "status", "person", "title", "channel", "created", "due", "for_id",
+    "tags", "note",
+)  # fmt: skip
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ICS_PRODID = "-//respond//respond//EN"
+_ICS_VERB = {
+    "ask": "Reply to {person}",
+    "promise": "Promised {person}",
+    "waiting": "Chase {person}",
+    "followup": "Follow up with {person}",
+    "thanks": "Thank {person}",
+}
+
+
+def by_id(items: Iterable[Item]) -> list[Item]:
+    return sorted(items, key=lambda item: item.id)
+
+
+def to_json(items: Iterable[Item], now: datetime) -> str:
+    """The lossless export: a header and every item's stored record, by ID."""
+    from respond import __version__
+
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "generator": f"respond {__version__}",
+        "exported": to_utc_iso(now),
+        "items": [item.to_record() for item in by_id(items)],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Text that no spreadsheet will run as a formula: ``=SUM(A1)`` becomes ``'=SUM(A1)``."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _local(moment: datetime | None, tz: tzinfo | None) -> str:
+    return "" if moment is None else f"{to_local(moment, tz):%Y-%m-%d %H:%M}"
+
+
+def to_csv(items: Iterable[Item], tz: tzinfo | None = None, bom: bool = False) -> str:
+    """A spreadsheet of every item (history left out), by ID; ``\\r\\n`` line ends (RFC 4180)."""
+    out = io.StringIO()
+    if bom:
+        out.write(CSV_BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in by_id(items):
+        writer.writerow(
+            [
+                item.id,
+                item.uuid,
+                item.kind,
+                item.status,
+                spreadsheet_safe(item.person),
+                spreadsheet_safe(item.title),
+                item.channel or "",
+                _local(item.created, tz),
+                _local(item.due, tz),
+                "" if item.for_id is None else item.for_id,
+                spreadsheet_safe(" ".join(item.tags)),
+                spreadsheet_safe(item.note),
+            ]
+        )
+    return out.getvalue()
+
+
+def _ics_text(value: str, keep_newlines: bool = False) -> str:
+    """iCalendar text may not hold control characters: make them visible (``\\x1b``)."""
+    if keep_newlines:
+        return "\n".join(visible(line) for line in value.replace("\r\n", "\n").split("\n"))
+    return visible(value)
+
+
+def summary(item: Item) -> str:
+    verb = _ICS_VERB.get(item.kind, "{person}").format(person=item.person)
+    return _ics_text(f"{verb}: {item.title}")
+
+
+def to_ics(items: Iterable[Item], now: datetime) -> bytes:
+    """A calendar with one ``VTODO`` per open item, by due time."""
+    from icalendar import Calendar, Todo
+
+    calendar = Calendar()
+    calendar.add("prodid", ICS_PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "respond")
+    open_items = [item for item in items if item.is_open]
+    far = float("inf")
+    open_items.sort(key=lambda i: (i.due.timestamp() if i.due else far, i.id))
+    for item in open_items:
+        todo = Todo()
+        todo.add("uid", item.uuid)
+        todo.add("dtstamp", _utc(now))
+        todo.add("created", _utc(item.created))
+        todo.add("summary", summary(item))
+        if item.due is not None:
+            todo.add("due", _utc(item.due))
+        todo.add("status", "IN-PROCESS" if item.status == "acked" else "NEEDS-ACTION")
+        todo.add("categories", [item.kind, *(_ics_text(tag) for tag in item.tags)])
+        description = f"respond #{item.id} · {item.kind} · {item.person}"
+        if item.note:
+            description += "\n\n" + item.note
+        todo.add("description", _ics_text(description, keep_newlines=True))
+        calendar.add_component(todo)
+    return bytes(calendar.to_ical())
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def parse_ics_dues(data: bytes) -> dict[str, datetime | None]:
+    """Read an ICS file back: each VTODO's UID and DUE (used to check what we wrote)."""
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(data)
+    dues: dict[str, datetime | None] = {}
+    for todo in calendar.walk("VTODO"):
+        due: Any = todo.get("due")
+        dues[str(todo.get("uid"))] = due.dt if due is not None else None
+    return dues

@@ -1,0 +1,222 @@
+"""Importing items: respond's own JSON export, and taskwarrior's (see :mod:`respond.taskwarrior`).
+
+Pure core over a :class:`respond.actions.Session`. Rules:
+
+* **Match on uuid.** An item whose uuid is already in the database is skipped, so importing the
+  same file twice adds nothing.
+* **IDs are kept when they are free**, so importing an export into a new database gives back
+  the same items with the same IDs (a round trip is exact). An ID this database has already
+  used (even by a deleted item: IDs are never reused) is replaced by a fresh one, and links to
+  it (``for_id``, a history's ``followup_id``) follow. A link to an item that is not in the
+  file (one deleted before the export) is kept if that ID is unused here, and the ID is then
+  reserved so no new item takes it; else it is dropped (it would point at a stranger).
+* **All or nothing.** Every record is checked before anything is written; one bad record is
+  a one-line error naming it, and the database is left as it was.
+* ``respond undo`` removes what an import added (one journal entry).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from respond.clock import from_iso, to_utc_iso
+from respond.errors import RespondError
+from respond.model import CHANNELS, KINDS, STATUSES, Item, check_encodable, parse_tag
+from respond.text import quoted
+
+SOURCES = ("respond", "taskwarrior")
+
+
+class ImportFileError(RespondError):
+    """A file that can't be imported (exit code 2)."""
+
+
+def load_json(text: str, name: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as err:
+        raise ImportFileError(f"{name} is not valid JSON ({err})") from None
+
+
+def items_from_export(data: Any, name: str) -> list[Item]:
+    """The items of a respond JSON export (see :mod:`respond.export`), each checked."""
+    from respond.export import FORMAT, VERSION
+
+    if isinstance(data, list) and data and isinstance(data[0], dict) and "entry" in data[0]:
+        raise ImportFileError(
+            f"{name} looks like a taskwarrior export; use: respond import --from taskwarrior"
+        )
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        header = f'"format": "{FORMAT}"'
+        raise ImportFileError(f"{name} is not a respond export (no {header} header)")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ImportFileError(f"{name} has a bad export version {version!r}")
+    if version > VERSION:
+        raise ImportFileError(
+            f"{name} is export version {version}; this respond reads up to {VERSION}: upgrade"
+        )
+    records = data.get("items")
+    if not isinstance(records, list):
+        raise ImportFileError(f"{name} has no list of items")
+    items = [check_record(record, n, name) for n, record in enumerate(records, start=1)]
+    _no_duplicates(items, name)
+    return items
+
+
+def check_record(record: Any, n: int, name: str) -> Item:
+    """One exported record as an :class:`Item`, or an error naming the record and the field."""
+
+    def bad(why: str) -> ImportFileError:
+        return ImportFileError(f"{name}: item {n}: {why}")
+
+    if not isinstance(record, dict):
+        raise bad("is not an object")
+    for key in ("id", "uuid", "kind", "person", "title", "created", "status"):
+        if key not in record:
+            raise bad(f"has no {key!r}")
+    item_id = record["id"]
+    if isinstance(item_id, bool) or not isinstance(item_id, int) or item_id < 1:
+        raise bad(f"has a bad id {item_id!r}")
+    for key in ("uuid", "person", "title"):
+        value = record[key]
+        if not isinstance(value, str) or not value.strip():
+            raise bad(f"has a bad {key} {value!r:.40}")
+        check_encodable(value, key)
+    if record["kind"] not in KINDS:
+        raise bad(f"has an unknown kind {quoted(str(record['kind']))}")
+    if record["status"] not in STATUSES:
+        raise bad(f"has an unknown status {quoted(str(record['status']))}")
+    channel = record.get("channel")
+    if channel is not None and channel not in CHANNELS:
+        raise bad(f"has an unknown channel {quoted(str(channel))}")
+    for key in ("created", "due"):
+        value = record.get(key)
+        if value is None and key == "due":
+            continue
+        if not isinstance(value, str):
+            raise bad(f"has a bad {key} time {value!r:.40}")
+        try:
+            from_iso(value)
+        except ValueError:
+            raise bad(f"has a bad {key} time {quoted(value)}") from None
+    for_id = record.get("for_id")
+    if for_id is not None and (isinstance(for_id, bool) or not isinstance(for_id, int)):
+        raise bad(f"has a bad for_id {for_id!r:.40}")
+    tags = record.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise bad("has tags that are not a list of words")
+    for tag in tags:
+        try:
+            parse_tag(tag)
+        except RespondError as err:
+            raise bad(str(err)) from None
+    note = record.get("note") or ""
+    if not isinstance(note, str):
+        raise bad("has a note that is not text")
+    history = record.get("history") or []
+    if not isinstance(history, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("event"), str) and isinstance(e.get("at"), str)
+        for e in history
+    ):
+        raise bad("has a history that is not a list of events")
+    return Item.from_record(record)
+
+
+def _no_duplicates(items: list[Item], name: str) -> None:
+    seen_ids: set[int] = set()
+    seen_uuids: set[str] = set()
+    for item in items:
+        if item.id in seen_ids:
+            raise ImportFileError(f"{name}: ID {item.id} appears twice")
+        if item.uuid in seen_uuids:
+            raise ImportFileError(f"{name}: uuid {item.uuid} appears twice")
+        seen_ids.add(item.id)
+        seen_uuids.add(item.uuid)
+
+
+def _links(item: Item) -> list[int]:
+    targets = [item.for_id] + [event.get("followup_id") for event in item.history]
+    return [t for t in targets if isinstance(t, int) and not isinstance(t, bool)]
+
+
+def import_items(session: Any, env: Any, items: list[Item], name: str) -> Any:
+    """Add the items whose uuid is new; returns an :class:`respond.actions.Outcome`."""
+    from respond.actions import Outcome
+
+    if not items:
+        return Outcome(f"Nothing to import in {name}", [])
+    existing = session.items()
+    local_by_uuid = {item.uuid: item.id for item in existing.values()}
+    new = [item for item in items if item.uuid not in local_by_uuid]
+    skipped = len(items) - len(new)
+    if not new:
+        return Outcome(f"Imported nothing from {name}: all {skipped} item(s) are already here", [])
+
+    # Where each of the file's IDs lands here.
+    id_map: dict[int, int] = {
+        item.id: local_by_uuid[item.uuid] for item in items if item.uuid in local_by_uuid
+    }
+    floor = session.next_id()  # every ID below this one has been used here
+    keep = [item for item in new if item.id >= floor]
+    move = [item for item in new if item.id < floor]
+    for item in keep:
+        id_map[item.id] = item.id
+    # Links to items outside the file that stay (see above) must not meet a fresh ID either.
+    outside = {
+        target
+        for item in new
+        for target in _links(item)
+        if target not in id_map and target >= floor and target not in existing
+    }
+    fresh = max([floor, *(item.id + 1 for item in keep), *(target + 1 for target in outside)])
+    for n, item in enumerate(sorted(move, key=lambda i: i.id)):
+        id_map[item.id] = fresh + n
+
+    dangling: list[int] = []
+
+    def link(target: Any) -> Any:
+        if not isinstance(target, int) or isinstance(target, bool):
+            return target
+        if target in id_map:
+            return id_map[target]
+        if target in existing or target < floor:
+            return None
+        dangling.append(target)
+        return target
+
+    added: list[Item] = []
+    for item in sorted(new, key=lambda i: id_map[i.id]):
+        item.id = id_map[item.id]
+        if item.for_id is not None:
+            item.for_id = link(item.for_id)
+        for event in item.history:
+            if "followup_id" in event:
+                event["followup_id"] = link(event["followup_id"])
+        added.append(item)
+    put_many = getattr(session, "put_many", None)
+    if put_many is not None:
+        put_many(added)
+    else:
+        for item in added:
+            session.put(item)
+    reserve = getattr(session, "reserve_ids", None)
+    if dangling and reserve is not None:
+        reserve(max(dangling))
+    session.push_journal(
+        {
+            "at": to_utc_iso(env.now()),
+            "command": "import",
+            "changes": [{"id": item.id, "before": None} for item in added],
+        }
+    )
+    message = f"Imported {len(added)} item(s) from {name}"
+    details = []
+    if skipped:
+        details.append(f"{skipped} already here")
+    if move:
+        details.append(f"{len(move)} renumbered")
+    if details:
+        message += f" ({', '.join(details)})"
+    return Outcome(message, added)

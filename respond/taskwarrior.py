@@ -1,0 +1,210 @@
+"""Reading ``task export`` (taskwarrior's JSON) as respond items. Pure.
+
+The mapping (also in the README):
+
+=================  ===========================================================================
+taskwarrior        respond
+=================  ===========================================================================
+``uuid``           ``uuid`` (so importing the same export twice adds nothing)
+``description``    title
+``entry``          created
+``due``            due; a date without a time (taskwarrior stores local midnight) is due at
+                   the end of that working day, as respond reads dates; a ``waiting`` task
+                   without a due date is due at its ``wait`` date
+``status``         ``pending`` and ``waiting`` -> open; ``completed`` -> done and ``deleted``
+                   -> dropped, both at the task's ``end`` time; ``recurring`` (the template
+                   of a recurring task) is skipped: its pending instances are imported
+``tags``           tags, except a kind tag (below), which sets the kind and is dropped
+``project``        kept as a tag ``project:NAME``; a project part that names a kind (below)
+                   sets the kind when no tag did (``Work.ask``, ``followups``)
+``annotations``    the note, one annotation per line, oldest first
+UDA ``person``     the person (define it with ``task config uda.person.type string``);
+                   without it the person is ``unknown`` (``respond edit ID --person`` fixes it)
+=================  ===========================================================================
+
+Kind words (case-insensitive, in tags or project parts): ``ask``/``asks`` -> ask,
+``promise``/``promises`` -> promise, ``waiting``/``wait``/``waitingfor`` -> waiting,
+``followup``/``follow-up``/``followups`` -> followup, ``thanks``/``thank`` -> thanks. A task
+with no kind word is a **promise**: a task on your list is something you said you would do.
+Asks get the channel ``other``. Priority, urgency, dependencies and other UDAs are left out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from respond.clock import to_local
+from respond.errors import RespondError
+from respond.model import Item, check_encodable
+from respond.worktime import WorkWeek
+
+DEFAULT_KIND = "promise"
+UNKNOWN_PERSON = "unknown"
+KIND_WORDS: dict[str, str] = {
+    "ask": "ask", "asks": "ask",
+    "promise": "promise", "promises": "promise",
+    "waiting": "waiting", "wait": "waiting", "waitingfor": "waiting",
+    "followup": "followup", "follow-up": "followup", "followups": "followup",
+    "thanks": "thanks", "thank": "thanks",
+}  # fmt: skip
+STATUS = {"pending": "open", "waiting": "open", "completed": "done", "deleted": "dropped"}
+
+
+class TaskwarriorError(RespondError):
+    """A file that is not a usable taskwarrior export (exit code 2)."""
+
+
+def parse_export(text: str, name: str) -> list[dict[str, Any]]:
+    """The task objects of ``task export`` output: a JSON array (taskwarrior 2.6 and 3), or one
+    object per line (older versions)."""
+    stripped = text.strip()
+    if not stripped:
+        return []
+    try:
+        data = json.loads(stripped)
+    except ValueError:
+        try:
+            data = [json.loads(line) for line in stripped.splitlines() if line.strip()]
+        except ValueError as err:
+            raise TaskwarriorError(f"{name} is not taskwarrior JSON ({err})") from None
+    if isinstance(data, dict) and data.get("format") == "respond-export":
+        raise TaskwarriorError(f"{name} is a respond export; import it without --from")
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list) or not all(isinstance(task, dict) for task in data):
+        raise TaskwarriorError(f"{name} is not a taskwarrior export (a JSON array of tasks)")
+    return data
+
+
+def tw_time(value: Any, what: str, where: str) -> datetime:
+    """``20261125T100000Z`` (taskwarrior's format) or ISO 8601, as an aware UTC datetime."""
+    if not isinstance(value, str):
+        raise TaskwarriorError(f"{where}: {what} is not a date: {value!r:.40}")
+    try:
+        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise TaskwarriorError(f"{where}: {what} is not a date: {value!r:.40}") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def kind_of(tags: list[str], project: str) -> tuple[str, str | None]:
+    """The kind, and the tag that set it (``None`` when the project or the default did)."""
+    for tag in tags:
+        if tag.lower() in KIND_WORDS:
+            return KIND_WORDS[tag.lower()], tag
+    for part in re.split(r"[.\s]+", project):
+        if part.lower() in KIND_WORDS:
+            return KIND_WORDS[part.lower()], None
+    return DEFAULT_KIND, None
+
+
+def items_from_tasks(
+    tasks: list[dict[str, Any]],
+    now: datetime,
+    name: str,
+    week: WorkWeek | None = None,
+    tz: tzinfo | None = None,
+) -> list[Item]:
+    """Items numbered 1..n in file order (the import gives them free local IDs)."""
+    items: list[Item] = []
+    for n, task in enumerate(tasks, start=1):
+        item = item_from_task(task, now, f"{name}: task {n}", len(items) + 1, week, tz)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def item_from_task(
+    task: dict[str, Any],
+    now: datetime,
+    where: str,
+    item_id: int,
+    week: WorkWeek | None = None,
+    tz: tzinfo | None = None,
+) -> Item | None:
+    """One task as an item; ``None`` for a recurring template."""
+    status = task.get("status")
+    if status == "recurring":
+        return None
+    if status not in STATUS:
+        raise TaskwarriorError(f"{where}: unknown status {status!r:.40}")
+    uuid = task.get("uuid")
+    if not isinstance(uuid, str) or not uuid.strip():
+        raise TaskwarriorError(f"{where}: has no uuid")
+    title = task.get("description")
+    if not isinstance(title, str) or not title.strip():
+        raise TaskwarriorError(f"{where}: has no description")
+    check_encodable(title, "description")
+    created = tw_time(task.get("entry"), "entry", where) if "entry" in task else now
+    due = tw_time(task["due"], "due", where) if task.get("due") else None
+    if due is None and status == "waiting" and task.get("wait"):
+        due = tw_time(task["wait"], "wait", where)
+    if due is not None:
+        local = to_local(due, tz)
+        if (local.hour, local.minute, local.second) == (0, 0, 0):
+            due = (week or WorkWeek()).end_of_day(local.date(), tz)
+
+    raw_tags = task.get("tags") or []
+    if not isinstance(raw_tags, list) or not all(isinstance(t, str) for t in raw_tags):
+        raise TaskwarriorError(f"{where}: tags are not a list of words")
+    project = task.get("project") or ""
+    if not isinstance(project, str):
+        raise TaskwarriorError(f"{where}: project is not text")
+    kind, kind_tag = kind_of(raw_tags, project)
+    tags: list[str] = []
+    for tag in raw_tags:
+        word = "_".join(tag.split())
+        if tag != kind_tag and word and word not in tags:
+            tags.append(word)
+    if project.strip():
+        tags.append("project:" + "_".join(project.split()))
+
+    person = task.get("person")
+    if not isinstance(person, str) or not person.strip():
+        person = UNKNOWN_PERSON
+    check_encodable(person, "person")
+
+    annotations = task.get("annotations") or []
+    lines: list[str] = []
+    for note in sorted(
+        (a for a in annotations if isinstance(a, dict)), key=lambda a: str(a.get("entry", ""))
+    ):
+        text = note.get("description")
+        if isinstance(text, str) and text.strip():
+            lines.append(text)
+
+    item = Item(
+        id=item_id,
+        uuid=uuid,
+        kind=kind,
+        person=person,
+        title=title,
+        channel="other" if kind == "ask" else None,
+        created=created,
+        due=due,
+        status=STATUS[status],
+        tags=tags,
+        note="\n".join(lines),
+    )
+    item.record("created", created, due=_iso(due))
+    if kind == "promise" and due is not None:
+        item.record("promised", created, due=_iso(due))
+    if item.status in ("done", "dropped"):
+        ended = task.get("end") or task.get("modified")
+        at = tw_time(ended, "end", where) if ended else now
+        item.record(item.status, at)
+    item.record("imported", now, source="taskwarrior")
+    return item
+
+
+def _iso(moment: datetime | None) -> str | None:
+    from respond.clock import to_utc_iso
+
+    return to_utc_iso(moment) if moment is not None else None

@@ -1,0 +1,131 @@
+"""Importing a real ``task export`` (made by taskwarrior 2.6.2 with
+tests/fixtures/make-taskwarrior-export.sh; taskwarrior is not needed to run these tests)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from respond.taskwarrior import TaskwarriorError, items_from_tasks, kind_of, parse_export
+from tests.conftest import Run
+
+FIXTURE = Path(__file__).parent / "fixtures" / "taskwarrior-export.json"
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def imported(run: Run) -> dict[str, dict]:
+    out = run("list", "--all", "--json")
+    return {item["title"]: item for item in json.loads(out.stdout)}
+
+
+def test_real_export_imports_with_the_documented_mapping(run: Run) -> None:
+    out = run("import", "--from", "taskwarrior", str(FIXTURE))
+    assert out.exit_code == 0, out
+    assert out.stdout == f"Imported 10 item(s) from {FIXTURE}\n"
+    tasks = {t["description"]: t for t in json.loads(FIXTURE.read_text())}
+    items = imported(run)
+    assert len(items) == 10  # 11 tasks, less the recurring template
+
+    q3 = items["Send the Q3 numbers"]
+    assert (q3["kind"], q3["person"], q3["status"], q3["channel"]) == (
+        "ask",
+        "Dana",
+        "open",
+        "other",
+    )
+    assert q3["uuid"] == tasks["Send the Q3 numbers"]["uuid"]
+    assert q3["due"] == "2026-11-27T15:00:00+00:00" and q3["tags"] == []
+    assert (
+        q3["created"]
+        == datetime.strptime(tasks["Send the Q3 numbers"]["entry"], "%Y%m%dT%H%M%SZ")
+        .replace(tzinfo=UTC)
+        .isoformat()
+    )
+
+    slides = items["Slides for the board meeting"]  # kind from the project Work.promises
+    assert (slides["kind"], slides["person"]) == ("promise", "Sam")
+    assert slides["tags"] == ["deck", "project:Work.promises"]
+
+    vpn = items["VPN access for Bob"]
+    assert (vpn["kind"], vpn["person"]) == ("waiting", "Jane")
+    assert vpn["note"] == "Jane says IT needs a ticket\nTicket INC-4471 filed"
+
+    assert items["Check the new laptop works"]["kind"] == "followup"  # project: followup
+
+    licence = items["Renew the software licence"]  # no kind word, no person
+    assert (licence["kind"], licence["person"]) == ("promise", "unknown")
+    assert licence["due"] == "2026-12-15T16:00:00+00:00"  # a bare date: 17:00 Berlin
+    assert licence["tags"] == ["admin"]
+
+    kim = items['Answer Kim about "budget" [draft] — Zoë\'s idea']
+    assert (kim["person"], kim["due"]) == ("Kim Andersen", None)
+
+    bank = items["Call the bank back"]
+    assert bank["status"] == "done"
+    assert [e["event"] for e in bank["history"]] == ["created", "done", "imported"]
+    assert items["Old printer ticket"]["status"] == "dropped"
+    assert items["Weekly report"]["status"] == "open"
+
+
+def test_importing_twice_adds_nothing(run: Run, db_path: Path) -> None:
+    run("import", "--from", "taskwarrior", str(FIXTURE))
+    before = db_path.read_bytes()
+    again = run("import", "--from", "taskwarrior", str(FIXTURE))
+    assert again.exit_code == 0 and "all 10 item(s) are already here" in again.stdout
+    assert db_path.read_bytes() == before
+
+
+def test_imported_tasks_behave_like_any_item(run: Run) -> None:
+    run("import", "--from", "taskwarrior", str(FIXTURE))
+    q3 = imported(run)["Send the Q3 numbers"]
+    assert run("ack", str(q3["id"]), "--by", "tomorrow").exit_code == 0
+    assert run("list", "--who", "dana", "--json").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("tags", "project", "expected"),
+    [
+        (["Ask"], "", ("ask", "Ask")),
+        (["x", "wait"], "Home", ("waiting", "wait")),
+        ([], "Work.thanks", ("thanks", None)),
+        (["follow-up"], "asks", ("followup", "follow-up")),
+        ([], "Work", ("promise", None)),
+    ],
+)
+def test_kind_mapping(tags: list[str], project: str, expected: tuple[str, str | None]) -> None:
+    assert kind_of(tags, project) == expected
+
+
+def test_older_one_object_per_line_exports_are_read() -> None:
+    lines = '{"uuid":"a","description":"one","status":"pending","entry":"20261125T100000Z"}\n'
+    lines += '{"uuid":"b","description":"two","status":"waiting","wait":"20261201T090000Z"}\n'
+    items = items_from_tasks(parse_export(lines, "x"), NOW, "x")
+    assert [(i.title, i.status) for i in items] == [("one", "open"), ("two", "open")]
+    assert items[1].due == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # waiting: due at wait
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{nope", "not taskwarrior JSON"),
+        ('"a string"', "not a taskwarrior export"),
+        ('[{"uuid": "a", "description": "d", "status": "lost"}]', "unknown status"),
+        ('[{"description": "d", "status": "pending"}]', "has no uuid"),
+        ('[{"uuid": "a", "description": " ", "status": "pending"}]', "has no description"),
+        ('[{"uuid": "a", "description": "d", "status": "pending", "due": "soon"}]', "not a date"),
+        ('{"format": "respond-export", "version": 1, "items": []}', "respond export"),
+    ],
+)
+def test_bad_exports_are_one_line_errors(
+    run: Run, tmp_path: Path, db_path: Path, text: str, message: str
+) -> None:
+    bad = tmp_path / "tasks.json"
+    bad.write_text(text)
+    with pytest.raises(TaskwarriorError, match=message):
+        items_from_tasks(parse_export(text, "x"), NOW, "x")
+    out = run("import", "--from", "taskwarrior", str(bad))
+    assert out.exit_code == 2 and out.stderr.count("\n") == 1 and message in out.stderr
+    assert not db_path.exists()
