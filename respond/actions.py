@@ -28,6 +28,8 @@ from respond.model import (
 )
 from respond.text import shorten
 
+UNDO_DETAIL = 5  # undo names up to this many items, then counts them
+
 
 class Session(Protocol):
     """The storage operations the core needs (see ``storage.Transaction``)."""
@@ -419,5 +421,11 @@ def undo(session: Session, env: Env) -> Outcome:
         session.put(before)
         restored.append(before)
     parts = [f"restored {_label(item)} ({item.status})" for item in reversed(restored)]
-    parts += [f"removed #{item_id}" for item_id in sorted(removed)]
+    if len(parts) > UNDO_DETAIL:
+        parts = [f"restored {len(parts)} items"]
+    if removed:
+        ids = ", ".join(f"#{item_id}" for item_id in sorted(removed))
+        parts.append(
+            f"removed {ids}" if len(removed) <= UNDO_DETAIL else f"removed {len(removed)} items"
+        )
     return Outcome(f"Undid {entry['command']}: {'; '.join(parts)}", restored)

@@ -93,7 +93,7 @@ def test_import_renumbers_colliding_ids_and_remaps_links(
             k: v for k, v in old.items() if k not in ("id", "for_id", "history")
         }
     # and an import is one change that undo takes back
-    assert run("undo").stdout == "Undid import (3 item(s))\n"
+    assert run("undo").stdout == "Undid import: removed #3, #4, #5\n"
     assert [i["title"] for i in items_of(tmp_path / "b.json")] == ["mine"]
 
 
