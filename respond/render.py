@@ -272,10 +272,10 @@ def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[_Row]]]:
     sections.append(("Waiting on others", "bold blue", waiting))
     relay: list[_Row] = []
     for r in view.relay:
-        answered = timefmt.ago(r.answered_at, now) if r.answered_at else "answered"
-        extra = Text("→ tell ", style="bold cyan")
+        since = Text(timefmt.span(now - r.answered_at) if r.answered_at else "")
+        extra = Text("answered → tell ", style="cyan")
         extra.append(f"{shorten(r.ask.person, PERSON_WIDTH)} (#{r.ask.id})", style="bold cyan")
-        relay.append(row(r.answer, Text(f"answered {answered}"), extra))
+        relay.append(row(r.answer, since, extra))
     sections.append(("Relay back", "bold cyan", relay))
     return [section for section in sections if section[2]]
 
@@ -312,6 +312,28 @@ def _cell(text: Text | str, width: int, right: bool = False) -> Text:
     return cell
 
 
+MIN_TITLE = 16
+MIN_PERSON = 10
+
+
+def _review_widths(rows: list[_Row], width: int) -> tuple[int, int, int, int]:
+    """Column widths shared by every section. On a narrow terminal the title gives way first,
+    then the person, so that the time and the "for whom" at the end stay visible."""
+    ids = max((cell_len(row.id) for row in rows), default=0)
+    person = max((cell_len(row.person) for row in rows), default=0)
+    title = max((cell_len(row.title) for row in rows), default=0)
+    when = max((row.when.cell_len for row in rows), default=0)
+    extra = max((row.extra.cell_len for row in rows), default=0)
+    fixed = 2 + ids + 2 + 2 + 2 + when + (2 + extra if extra else 0)
+    over = fixed + person + title - width
+    if over > 0:
+        cut = min(over, max(title - MIN_TITLE, 0))
+        title, over = title - cut, over - cut
+    if over > 0:
+        person -= min(over, max(person - MIN_PERSON, 0))
+    return ids, person, title, when
+
+
 def review(view: Review, env: Env) -> None:
     """``respond today``: sections whose rows share one set of columns; empty ones left out.
 
@@ -322,12 +344,7 @@ def review(view: Review, env: Env) -> None:
     if not sections:
         _emit(out, Text(QUIET_DAY))
     rows = [row for _, _, group in sections for row in group]
-    widths = (
-        max((cell_len(row.id) for row in rows), default=0),
-        max((cell_len(row.person) for row in rows), default=0),
-        max((cell_len(row.title) for row in rows), default=0),
-        max((row.when.cell_len for row in rows), default=0),
-    )
+    widths = _review_widths(rows, out.width)
     for heading, style, group in sections:
         _emit(out, Text(heading, style=style))
         for row in group:
@@ -370,12 +387,9 @@ def _week_title(card: Scorecard) -> Text:
     return title
 
 
-def _cell_detail(habit: str, kept: int, total: int, score: int | None) -> Text:
-    if habit == "gratitude":
-        return Text(f"{kept} of {total} thanks", style="dim") if score is not None else Text("")
-    return (
-        Text(f"{kept} of {total}", style="dim") if total else Text("nothing to score", style="dim")
-    )
+def _cell_detail(kept: int, total: int, score: int | None) -> Text:
+    """``9/14``: kept of scored (gratitude: thanks of the goal); nothing when n/a."""
+    return Text(f"{kept}/{total}", style="dim") if score is not None else Text("")
 
 
 def scorecard(card: Scorecard, env: Env, history: int | None = None) -> None:
@@ -394,16 +408,13 @@ def scorecard(card: Scorecard, env: Env, history: int | None = None) -> None:
         table.add_row(
             Text(summary.label),
             score_text(summary.week.score),
-            _cell_detail(summary.habit, summary.week.kept, summary.week.total, summary.week.score),
+            _cell_detail(summary.week.kept, summary.week.total, summary.week.score),
             score_text(summary.last_week.score),
             Text(_weeks(summary.streak) if summary.streak else "-"),
             score_text(summary.strength),
             sparkline(summary.spark),
         )
-    detail = Text("")
-    if card.change is not None:
-        detail = change_text(card.change)
-        detail.append(" on last week", style="dim")
+    detail = change_text(card.change)
     table.add_row(
         Text("overall", style="bold"),
         score_text(card.overall),
@@ -474,17 +485,22 @@ def person(view: PersonView, env: Env, limit: int | None = None) -> None:
         thanked = Text("never", style="yellow")
     stats.add_row(Text("last thanked"), thanked)
     _emit(out, Padding(stats, (0, 0, 0, 2), expand=False))
+    shown = view.history if limit is None else view.history[:limit]
+    listed = view.open + [item for item, _ in shown]
+    widths = (
+        max((len(f"#{item.id}") for item in listed), default=0),
+        max((cell_len(shorten(item.title, TITLE_WIDTH)) for item in listed), default=0),
+    )
     if view.open:
         _emit(out, Text("Open", style="bold"))
         _emit(
             out,
             Padding(
-                _person_items([(i, due_text(i, now, env)) for i in view.open]),
+                _person_items([(i, due_text(i, now, env)) for i in view.open], widths),
                 (0, 0, 0, 2),
                 expand=False,
             ),
         )
-    shown = view.history if limit is None else view.history[:limit]
     if shown:
         _emit(out, Text("History", style="bold"))
         rows = [
@@ -497,17 +513,19 @@ def person(view: PersonView, env: Env, limit: int | None = None) -> None:
             )
             for item, closed in shown
         ]
-        _emit(out, Padding(_person_items(rows), (0, 0, 0, 2), expand=False))
+        _emit(out, Padding(_person_items(rows, widths), (0, 0, 0, 2), expand=False))
     hidden = len(view.history) - len(shown)
     if hidden > 0:
         _emit(out, Text(f"  … and {hidden} more (--all shows everything)", style="dim"))
 
 
-def _person_items(rows: list[tuple[Item, Text]]) -> Table:
+def _person_items(rows: list[tuple[Item, Text]], widths: tuple[int, int]) -> Table:
+    """Items as ID, kind, title, time; ``widths`` (ID, title) are shared by both sections so
+    that Open and History line up."""
     table = Table.grid(padding=(0, 2), pad_edge=False)
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True, max_width=TITLE_WIDTH, overflow="ellipsis")
+    table.add_column(justify="right", no_wrap=True, min_width=widths[0])
+    table.add_column(no_wrap=True, min_width=len("followup"))
+    table.add_column(no_wrap=True, min_width=widths[1], overflow="ellipsis")
     table.add_column(no_wrap=True)
     for item, when in rows:
         table.add_row(Text(f"#{item.id}"), Text(item.kind), _user(item.title), when)

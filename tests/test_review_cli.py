@@ -57,7 +57,7 @@ def test_today_sections_in_order_with_relative_times(run: Run) -> None:
     assert lines[6].split() == ["#6", "Sam", "Invoice", "22h", "late"]
     assert lines[8].split() == ["#2", "Jane", "VPN", "access", "1", "day", "for", "Dana", "(#1)"]
     assert lines[10].split() == [
-        "#4", "Lee", "Laptop", "stock", "answered", "1", "day", "ago", "→", "tell", "Bob", "(#3)"
+        "#4", "Lee", "Laptop", "stock", "1", "day", "answered", "→", "tell", "Bob", "(#3)"
     ]  # fmt: skip
     assert "the deck" not in out  # due Friday: not today's business
 
@@ -152,11 +152,11 @@ def test_week_scorecard(run: Run) -> None:
     assert lines[0] == "Week 48 · Mon 23 Nov – Sun 29 Nov 2026 (so far)"
     assert lines[1].split()[:3] == ["habit", "this", "week"]
     rows = {line[:14].strip(): line[14:].split() for line in lines[2:]}
-    assert rows["prompt reply"][:4] == ["0", "0", "of", "2"]
-    assert rows["prompt reply"][4] == "100"  # last week
-    assert rows["word kept"][:3] == ["n/a", "nothing", "to"]
-    assert rows["gratitude"][:5] == ["33", "1", "of", "3", "thanks"]
-    assert rows["overall"][:5] == ["17", "-33", "on", "last", "week"]
+    # score, kept/scored, last week, streak, strength (last week's 100 x 0.132), sparkline
+    assert rows["prompt reply"] == ["0", "0/2", "100", "1", "week", "13", "······█▁"]
+    assert rows["word kept"] == ["n/a", "n/a", "-", "n/a", "········"]
+    assert rows["gratitude"] == ["33", "1/3", "0", "-", "0", "······▁▃"]
+    assert rows["overall"] == ["17", "-33", "50", "-", "7", "······▅▂"]
 
 
 def test_week_history_table(run: Run) -> None:
@@ -279,3 +279,13 @@ def test_people_lists_everyone_with_counts(run: Run) -> None:
 def test_people_on_an_empty_database(run: Run) -> None:
     assert run("people").stdout == "No one yet: add an ask, a promise or a thanks.\n"
     assert run("people", "--json").stdout == "[]\n"
+
+
+def test_quiet_day_with_scores_adds_the_week_line(run: Run) -> None:
+    run("add", "Invoice", "--from", "Sam", now="2026-11-23T10:00")
+    run("done", "1", "--no-follow-up", now="2026-11-23T11:00")
+    assert run("today").stdout.splitlines() == [
+        "Nothing overdue or due today. Everyone who is waiting on you is covered.",
+        "This week: overall 50 · prompt reply 100 · word kept n/a · follow-up n/a · "
+        "loop closed n/a · gratitude 0/3",
+    ]
