@@ -228,6 +228,7 @@ def checks(
 ) -> list[Check]:
     """Every decided check in ``items`` as of ``now``. With ``since``, checks decided before
     it may be left out (items settled before it are skipped without reading their history)."""
+    now = now.astimezone(UTC)  # one zone object: comparisons with stored times stay cheap
     present = [item for item in items if item.created <= now]
     by_id = {item.id: item for item in present}
     lines: dict[int, Timeline] = {}
@@ -330,7 +331,8 @@ def weekly(
     """Scores for every week from the first item's week (and at least ``weeks`` back) to the
     current week, oldest first; with ``full=False`` only the last ``weeks`` weeks (cheaper:
     items settled before them are skipped). Weeks before the first item are n/a throughout."""
-    items = [item for item in items if item.created <= now]
+    utc_now = now.astimezone(UTC)
+    items = [item for item in items if item.created <= utc_now]
     current = week_start_of(to_local(now, tz).date(), week_start)
     first_item = min((item.created for item in items), default=None)
     first = (
