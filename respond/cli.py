@@ -507,15 +507,38 @@ def list_(
         render.item_table(items, state.env)
 
 
+def _week_start(state: App) -> int:
+    """The first day of the week (0 = Monday); settings may name another one."""
+    return int(state.env.settings.week_start)
+
+
 @app.command()
-def today(ctx: typer.Context) -> None:
-    """The morning review: what is overdue and what is due today."""
-    from respond import render
-    from respond.queries import due_by_end_of_today
+def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """The morning review: overdue, due today, follow-ups due, waiting on others, answers to
+    relay back, and this week's scores so far.
+
+    Example: respond today
+    """
+    from respond.review import review
 
     state = _app(ctx)
-    items = due_by_end_of_today(state.store.snapshot().items.values(), state.env)
-    render.today(items, state.env)
+    env = state.env
+    view = review(
+        state.store.snapshot().items.values(),
+        env.now(),
+        env.settings,
+        env.clock.tz,
+        week_start=_week_start(state),
+    )
+    if as_json:
+        from respond import output
+        from respond.review import review_data
+
+        output.print_json(review_data(view))
+    else:
+        from respond import render
+
+        render.review(view, env)
 
 
 config_app = typer.Typer(
@@ -682,3 +705,124 @@ def import_(
     else:
         items = imports.items_from_export(imports.load_json(text, name), name)
     state.run(imports.import_items, items, name)
+
+
+@app.command()
+def week(
+    ctx: typer.Context,
+    weeks: Annotated[
+        int | None,
+        typer.Option(
+            "--weeks",
+            metavar="N",
+            help="Also list the last N weeks one by one, 1-520 (JSON: N weeks, default 8).",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The habit scorecard: prompt reply, word kept, follow-up, loop closed and gratitude,
+    scored 0-100 for this week, with last week, streaks, strength and the last 8 weeks.
+
+    Example: respond week --weeks 12
+    """
+    from respond.scoring import SPARK_WEEKS, scorecard
+
+    if weeks is not None and not 1 <= weeks <= 520:
+        raise RespondError(f"--weeks must be between 1 and 520, not {weeks}")
+    state = _app(ctx)
+    env = state.env
+    card = scorecard(
+        state.store.snapshot().items.values(),
+        env.now(),
+        env.settings,
+        env.clock.tz,
+        weeks=weeks or SPARK_WEEKS,
+        week_start=_week_start(state),
+    )
+    if as_json:
+        from respond import output
+        from respond.scoring import scorecard_data
+
+        output.print_json(scorecard_data(card))
+    else:
+        from respond import render
+
+        render.scorecard(card, env, history=weeks)
+
+
+@app.command()
+def thanks(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(metavar="PERSON", help="Whom you thanked.")],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help='What for, e.g. "for the fix".')],
+) -> None:
+    """Log gratitude you expressed (counts toward the weekly goal of 3).
+
+    Example: respond thanks Jane "for sorting out the VPN"
+    """
+    from respond import actions
+
+    _app(ctx).run(actions.thank, person, text)
+
+
+@app.command()
+def who(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(metavar="PERSON", help="A name (any case).")],
+    show_all: Annotated[
+        bool, typer.Option("--all", "-a", help="Show the whole history, not the last 15.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Everything with one person: open items, history, how fast you acknowledge their asks,
+    promises kept and broken, and when you last thanked them.
+
+    Example: respond who dana
+    """
+    from respond.people import who as person_view
+
+    state = _app(ctx)
+    env = state.env
+    view = person_view(
+        state.store.snapshot().items.values(), person, env.now(), env.settings, env.clock.tz
+    )
+    if as_json:
+        from respond import output
+        from respond.people import person_data
+
+        output.print_json(person_data(view))
+    else:
+        from respond import render
+
+        render.person(view, env, limit=None if show_all else 15)
+
+
+@app.command()
+def people(
+    ctx: typer.Context,
+    days: Annotated[
+        int,
+        typer.Option("--days", metavar="N", help="What counts as recent (default: 30)."),
+    ] = 30,
+    as_json: JsonOpt = False,
+) -> None:
+    """Everyone with open items or recent history, with counts.
+
+    Example: respond people
+    """
+    from respond.people import people as people_rows
+
+    if not 1 <= days <= 36_500:
+        raise RespondError(f"--days must be between 1 and 36500, not {days}")
+    state = _app(ctx)
+    env = state.env
+    rows = people_rows(state.store.snapshot().items.values(), env.now(), days)
+    if as_json:
+        from respond import output
+        from respond.people import people_data
+
+        output.print_json(people_data(rows))
+    else:
+        from respond import render
+
+        render.people(rows, env)

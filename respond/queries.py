@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from respond.clock import to_local
 from respond.model import Item
 
 
@@ -35,20 +34,3 @@ def select(
         and (not overdue or (item.is_open and item.due is not None and item.due < now))
     ]
     return sorted(chosen, key=sort_key)
-
-
-def due_by_end_of_today(items: Iterable[Item], env: Any) -> list[Item]:
-    """Open items that are overdue or due before local midnight."""
-    now = env.now()
-    local_now = to_local(now, env.clock.tz)
-    tomorrow = local_now.replace(hour=0, minute=0, second=0, microsecond=0).date().toordinal() + 1
-    return sorted(
-        (
-            item
-            for item in items
-            if item.is_open
-            and item.due is not None
-            and to_local(item.due, env.clock.tz).date().toordinal() < tomorrow
-        ),
-        key=sort_key,
-    )

@@ -41,3 +41,26 @@ def span(delta: timedelta) -> str:
         return f"{days} day" if days == 1 else f"{days} days"
     weeks = days // 7
     return f"{weeks} weeks"
+
+
+def day(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """A date as people say it: ``today``, ``yesterday``, ``Mon 23 Nov``, ``23 Nov 2025``."""
+    local = to_local(moment, tz).date()
+    days = (local - to_local(now, tz).date()).days
+    if days == 0:
+        return "today"
+    if days == -1:
+        return "yesterday"
+    if days == 1:
+        return "tomorrow"
+    if local.year == to_local(now, tz).year:
+        return f"{local:%a} {local.day} {local:%b}"
+    return f"{local.day} {local:%b} {local.year}"
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    """``2h ago``, ``3 days ago`` (``just now`` under a minute)."""
+    delta = now - moment
+    if delta < timedelta(minutes=1):
+        return "just now"
+    return f"{span(delta)} ago"

@@ -1,0 +1,168 @@
+"""Reading an item's history as it stands after undos. Pure core.
+
+History is append-only: ``undo`` restores an item's fields but *appends* an ``undone`` event
+(with the undone ``command``) instead of removing the events that command wrote. Scores and
+statistics must not count an acknowledgement or a completion that was undone, so they read the
+*effective* history: the events replayed in order, where each ``undone`` takes back the events
+of the command it reverses.
+
+Undo always reverses the most recent command, so the events that command wrote on this item
+are the last effective ones: a stack. Each known command writes at most one event of each
+name (``ack`` writes ``acked`` and ``promised``, or only ``promised`` when already
+acknowledged; ``done`` writes ``done`` and maybe ``follow-up scheduled``), so an undo pops
+trailing events of those names, at most one of each. For a command this module does not know
+(a newer respond), it pops the trailing events that share the last event's timestamp (one
+command's events share its instant).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from respond.clock import from_iso
+
+# The events each command appends to an item it changes (commands that create an item are
+# undone by deleting it, so they never leave an ``undone`` event behind).
+COMMAND_EVENTS: dict[str, frozenset[str]] = {
+    "ack": frozenset({"acked", "promised"}),
+    "done": frozenset({"done", "follow-up scheduled"}),
+    "drop": frozenset({"dropped"}),
+    "snooze": frozenset({"snoozed"}),
+    "edit": frozenset({"edited"}),
+    "delete": frozenset(),
+}
+# Events that set an item's status.
+STATUS_EVENTS: dict[str, str] = {
+    "created": "open",
+    "acked": "acked",
+    "done": "done",
+    "dropped": "dropped",
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One effective event: its name, when it happened, and its data."""
+
+    name: str
+    at: datetime
+    data: dict[str, Any]
+
+    def moment(self, key: str) -> datetime | None:
+        """A timestamp stored in the event's data (``due``, ``to``...), or ``None``."""
+        return _moment(self.data, key)
+
+
+def _pop_command(events: list[dict[str, Any]], command: str) -> None:
+    names = COMMAND_EVENTS.get(command)
+    if names is None:  # unknown command: its events share the last event's instant
+        if events:
+            instant = events[-1].get("at")
+            while events and events[-1].get("at") == instant:
+                if events[-1].get("event") == "created":
+                    break
+                events.pop()
+        return
+    popped: set[str] = set()
+    while events:
+        name = events[-1].get("event")
+        if name not in names or name in popped:
+            break
+        popped.add(str(name))
+        events.pop()
+
+
+def effective(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The raw events that still count after every ``undone`` took back its command's."""
+    for event in history:
+        if event.get("event") == "undone":
+            break
+    else:
+        return history
+    kept: list[dict[str, Any]] = []
+    for event in history:
+        if event.get("event") == "undone":
+            _pop_command(kept, str(event.get("command", "")))
+        else:
+            kept.append(event)
+    return kept
+
+
+def events(history: list[dict[str, Any]], until: datetime | None = None) -> Iterator[Event]:
+    """The effective events, parsed, in order; with ``until``, only those at or before it."""
+    limit = until.astimezone(UTC) if until is not None else None
+    for raw in effective(history):
+        try:
+            at = from_iso(raw["at"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if limit is not None and at > limit:
+            continue
+        yield Event(str(raw.get("event", "")), at, raw)
+
+
+@dataclass
+class Timeline:
+    """What scores and statistics need from one item's effective history."""
+
+    created_due: datetime | None = None
+    first_response: datetime | None = None  # first acked, promised or done
+    promises: list[tuple[datetime, datetime]] | None = None  # (when promised, promised time)
+    snoozes: list[tuple[datetime, datetime]] | None = None  # (when snoozed, new time)
+    status: str = "open"  # as of ``until``
+    closed_at: datetime | None = None  # when it became done or dropped (if it is)
+    last_at: datetime | None = None  # the latest effective event
+
+
+def timeline(history: list[dict[str, Any]], until: datetime | None = None) -> Timeline:
+    """One pass over the effective history (up to ``until``) collecting what scoring needs.
+
+    This runs for every item on every review, so it reads the raw events directly."""
+    line = Timeline()
+    limit = until.astimezone(UTC) if until is not None else None
+    for raw in effective(history):
+        try:
+            at = from_iso(raw["at"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if limit is not None and at > limit:
+            continue
+        name = raw.get("event")
+        line.last_at = at
+        if name == "created":
+            line.created_due = _moment(raw, "due")
+        elif name == "promised":
+            due = _moment(raw, "due")
+            if due is not None:
+                if line.promises is None:
+                    line.promises = []
+                line.promises.append((at, due))
+        elif name == "snoozed":
+            target = _moment(raw, "to")
+            if target is not None:
+                if line.snoozes is None:
+                    line.snoozes = []
+                line.snoozes.append((at, target))
+        if line.first_response is None and name in _RESPONSES:
+            line.first_response = at
+        status = STATUS_EVENTS.get(name)  # type: ignore[arg-type]
+        if status is not None:
+            line.status = status
+            line.closed_at = at if status in ("done", "dropped") else None
+    return line
+
+
+_RESPONSES = frozenset({"acked", "promised", "done"})
+
+
+def _moment(raw: dict[str, Any], key: str) -> datetime | None:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return from_iso(value)
+    except ValueError:
+        return None

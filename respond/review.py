@@ -1,0 +1,174 @@
+"""The morning review (``respond today``): what needs you today, in sections. Pure core.
+
+Sections, in order (each omitted when empty):
+
+* **overdue**: open asks and promises whose due time has passed, most overdue first;
+* **due today**: open asks and promises due from now until local midnight;
+* **follow-ups**: open follow-ups due by local midnight (late ones first);
+* **waiting**: everything you are waiting on others for, longest wait first, with the ask
+  each one serves (the person you must relay the answer to) and whether it is time to chase;
+* **relay**: answers that came back (waiting items done) for asks that are still open: tell
+  the person who asked;
+* **week**: this week's scores so far (see :mod:`respond.scoring`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from respond.clock import to_local
+from respond.config import Settings
+from respond.history import timeline
+from respond.model import Item
+from respond.queries import sort_key
+from respond.scoring import Scorecard, local_midnight, scorecard
+
+DUE_KINDS = frozenset({"ask", "promise"})
+
+
+@dataclass(frozen=True)
+class Waiting:
+    item: Item
+    served: Item | None  # the ask this answer is for, if any
+    waited: timedelta
+    chase: bool  # the chase time has passed
+
+
+@dataclass(frozen=True)
+class Relay:
+    answer: Item  # the waiting item, done
+    ask: Item  # the open ask it served
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Review:
+    now: datetime
+    overdue: list[Item]
+    due_today: list[Item]
+    followups: list[Item]
+    waiting: list[Waiting]
+    relay: list[Relay]
+    week: Scorecard | None
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing in any item section (the week line does not count)."""
+        return not (self.overdue or self.due_today or self.followups or self.waiting or self.relay)
+
+
+def end_of_today(now: datetime, tz: tzinfo | None = None) -> datetime:
+    """Local midnight at the end of ``now``'s day."""
+    return local_midnight(to_local(now, tz).date() + timedelta(days=1), tz)
+
+
+def review(
+    items: Iterable[Item],
+    now: datetime,
+    settings: Settings,
+    tz: tzinfo | None = None,
+    week_start: int = 0,
+) -> Review:
+    everything = list(items)
+    by_id = {item.id: item for item in everything}
+    midnight = end_of_today(now, tz)
+    overdue: list[Item] = []
+    due_today: list[Item] = []
+    followups: list[Item] = []
+    waiting: list[Waiting] = []
+    relay: list[Relay] = []
+    for item in everything:
+        kind = item.kind
+        if item.is_open:
+            if kind == "waiting":
+                served = by_id.get(item.for_id) if item.for_id is not None else None
+                chase = item.due is not None and item.due <= now
+                waiting.append(Waiting(item, served, now - item.created, chase))
+            elif item.due is None or item.due >= midnight:
+                continue
+            elif kind == "followup":
+                followups.append(item)
+            elif kind in DUE_KINDS:
+                (overdue if item.due < now else due_today).append(item)
+        elif kind == "waiting" and item.status == "done" and item.for_id is not None:
+            served = by_id.get(item.for_id)
+            if served is not None and served.is_open:
+                answered = timeline(item.history).closed_at
+                relay.append(Relay(item, served, answered))
+    waiting.sort(key=lambda w: (w.item.created, w.item.id))
+    relay.sort(key=lambda r: (r.answered_at or r.answer.created, r.answer.id))
+    card = scorecard(everything, now, settings, tz, weeks=2, week_start=week_start, full=False)
+    return Review(
+        now=now,
+        overdue=sorted(overdue, key=sort_key),
+        due_today=sorted(due_today, key=sort_key),
+        followups=sorted(followups, key=sort_key),
+        waiting=waiting,
+        relay=relay,
+        week=card if card.overall is not None else None,
+    )
+
+
+def _seconds(delta: timedelta) -> int:
+    return int(delta.total_seconds())
+
+
+def review_data(view: Review) -> dict[str, Any]:
+    """``respond today --json``: the same sections as data, with the contract's item objects."""
+    from respond.clock import to_utc_iso
+    from respond.scoring import HABITS
+
+    now = view.now
+    week: dict[str, Any] | None = None
+    if view.week is not None:
+        card = view.week
+        week = {
+            "start": card.current.start.isoformat(),
+            "overall": card.overall,
+            "change": card.change,
+            "habits": {
+                habit: {
+                    "score": card.current.habits[habit].score,
+                    "kept": card.current.habits[habit].kept,
+                    "total": card.current.habits[habit].total,
+                }
+                for habit in HABITS
+            },
+        }
+    return {
+        "now": to_utc_iso(now),
+        "overdue": [
+            {"item": item.to_record(), "overdue_seconds": _seconds(now - item.due)}
+            for item in view.overdue
+            if item.due is not None
+        ],
+        "due_today": [{"item": item.to_record()} for item in view.due_today],
+        "followups": [
+            {
+                "item": item.to_record(),
+                "late_seconds": max(0, _seconds(now - item.due)) if item.due else 0,
+            }
+            for item in view.followups
+        ],
+        "waiting": [
+            {
+                "item": w.item.to_record(),
+                "waited_seconds": _seconds(w.waited),
+                "chase": w.chase,
+                "for": w.served.to_record() if w.served is not None else None,
+            }
+            for w in view.waiting
+        ],
+        "relay": [
+            {
+                "answer": r.answer.to_record(),
+                "ask": r.ask.to_record(),
+                "answered_at": to_utc_iso(r.answered_at) if r.answered_at else None,
+            }
+            for r in view.relay
+        ],
+        "week": week,
+    }

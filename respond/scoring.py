@@ -1,0 +1,479 @@
+"""Weekly habit scores, streaks and habit strength, computed from item history. Pure core.
+
+Five habits, each scored 0-100 per week, or ``None`` (shown as n/a) when the week held nothing
+to score. Every scorable thing is a :class:`Check`, kept or missed, *decided* at one instant:
+the moment you kept it, or the moment its deadline passed without it being kept. A check
+counts in the week (local time, weeks starting on ``week_start``, Monday by default) in which
+it was decided. Nothing undecided is scored: an open item whose deadline is still ahead does
+not count yet. An item dropped before its deadline is not scored at all; once its deadline has
+passed it was missed. Only events at or before ``now`` count, and undone events never count
+(see :mod:`respond.history`).
+
+* **prompt reply** (asks): kept when the ask was acknowledged or done by its respond-by time,
+  the due time recorded when it was added (from the channel's SLA or ``--by``).
+* **word kept** (promises, and the time promised when acknowledging an ask): kept when the
+  item is done by the promised time. Promising a new time *before* the old one passed
+  renegotiates (the old promise is not scored); a promise whose time passed first is broken.
+  ``snooze`` and ``edit --by`` move your reminder, not what you told the person.
+* **follow-up** (follow-ups): kept when done within a grace day of the due time. A snooze made
+  before the follow-up was late reschedules it (it is your own check-in, not a promise).
+* **loop closed** (waiting items ``--for`` an ask): once the answer came (the waiting item is
+  done), kept when the ask it served is done within one business day; missed when that day
+  passes first. An ask closed before the answer came has nothing to relay and is not scored.
+* **gratitude**: thanks logged that week against ``Settings.gratitude_goal`` (3), capped at
+  100. Scored in every week from the one holding your first item on.
+
+The **overall** score is the mean of the habits that are not n/a. **Habit strength** smooths
+the weekly scores the way Loop Habit Tracker smooths its checkmarks (``Score.compute``):
+``strength = previous * m + score * (1 - m)`` with ``m = 0.5 ** (sqrt(frequency) / 13)``. Loop
+steps once a day; a once-a-week habit has frequency 1/7, so one week is seven such steps:
+``m = 0.5 ** (7 * sqrt(1/7) / 13) = 0.5 ** (sqrt(7) / 13) ≈ 0.868``, a half-life of about 4.9
+weeks. Strength starts at 0, n/a weeks leave it unchanged (Loop's skip), and it covers
+completed weeks only, so it does not sag every Monday morning. A **streak** counts consecutive
+weeks scoring 80 or more, back from last week (plus this week once it reaches 80); n/a weeks
+neither break nor extend it.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from respond.clock import from_iso, localize, to_local, to_utc_iso
+from respond.config import Settings
+from respond.history import Timeline, timeline
+from respond.model import Item
+
+HABITS: tuple[str, ...] = ("reply", "word", "followup", "loop", "gratitude")
+HABIT_LABELS: dict[str, str] = {
+    "reply": "prompt reply",
+    "word": "word kept",
+    "followup": "follow-up",
+    "loop": "loop closed",
+    "gratitude": "gratitude",
+}
+GOOD_SCORE = 80
+SPARK_WEEKS = 8
+STRENGTH_MULTIPLIER = 0.5 ** (math.sqrt(7) / 13)
+FOLLOW_UP_GRACE = timedelta(days=1)
+RELAY_BUSINESS_DAYS = 1
+
+
+@dataclass(frozen=True)
+class Check:
+    """One scorable thing: kept or missed, decided at ``at``."""
+
+    habit: str
+    item_id: int
+    person: str
+    at: datetime
+    kept: bool
+
+
+@dataclass(frozen=True)
+class HabitWeek:
+    """One habit in one week: ``kept`` of ``total`` (gratitude: thanks of goal)."""
+
+    kept: int
+    total: int
+    score: int | None
+
+
+@dataclass(frozen=True)
+class WeekScore:
+    start: date  # the local date the week starts on
+    habits: dict[str, HabitWeek]
+    overall: int | None
+
+    @property
+    def last_day(self) -> date:
+        return self.start + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class HabitSummary:
+    habit: str
+    label: str
+    week: HabitWeek
+    last_week: HabitWeek
+    streak: int
+    strength: int | None
+    spark: list[int | None]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    now: datetime
+    week_start: int
+    weeks: list[WeekScore]  # oldest first; the last is the current week (so far)
+    habits: list[HabitSummary]
+    overall: int | None
+    last_overall: int | None
+    change: int | None
+    overall_streak: int
+    overall_strength: int | None
+    spark: list[int | None]
+
+    @property
+    def current(self) -> WeekScore:
+        return self.weeks[-1]
+
+
+# -- checks -------------------------------------------------------------------------------
+
+
+def _decide(
+    kept_at: datetime | None,
+    deadline: datetime,
+    now: datetime,
+    dropped_at: datetime | None,
+) -> tuple[datetime, bool] | None:
+    """Kept at ``kept_at`` if by the deadline; missed at the deadline once it passed, unless
+    the item was dropped before it; otherwise undecided (``None``)."""
+    if kept_at is not None and kept_at <= deadline:
+        return kept_at, True
+    if deadline > now or (dropped_at is not None and dropped_at < deadline):
+        return None
+    return deadline, False
+
+
+def _done_at(line: Timeline) -> datetime | None:
+    return line.closed_at if line.status == "done" else None
+
+
+def _dropped_at(line: Timeline) -> datetime | None:
+    return line.closed_at if line.status == "dropped" else None
+
+
+def _reply(item: Item, line: Timeline, now: datetime) -> list[Check]:
+    if line.created_due is None:
+        return []
+    decided = _decide(line.first_response, line.created_due, now, _dropped_at(line))
+    return [] if decided is None else [Check("reply", item.id, item.person, *decided)]
+
+
+def _word(item: Item, line: Timeline, now: datetime) -> list[Check]:
+    promises = line.promises or []
+    found: list[Check] = []
+    for index, (_, due) in enumerate(promises):
+        if index + 1 < len(promises):
+            renewed_at = promises[index + 1][0]
+            if renewed_at > due:  # the time passed before a new one was promised: broken
+                found.append(Check("word", item.id, item.person, due, False))
+            continue
+        decided = _decide(_done_at(line), due, now, _dropped_at(line))
+        if decided is not None:
+            found.append(Check("word", item.id, item.person, *decided))
+    return found
+
+
+def _follow_up(item: Item, line: Timeline, now: datetime) -> list[Check]:
+    if line.created_due is None:
+        return []
+    deadline = line.created_due + FOLLOW_UP_GRACE
+    for snoozed_at, target in line.snoozes or []:
+        if snoozed_at <= deadline:  # rescheduled before it was late
+            deadline = target + FOLLOW_UP_GRACE
+    decided = _decide(_done_at(line), deadline, now, _dropped_at(line))
+    return [] if decided is None else [Check("followup", item.id, item.person, *decided)]
+
+
+def _loop(
+    item: Item,
+    line: Timeline,
+    served: Timeline | None,
+    now: datetime,
+    settings: Settings,
+    tz: tzinfo | None,
+) -> list[Check]:
+    from respond.worktime import add_business_days
+
+    answered = _done_at(line)
+    if answered is None or served is None:
+        return []
+    if served.closed_at is not None and served.closed_at < answered:
+        return []  # the ask was closed before the answer came: nothing to relay
+    deadline = add_business_days(answered, RELAY_BUSINESS_DAYS, settings.week, tz)
+    decided = _decide(_done_at(served), deadline, now, _dropped_at(served))
+    return [] if decided is None else [Check("loop", item.id, item.person, *decided)]
+
+
+def _settled_before(item: Item, since: str) -> bool:
+    """Whether ``item`` is closed and its last event is before ``since`` (UTC ISO). Every check
+    of such an item was decided at or before its last event (kept at a response or missed at a
+    deadline that passed before it was closed), so it cannot count on or after ``since``."""
+    if item.is_open or not item.history:
+        return False
+    last = item.history[-1].get("at")
+    if not isinstance(last, str):
+        return False
+    if len(last) == len(since) and last.endswith("+00:00"):  # the storage form: compare text
+        return last < since
+    try:
+        return from_iso(last).astimezone(UTC).isoformat(timespec="seconds") < since
+    except ValueError:
+        return False
+
+
+def checks(
+    items: Iterable[Item],
+    now: datetime,
+    settings: Settings,
+    tz: tzinfo | None = None,
+    since: datetime | None = None,
+) -> list[Check]:
+    """Every decided check in ``items`` as of ``now``. With ``since``, checks decided before
+    it may be left out (items settled before it are skipped without reading their history)."""
+    now = now.astimezone(UTC)  # one zone object: comparisons with stored times stay cheap
+    present = [item for item in items if item.created <= now]
+    by_id = {item.id: item for item in present}
+    lines: dict[int, Timeline] = {}
+    cutoff = to_utc_iso(since) if since is not None else None
+
+    def line_of(item: Item) -> Timeline:
+        found = lines.get(item.id)
+        if found is None:
+            found = lines[item.id] = timeline(item.history, now)
+        return found
+
+    found: list[Check] = []
+    for item in present:
+        kind = item.kind
+        # (a loop check depends on the served ask too, so waiting items are always read)
+        loop = kind == "waiting" and item.for_id is not None
+        if cutoff is not None and not loop and _settled_before(item, cutoff):
+            continue
+        if kind == "thanks":
+            if line_of(item).status == "done":
+                found.append(Check("gratitude", item.id, item.person, item.created, True))
+            continue
+        line = line_of(item)
+        if kind == "ask":
+            found.extend(_reply(item, line, now))
+            found.extend(_word(item, line, now))
+        elif kind == "promise":
+            found.extend(_word(item, line, now))
+        elif kind == "followup":
+            found.extend(_follow_up(item, line, now))
+        elif kind == "waiting" and item.for_id is not None:
+            served = by_id.get(item.for_id)
+            served_line = line_of(served) if served is not None else None
+            found.extend(_loop(item, line, served_line, now, settings, tz))
+    return found
+
+
+# -- weeks --------------------------------------------------------------------------------
+
+
+def week_start_of(day: date, week_start: int = 0) -> date:
+    """The first day of the week holding ``day`` (weeks start on ``week_start``, 0=Monday)."""
+    return day - timedelta(days=(day.weekday() - week_start) % 7)
+
+
+def local_midnight(day: date, tz: tzinfo | None = None) -> datetime:
+    return localize(datetime.combine(day, time.min), tz)
+
+
+def iso_week(start: date) -> str:
+    year, week, _ = start.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _score(kept: int, total: int) -> float | None:
+    return 100.0 * kept / total if total else None
+
+
+def _round(value: float | None) -> int | None:
+    return None if value is None else math.floor(value + 0.5)
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
+def streak(scores: list[int | None]) -> int:
+    """Consecutive weeks at or above 80, back from last week, plus this week once it is.
+    ``scores`` run oldest first and end with the current week; n/a weeks are skipped."""
+    count = 1 if scores and scores[-1] is not None and scores[-1] >= GOOD_SCORE else 0
+    for score in reversed(scores[:-1]):
+        if score is None:
+            continue
+        if score < GOOD_SCORE:
+            break
+        count += 1
+    return count
+
+
+def strength(scores: Iterable[int | float | None]) -> float | None:
+    """Loop-style exponential smoothing of weekly scores (0-100); ``None`` if none scored."""
+    value: float | None = None
+    for score in scores:
+        if score is None:
+            continue
+        value = (value or 0.0) * STRENGTH_MULTIPLIER + score * (1 - STRENGTH_MULTIPLIER)
+    return value
+
+
+def weekly(
+    items: Iterable[Item],
+    now: datetime,
+    settings: Settings,
+    tz: tzinfo | None = None,
+    weeks: int = SPARK_WEEKS,
+    week_start: int = 0,
+    full: bool = True,
+) -> list[WeekScore]:
+    """Scores for every week from the first item's week (and at least ``weeks`` back) to the
+    current week, oldest first; with ``full=False`` only the last ``weeks`` weeks (cheaper:
+    items settled before them are skipped). Weeks before the first item are n/a throughout."""
+    utc_now = now.astimezone(UTC)
+    items = [item for item in items if item.created <= utc_now]
+    current = week_start_of(to_local(now, tz).date(), week_start)
+    first_item = min((item.created for item in items), default=None)
+    first = (
+        week_start_of(to_local(first_item, tz).date(), week_start)
+        if first_item is not None
+        else current + timedelta(days=7)
+    )
+    start = current - timedelta(days=7 * (max(weeks, 1) - 1))
+    if full:
+        start = min(first, start)
+    count = (current - start).days // 7 + 1
+    starts = [start + timedelta(days=7 * n) for n in range(count)]
+    # Compare in UTC: aware datetimes in one zone object compare fast (bisect over 10k checks).
+    bounds = [local_midnight(day, tz).astimezone(UTC) for day in starts]
+    bounds.append(local_midnight(current + timedelta(days=7), tz).astimezone(UTC))
+    tally = [{habit: [0, 0] for habit in HABITS} for _ in starts]
+    for check in checks(items, now, settings, tz, since=None if full else bounds[0]):
+        index = bisect_right(bounds, check.at.astimezone(UTC)) - 1
+        if 0 <= index < count:
+            cell = tally[index][check.habit]
+            cell[0] += check.kept
+            cell[1] += 1
+    goal = settings.gratitude_goal
+    result: list[WeekScore] = []
+    for day, counts in zip(starts, tally, strict=True):
+        active = day >= first
+        raw: dict[str, float | None] = {}
+        habits: dict[str, HabitWeek] = {}
+        for habit in HABITS:
+            kept, total = counts[habit]
+            if habit == "gratitude":
+                total = goal
+                value = min(100.0, 100.0 * kept / goal) if active and goal > 0 else None
+            else:
+                value = _score(kept, total)
+            raw[habit] = value
+            habits[habit] = HabitWeek(kept, total, _round(value))
+        result.append(WeekScore(day, habits, _round(_mean(raw.values()))))
+    return result
+
+
+def scorecard(
+    items: Iterable[Item],
+    now: datetime,
+    settings: Settings,
+    tz: tzinfo | None = None,
+    weeks: int = SPARK_WEEKS,
+    week_start: int = 0,
+    full: bool = True,
+) -> Scorecard:
+    """The habit scorecard as of ``now``; ``weeks`` is how many weeks of history to keep.
+
+    With ``full=False`` only this week and last week are computed (for the one-line summary
+    in ``today``): streaks, strength and sparklines then cover those two weeks only."""
+    span = max(weeks, SPARK_WEEKS, 2) if full else 2
+    everything = weekly(items, now, settings, tz, span, week_start, full)
+    current, previous = everything[-1], everything[-2]
+    summaries: list[HabitSummary] = []
+    strengths: list[float | None] = []
+    for habit in HABITS:
+        scores = [week.habits[habit].score for week in everything]
+        power = strength(scores[:-1])
+        strengths.append(power)
+        summaries.append(
+            HabitSummary(
+                habit=habit,
+                label=HABIT_LABELS[habit],
+                week=current.habits[habit],
+                last_week=previous.habits[habit],
+                streak=streak(scores),
+                strength=_round(power),
+                spark=scores[-SPARK_WEEKS:],
+            )
+        )
+    overall = [week.overall for week in everything]
+    change = (
+        current.overall - previous.overall
+        if current.overall is not None and previous.overall is not None
+        else None
+    )
+    return Scorecard(
+        now=now,
+        week_start=week_start,
+        weeks=everything[-max(weeks, 1) :],
+        habits=summaries,
+        overall=current.overall,
+        last_overall=previous.overall,
+        change=change,
+        overall_streak=streak(overall),
+        overall_strength=_round(_mean(strengths)),
+        spark=overall[-SPARK_WEEKS:],
+    )
+
+
+# -- data for --json ----------------------------------------------------------------------
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def week_data(week: WeekScore, week_start: int = 0) -> dict[str, Any]:
+    """One week as data. For gratitude, ``kept`` is the thanks logged, ``total`` the goal."""
+    return {
+        "start": week.start.isoformat(),
+        "end": week.last_day.isoformat(),
+        "iso_week": iso_week(week.start) if week_start == 0 else None,
+        "overall": week.overall,
+        "habits": {
+            habit: {"score": cell.score, "kept": cell.kept, "total": cell.total}
+            for habit, cell in week.habits.items()
+        },
+    }
+
+
+def scorecard_data(card: Scorecard) -> dict[str, Any]:
+    """``respond week --json``."""
+    from respond.clock import to_utc_iso
+
+    return {
+        "now": to_utc_iso(card.now),
+        "week_start": WEEKDAYS[card.week_start],
+        "week": week_data(card.current, card.week_start),
+        "overall": {
+            "score": card.overall,
+            "last_week": card.last_overall,
+            "change": card.change,
+            "streak": card.overall_streak,
+            "strength": card.overall_strength,
+            "sparkline": card.spark,
+        },
+        "habits": {
+            summary.habit: {
+                "label": summary.label,
+                "score": summary.week.score,
+                "kept": summary.week.kept,
+                "total": summary.week.total,
+                "last_week": summary.last_week.score,
+                "streak": summary.streak,
+                "strength": summary.strength,
+                "sparkline": summary.spark,
+            }
+            for summary in card.habits
+        },
+        "weeks": [week_data(week, card.week_start) for week in card.weeks],
+    }
