@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer._click.exceptions import ClickException
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from respond import __version__
@@ -39,8 +39,22 @@ def fail(err: Exception) -> NoReturn:
     raise CliError(str(err), code) from None
 
 
+def one_line_usage_error(err: UsageError) -> CliError:
+    """Click prints usage errors over three lines; the contract is one line on stderr."""
+    where = err.ctx.command_path if err.ctx is not None else "respond"
+    return CliError(f"{err.format_message()} (see: {where} --help)", err.exit_code)
+
+
 class RespondGroup(TyperGroup):
-    """Turns the core's errors (and date errors) into clean one-line CLI errors."""
+    """Turns the core's errors (and date and usage errors) into clean one-line CLI errors."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as err:
+            if isinstance(err, NoArgsIsHelpError):
+                raise
+            raise one_line_usage_error(err) from None
 
     def invoke(self, ctx: Any) -> Any:
         from respond.dates import DateError
@@ -49,6 +63,10 @@ class RespondGroup(TyperGroup):
             return super().invoke(ctx)
         except (RespondError, DateError) as err:
             fail(err)
+        except UsageError as err:
+            if isinstance(err, (NoArgsIsHelpError, CliError)):
+                raise
+            raise one_line_usage_error(err) from None
 
 
 app = typer.Typer(

@@ -100,3 +100,19 @@ def test_missing_database_reads_as_empty(run: Run, db_path: Path) -> None:
 def test_bad_now_is_a_clean_error(run: Run) -> None:
     result = run("list", now="not a time")
     assert result.exit_code == 2 and "as a date" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("add", "x"), "Missing option '--from'"),
+        (("--bogus",), "No such option: --bogus"),
+        (("frobnicate",), "No such command 'frobnicate'"),
+        (("add",), "Missing argument 'TEXT'"),
+    ],
+)
+def test_usage_errors_are_one_line_too(run: Run, args: tuple[str, ...], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("respond: ") and message in result.stderr
+    assert result.stderr.count("\n") == 1 and "--help" in result.stderr
