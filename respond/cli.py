@@ -844,3 +844,57 @@ def people(
         from respond import render
 
         render.people(rows, env)
+
+
+@app.command()
+def prompt(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="TEMPLATE",
+            help="Placeholders {overdue}, {today} (due later today) and {open}; prints nothing "
+            "when all shown counts are 0 (default: !{overdue}).",
+        ),
+    ] = None,
+    shell: Annotated[
+        bool, typer.Option("--shell", hidden=True, help="Output for the shell-init snippets.")
+    ] = False,
+) -> None:
+    """Print the overdue counter for your shell prompt (e.g. !3; nothing when none).
+
+    Fast: reads only a small state file. See respond shell-init.
+    """
+    from respond import prompt as counter
+
+    state = _app(ctx)
+    code = counter.fast_main(
+        [
+            *(["--db", state.db_option] if state.db_option is not None else []),
+            *(["--now", state.now_option] if state.now_option is not None else []),
+            "prompt",
+            *(["--format", fmt] if fmt is not None else []),
+            *(["--shell"] if shell else []),
+        ]
+    )
+    assert code is not None
+
+
+@app.command("shell-init")
+def shell_init(
+    ctx: typer.Context,
+    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", metavar="TEMPLATE", help="As for respond prompt."),
+    ] = None,
+) -> None:
+    """Print a snippet that puts the overdue counter in your prompt.
+
+    bash: eval "$(respond shell-init bash)" in ~/.bashrc; zsh: the same in ~/.zshrc;
+    fish: respond shell-init fish | source in config.fish.
+    """
+    from respond.shell import snippet
+
+    sys.stdout.write(snippet(shell, fmt, _app(ctx).db_option))

@@ -15,7 +15,7 @@ CONFIG_FILENAME = "config.toml"
 CONFIG_ENV = "RESPOND_CONFIG"
 DEFAULT_PROMPT_FORMAT = "!{overdue}"
 #: The placeholders ``prompt_format`` may use (the prompt fills each of them).
-PROMPT_FIELDS: frozenset[str] = frozenset({"overdue"})
+PROMPT_FIELDS: frozenset[str] = frozenset({"overdue", "today", "open"})
 PROMPT_FORMAT_MAX = 200
 
 

@@ -9,6 +9,9 @@ This is the only module that imports TinyDB. Guarantees:
   read-modify-write, and each transaction opens a fresh TinyDB view, so TinyDB's per-table ID and
   query caches never see stale data. The kernel drops a ``flock`` when its process dies, so a
   killed writer never leaves a lock that blocks the next command.
+* **The prompt counter's sidecar.** After each commit, still under the lock, ``<db>.state`` is
+  rewritten (atomically) by :func:`respond.prompt.refresh_state`: the due times of open items,
+  read by ``respond prompt`` without loading TinyDB.
 * **Never overwrite what we don't understand.** A file that is not JSON, not a respond database,
   or from a newer schema is refused with a one-line error and left untouched.
 
@@ -34,6 +37,7 @@ from tinydb.table import Document
 
 from respond.errors import DatabaseError, NotFound
 from respond.model import Item
+from respond.prompt import refresh_state as refresh_prompt_state
 
 SCHEMA_VERSION = 1
 ITEMS = "items"
@@ -298,3 +302,4 @@ class Store:
                     raise DatabaseError(
                         f"can't write database {self.path}: {err.strerror}"
                     ) from None
+                refresh_prompt_state(self.path, storage.data)

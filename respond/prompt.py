@@ -1,0 +1,384 @@
+"""The prompt counter (``respond prompt``) and the sidecar state file it reads.
+
+The counter runs before every shell prompt, so it has its own fast path:
+``respond/__main__.py`` hands ``respond [--db P] [--now W] prompt [--format F]`` straight to
+:func:`fast_main` before Typer is imported. Until a rebuild is needed, this module imports only
+``os``, ``sys`` and ``time`` (already loaded by Python's start-up): no typer, rich, dateutil,
+tinydb, json, re, pathlib or platformdirs. It reads one small file and a ``stat`` of the database.
+
+**The state file** ``<db>.state`` (mode 0600) is rewritten atomically by every commit of
+:meth:`respond.storage.Store.transaction`, under the same lock, through :func:`refresh_state`.
+It is plain ASCII, parsed with ``bytes.split`` and ``int``::
+
+    respond-prompt-state 1 STAMP DB_MTIME_NS DB_SIZE DB_INODE
+    OPEN_COUNT
+    001795010400           <- due times (Unix seconds, 12 digits) of open items, sorted
+    ...
+
+Holding due *times* rather than counts keeps the counter right as time passes without any
+write: an item due at 14:00 is counted as overdue from 14:00 on. Fixed-width lines let the
+counter binary-search the sorted list without parsing it. ``STAMP`` changes with every write
+(the shell snippets compare it, read with a shell builtin, to know when to re-run the counter);
+the ``DB_*`` fields identify the database version the state was built from. When the state file
+is missing, from another version, damaged, or older than the database (written by something
+else, or a crash between the two renames), the counter rebuilds it from the database; that
+rarer path imports the storage layer. Anything wrong prints nothing and exits 0: a prompt must
+never show a traceback.
+
+Overdue means ``due < now`` (as ``respond list --overdue``); ``{today}`` counts open items due
+from now until local midnight; ``{open}`` counts every open item, with a due time or not.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (without importing typing at run time)
+    from typing import Any
+
+
+STATE_SUFFIX = ".state"
+STATE_MAGIC = b"respond-prompt-state"
+STATE_VERSION = b"1"
+DUE_DIGITS = 12  # seconds since 1970, zero-padded: sorts as text like as numbers
+_LINE = DUE_DIGITS + 1
+NO_STAMP = "-"  # what ``--shell`` reports when there is no state file
+
+
+def default_format() -> str:
+    """The template used when ``--format`` is not given: ``prompt_format`` from the config
+    file, read cheaply (no tomllib for a plain ``prompt_format = "..."`` line)."""
+    from respond.configfile import read_prompt_format
+
+    return read_prompt_format()
+
+
+def state_path(db: str) -> str:
+    return db + STATE_SUFFIX
+
+
+# --- writing the state (at every commit, and when the counter rebuilds it) -----------------
+
+
+def state_bytes(data: dict[str, Any], db_stat: os.stat_result) -> bytes:
+    """The state file for a database's raw tables (as stored) and its ``stat``."""
+    from respond.clock import from_iso
+    from respond.model import OPEN_STATUSES
+
+    items = data.get("items") or {}
+    open_count = 0
+    dues: list[int] = []
+    for record in items.values():
+        if record.get("status", "open") not in OPEN_STATUSES:
+            continue
+        open_count += 1
+        due = record.get("due")
+        if due:
+            # stored due times have whole seconds; ceil keeps "due < now" exact regardless
+            moment = from_iso(due).timestamp()
+            dues.append(min(max(0, -int(-moment // 1)), 10**DUE_DIGITS - 1))
+    dues.sort()
+    header = b"%s %s %d %d %d %d\n%d\n" % (
+        STATE_MAGIC,
+        STATE_VERSION,
+        time.time_ns(),
+        db_stat.st_mtime_ns,
+        db_stat.st_size,
+        db_stat.st_ino,
+        open_count,
+    )
+    return header + b"".join(b"%0*d\n" % (DUE_DIGITS, due) for due in dues)
+
+
+def refresh_state(db: os.PathLike[str] | str, data: dict[str, Any]) -> None:
+    """Rewrite ``<db>.state`` for the database just committed (call under the write lock).
+
+    Best effort: the database is already safely written, and a state file that could not be
+    refreshed is detected as stale (its ``DB_*`` fields no longer match) and rebuilt by the next
+    ``respond prompt``. So a failure here never fails the command.
+    """
+    try:
+        path = os.fspath(db)
+        save_state(path, state_bytes(data, os.stat(path)))
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
+
+
+def save_state(db: str, payload: bytes) -> None:
+    """Replace ``<db>.state`` atomically: a temp file (mode 0600) in the same directory, renamed.
+
+    Unlike the database it is not ``fsync``ed (that would double the cost of every write): it is
+    a cache, and whatever a crash leaves (the old file, an empty one) fails the freshness check
+    and is rebuilt from the database.
+    """
+    path = state_path(db)
+    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        from contextlib import suppress
+
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _rebuild(db: str, db_stat: os.stat_result) -> bytes:
+    """Build the state from the database itself and try to save it (no lock: see below).
+
+    ``db_stat`` is taken *before* the database is read, so if a writer commits meanwhile the
+    saved state names the older version and the next prompt rebuilds again: it converges.
+    """
+    from contextlib import suppress
+    from pathlib import Path
+
+    from respond.storage import check_schema, load_raw
+
+    path = Path(db)
+    data = load_raw(path)
+    if data is None:
+        return b""
+    content = state_bytes(check_schema(path, data), db_stat)
+    # a read-only directory still gets a right count, just not a cached one
+    with suppress(OSError):
+        save_state(db, content)
+    return content
+
+
+# --- reading it -----------------------------------------------------------------------------
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return b""
+
+
+def _fresh(content: bytes, db_stat: os.stat_result) -> bool:
+    """Whether ``content`` is a state file of this version built from this database file."""
+    head = content[: content.find(b"\n")].split()
+    return (
+        len(head) == 6
+        and head[0] == STATE_MAGIC
+        and head[1] == STATE_VERSION
+        and head[3:] == [b"%d" % n for n in (db_stat.st_mtime_ns, db_stat.st_size, db_stat.st_ino)]
+    )
+
+
+def _count_before(body: bytes, limit: int) -> int:
+    """How many (sorted, fixed-width) due times in ``body`` are ``< limit``."""
+    key = b"%0*d" % (DUE_DIGITS, min(max(0, limit), 10**DUE_DIGITS - 1))
+    low, high = 0, len(body) // _LINE
+    while low < high:
+        mid = (low + high) // 2
+        if body[mid * _LINE : mid * _LINE + DUE_DIGITS] < key:
+            low = mid + 1
+        else:
+            high = mid
+    return low
+
+
+def next_midnight(now: float) -> int:
+    """The next local midnight after ``now`` (honours ``TZ`` and daylight saving)."""
+    t = time.localtime(now)
+    return int(time.mktime((t.tm_year, t.tm_mon, t.tm_mday + 1, 0, 0, 0, 0, 0, -1)))
+
+
+class Counts:
+    """What the counter knows at one instant, and until when it stays true."""
+
+    __slots__ = ("open", "overdue", "stamp", "state", "today", "until")
+
+    def __init__(
+        self, overdue: int, today: int, open: int, until: int, stamp: str, state: str
+    ) -> None:
+        self.overdue = overdue
+        self.today = today
+        self.open = open
+        self.until = until  # the counts can change at this Unix second (a due time or midnight)
+        self.stamp = stamp  # the state file's STAMP, or NO_STAMP when there is none
+        self.state = state  # the state file's path
+
+
+def counts(db: str, now: float) -> Counts:
+    """Overdue / due-later-today / open counts for the database at ``db`` at time ``now``."""
+    state = state_path(db)
+    midnight = next_midnight(now)
+    try:
+        db_stat = os.stat(db)
+    except FileNotFoundError:  # no database yet: nothing is owed
+        return Counts(0, 0, 0, midnight, _stamp(_read(state)), state)
+    content = _read(state)
+    if _fresh(content, db_stat):
+        return _counted(content, now, midnight, _stamp(content), state)
+    built = _rebuild(db, db_stat)
+    return _counted(built, now, midnight, _stamp(_read(state)), state)
+
+
+def _stamp(content: bytes) -> str:
+    """The STAMP of a state file (what the shell snippets compare), or NO_STAMP."""
+    head = content[: content.find(b"\n")].split()
+    if len(head) < 3 or head[0] != STATE_MAGIC:
+        return NO_STAMP
+    return head[2].decode("ascii", "replace")
+
+
+def _counted(content: bytes, now: float, midnight: int, stamp: str, state: str) -> Counts:
+    if not content:
+        return Counts(0, 0, 0, midnight, stamp, state)
+    first = content.index(b"\n")
+    second = content.index(b"\n", first + 1)
+    open_count = int(content[first + 1 : second])
+    body = content[second + 1 :]
+    if len(body) % _LINE:
+        raise ValueError("damaged prompt state")
+    # due < now, with whole-second due times: due < ceil(now)
+    ceil_now = -int(-now // 1)
+    overdue = _count_before(body, ceil_now)
+    before_midnight = _count_before(body, midnight)
+    until = midnight
+    if overdue < len(body) // _LINE:
+        until = min(until, int(body[overdue * _LINE : overdue * _LINE + DUE_DIGITS]))
+    return Counts(overdue, before_midnight - overdue, open_count, until, stamp, state)
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+
+def render(template: str, found: Counts) -> str:
+    """The template with ``{overdue}``, ``{today}`` and ``{open}`` filled in; empty when every
+    count it shows is zero, so the default ``!{overdue}`` prints nothing when nothing is overdue.
+
+    Plain replacement (``configfile.fill_prompt``), not ``str.format``: other braces stay as
+    written, so shell escapes such as zsh's ``%F{red}`` need no doubling and no template fails.
+    """
+    from respond.configfile import PROMPT_FIELDS, fill_prompt
+
+    values = {"overdue": found.overdue, "today": found.today, "open": found.open}
+    shown = [name for name in PROMPT_FIELDS if "{" + name + "}" in template]
+    if not any(values[name] for name in shown):
+        return ""
+    return fill_prompt(template, **values)
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def default_db_path() -> str:
+    """``respond.paths.default_db_path()``, without importing platformdirs on Linux.
+
+    platformdirs' rule there: ``$XDG_DATA_HOME`` if it is an absolute path, else
+    ``~/.local/share``; then ``respond/respond.json``. Anything unusual (another platform, a
+    relative ``HOME`` or ``XDG_DATA_HOME``) asks platformdirs itself.
+    """
+    home = os.environ.get("HOME", "")
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    if sys.platform == "linux" and home.startswith("/") and (not xdg or xdg.startswith("/")):
+        return os.path.join(xdg or os.path.join(home, ".local", "share"), "respond", "respond.json")
+    from respond.paths import default_db_path as slow
+
+    return str(slow())
+
+
+def db_path(option: str | None) -> str:
+    """As ``respond.paths.resolve_db_path``: ``--db``, then ``$RESPOND_DB``, then the default."""
+    chosen = option or os.environ.get("RESPOND_DB")
+    return os.path.expanduser(chosen) if chosen else default_db_path()
+
+
+def parse_now(text: str | None) -> float:
+    """``--now``: an ISO date-time cheaply, any other accepted form through respond.dates."""
+    if text is None:
+        return time.time()
+    if len(text) > 10:  # has a time part: ISO is the common case (tests, demos)
+        from datetime import datetime
+
+        try:
+            return datetime.fromisoformat(text).timestamp()  # naive = local time
+        except ValueError:
+            pass
+    from respond.clock import SystemClock
+    from respond.config import Settings
+    from respond.dates import parse_when
+
+    clock = SystemClock()
+    return parse_when(text, clock.now(), Settings().week, clock.tz).timestamp()
+
+
+def run(db: str | None, now: str | None, template: str | None, shell: bool) -> str:
+    """What ``respond prompt`` prints (without the final newline).
+
+    ``shell=True`` is the form the shell snippets read: ``UNTIL STAMP STATE_PATH`` on the first
+    line, then the counter; a snippet re-runs the command only once the Unix time reaches UNTIL
+    or the state file's STAMP differs.
+    """
+    fmt = default_format() if template is None else template
+    moment = parse_now(now)
+    found = counts(db_path(db), moment)
+    text = render(fmt, found)
+    if shell:
+        return f"{found.until} {found.stamp} {found.state}\n{text}"
+    return text
+
+
+def fast_args(argv: list[str]) -> tuple[str | None, str | None, str | None, bool] | None:
+    """``(db, now, format, shell)`` when argv is exactly a prompt invocation, else ``None``.
+
+    Accepts ``[--db PATH|--db=PATH] [--now WHEN|--now=WHEN] prompt [--format F|--format=F]
+    [--shell]``; anything else (``--help``, a typo) goes to the full Typer CLI.
+    """
+    found: dict[str, str] = {}
+    shell = False
+    at = 0
+    allowed = ("--db", "--now")
+    while at < len(argv):
+        arg = argv[at]
+        if arg == "prompt" and allowed[0] == "--db":
+            allowed = ("--format",)
+            at += 1
+            continue
+        if arg == "--shell" and allowed[0] == "--format":
+            shell = True
+            at += 1
+            continue
+        name, eq, value = arg.partition("=")
+        if name not in allowed:
+            return None
+        if not eq:
+            if at + 1 >= len(argv):
+                return None
+            value = argv[at + 1]
+            at += 1
+        found[name] = value
+        at += 1
+    if allowed[0] != "--format":
+        return None
+    return found.get("--db"), found.get("--now"), found.get("--format"), shell
+
+
+def fast_main(argv: list[str]) -> int | None:
+    """Run ``respond prompt`` without Typer; ``None`` when argv is not a plain prompt call."""
+    parsed = fast_args(argv)
+    if parsed is None:
+        return None
+    db, now, template, shell = parsed
+    try:
+        text = run(db, now, template, shell)
+    except (Exception, KeyboardInterrupt):
+        # a prompt shows nothing rather than a traceback; --shell retries in a minute
+        text = f"{int(time.time()) + 60} {NO_STAMP} \n" if shell else ""
+    try:
+        if text:
+            sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except OSError:
+        pass
+    return 0
