@@ -464,7 +464,7 @@ def show(ctx: typer.Context, item_id: IdArg, as_json: JsonOpt = False) -> None:
 
     state = _app(ctx)
     number = _id(item_id)
-    item = state.store.snapshot().items.get(number)
+    item = state.store.snapshot(only=[number]).items.get(number)
     if item is None:
         raise NotFound(f"no item #{number}")
     if as_json:
@@ -508,7 +508,7 @@ def list_(
     state = _app(ctx)
     wanted_kind = parse_kind(kind) if kind is not None else None
     items = select(
-        state.store.snapshot().items.values(),
+        state.store.snapshot(open_only=not show_all).items.values(),
         now=state.env.now(),
         who=who,
         kind=wanted_kind,
@@ -537,12 +537,12 @@ def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Example: respond today
     """
-    from respond.review import review
+    from respond.review import REVIEW_WINDOW, review
 
     state = _app(ctx)
     env = state.env
     view = review(
-        state.store.snapshot().items.values(),
+        state.store.snapshot(active_since=env.now() - REVIEW_WINDOW).items.values(),
         env.now(),
         env.settings,
         env.clock.tz,

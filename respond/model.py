@@ -92,7 +92,8 @@ class Item:
             for_id=record.get("for_id"),
             tags=list(record.get("tags") or []),
             note=str(record.get("note") or ""),
-            history=[dict(event) for event in record.get("history") or []],
+            # the events are fresh from the parser (or a record's own copy): share, don't copy
+            history=list(record.get("history") or []),
         )
 
 

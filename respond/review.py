@@ -60,6 +60,12 @@ class Review:
         return not (self.overdue or self.due_today or self.followups or self.waiting or self.relay)
 
 
+# How far back the review looks for items that changed (beyond open ones): the summary scores
+# this week and last (at most 13 days back), and a check can be decided up to a few days after
+# its deadline (follow-up grace day, relay within a business day). Four weeks is ample.
+REVIEW_WINDOW = timedelta(days=28)
+
+
 def end_of_today(now: datetime, tz: tzinfo | None = None) -> datetime:
     """Local midnight at the end of ``now``'s day."""
     return local_midnight(to_local(now, tz).date() + timedelta(days=1), tz)

@@ -25,9 +25,10 @@ import fcntl
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,9 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from respond.clock import to_utc_iso
 from respond.errors import DatabaseError, NotFound
-from respond.model import Item
+from respond.model import OPEN_STATUSES, Item
 from respond.prompt import refresh_state as refresh_prompt_state
 
 SCHEMA_VERSION = 1
@@ -171,6 +173,36 @@ class Snapshot:
     items: dict[int, Item]
 
 
+def _touched_since(record: dict[str, Any], cutoff: str) -> bool:
+    """Whether any time in a stored record (created, due, or any event's time or due) is at or
+    after ``cutoff``. Stored times are UTC ISO 8601 strings, so text order is time order."""
+    if (record.get("due") or "") >= cutoff or (record.get("created") or "") >= cutoff:
+        return True
+    for event in reversed(record.get("history") or ()):
+        for key in ("at", "due", "to"):
+            value = event.get(key)
+            if isinstance(value, str) and value >= cutoff:
+                return True
+    return False
+
+
+def active_records(table: dict[str, Any], cutoff: str) -> list[tuple[str, Any]]:
+    """The records a review since ``cutoff`` needs: open items, items with any time at or
+    after ``cutoff``, answered waiting-ons whose ask is still open, and whatever those point
+    at through ``for_id``."""
+    open_ids = {int(k) for k, v in table.items() if v.get("status") in OPEN_STATUSES}
+    chosen = {
+        k: v
+        for k, v in table.items()
+        if int(k) in open_ids or v.get("for_id") in open_ids or _touched_since(v, cutoff)
+    }
+    for record in list(chosen.values()):
+        target = record.get("for_id")
+        if target is not None and str(target) in table:
+            chosen.setdefault(str(target), table[str(target)])
+    return list(chosen.items())
+
+
 def _items_of(db: TinyDB) -> dict[int, Item]:
     return {doc.doc_id: Item.from_record({**doc, "id": doc.doc_id}) for doc in db.table(ITEMS)}
 
@@ -263,13 +295,37 @@ class Store:
         assert isinstance(storage, _BufferedStorage)
         return db, storage
 
-    def snapshot(self) -> Snapshot:
-        """Every item, read without a lock (the file is only ever replaced whole)."""
+    def snapshot(
+        self,
+        *,
+        active_since: datetime | None = None,
+        only: Iterable[int] | None = None,
+        open_only: bool = False,
+    ) -> Snapshot:
+        """Items, read without a lock (the file is only ever replaced whole).
+
+        Every item by default; with ``only``, just those IDs; with ``open_only``, open items;
+        with ``active_since``, the items a review of recent weeks needs (see
+        :func:`active_records`). The filters spare building thousands of closed items from
+        years ago. Reads take the TinyDB file's tables straight
+        from the parsed JSON: TinyDB's per-document wrapper costs 12 ms per 10,000 items on a
+        read and adds nothing there; every write still goes through TinyDB.
+        """
         data = load_raw(self.path)
         if data is None:
             return Snapshot(items={})
-        db, _ = self._open(check_schema(self.path, data))
-        return Snapshot(items=_items_of(db))
+        table: dict[str, Any] = check_schema(self.path, data).get(ITEMS, {})
+        if only is not None:
+            records: Iterable[tuple[str, Any]] = [
+                (key, table[key]) for key in map(str, only) if key in table
+            ]
+        elif open_only:
+            records = [(k, v) for k, v in table.items() if v.get("status") in OPEN_STATUSES]
+        elif active_since is not None:
+            records = active_records(table, to_utc_iso(active_since))
+        else:
+            records = table.items()
+        return Snapshot(items={int(k): Item.from_record({**v, "id": int(k)}) for k, v in records})
 
     def _prepare_directory(self) -> None:
         parent = self.path.parent
