@@ -114,3 +114,13 @@ def test_ids_strictly_increase_whatever_is_deleted(tmp_path: Path, ops: list[str
     assert issued == sorted(set(issued))
     assert set(store.snapshot().items) <= set(issued)
     assert all(c in string.printable for c in path.read_text())
+
+
+def test_text_the_fast_encoder_refuses_still_round_trips(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db.json")
+    odd = "lone surrogate \udc80 and emoji 🎉"
+    with store.transaction() as tx:
+        tx.put(make(tx.next_id(), title="plain ✓", note=odd))
+    (item,) = store.snapshot().items.values()
+    assert (item.title, item.note) == ("plain ✓", odd)
+    assert b"\\udc80" in store.path.read_bytes()  # the ASCII-escaped fallback was used
