@@ -49,6 +49,7 @@ class Item:
     tags: list[str] = field(default_factory=list)
     note: str = ""
     history: list[dict[str, Any]] = field(default_factory=list)
+    updated: datetime | None = None  # the last recorded change (schema 2); set by record()
 
     @property
     def is_open(self) -> bool:
@@ -57,6 +58,7 @@ class Item:
     def record(self, event: str, at: datetime, **data: Any) -> None:
         """Append one event to the history (never rewrites earlier events)."""
         self.history.append({"event": event, "at": to_utc_iso(at), **data})
+        self.updated = at
 
     def to_record(self) -> dict[str, Any]:
         """The JSON object stored in the database and printed by ``--json``."""
@@ -74,6 +76,7 @@ class Item:
             "tags": list(self.tags),
             "note": self.note,
             "history": [dict(event) for event in self.history],
+            "updated": to_utc_iso(self.updated or self.created),
         }
 
     @classmethod
@@ -93,6 +96,7 @@ class Item:
             tags=list(record.get("tags") or []),
             note=str(record.get("note") or ""),
             history=[dict(event) for event in record.get("history") or []],
+            updated=from_iso(updated) if (updated := record.get("updated")) else None,
         )
 
 
