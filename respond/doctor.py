@@ -52,6 +52,7 @@ class Finding:
 class Report:
     db: Path
     findings: list[Finding] = field(default_factory=list)
+    newer: bool = False  # written by a newer respond: report only, repair nothing
 
     def add(
         self, level: str, area: str, text: str, repair: Callable[[], str] | None = None
@@ -128,20 +129,45 @@ class Loaded:
     schema: int
     items: dict[int, dict[str, Any]]
 
+    @property
+    def next_id(self) -> int:
+        from respond.storage import META
 
-def load(path: Path) -> Loaded:
-    """Load and fully validate a database file (every item readable); DatabaseError if not."""
-    from respond.storage import ITEMS, META, SCHEMA_VERSION, check_schema, item_from_doc, load_raw
+        return int(self.data.get(META, {}).get("1", {}).get("next_id", 1))
+
+
+def load_file(path: Path) -> Loaded:
+    """Load a database file as storage does (items not yet read); DatabaseError if it can't."""
+    from respond.storage import ITEMS, META, SCHEMA_VERSION, check_schema, load_raw
 
     data = load_raw(path)
     if data is None:
         raise DatabaseError(f"{path} does not exist")
     schema = data.get(META, {}).get("1", {}).get("schema", SCHEMA_VERSION)
     data = check_schema(path, data)
-    items = {int(key): doc for key, doc in data.get(ITEMS, {}).items()}
-    for item_id, doc in items.items():
-        item_from_doc(path, item_id, doc)
-    return Loaded(data, schema, items)
+    return Loaded(data, schema, {int(key): doc for key, doc in data.get(ITEMS, {}).items()})
+
+
+def unreadable(path: Path, loaded: Loaded) -> dict[int, str]:
+    """Items that respond can't read, with what is wrong with each."""
+    from respond.storage import item_from_doc
+
+    bad = {}
+    for item_id, doc in loaded.items.items():
+        try:
+            item_from_doc(path, item_id, doc)
+        except DatabaseError:
+            bad[item_id] = ", ".join(item_issues(doc)) or "damaged"
+    return bad
+
+
+def load(path: Path) -> Loaded:
+    """Load a database file with every item readable; DatabaseError if not."""
+    loaded = load_file(path)
+    bad = unreadable(path, loaded)
+    if bad:
+        raise DatabaseError(f"database {path} has a damaged item #{min(bad)}")
+    return loaded
 
 
 @dataclass(frozen=True)
@@ -149,6 +175,7 @@ class Backup:
     day: date
     path: Path
     items: int
+    next_id: int
     saved: str  # local time the copy's content was written, e.g. "2026-11-25 14:02"
 
     def describe(self) -> str:
@@ -164,7 +191,7 @@ def good_backup(db: Path) -> Backup | None:
             saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
         except (DatabaseError, OSError):
             continue
-        return Backup(day, path, len(loaded.items), saved)
+        return Backup(day, path, len(loaded.items), loaded.next_id, saved)
     return None
 
 
@@ -176,38 +203,89 @@ def _cause(err: DatabaseError) -> str:
 # ---- repairs (run under the database lock) ------------------------------------------------
 
 
-def _aside(db: Path) -> Path:
+def _encode(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode("ascii")  # as storage writes it
+
+
+def _aside_name(db: Path, suffix: str = "") -> Path:
+    """A new ``<db>.broken-<timestamp><suffix>`` path next to the database."""
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    target = db.with_name(f"{db.name}.broken-{stamp}")
+    target = db.with_name(f"{db.name}.broken-{stamp}{suffix}")
     n = 1
     while target.exists():
         n += 1
-        target = db.with_name(f"{db.name}.broken-{stamp}-{n}")
-    try:
-        os.link(db, target)
-    except OSError:
-        shutil.copyfile(db, target)
-    os.chmod(target, 0o600)
+        target = db.with_name(f"{db.name}.broken-{stamp}-{n}{suffix}")
     return target
 
 
 def _restore(db: Path, backup: Backup) -> str:
-    from respond.storage import atomic_write
-
-    # The damaged file is kept under a new name first, so that at every moment the database's
-    # own name holds either the damaged file or the restored one.
-    moved = f"moved the damaged file to {visible(_aside(db).name)}; " if db.exists() else ""
-    atomic_write(db, backup.path.read_bytes())
-    return f"{moved}restored {backup.describe()}"
-
-
-def _fix_next_id(db: Path, data: dict[str, Any], next_id: int) -> str:
     from respond.storage import META, atomic_write
 
+    payload = backup.path.read_bytes()
+    moved = kept_id = ""
+    if db.exists():
+        # The damaged file keeps its bytes under a new name first, so that at every moment
+        # the database's own name holds either the damaged file or the restored one.
+        damaged = db.read_bytes()
+        aside = _aside_name(db)
+        try:
+            os.link(db, aside)
+        except OSError:
+            shutil.copyfile(db, aside)
+        os.chmod(aside, 0o600)
+        moved = f"moved the damaged file to {visible(aside.name)}; "
+        # IDs are never reused: if the damaged file still shows a later next ID, keep it.
+        seen = [int(n) for n in re.findall(rb'"next_id":\s*(\d{1,18})\b', damaged)]
+        if seen and max(seen) > backup.next_id:
+            data = json.loads(payload)
+            data[META]["1"]["next_id"] = max(seen)
+            payload = _encode(data)
+            kept_id = f"; next ID kept at {max(seen)}"
+    atomic_write(db, payload)
+    return f"{moved}restored {backup.describe()}{kept_id}"
+
+
+def _rewrite(db: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Read, change and atomically rewrite the database's raw tables (under the lock)."""
+    from respond.storage import atomic_write, check_schema, load_raw
+
+    data = load_raw(db)
+    assert data is not None
+    data = check_schema(db, data)
+    change(data)
+    atomic_write(db, _encode(data))
+
+
+def _quarantine(db: Path, item_id: int) -> str:
+    from respond.storage import ITEMS, atomic_write
+
+    aside = _aside_name(db, f"-item-{item_id}.json")
+
+    def move(data: dict[str, Any]) -> None:
+        record = data[ITEMS].pop(str(item_id))
+        atomic_write(aside, json.dumps({str(item_id): record}, ensure_ascii=False).encode())
+
+    _rewrite(db, move)
+    return f"moved unreadable item #{item_id} to {visible(aside.name)}; the rest is untouched"
+
+
+def _fix_next_id(db: Path, next_id: int) -> str:
+    from respond.storage import META
+
     backups.keep(db)
-    data[META]["1"]["next_id"] = next_id
-    atomic_write(db, json.dumps(data, separators=(",", ":")).encode("ascii"))
+    _rewrite(db, lambda data: data[META]["1"].update(next_id=next_id))
     return f"next ID set to {next_id}"
+
+
+def _drop_journal(db: Path, keys: list[str]) -> str:
+    from respond.storage import JOURNAL
+
+    def drop(data: dict[str, Any]) -> None:
+        for key in keys:
+            data[JOURNAL].pop(key, None)
+
+    _rewrite(db, drop)
+    return f"dropped {len(keys)} damaged undo entr{'ies' if len(keys) != 1 else 'y'}"
 
 
 def _chmod(path: Path, mode: int) -> str:
@@ -235,7 +313,7 @@ def check(db: Path) -> Report:
 
 
 def _check_contents(db: Path, report: Report) -> None:
-    from respond.storage import META, SCHEMA_VERSION
+    from respond.storage import SCHEMA_VERSION
 
     backup = good_backup(db)
     restore: Callable[[], str] | None = None
@@ -250,9 +328,10 @@ def _check_contents(db: Path, report: Report) -> None:
             report.add(PROBLEM, "loads", f"the database is missing; {how}", restore)
         return
     try:
-        loaded = load(db)
+        loaded = load_file(db)
     except NewerSchema as err:
         report.add(UNUSABLE, "loads", f"{visible(str(err))} (left untouched)")
+        report.newer = True
         return
     except DatabaseError as err:
         report.add(UNUSABLE, "loads", f"{_cause(err)}; {how}", restore)
@@ -265,21 +344,40 @@ def _check_contents(db: Path, report: Report) -> None:
             NOTE, "schema", f"{loaded.schema} is migrated to {SCHEMA_VERSION} at the next change"
         )
 
-    broken = 0
+    bad = unreadable(db, loaded)
+    for item_id, why in sorted(bad.items()):
+        report.add(
+            UNUSABLE,
+            "items",
+            f"#{item_id} can't be read ({why}); --repair moves it aside and keeps the rest",
+            lambda item_id=item_id: _quarantine(db, item_id),  # type: ignore[misc]
+        )
+    odd = 0
     for item_id, record in sorted(items.items()):
         issues = item_issues(record)
-        if issues:
-            broken += 1
+        if issues and item_id not in bad:
+            odd += 1
             report.add(PROBLEM, "items", f"#{item_id}: {', '.join(issues)} (fix it with edit)")
-    if not broken:
+    if not bad and not odd:
         report.add(OK, "items", "every item is complete")
 
-    meta = loaded.data.get(META, {}).get("1", {})
+    from respond.storage import JOURNAL, journal_entry_ok
+
+    damaged = [key for key, entry in loaded.data.get(JOURNAL, {}).items()
+               if not journal_entry_ok(entry)]  # fmt: skip
+    if damaged:
+        report.add(
+            PROBLEM,
+            "undo journal",
+            f"{len(damaged)} damaged entr{'ies' if len(damaged) != 1 else 'y'} (undo stops there)",
+            lambda: _drop_journal(db, damaged),
+        )
+
     top = max(items, default=0)
-    next_id = meta.get("next_id", 1)
+    next_id = loaded.next_id
     dup = [u for u, c in Counter(str(r.get("uuid")) for r in items.values()).items() if c > 1]
     if next_id <= top:
-        fix = lambda: _fix_next_id(db, loaded.data, top + 1)  # noqa: E731
+        fix = lambda: _fix_next_id(db, top + 1)  # noqa: E731
         report.add(PROBLEM, "IDs", f"next ID {next_id} is not above the highest #{top}", fix)
     elif dup:
         report.add(PROBLEM, "IDs", f"{len(dup)} UUID(s) used by more than one item")
@@ -398,8 +496,9 @@ def repair(db: Path) -> list[str]:
     tried: set[tuple[str, str]] = set()
     with exclusive_lock(db):
         while True:  # after a restore, the restored file is checked (and fixed) in turn
-            fixes = [f for f in check(db).findings if f.repair and (f.area, f.text) not in tried]
-            if not fixes:
+            report = check(db)
+            fixes = [f for f in report.findings if f.repair and (f.area, f.text) not in tried]
+            if not fixes or report.newer:
                 return done
             for finding in fixes:
                 tried.add((finding.area, finding.text))

@@ -137,4 +137,4 @@ def parse_tag(value: str) -> str:
     tag = value.strip().lstrip("+")
     if not tag or any(ch.isspace() for ch in tag):
         raise RespondError(f"bad tag {quoted(value)}: tags are single words")
-    return tag
+    return check_encodable(tag, "tag")

@@ -216,7 +216,8 @@ def item_from_doc(path: Path | None, item_id: int, doc: dict[str, Any]) -> Item:
         return Item.from_record({**doc, "id": item_id})
     except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
         raise DatabaseError(
-            f"database {path} has a damaged item #{item_id}; nothing was changed: {REPAIR_HINT}"
+            f"database {path} has a damaged item #{item_id}; nothing was changed: "
+            "run respond doctor --repair to move it aside"
         ) from None
 
 
@@ -290,8 +291,30 @@ class Transaction:
             return None
         last = max(doc.doc_id for doc in self._journal)
         entry = dict(self._journal.get(doc_id=last) or {})
+        if not journal_entry_ok(entry):
+            raise DatabaseError(
+                f"database {self._path} has a damaged undo journal; nothing was changed: "
+                "run respond doctor --repair to drop the damaged entries"
+            )
         self._journal.remove(doc_ids=[last])
         return entry
+
+
+def journal_entry_ok(entry: dict[str, Any]) -> bool:
+    """Whether an undo journal entry can be replayed (a command name and item before-images)."""
+    changes = entry.get("changes")
+    if not isinstance(entry.get("command"), str) or not isinstance(changes, list):
+        return False
+    for change in changes:
+        if not isinstance(change, dict) or not isinstance(change.get("id"), int):
+            return False
+        before = change.get("before")
+        if before is not None:
+            try:
+                Item.from_record(before)
+            except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
+                return False
+    return True
 
 
 class Store:

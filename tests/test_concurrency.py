@@ -57,28 +57,28 @@ def test_mixed_add_ack_done_at_once_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "respond.json"
     env = Env(FixedClock(from_iso("2026-11-25T09:00:00+00:00")))
     with Store(db).transaction() as tx:
-        for n in range(1, 21):
+        for n in range(1, 17):
             actions.add_ask(tx, env, f"seed {n}", f"Person {n}")
     commands = (
-        [("ack", str(n), "--by", "tomorrow") for n in range(1, 11)]
-        + [("done", str(n)) for n in range(11, 21)]
-        + [("add", f"task {n}", "--from", "Lee") for n in range(10)]
+        [("ack", str(n), "--by", "tomorrow") for n in range(1, 9)]
+        + [("done", str(n)) for n in range(9, 17)]
+        + [("add", f"task {n}", "--from", "Lee") for n in range(8)]
     )
     random.Random(5).shuffle(commands)
     finish([spawn(db, "--now", NOW, *args) for args in commands])
 
     items = stored(db)
-    assert sorted(items) == list(range(1, 41))  # 20 seeds + 10 follow-ups + 10 adds
-    for n in range(1, 11):
+    assert sorted(items) == list(range(1, 33))  # 16 seeds + 8 follow-ups + 8 adds
+    for n in range(1, 9):
         assert items[n]["status"] == "acked"
         assert [e["event"] for e in items[n]["history"]] == ["created", "acked", "promised"]
-    for n in range(11, 21):
+    for n in range(9, 17):
         assert items[n]["status"] == "done"
         events = [e["event"] for e in items[n]["history"]]
         assert events == ["created", "done", "follow-up scheduled"]
     follow_ups = sorted(d["for_id"] for d in items.values() if d["kind"] == "followup")
-    assert follow_ups == list(range(11, 21))  # exactly one follow-up per done, none lost
+    assert follow_ups == list(range(9, 17))  # exactly one follow-up per done, none lost
     titles = sorted(d["title"] for d in items.values() if d["title"].startswith("task"))
-    assert titles == sorted(f"task {n}" for n in range(10))
-    assert len(json.loads(db.read_bytes())["journal"]) == 20 + 30
+    assert titles == sorted(f"task {n}" for n in range(8))
+    assert len(json.loads(db.read_bytes())["journal"]) == 16 + 24
     assert respond(db, "list", "--json").returncode == 0

@@ -24,7 +24,7 @@ from benchmarks.generate import generate, write
 from respond.doctor import check
 from respond.storage import Store, lock_path
 
-ROUNDS = 8
+ROUNDS = int(os.environ.get("CRASH_ROUNDS", "6"))  # CRASH_ROUNDS=100 for a long run
 WRITERS = 5
 CONFIRMED = re.compile(r"^Added #(\d+): ((?:crash|after) \d+(?:-\d+)?) for ", re.MULTILINE)
 
