@@ -263,7 +263,7 @@ def _quarantine(db: Path, item_id: int) -> str:
 
     def move(data: dict[str, Any]) -> None:
         record = data[ITEMS].pop(str(item_id))
-        atomic_write(aside, json.dumps({str(item_id): record}, ensure_ascii=False).encode())
+        atomic_write(aside, json.dumps({str(item_id): record}).encode("ascii"))
 
     _rewrite(db, move)
     return f"moved unreadable item #{item_id} to {visible(aside.name)}; the rest is untouched"
@@ -426,14 +426,18 @@ def _check_permissions(db: Path, report: Report) -> None:
         return
     good = True
     prefix = db.name + "."
-    for path in sorted(db.parent.iterdir()):
-        if path == db or (path.name.startswith(prefix) and path.is_file()):
-            good &= _private(path, report, 0o600)
     folder = backups.backup_dir(db)
-    if folder.is_dir():
-        good &= _private(folder, report, 0o700)
-        for path in sorted(folder.iterdir()):
-            good &= _private(path, report, 0o600)
+    try:
+        for path in sorted(db.parent.iterdir()):
+            if path == db or (path.name.startswith(prefix) and path.is_file()):
+                good &= _private(path, report, 0o600)
+        if folder.is_dir():
+            good &= _private(folder, report, 0o700)
+            for path in sorted(folder.iterdir()):
+                good &= _private(path, report, 0o600)
+    except OSError as err:
+        report.add(PROBLEM, "permissions", f"can't look at {visible(str(err.filename))}")
+        return
     if good:
         report.add(OK, "permissions", "database, lock, state and backups are private")
 
