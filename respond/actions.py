@@ -22,6 +22,7 @@ from respond.errors import NotFound, NothingFound, RespondError
 from respond.model import (
     FOLLOW_UP_KINDS,
     Item,
+    check_encodable,
     parse_channel,
     parse_tag,
     require_text,
@@ -135,7 +136,7 @@ def _new_item(
         due=due,
         for_id=for_id,
         tags=_tags(tags),
-        note=note,
+        note=check_encodable(note, "note"),
     )
     item.record("created", now, due=to_utc_iso(due) if due else None)
     return item
@@ -171,7 +172,11 @@ def add_ask(
     from respond.worktime import sla_due
 
     chan = parse_channel(channel) if channel is not None else env.settings.default_channel
-    due = env.when(by) if by else sla_due(chan, env.now(), env.settings.week, env.settings.sla)
+    due = (
+        env.when(by)
+        if by is not None
+        else sla_due(chan, env.now(), env.settings.week, env.settings.sla)
+    )
     change = _Change(session, env, "add")
     item = change.created(
         _new_item(
@@ -241,7 +246,7 @@ def add_waiting(
 ) -> Outcome:
     """You asked someone else, maybe on behalf of ask ``for_id``; chase them at ``by``."""
     served = session.get(for_id) if for_id is not None else None
-    due = env.when(by or env.settings.wait_chase)
+    due = env.when(by if by is not None else env.settings.wait_chase)
     change = _Change(session, env, "wait")
     item = change.created(
         _new_item(
@@ -272,13 +277,14 @@ def complete(
     now = env.now()
     item.status = "done"
     if note:
+        check_encodable(note, "note")
         item.note = f"{item.note}\n{note}" if item.note else note
     item.record("done", now, **({"note": note} if note else {}))
     changed = [item]
     msg = f"Done {_label(item)}"
     wants_follow_up = item.kind in FOLLOW_UP_KINDS or follow_up is not None
     if wants_follow_up and not no_follow_up:
-        due = env.when(follow_up or env.settings.follow_up)
+        due = env.when(follow_up if follow_up is not None else env.settings.follow_up)
         follow = change.created(
             _new_item(
                 session, env, kind="followup", title=item.title, person=item.person,
@@ -313,6 +319,8 @@ def thank(session: Session, env: Env, person: str, text: str) -> Outcome:
 
 def drop(session: Session, env: Env, item_id: int, reason: str | None = None) -> Outcome:
     item = _open_item(session, item_id, "drop")
+    if reason:
+        check_encodable(reason, "reason")
     change = _Change(session, env, "drop")
     change.touch(item)
     item.status = "dropped"
@@ -367,7 +375,7 @@ def edit(
         item.channel = parse_channel(channel)
         fields.append("channel")
     if note is not None and note != item.note:
-        item.note = note
+        item.note = check_encodable(note, "note")
         fields.append("note")
     tags = list(item.tags)
     for tag in _tags(add_tags):

@@ -898,3 +898,30 @@ def shell_init(
     from respond.shell import snippet
 
     sys.stdout.write(snippet(shell, fmt, _app(ctx).db_option))
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Fix what is safe to fix: restore the newest good backup over a damaged or "
+            "missing database (the damaged file is kept aside), fix the next ID and "
+            "permissions, delete stray temp files.",
+        ),
+    ] = False,
+) -> None:
+    """Check the database: it loads, schema, IDs, links, permissions, temp files, backups.
+
+    Exit code 0 healthy, 1 problems found (the database is usable), 2 the database is unusable.
+    Example: respond doctor --repair
+    """
+    from respond import doctor as checkup
+    from respond import output
+
+    lines, report = checkup.result_of(_app(ctx).store.path, fix=repair)
+    for line in lines:
+        output.confirm(line)
+    raise typer.Exit(report.exit_code)

@@ -22,3 +22,7 @@ class NothingFound(RespondError):
     """A command that promises to find something found nothing (exit code 1)."""
 
     exit_code = 1
+
+
+class NewerSchema(DatabaseError):
+    """The database was written by a newer respond: refused, never touched."""

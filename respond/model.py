@@ -49,6 +49,7 @@ class Item:
     tags: list[str] = field(default_factory=list)
     note: str = ""
     history: list[dict[str, Any]] = field(default_factory=list)
+    updated: datetime | None = None  # the last recorded change (schema 2); set by record()
 
     @property
     def is_open(self) -> bool:
@@ -57,6 +58,7 @@ class Item:
     def record(self, event: str, at: datetime, **data: Any) -> None:
         """Append one event to the history (never rewrites earlier events)."""
         self.history.append({"event": event, "at": to_utc_iso(at), **data})
+        self.updated = at
 
     def to_record(self) -> dict[str, Any]:
         """The JSON object stored in the database and printed by ``--json``."""
@@ -74,6 +76,7 @@ class Item:
             "tags": list(self.tags),
             "note": self.note,
             "history": [dict(event) for event in self.history],
+            "updated": to_utc_iso(self.updated or self.created),
         }
 
     @classmethod
@@ -92,9 +95,18 @@ class Item:
             for_id=record.get("for_id"),
             tags=list(record.get("tags") or []),
             note=str(record.get("note") or ""),
-            # the events are fresh from the parser (or a record's own copy): share, don't copy
-            history=list(record.get("history") or []),
+            history=_events(record.get("history")),
+            updated=from_iso(updated) if (updated := record.get("updated")) else None,
         )
+
+
+def _events(history: Any) -> list[dict[str, Any]]:
+    """A record's history events: fresh from the parser (or a record's own copy), so shared,
+    not copied; anything but a list of objects is a damaged record."""
+    events = list(history or [])
+    if not all(isinstance(event, dict) for event in events):
+        raise TypeError("history events must be objects")
+    return events
 
 
 def require_text(value: str, what: str) -> str:
@@ -134,4 +146,4 @@ def parse_tag(value: str) -> str:
     tag = value.strip().lstrip("+")
     if not tag or any(ch.isspace() for ch in tag):
         raise RespondError(f"bad tag {quoted(value)}: tags are single words")
-    return tag
+    return check_encodable(tag, "tag")

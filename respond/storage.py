@@ -14,6 +14,9 @@ This is the only module that imports TinyDB. Guarantees:
   read by ``respond prompt`` without loading TinyDB.
 * **Never overwrite what we don't understand.** A file that is not JSON, not a respond database,
   or from a newer schema is refused with a one-line error and left untouched.
+* **Backups.** Before a commit replaces the file, the file it replaces (just read and understood)
+  is kept as the day's backup (see :mod:`respond.backups`); older schemas are migrated in memory
+  (:data:`MIGRATIONS`) and saved migrated by the next commit.
 
 Reads that change nothing (``list``, ``show``...) take no lock: the file is only ever replaced
 whole, so a reader sees either the old or the new version.
@@ -36,20 +39,47 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from respond import backups
 from respond.clock import to_utc_iso
-from respond.errors import DatabaseError, NotFound
+from respond.errors import DatabaseError, NewerSchema, NotFound
 from respond.model import OPEN_STATUSES, Item
 from respond.prompt import refresh_state as refresh_prompt_state
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ITEMS = "items"
 META = "meta"
 JOURNAL = "journal"
 JOURNAL_KEEP = 200
 LOCK_TIMEOUT = 10.0
 
+REPAIR_HINT = "run respond doctor --repair to restore the newest good backup"
+
+
+def _last_change(record: dict[str, Any]) -> Any:
+    """When an item last changed: its newest history event, else its creation."""
+    history = record.get("history")
+    events = [e for e in history if isinstance(e, dict)] if isinstance(history, list) else []
+    stamped = [e["at"] for e in events if isinstance(e.get("at"), str)]
+    return stamped[-1] if stamped else record.get("created")
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 gives every item ``updated``: when it last changed (scripts and syncs can find
+    what changed since a given time without reading every history). Undo's before-images in
+    the journal get it too, so an undo of a pre-migration change restores a complete item."""
+    for record in data.get(ITEMS, {}).values():
+        record.setdefault("updated", _last_change(record))
+    for entry in data.get(JOURNAL, {}).values():
+        changes = entry.get("changes")
+        for change in changes if isinstance(changes, list) else []:
+            before = change.get("before") if isinstance(change, dict) else None
+            if isinstance(before, dict):
+                before.setdefault("updated", _last_change(before))
+    return data
+
+
 # Migrations from schema N to N+1, applied in order when an older file is opened.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 def lock_path(db: Path) -> Path:
@@ -73,11 +103,19 @@ def load_raw(path: Path) -> dict[str, Any] | None:
     except (ValueError, UnicodeDecodeError):
         what = "empty" if not raw.strip() else "not valid JSON (truncated or damaged?)"
         raise DatabaseError(
-            f"database {path} is {what}; nothing was changed: "
-            "move it aside or restore a backup (respond doctor --repair)"
+            f"database {path} is {what}; nothing was changed: {REPAIR_HINT}"
         ) from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise DatabaseError(f"{path} is JSON but not a respond database; nothing was changed")
+        raise DatabaseError(
+            f"{path} is JSON but not a respond database; nothing was changed ({REPAIR_HINT})"
+        )
+    for name, table in data.items():
+        for key, doc in table.items():
+            if not (key.isascii() and key.isdigit() and int(key) > 0) or not isinstance(doc, dict):
+                raise DatabaseError(
+                    f"database {path} is damaged (bad entry in table {name[:20]!r}); "
+                    f"nothing was changed: {REPAIR_HINT}"
+                )
     return data
 
 
@@ -86,13 +124,18 @@ def check_schema(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     meta = data.get(META, {}).get("1")
     if meta is None:
         if data.get(ITEMS):
-            raise DatabaseError(f"{path} has items but no schema version; nothing was changed")
+            raise DatabaseError(
+                f"{path} has items but no schema version; nothing was changed ({REPAIR_HINT})"
+            )
         return data
     version = meta.get("schema")
-    if not isinstance(version, int) or version < 1:
-        raise DatabaseError(f"{path} has a bad schema version {version!r}; nothing was changed")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise DatabaseError(f"{path} has a bad schema version; nothing was changed ({REPAIR_HINT})")
+    next_id = meta.get("next_id", 1)
+    if not isinstance(next_id, int) or isinstance(next_id, bool):
+        raise DatabaseError(f"{path} has a bad next ID; nothing was changed ({REPAIR_HINT})")
     if version > SCHEMA_VERSION:
-        raise DatabaseError(
+        raise NewerSchema(
             f"{path} was written by a newer respond (schema {version}; this one knows "
             f"{SCHEMA_VERSION}); upgrade respond. Nothing was changed"
         )
@@ -187,10 +230,18 @@ class Snapshot:
 
 def _touched_since(record: dict[str, Any], cutoff: str) -> bool:
     """Whether any time in a stored record (created, due, or any event's time or due) is at or
-    after ``cutoff``. Stored times are UTC ISO 8601 strings, so text order is time order."""
-    if (record.get("due") or "") >= cutoff or (record.get("created") or "") >= cutoff:
-        return True
-    for event in reversed(record.get("history") or ()):
+    after ``cutoff``. Stored times are UTC ISO 8601 strings, so text order is time order.
+    Damaged fields count as recent, so that building the item reports them."""
+    for key in ("due", "created"):
+        value = record.get(key)
+        if value is not None and (not isinstance(value, str) or value >= cutoff):
+            return True
+    history = record.get("history")
+    if not isinstance(history, list):
+        return history is not None
+    for event in reversed(history):
+        if not isinstance(event, dict):
+            return True
         for key in ("at", "due", "to"):
             value = event.get(key)
             if isinstance(value, str) and value >= cutoff:
@@ -215,15 +266,27 @@ def active_records(table: dict[str, Any], cutoff: str) -> list[tuple[str, Any]]:
     return list(chosen.items())
 
 
-def _items_of(db: TinyDB) -> dict[int, Item]:
-    return {doc.doc_id: Item.from_record({**doc, "id": doc.doc_id}) for doc in db.table(ITEMS)}
+def item_from_doc(path: Path | None, item_id: int, doc: dict[str, Any]) -> Item:
+    """The item stored under ``item_id``; a damaged record is a one-line DatabaseError."""
+    try:
+        return Item.from_record({**doc, "id": item_id})
+    except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
+        raise DatabaseError(
+            f"database {path} has a damaged item #{item_id}; nothing was changed: "
+            "run respond doctor --repair to move it aside"
+        ) from None
+
+
+def _items_of(db: TinyDB, path: Path | None = None) -> dict[int, Item]:
+    return {doc.doc_id: item_from_doc(path, doc.doc_id, doc) for doc in db.table(ITEMS)}
 
 
 class Transaction:
     """Changes to the database inside one locked read-modify-write."""
 
-    def __init__(self, db: TinyDB) -> None:
+    def __init__(self, db: TinyDB, path: Path | None = None) -> None:
         self._db = db
+        self._path = path
         self._items = db.table(ITEMS, cache_size=0)
         self._meta = db.table(META, cache_size=0)
         self._journal = db.table(JOURNAL, cache_size=0)
@@ -231,13 +294,13 @@ class Transaction:
             self._meta.insert(Document({"schema": SCHEMA_VERSION, "next_id": 1}, doc_id=1))
 
     def items(self) -> dict[int, Item]:
-        return _items_of(self._db)
+        return _items_of(self._db, self._path)
 
     def get(self, item_id: int) -> Item:
         doc = self._items.get(doc_id=item_id)
         if doc is None:
             raise NotFound(f"no item #{item_id}")
-        return Item.from_record({**doc, "id": item_id})
+        return item_from_doc(self._path, item_id, doc)
 
     def next_id(self) -> int:
         """A fresh ID: never one that was used before, even by a deleted item."""
@@ -290,8 +353,30 @@ class Transaction:
             return None
         last = max(doc.doc_id for doc in self._journal)
         entry = dict(self._journal.get(doc_id=last) or {})
+        if not journal_entry_ok(entry):
+            raise DatabaseError(
+                f"database {self._path} has a damaged undo journal; nothing was changed: "
+                "run respond doctor --repair to drop the damaged entries"
+            )
         self._journal.remove(doc_ids=[last])
         return entry
+
+
+def journal_entry_ok(entry: dict[str, Any]) -> bool:
+    """Whether an undo journal entry can be replayed (a command name and item before-images)."""
+    changes = entry.get("changes")
+    if not isinstance(entry.get("command"), str) or not isinstance(changes, list):
+        return False
+    for change in changes:
+        if not isinstance(change, dict) or not isinstance(change.get("id"), int):
+            return False
+        before = change.get("before")
+        if before is not None:
+            try:
+                Item.from_record(before)
+            except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
+                return False
+    return True
 
 
 class Store:
@@ -337,7 +422,7 @@ class Store:
             records = active_records(table, to_utc_iso(active_since))
         else:
             records = table.items()
-        return Snapshot(items={int(k): Item.from_record({**v, "id": int(k)}) for k, v in records})
+        return Snapshot(items={int(k): item_from_doc(self.path, int(k), v) for k, v in records})
 
     def _prepare_directory(self) -> None:
         parent = self.path.parent
@@ -359,11 +444,14 @@ class Store:
         self._prepare_directory()
         with exclusive_lock(self.path):
             data = load_raw(self.path)
+            existed = data is not None
             data = check_schema(self.path, data) if data is not None else {}
             db, storage = self._open(data)
-            yield Transaction(db)
+            yield Transaction(db, self.path)
             if storage.dirty:
                 payload = encode(storage.data)
+                if existed:  # the file on disk loaded cleanly: keep it as today's backup first
+                    backups.keep(self.path)
                 try:
                     atomic_write(self.path, payload)
                 except OSError as err:

@@ -11,7 +11,7 @@ from test_review_cli import day
 
 ITEM = {
     "id", "uuid", "kind", "person", "title", "channel", "created", "due", "status", "for_id",
-    "tags", "note", "history",
+    "tags", "note", "history", "updated",
 }  # fmt: skip
 HABITS = {"reply", "word", "followup", "loop", "gratitude"}
 CELL = {"score", "kept", "total"}

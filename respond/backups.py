@@ -1,0 +1,96 @@
+"""Rotating backups: the last good copy of the database for each of the last few days.
+
+Every committed change first keeps the file it is about to replace (it has just been read and
+understood, so it is a good copy) as ``<db>.backups/YYYY-MM-DD.json``; a later change on the
+same day replaces that day's copy. Only the newest :data:`KEEP_DAYS` days are kept. The folder
+is 0700 and every copy 0600. ``respond doctor --repair`` restores the newest copy that loads.
+
+A copy is a hard link to the old file (it costs nothing: the commit then renames a new file
+over the database's name, leaving the old inode to the backup), or a byte copy where the file
+system has no hard links. A backup that can't be written never blocks the change itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+KEEP_DAYS = 7
+_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
+
+
+def backup_dir(db: Path) -> Path:
+    return db.with_name(db.name + ".backups")
+
+
+def backups(db: Path) -> list[tuple[date, Path]]:
+    """The backups of ``db``, newest first."""
+    try:
+        names = os.listdir(backup_dir(db))
+    except OSError:
+        return []
+    found: list[tuple[date, Path]] = []
+    for name in names:
+        match = _NAME.match(name)
+        if match is None:
+            continue
+        try:
+            day = date.fromisoformat(match.group(1))
+        except ValueError:
+            continue
+        found.append((day, backup_dir(db) / name))
+    return sorted(found, reverse=True)
+
+
+def keep(db: Path, day: date | None = None) -> Path | None:
+    """Keep the current ``db`` file as ``day``'s backup (today by default); prune old days.
+
+    Called inside the locked commit, before the database is replaced. Returns the backup's
+    path, or ``None`` when it could not be written (the change goes ahead regardless).
+    """
+    folder = backup_dir(db)
+    target = folder / f"{(day or date.today()).isoformat()}.json"
+    tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(db, tmp)
+        except OSError:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out, db.open("rb") as src:
+                shutil.copyfileobj(src, out)
+                out.flush()
+                os.fsync(out.fileno())
+            shutil.copystat(db, tmp)  # keep the time this content was saved
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+        _fsync_dir(folder)
+        prune(db)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        return None
+    return target
+
+
+def prune(db: Path, keep_days: int = KEEP_DAYS) -> list[Path]:
+    """Delete all but the newest ``keep_days`` backups; returns what was deleted."""
+    removed = []
+    for _, path in backups(db)[keep_days:]:
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

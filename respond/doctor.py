@@ -1,0 +1,520 @@
+"""``respond doctor``: check the database and, with ``--repair``, fix what is safe to fix.
+
+Checks: the file loads and its schema version is known; every item can be read and makes
+sense; IDs are below the next ID to be issued; every ``for_id`` points at an item; the
+database, its lock, state and backups are private (0600 files, 0700 backup folder); no temp
+files of killed commands are lying around; and good backups exist.
+
+``--repair`` (under the database lock) moves a damaged file aside as
+``<db>.broken-<timestamp>`` and restores the newest backup that loads, restores a missing
+database from its backups, moves the next ID past the highest ID, makes files private again
+and deletes stray temp files. It never rewrites an item and never touches a database from a
+newer respond.
+
+Exit codes: 0 healthy (notes only), 1 problems found but the database is usable, 2 the
+database is unusable (it does not load). After ``--repair`` they describe what is left.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import stat
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from respond import backups
+from respond.clock import from_iso
+from respond.errors import DatabaseError, NewerSchema
+from respond.model import CHANNELS, KINDS, STATUSES
+from respond.text import visible
+
+OK, NOTE, PROBLEM, UNUSABLE = "ok", "note", "problem", "unusable"
+
+
+@dataclass
+class Finding:
+    level: str
+    area: str
+    text: str
+    repair: Callable[[], str] | None = None
+
+
+@dataclass
+class Report:
+    db: Path
+    findings: list[Finding] = field(default_factory=list)
+    newer: bool = False  # written by a newer respond: report only, repair nothing
+
+    def add(
+        self, level: str, area: str, text: str, repair: Callable[[], str] | None = None
+    ) -> None:
+        self.findings.append(Finding(level, area, text, repair))
+
+    @property
+    def exit_code(self) -> int:
+        levels = {f.level for f in self.findings}
+        return 2 if UNUSABLE in levels else 1 if PROBLEM in levels else 0
+
+    def lines(self) -> list[str]:
+        out = [f"respond doctor: {visible(str(self.db))}"]
+        out += [f"  {f.level:<8} {f.area}: {f.text}" for f in self.findings]
+        bad = [f for f in self.findings if f.level in (PROBLEM, UNUSABLE)]
+        fixable = sum(1 for f in bad if f.repair is not None)
+        if not bad:
+            out.append("healthy")
+        else:
+            summary = f"{len(bad)} problem{'s' if len(bad) != 1 else ''} found"
+            if fixable:
+                summary += f"; respond doctor --repair fixes {fixable} of them"
+            out.append(summary)
+        return out
+
+
+# ---- what a good database looks like ------------------------------------------------------
+
+
+def _good_time(value: Any) -> bool:
+    try:
+        from_iso(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def item_issues(record: dict[str, Any]) -> list[str]:
+    """What is wrong with one stored item record (empty when nothing is)."""
+    issues = []
+    for key in ("uuid", "kind", "person", "title", "created"):
+        if not isinstance(record.get(key), str):
+            issues.append(f"{key} missing or not text")
+    if isinstance(record.get("kind"), str) and record["kind"] not in KINDS:
+        issues.append("unknown kind")
+    if record.get("status", "open") not in STATUSES:
+        issues.append("unknown status")
+    channel = record.get("channel")
+    if channel is not None and channel not in CHANNELS:
+        issues.append("unknown channel")
+    for key in ("created", "due", "updated"):
+        if record.get(key) is not None and not _good_time(record[key]):
+            issues.append(f"bad {key} time")
+    tags = record.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        issues.append("tags are not a list of words")
+    if not isinstance(record.get("note", ""), str):
+        issues.append("note is not text")
+    history = record.get("history", [])
+    if not isinstance(history, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("event"), str) and _good_time(e.get("at"))
+        for e in history
+    ):
+        issues.append("damaged history")
+    for_id = record.get("for_id")
+    if for_id is not None and (not isinstance(for_id, int) or isinstance(for_id, bool)):
+        issues.append("for_id is not an item number")
+    return issues
+
+
+@dataclass
+class Loaded:
+    data: dict[str, Any]
+    schema: int
+    items: dict[int, dict[str, Any]]
+
+    @property
+    def next_id(self) -> int:
+        from respond.storage import META
+
+        return int(self.data.get(META, {}).get("1", {}).get("next_id", 1))
+
+
+def load_file(path: Path) -> Loaded:
+    """Load a database file as storage does (items not yet read); DatabaseError if it can't."""
+    from respond.storage import ITEMS, META, SCHEMA_VERSION, check_schema, load_raw
+
+    data = load_raw(path)
+    if data is None:
+        raise DatabaseError(f"{path} does not exist")
+    schema = data.get(META, {}).get("1", {}).get("schema", SCHEMA_VERSION)
+    data = check_schema(path, data)
+    return Loaded(data, schema, {int(key): doc for key, doc in data.get(ITEMS, {}).items()})
+
+
+def unreadable(path: Path, loaded: Loaded) -> dict[int, str]:
+    """Items that respond can't read, with what is wrong with each."""
+    from respond.storage import item_from_doc
+
+    bad = {}
+    for item_id, doc in loaded.items.items():
+        try:
+            item_from_doc(path, item_id, doc)
+        except DatabaseError:
+            bad[item_id] = ", ".join(item_issues(doc)) or "damaged"
+    return bad
+
+
+def load(path: Path) -> Loaded:
+    """Load a database file with every item readable; DatabaseError if not."""
+    loaded = load_file(path)
+    bad = unreadable(path, loaded)
+    if bad:
+        raise DatabaseError(f"database {path} has a damaged item #{min(bad)}")
+    return loaded
+
+
+@dataclass(frozen=True)
+class Backup:
+    day: date
+    path: Path
+    items: int
+    next_id: int
+    saved: str  # local time the copy's content was written, e.g. "2026-11-25 14:02"
+
+    def describe(self) -> str:
+        count = f"{self.items} item{'s' if self.items != 1 else ''}"
+        return f"{count} from the backup of {self.day} (as saved at {self.saved})"
+
+
+def good_backup(db: Path) -> Backup | None:
+    """The newest backup that loads completely."""
+    for day, path in backups.backups(db):
+        try:
+            loaded = load(path)
+            saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
+        except (DatabaseError, OSError):
+            continue
+        return Backup(day, path, len(loaded.items), loaded.next_id, saved)
+    return None
+
+
+def _cause(err: DatabaseError) -> str:
+    """A storage error without its advice (the doctor gives its own)."""
+    return visible(str(err).split("; nothing was changed")[0])
+
+
+# ---- repairs (run under the database lock) ------------------------------------------------
+
+
+def _encode(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode("ascii")  # as storage writes it
+
+
+def _aside_name(db: Path, suffix: str = "") -> Path:
+    """A new ``<db>.broken-<timestamp><suffix>`` path next to the database."""
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    target = db.with_name(f"{db.name}.broken-{stamp}{suffix}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = db.with_name(f"{db.name}.broken-{stamp}-{n}{suffix}")
+    return target
+
+
+def _restore(db: Path, backup: Backup) -> str:
+    from respond.storage import META, atomic_write
+
+    payload = backup.path.read_bytes()
+    moved = kept_id = ""
+    if db.exists():
+        # The damaged file keeps its bytes under a new name first, so that at every moment
+        # the database's own name holds either the damaged file or the restored one.
+        damaged = db.read_bytes()
+        aside = _aside_name(db)
+        try:
+            os.link(db, aside)
+        except OSError:
+            shutil.copyfile(db, aside)
+        os.chmod(aside, 0o600)
+        moved = f"moved the damaged file to {visible(aside.name)}; "
+        # IDs are never reused: if the damaged file still shows a later next ID, keep it.
+        seen = [int(n) for n in re.findall(rb'"next_id":\s*(\d{1,18})\b', damaged)]
+        if seen and max(seen) > backup.next_id:
+            data = json.loads(payload)
+            data[META]["1"]["next_id"] = max(seen)
+            payload = _encode(data)
+            kept_id = f"; next ID kept at {max(seen)}"
+    atomic_write(db, payload)
+    return f"{moved}restored {backup.describe()}{kept_id}"
+
+
+def _rewrite(db: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Read, change and atomically rewrite the database's raw tables (under the lock)."""
+    from respond.storage import atomic_write, check_schema, load_raw
+
+    data = load_raw(db)
+    assert data is not None
+    data = check_schema(db, data)
+    change(data)
+    atomic_write(db, _encode(data))
+
+
+def _quarantine(db: Path, item_id: int) -> str:
+    from respond.storage import ITEMS, atomic_write
+
+    aside = _aside_name(db, f"-item-{item_id}.json")
+
+    def move(data: dict[str, Any]) -> None:
+        record = data[ITEMS].pop(str(item_id))
+        atomic_write(aside, json.dumps({str(item_id): record}).encode("ascii"))
+
+    _rewrite(db, move)
+    return f"moved unreadable item #{item_id} to {visible(aside.name)}; the rest is untouched"
+
+
+def _fix_next_id(db: Path, next_id: int) -> str:
+    from respond.storage import META
+
+    backups.keep(db)
+    _rewrite(db, lambda data: data[META]["1"].update(next_id=next_id))
+    return f"next ID set to {next_id}"
+
+
+def _drop_journal(db: Path, keys: list[str]) -> str:
+    from respond.storage import JOURNAL
+
+    def drop(data: dict[str, Any]) -> None:
+        for key in keys:
+            data[JOURNAL].pop(key, None)
+
+    _rewrite(db, drop)
+    return f"dropped {len(keys)} damaged undo entr{'ies' if len(keys) != 1 else 'y'}"
+
+
+def _chmod(path: Path, mode: int) -> str:
+    os.chmod(path, mode)
+    return f"{visible(path.name)} is now {mode:04o}"
+
+
+def _remove(paths: list[Path]) -> str:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return f"deleted {len(paths)} stray temp file{'s' if len(paths) != 1 else ''}"
+
+
+# ---- the checks ---------------------------------------------------------------------------
+
+
+def check(db: Path) -> Report:
+    report = Report(db)
+    _check_contents(db, report)
+    _check_permissions(db, report)
+    _check_temp_files(db, report)
+    _check_backups(db, report)
+    return report
+
+
+def _check_contents(db: Path, report: Report) -> None:
+    from respond.storage import SCHEMA_VERSION
+
+    backup = good_backup(db)
+    restore: Callable[[], str] | None = None
+    how = "no good backup to restore; move the file aside yourself to start afresh"
+    if backup is not None:
+        restore = lambda: _restore(db, backup)  # noqa: E731
+        how = f"--repair restores {backup.describe()}"
+    if not db.exists():
+        if backup is None:
+            report.add(NOTE, "loads", "no database yet (the first change creates it)")
+        else:
+            report.add(PROBLEM, "loads", f"the database is missing; {how}", restore)
+        return
+    try:
+        loaded = load_file(db)
+    except NewerSchema as err:
+        report.add(UNUSABLE, "loads", f"{visible(str(err))} (left untouched)")
+        report.newer = True
+        return
+    except DatabaseError as err:
+        report.add(UNUSABLE, "loads", f"{_cause(err)}; {how}", restore)
+        return
+    items = loaded.items
+    n = len(items)
+    report.add(OK, "loads", f"{n} item{'s' if n != 1 else ''}, schema {loaded.schema}")
+    if loaded.schema < SCHEMA_VERSION:
+        report.add(
+            NOTE, "schema", f"{loaded.schema} is migrated to {SCHEMA_VERSION} at the next change"
+        )
+
+    bad = unreadable(db, loaded)
+    for item_id, why in sorted(bad.items()):
+        report.add(
+            UNUSABLE,
+            "items",
+            f"#{item_id} can't be read ({why}); --repair moves it aside and keeps the rest",
+            lambda item_id=item_id: _quarantine(db, item_id),  # type: ignore[misc]
+        )
+    odd = 0
+    for item_id, record in sorted(items.items()):
+        issues = item_issues(record)
+        if issues and item_id not in bad:
+            odd += 1
+            report.add(PROBLEM, "items", f"#{item_id}: {', '.join(issues)} (fix it with edit)")
+    if not bad and not odd:
+        report.add(OK, "items", "every item is complete")
+
+    from respond.storage import JOURNAL, journal_entry_ok
+
+    damaged = [key for key, entry in loaded.data.get(JOURNAL, {}).items()
+               if not journal_entry_ok(entry)]  # fmt: skip
+    if damaged:
+        report.add(
+            PROBLEM,
+            "undo journal",
+            f"{len(damaged)} damaged entr{'ies' if len(damaged) != 1 else 'y'} (undo stops there)",
+            lambda: _drop_journal(db, damaged),
+        )
+
+    top = max(items, default=0)
+    next_id = loaded.next_id
+    dup = [u for u, c in Counter(str(r.get("uuid")) for r in items.values()).items() if c > 1]
+    if next_id <= top:
+        fix = lambda: _fix_next_id(db, top + 1)  # noqa: E731
+        report.add(PROBLEM, "IDs", f"next ID {next_id} is not above the highest #{top}", fix)
+    elif dup:
+        report.add(PROBLEM, "IDs", f"{len(dup)} UUID(s) used by more than one item")
+    else:
+        report.add(OK, "IDs", f"highest #{top}, next #{next_id}")
+
+    linked = True
+    for item_id, record in sorted(items.items()):
+        target = record.get("for_id")
+        if not isinstance(target, int) or isinstance(target, bool):
+            continue  # reported with the item
+        if target == item_id:
+            report.add(PROBLEM, "links", f"#{item_id} is for itself")
+        elif target in items:
+            continue
+        elif target >= next_id or target < 1:
+            report.add(PROBLEM, "links", f"#{item_id} is for #{target}, an ID never issued")
+        else:  # deleted on purpose: the link stays as history
+            report.add(NOTE, "links", f"#{item_id} is for #{target}, which was deleted")
+        linked = False
+    if linked:
+        report.add(OK, "links", "every for_id points at an existing item")
+
+
+def _private(path: Path, report: Report, mode: int) -> bool:
+    try:
+        st = path.lstat()
+    except OSError:
+        return True
+    if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+        return True
+    if st.st_mode & 0o077:
+        what = "folder" if stat.S_ISDIR(st.st_mode) else "file"
+        report.add(
+            PROBLEM,
+            "permissions",
+            f"{what} {visible(path.name)} is open to others (mode {st.st_mode & 0o777:04o})",
+            lambda: _chmod(path, mode),
+        )
+        return False
+    return True
+
+
+def _check_permissions(db: Path, report: Report) -> None:
+    if not db.parent.is_dir():
+        return
+    good = True
+    prefix = db.name + "."
+    folder = backups.backup_dir(db)
+    try:
+        for path in sorted(db.parent.iterdir()):
+            if path == db or (path.name.startswith(prefix) and path.is_file()):
+                good &= _private(path, report, 0o600)
+        if folder.is_dir():
+            good &= _private(folder, report, 0o700)
+            for path in sorted(folder.iterdir()):
+                good &= _private(path, report, 0o600)
+    except OSError as err:
+        report.add(PROBLEM, "permissions", f"can't look at {visible(str(err.filename))}")
+        return
+    if good:
+        report.add(OK, "permissions", "database, lock, state and backups are private")
+
+
+def _dead(pid_text: str) -> bool:
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, ValueError, OverflowError):
+        return False
+    return False
+
+
+def _check_temp_files(db: Path, report: Report) -> None:
+    """Temp files whose writer is dead: harmless (never read), but they hold copies of data."""
+    pattern = re.compile(r"^\..*\.(\d+)\.tmp$")
+    stray: list[Path] = []
+    for folder, prefix in ((db.parent, f".{db.name}."), (backups.backup_dir(db), ".")):
+        with contextlib.suppress(OSError):
+            for name in os.listdir(folder):
+                match = pattern.match(name)
+                if name.startswith(prefix) and match and _dead(match.group(1)):
+                    stray.append(folder / name)
+    if stray:
+        report.add(
+            PROBLEM,
+            "temp files",
+            f"{len(stray)} left by killed commands (harmless; never read)",
+            lambda: _remove(stray),
+        )
+    else:
+        report.add(OK, "temp files", "none left behind")
+
+
+def _check_backups(db: Path, report: Report) -> None:
+    with contextlib.suppress(OSError):
+        aside = [p for p in db.parent.iterdir() if p.name.startswith(f"{db.name}.broken-")]
+        if aside:
+            report.add(NOTE, "kept aside", f"{len(aside)} damaged file(s) {db.name}.broken-*")
+    found = backups.backups(db)
+    if not found:
+        report.add(NOTE, "backups", "none yet (each change keeps the day's last good copy)")
+        return
+    good = good_backup(db)
+    where = visible(backups.backup_dir(db).name)
+    if good is None:
+        report.add(NOTE, "backups", f"{len(found)} in {where}, but none of them loads")
+    else:
+        report.add(OK, "backups", f"{len(found)} in {where}, newest good one {good.day}")
+
+
+def repair(db: Path) -> list[str]:
+    """Apply every safe repair under the lock; returns what was done, one line each."""
+    from respond.storage import exclusive_lock
+
+    done: list[str] = []
+    if not db.parent.is_dir():
+        return done
+    tried: set[tuple[str, str]] = set()
+    with exclusive_lock(db):
+        while True:  # after a restore, the restored file is checked (and fixed) in turn
+            report = check(db)
+            fixes = [f for f in report.findings if f.repair and (f.area, f.text) not in tried]
+            if not fixes or report.newer:
+                return done
+            for finding in fixes:
+                tried.add((finding.area, finding.text))
+                try:
+                    done.append(finding.repair())  # type: ignore[misc]
+                except OSError as err:
+                    done.append(f"could not repair {finding.area}: {err.strerror}")
+
+
+def result_of(db: Path, *, fix: bool) -> tuple[list[str], Report]:
+    """What ``respond doctor [--repair]`` prints and the report its exit code comes from."""
+    done = repair(db) if fix else []
+    report = check(db)
+    lines = [f"repaired: {line}" for line in done] + report.lines()
+    return lines, report

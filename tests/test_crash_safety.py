@@ -1,0 +1,174 @@
+"""Crashes lose nothing: writers killed with SIGKILL at random moments, round after round.
+
+Every commit writes a temp file, fsyncs it and renames it over the database, under a ``flock``
+that the kernel drops when its holder dies. So after any kill the database loads, everything a
+command confirmed is in it, and the next command goes ahead at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from processes import NOW, env_for, respond, spawn
+
+from benchmarks.generate import generate, write
+from respond.doctor import check
+from respond.storage import Store, lock_path
+
+ROUNDS = int(os.environ.get("CRASH_ROUNDS", "6"))  # CRASH_ROUNDS=100 for a long run
+WRITERS = 5
+CONFIRMED = re.compile(r"^Added #(\d+): ((?:crash|after) \d+(?:-\d+)?) for ", re.MULTILINE)
+
+
+def on_disk(db: Path) -> set[tuple[str, int, int, int]]:
+    """The database file and any temp files next to it, as (name, inode, size, mtime)."""
+    found = set()
+    for name in os.listdir(db.parent):
+        if name == db.name or name.startswith(f".{db.name}."):
+            with contextlib.suppress(FileNotFoundError):
+                st = os.stat(db.parent / name)
+                found.add((name, st.st_ino, st.st_size, st.st_mtime_ns))
+    return found
+
+
+def kill_all_at_first_write(procs: list[subprocess.Popen[str]], db: Path) -> None:
+    """SIGKILL every writer the moment the database or a temp file next to it changes: with
+    an in-place write this leaves a half-written database; with ours, an intact one."""
+    before = on_disk(db)
+    while any(proc.poll() is None for proc in procs):
+        if on_disk(db) != before:
+            for proc in procs:
+                proc.send_signal(signal.SIGKILL)
+            return
+        time.sleep(0.0002)
+
+
+def test_sigkilled_writers_never_lose_a_confirmed_add(tmp_path: Path) -> None:
+    db = tmp_path / "respond.json"
+    write(db, generate(1000, seed=11))  # a year of use: each write takes a while
+    seeded = set(Store(db).snapshot().items)
+    confirmed: dict[int, str] = {}
+    rng = random.Random(int(os.environ.get("CRASH_SEED", "20261125")))
+    killed = 0
+    span = 1.0  # how long a round's writers take to finish (measured as we go)
+    for round_no in range(ROUNDS):
+        started = time.monotonic()
+        procs = [
+            spawn(db, "--now", NOW, "add", f"crash {round_no}-{n}", "--from", "Kim")
+            for n in range(WRITERS)
+        ]
+        if round_no % 2:
+            # Every writer dies the moment the first one starts writing.
+            kill_all_at_first_write(procs, db)
+        else:
+            # Most writers die at a random moment, mostly late in their life: while they
+            # wait for the lock, load, write, rename or print.
+            kills = sorted(
+                (
+                    (rng.uniform(0.6, 1.05) if rng.random() < 0.8 else rng.uniform(0, 1)) * span,
+                    n,
+                )
+                for n in range(WRITERS)
+                if rng.random() < 0.7
+            )
+            for at, n in kills:
+                time.sleep(max(0.0, started + at - time.monotonic()))
+                procs[n].send_signal(signal.SIGKILL)
+        for proc in procs:
+            out, _ = proc.communicate(timeout=60)
+            if proc.returncode == 0:
+                span = max(span * 0.8, time.monotonic() - started)
+            killed += proc.returncode == -signal.SIGKILL
+            # A confirmation is printed only after the commit, so any that got out counts,
+            # whether or not the process was killed afterwards.
+            for match in CONFIRMED.finditer(out):
+                confirmed[int(match.group(1))] = match.group(2)
+            if proc.returncode == 0:
+                assert CONFIRMED.search(out), out
+
+        items = Store(db).snapshot().items  # the database loads
+        assert seeded <= set(items)
+        for item_id, title in confirmed.items():
+            assert items[item_id].title == title, (round_no, item_id)
+        assert all(
+            CONFIRMED.match(f"Added #{i}: {t.title} for ")
+            for i, t in items.items()
+            if i not in seeded
+        )  # nothing half-written or invented
+        started = time.monotonic()
+        after = respond(db, "--now", NOW, "add", f"after {round_no}", "--from", "Kim")
+        assert after.returncode == 0, after.stderr  # killed writers left no lock behind
+        assert time.monotonic() - started < 5
+        match = CONFIRMED.match(after.stdout)
+        assert match
+        confirmed[int(match.group(1))] = match.group(2)
+    report = check(db)
+    assert report.exit_code in (0, 1), report.lines()  # at most stray temp files, no damage
+    assert killed >= ROUNDS  # the test did kill writers
+    assert confirmed  # and some adds got through
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from respond.storage import exclusive_lock
+with exclusive_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_a_killed_lock_holder_never_blocks_the_next_command(tmp_path: Path) -> None:
+    db = tmp_path / "respond.json"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db)],
+        env=env_for(db),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+    waiter = spawn(db, "--now", NOW, "add", "waits its turn", "--from", "Kim")
+    time.sleep(1.0)
+    assert waiter.poll() is None  # the lock is real: the add waits while its holder lives
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    killed_at = time.monotonic()
+    out, err = waiter.communicate(timeout=30)
+    assert waiter.returncode == 0, err
+    assert time.monotonic() - killed_at < 2  # released by the kernel the moment it died
+    assert out.startswith("Added #1: waits its turn")
+    assert lock_path(db).exists()  # the lock file stays; it never blocks anyone by itself
+    started = time.monotonic()
+    assert respond(db, "--now", NOW, "add", "next", "--from", "Kim").returncode == 0
+    assert time.monotonic() - started < 2
+
+
+def test_a_killed_writers_temp_file_is_harmless_and_doctor_cleans_it(tmp_path: Path) -> None:
+    db = tmp_path / "respond.json"
+    assert respond(db, "--now", NOW, "add", "kept", "--from", "Kim").returncode == 0
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stray = tmp_path / f".respond.json.{dead.pid}.tmp"
+    stray.write_bytes(b'{"items": {"1": {"title": "half-writ')  # what a killed writer leaves
+    os.chmod(stray, 0o600)
+    added = respond(db, "--now", NOW, "add", "still fine", "--from", "Kim")
+    assert added.returncode == 0, added.stderr
+    assert [i["title"] for i in json.loads(respond(db, "list", "--json").stdout)] == [
+        "kept",
+        "still fine",
+    ]
+    doctor = respond(db, "doctor")
+    assert doctor.returncode == 1 and "temp files: 1 left by killed commands" in doctor.stdout
+    repaired = respond(db, "doctor", "--repair")
+    assert "repaired: deleted 1 stray temp file" in repaired.stdout
+    assert repaired.returncode == 0, repaired.stdout
+    assert not stray.exists()

@@ -1,0 +1,210 @@
+"""Damaged databases: refused in one line, never overwritten; ``respond doctor`` finds what is
+wrong and ``--repair`` restores the newest good backup, keeping the damaged file aside."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import Run
+from processes import NOW, respond
+
+from respond import backups
+
+
+def fill(run: Run, n: int = 3) -> None:
+    for k in range(n):
+        assert run("add", f"task {k}", "--from", "Kim").exit_code == 0
+
+
+def edit_raw(db: Path, change) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(db.read_bytes())
+    change(data)
+    db.write_text(json.dumps(data))
+    os.chmod(db, 0o600)
+
+
+DAMAGE = {
+    "truncated": lambda good: good[: len(good) // 2],
+    "empty": lambda good: b"",
+    "garbage": lambda good: b"\x00\xff\xfe garbage \x1b[31m",
+    "not respond": lambda good: b'{"items": [1, 2, 3]}',
+    "bad table": lambda good: b'{"meta": {"1": {"schema": 2}}, "items": {"x": 5}}',
+    "bad next ID": lambda good: good.replace(b'"next_id":4', b'"next_id":"4"'),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_a_damaged_database_is_one_line_naming_file_and_fix_and_never_overwritten(
+    run: Run, db_path: Path, kind: str
+) -> None:
+    fill(run)
+    damaged = DAMAGE[kind](db_path.read_bytes())
+    db_path.write_bytes(damaged)
+    kept = [path.read_bytes() for _, path in backups.backups(db_path)]
+    result = respond(db_path, "--now", NOW, "add", "more", "--from", "Kim")  # a real process
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("respond: ")
+    assert str(db_path) in result.stderr and "respond doctor --repair" in result.stderr
+    assert "Traceback" not in result.stderr and "\x1b" not in result.stderr
+    for args in (("list",), ("today",), ("show", "1"), ("done", "1"), ("undo",)):
+        again = run(*args)
+        assert again.exit_code == 2 and again.stderr.count("\n") == 1, (args, again)
+    assert db_path.read_bytes() == damaged
+    assert [path.read_bytes() for _, path in backups.backups(db_path)] == kept
+
+
+def test_doctor_on_a_healthy_database(run: Run, db_path: Path) -> None:
+    fill(run)
+    result = run("doctor")
+    assert result.exit_code == 0, result
+    assert "ok       loads: 3 items, schema 2" in result.stdout
+    assert result.stdout.endswith("healthy\n")
+
+
+def test_repair_keeps_the_damaged_file_aside_and_restores_the_newest_good_backup(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "respond.json"
+    for k in range(4):
+        respond(db, "--now", NOW, "add", f"task {k}", "--from", "Kim")
+    good = db.read_bytes()
+    db.write_bytes(good[:100])  # truncated by a full disk, a bad sync, a crash elsewhere
+
+    checked = respond(db, "doctor")
+    assert checked.returncode == 2
+    assert "unusable loads:" in checked.stdout and "not valid JSON" in checked.stdout
+    assert f"--repair restores 3 items from the backup of {date.today()}" in checked.stdout
+
+    repaired = respond(db, "doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stdout
+    first = repaired.stdout.splitlines()[0]
+    assert first.startswith("repaired: moved the damaged file to respond.json.broken-")
+    assert f"restored 3 items from the backup of {date.today()} (as saved at " in first
+    assert first.endswith("; next ID kept at 5")  # read from what is left of the damaged file
+    (aside,) = tmp_path.glob("respond.json.broken-*")
+    assert aside.read_bytes() == good[:100] and oct(aside.stat().st_mode & 0o777) == "0o600"
+    titles = [i["title"] for i in json.loads(respond(db, "list", "--json").stdout)]
+    assert titles == ["task 0", "task 1", "task 2"]  # the copy kept before the last change
+    added = respond(db, "--now", NOW, "add", "goes on", "--from", "Kim")
+    assert added.stdout.startswith("Added #5:")  # #4 was issued before the damage: not reused
+
+
+def test_repair_skips_backups_that_do_not_load(run: Run, db_path: Path) -> None:
+    fill(run, 3)
+    ((_, newest),) = backups.backups(db_path)  # today's: 2 items
+    older = backups.backup_dir(db_path) / "2026-01-01.json"
+    older.write_bytes(newest.read_bytes())
+    newest.write_bytes(b"{broken")
+    db_path.write_bytes(b"")
+    result = run("doctor", "--repair")
+    assert "restored 2 items from the backup of 2026-01-01" in result.stdout
+    assert result.exit_code == 0
+
+
+def test_without_a_good_backup_repair_leaves_the_file_alone(run: Run, db_path: Path) -> None:
+    db_path.write_bytes(b"{garbage")
+    checked = run("doctor", "--repair")
+    assert checked.exit_code == 2
+    assert "no good backup to restore" in checked.stdout and "moved" not in checked.stdout
+    assert db_path.read_bytes() == b"{garbage"
+    assert not list(db_path.parent.glob("*broken*"))
+
+
+def test_a_missing_database_with_backups_is_restored(run: Run, db_path: Path) -> None:
+    fill(run, 3)
+    db_path.unlink()
+    assert run("doctor").exit_code == 1
+    repaired = run("doctor", "--repair")
+    assert "restored 2 items" in repaired.stdout and repaired.exit_code == 0
+
+
+def test_permissions_are_checked_and_repaired(run: Run, db_path: Path) -> None:
+    fill(run, 2)
+    folder = backups.backup_dir(db_path)
+    for path, loose in ((db_path, 0o644), (db_path.with_name("respond.json.lock"), 0o666)):
+        os.chmod(path, loose)
+    os.chmod(folder, 0o755)
+    checked = run("doctor")
+    assert checked.exit_code == 1
+    assert "file respond.json is open to others (mode 0644)" in checked.stdout
+    assert "folder respond.json.backups is open to others (mode 0755)" in checked.stdout
+    assert run("doctor", "--repair").exit_code == 0
+    assert oct(db_path.stat().st_mode & 0o777) == "0o600"
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+
+
+def test_next_id_behind_the_items_is_found_and_moved_on(run: Run, db_path: Path) -> None:
+    fill(run, 3)
+    edit_raw(db_path, lambda d: d["meta"]["1"].update(next_id=2))
+    checked = run("doctor")
+    assert checked.exit_code == 1 and "next ID 2 is not above the highest #3" in checked.stdout
+    assert "next ID set to 4" in run("doctor", "--repair").stdout
+    assert run("add", "x", "--from", "Kim").stdout.startswith("Added #4:")
+
+
+def test_links_and_items_are_checked(run: Run, db_path: Path) -> None:
+    fill(run, 3)
+    assert run("wait", "relay", "--on", "Jane", "--for", "1").exit_code == 0  # #4 for #1
+    assert run("delete", "1").exit_code == 0
+    noted = run("doctor")
+    assert (
+        noted.exit_code == 0 and "note     links: #4 is for #1, which was deleted" in noted.stdout
+    )
+
+    def corrupt(data: dict) -> None:
+        data["items"]["4"]["for_id"] = 99
+        data["items"]["2"]["kind"] = "chore"
+
+    edit_raw(db_path, corrupt)
+    checked = run("doctor", "--repair")  # nothing here is repaired automatically
+    assert checked.exit_code == 1
+    assert "problem  links: #4 is for #99, an ID never issued" in checked.stdout
+    assert "problem  items: #2: unknown kind (fix it with edit)" in checked.stdout
+
+
+def test_doctor_of_a_new_install_is_healthy(run: Run, db_path: Path) -> None:
+    result = run("doctor")
+    assert result.exit_code == 0 and "no database yet" in result.stdout
+    assert not db_path.exists()
+
+
+def test_a_damaged_item_blocks_reading_not_the_rest_and_repair_moves_only_it(
+    run: Run, db_path: Path
+) -> None:
+    fill(run, 3)
+    edit_raw(db_path, lambda d: d["items"]["2"].update(created="yesterday-ish"))
+    record = json.loads(db_path.read_bytes())["items"]["2"]
+    for args in (("list",), ("show", "2"), ("today",), ("week",)):
+        result = run(*args)
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1
+        assert "damaged item #2" in result.stderr and "respond doctor --repair" in result.stderr
+    assert run("show", "1").exit_code == 0  # reads that don't need #2 don't build it
+    assert run("add", "more", "--from", "Kim").exit_code == 0  # writes keep it as it was
+    assert json.loads(db_path.read_bytes())["items"]["2"] == record
+
+    checked = run("doctor")
+    assert checked.exit_code == 2
+    assert "unusable items: #2 can't be read (bad created time)" in checked.stdout
+    repaired = run("doctor", "--repair")
+    assert repaired.exit_code == 0, repaired
+    assert "repaired: moved unreadable item #2 to respond.json.broken-" in repaired.stdout
+    (aside,) = db_path.parent.glob("respond.json.broken-*-item-2.json")
+    assert json.loads(aside.read_bytes()) == {"2": record}
+    titles = [i["title"] for i in json.loads(run("list", "--json").stdout)]
+    assert titles == ["task 0", "task 2", "more"]
+
+
+def test_a_damaged_undo_journal_stops_undo_cleanly_and_repair_drops_it(
+    run: Run, db_path: Path
+) -> None:
+    fill(run, 2)
+    edit_raw(db_path, lambda d: d["journal"]["2"].update(changes="?"))
+    result = run("undo")
+    assert result.exit_code == 2 and "damaged undo journal" in result.stderr
+    assert run("doctor").exit_code == 1
+    assert "dropped 1 damaged undo entry" in run("doctor", "--repair").stdout
+    assert run("undo").stdout == "Undid add: removed #1\n"

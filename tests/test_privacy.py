@@ -1,0 +1,77 @@
+"""Privacy: the database, its lock, state and backups are created 0600 in a 0700 folder
+(whatever the umask), and what the user types is written nowhere else."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+from processes import NOW, RESPOND, env_for
+
+SECRET = "zq-secret-4417"  # a marker no file would hold by chance
+
+
+def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
+    tmp_path: Path,
+) -> None:
+    home, tmp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    tmp.mkdir()
+    env = env_for(None, HOME=str(home), TMPDIR=str(tmp))
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        env.pop(var, None)
+
+    def respond(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [RESPOND, "--now", NOW, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            preexec_fn=lambda: os.umask(0),  # the most permissive umask there is
+        )
+
+    steps = [
+        ("add", f"{SECRET} title", "--from", f"{SECRET} person", "--note", f"{SECRET} note",
+         "--tag", f"{SECRET}-tag"),
+        ("promise", f"{SECRET} promise", "--to", "Sam", "--by", "fri"),
+        ("ack", "1", "--by", "tomorrow"),
+        ("wait", f"{SECRET} wait", "--on", "Jane", "--for", "1"),
+        ("done", "3", "--note", f"{SECRET} done"),
+        ("edit", "2", "--title", f"{SECRET} edited"),
+        ("drop", "2", "--reason", f"{SECRET} reason"),
+        ("list",), ("today",), ("show", "1"), ("doctor",),
+    ]  # fmt: skip
+    for args in steps:
+        result = respond(*args)
+        assert result.returncode == 0, (args, result.stderr)
+    refused = respond("add", f"{SECRET} refused", "--from", "Kim", "--by", f"{SECRET} when")
+    assert refused.returncode == 2
+
+    data_dir = home / ".local" / "share" / "respond"
+    db = data_dir / "respond.json"
+    assert SECRET.encode() in db.read_bytes()
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    private = [data_dir, *data_dir.rglob("*")]
+    assert {p.name for p in private} >= {
+        "respond.json",
+        "respond.json.lock",
+        "respond.json.backups",
+    }
+    assert list((data_dir / "respond.json.backups").iterdir())
+    for path in private:
+        want = 0o700 if path.is_dir() else 0o600
+        assert stat.S_IMODE(path.stat().st_mode) == want, path
+
+    holders = {
+        path.relative_to(tmp_path).as_posix()
+        for path in tmp_path.rglob("*")
+        if path.is_file() and SECRET.encode() in path.read_bytes()
+    }
+    backups = {
+        p for p in holders if p.startswith("home/.local/share/respond/respond.json.backups/")
+    }
+    assert backups  # the backups hold it too ...
+    assert holders - backups == {"home/.local/share/respond/respond.json"}  # ... and nothing else
