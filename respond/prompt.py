@@ -216,6 +216,8 @@ def counts(db: str, now: float) -> Counts:
         db_stat = os.stat(db)
     except FileNotFoundError:  # no database yet: nothing is owed
         return Counts(0, 0, 0, midnight, _stamp(_read(state)), state)
+    if db_stat.st_mode & 0o170000 != 0o100000:  # not a regular file (a FIFO, /dev/zero...)
+        raise ValueError(f"{db} is not a regular file")
     content = _read(state)
     if _fresh(content, db_stat):
         return _counted(content, now, midnight, _stamp(content), state)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -89,7 +90,11 @@ def lock_path(db: Path) -> Path:
 def load_raw(path: Path) -> dict[str, Any] | None:
     """The file's JSON tables, or ``None`` when there is no file yet."""
     try:
-        raw = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not hang; regular files ignore the flag
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise DatabaseError(f"database {path} is not a regular file")
+            raw = handle.read()
     except FileNotFoundError:
         return None
     except IsADirectoryError:
@@ -425,6 +430,9 @@ class Store:
         return Snapshot(items={int(k): item_from_doc(self.path, int(k), v) for k, v in records})
 
     def _prepare_directory(self) -> None:
+        if self.path.exists() and not self.path.is_file():  # before creating <db>.lock beside it
+            what = "a directory" if self.path.is_dir() else "not a regular file"
+            raise DatabaseError(f"database {self.path} is {what}")
         parent = self.path.parent
         if parent.is_dir():
             return

@@ -116,3 +116,14 @@ def test_usage_errors_are_one_line_too(run: Run, args: tuple[str, ...], message:
     assert result.exit_code == 2
     assert result.stderr.startswith("respond: ") and message in result.stderr
     assert result.stderr.count("\n") == 1 and "--help" in result.stderr
+
+
+def test_a_database_path_that_is_not_a_regular_file(run: Run, tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for target in (fifo, Path("/dev/zero")):
+        for args in (("list",), ("add", "x", "--from", "Dana")):
+            result = run("--db", str(target), *args)
+            assert result.exit_code == 2 and "not a regular file" in result.stderr
