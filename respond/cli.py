@@ -2,9 +2,10 @@
 
 Each command parses its options, opens a storage transaction, calls one core function and
 prints one line. Errors from the core become one line on stderr with the contract's exit code.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here on purpose: Typer reads every command's
+annotations at start-up, and evaluating them as strings costs ~6 ms per invocation.
+"""
 
 import sys
 from functools import cached_property
