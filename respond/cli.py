@@ -775,7 +775,7 @@ def thanks(
     person: Annotated[str, typer.Argument(metavar="PERSON", help="Whom you thanked.")],
     text: Annotated[str, typer.Argument(metavar="TEXT", help='What for, e.g. "for the fix".')],
 ) -> None:
-    """Log gratitude you expressed (counts toward the weekly goal of 3).
+    """Log gratitude you expressed (counts toward your weekly gratitude goal, 3 by default).
 
     Example: respond thanks Jane "for sorting out the VPN"
     """

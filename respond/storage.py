@@ -25,6 +25,7 @@ whole, so a reader sees either the old or the new version.
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import os
 import stat
@@ -104,7 +105,7 @@ def load_raw(path: Path) -> dict[str, Any] | None:
     except OSError as err:
         raise DatabaseError(f"can't read database {path}: {err.strerror}") from None
     try:
-        data = json.loads(raw)
+        data = decode(raw)
     except (ValueError, UnicodeDecodeError):
         what = "empty" if not raw.strip() else "not valid JSON (truncated or damaged?)"
         raise DatabaseError(
@@ -149,6 +150,34 @@ def check_schema(path: Path, data: dict[str, Any]) -> dict[str, Any]:
         version += 1
         data[META]["1"]["schema"] = version
     return data
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many containers at once: parsing
+    and building 50,000 items triggers it hundreds of times for nothing (reference counting
+    still frees everything; the parsed data holds no cycles). 366 -> 233 ms at 50,000 items."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def decode(raw: bytes) -> Any:
+    """JSON from bytes, as the standard library reads it, faster: orjson parses 10,000 items
+    in 22 ms where json takes 39 ms (153 against 233 ms at 50,000); what orjson refuses but
+    json accepts (escaped lone surrogates, which :func:`encode` may write, huge numbers, NaN)
+    goes to json, which also gives the error for what neither reads."""
+    import orjson
+
+    with gc_paused():
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return json.loads(raw)
 
 
 def encode(data: dict[str, Any]) -> bytes:
@@ -427,7 +456,9 @@ class Store:
             records = active_records(table, to_utc_iso(active_since))
         else:
             records = table.items()
-        return Snapshot(items={int(k): item_from_doc(self.path, int(k), v) for k, v in records})
+        with gc_paused():
+            items = {int(k): item_from_doc(self.path, int(k), v) for k, v in records}
+        return Snapshot(items=items)
 
     def _prepare_directory(self) -> None:
         if self.path.exists() and not self.path.is_file():  # before creating <db>.lock beside it
