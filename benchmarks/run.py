@@ -5,7 +5,7 @@ in the machine's speed (other load, CPU frequency) hits every command alike. For
 prints the median wall time, the ratio to the floor (``python -c pass`` with the same
 interpreter), and the peak memory (max RSS of the child, from ``wait4``).
 
-    python benchmarks/run.py                    # 1k, 10k and 50k items, 15 rounds
+    python benchmarks/run.py                    # 1k, 10k and 50k items, 11 rounds
     python benchmarks/run.py --sizes 10000 --rounds 31
 
 Databases come from ``benchmarks/generate.py`` (seeded) with activity ending at the real
@@ -196,7 +196,7 @@ def check_targets(rows: list[dict[str, object]]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,50000")
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print rows as JSON too")
     parser.add_argument("--taskwarrior", nargs=2, metavar=("DB", "OUT"), help=argparse.SUPPRESS)
