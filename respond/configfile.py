@@ -8,9 +8,7 @@ dataclasses. Everything else reads the file through :func:`respond.config.load_s
 from __future__ import annotations
 
 import os
-import sys
 
-APP_NAME = "respond"
 CONFIG_FILENAME = "config.toml"
 CONFIG_ENV = "RESPOND_CONFIG"
 DEFAULT_PROMPT_FORMAT = "!{overdue}"
@@ -20,21 +18,15 @@ PROMPT_FORMAT_MAX = 200
 
 
 def config_path() -> str:
-    """``$RESPOND_CONFIG``, else ``config.toml`` in the platform's user config directory.
-
-    On Linux and other XDG systems this is ``$XDG_CONFIG_HOME/respond/config.toml`` (default
-    ``~/.config/respond/config.toml``), computed here without importing ``platformdirs``;
-    elsewhere (macOS, Windows) ``platformdirs`` decides.
-    """
+    """``$RESPOND_CONFIG``, else ``config.toml`` in the platform's user config directory
+    (``$XDG_CONFIG_HOME/respond/config.toml`` or ``~/.config/respond/config.toml`` on Linux;
+    see :func:`respond.paths.user_dir`)."""
     chosen = os.environ.get(CONFIG_ENV)
     if chosen:
         return os.path.expanduser(chosen)
-    if sys.platform in ("darwin", "win32", "cygwin") or sys.platform.startswith("android"):
-        import platformdirs
+    from respond.paths import user_dir
 
-        return str(platformdirs.user_config_path(APP_NAME, appauthor=False) / CONFIG_FILENAME)
-    base = os.environ.get("XDG_CONFIG_HOME", "").strip() or os.path.expanduser("~/.config")
-    return os.path.join(base, APP_NAME, CONFIG_FILENAME)
+    return os.path.join(user_dir("config"), CONFIG_FILENAME)
 
 
 def read_prompt_format(path: str | None = None) -> str:

@@ -275,19 +275,10 @@ def render(template: str, found: Counts) -> str:
 
 
 def default_db_path() -> str:
-    """``respond.paths.default_db_path()``, without importing platformdirs on Linux.
+    """``respond.paths.default_db_path()`` as text (no pathlib on the prompt's path)."""
+    from respond.paths import DB_FILENAME, user_dir
 
-    platformdirs' rule there: ``$XDG_DATA_HOME`` if it is an absolute path, else
-    ``~/.local/share``; then ``respond/respond.json``. Anything unusual (another platform, a
-    relative ``HOME`` or ``XDG_DATA_HOME``) asks platformdirs itself.
-    """
-    home = os.environ.get("HOME", "")
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    if sys.platform == "linux" and home.startswith("/") and (not xdg or xdg.startswith("/")):
-        return os.path.join(xdg or os.path.join(home, ".local", "share"), "respond", "respond.json")
-    from respond.paths import default_db_path as slow
-
-    return str(slow())
+    return os.path.join(user_dir("data"), DB_FILENAME)
 
 
 def db_path(option: str | None) -> str:

@@ -103,7 +103,7 @@ def test_config_path_follows_platform_dirs_without_the_env_var(
 ) -> None:
     monkeypatch.delenv("RESPOND_CONFIG")
     monkeypatch.setenv("HOME", str(tmp_path))
-    for xdg in (None, str(tmp_path / "xdg")):
+    for xdg in (None, str(tmp_path / "xdg"), "relative/dir", ""):
         if xdg is None:
             monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
         else:
