@@ -23,12 +23,13 @@ def _escape(ch: str) -> str:
 
 
 def visible(value: str) -> str:
-    """``value`` with every control character replaced by a visible escape like ``\\x1b``."""
+    """``value`` with every control character (and line or paragraph separator, which
+    ``str.splitlines`` and so Rich break lines at) replaced by a visible escape like ``\\x1b``."""
     if value.isprintable():
         return value
     out = []
     for ch in value:
-        if ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cs", "Co"):
+        if ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Zl", "Zp"):
             out.append(_escape(ch))
         else:
             out.append(ch)
