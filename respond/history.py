@@ -91,16 +91,24 @@ def effective(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
-def events(history: list[dict[str, Any]], until: datetime | None = None) -> Iterator[Event]:
-    """The effective events, parsed, in order; with ``until``, only those at or before it."""
+def _timed(
+    history: list[dict[str, Any]], until: datetime | None
+) -> Iterator[tuple[datetime, dict[str, Any]]]:
+    """``(time, raw event)`` for the effective events with a readable time, at or before
+    ``until`` when given."""
     limit = until.astimezone(UTC) if until is not None else None
     for raw in effective(history):
         try:
             at = from_iso(raw["at"])
         except (KeyError, TypeError, ValueError):
             continue
-        if limit is not None and at > limit:
-            continue
+        if limit is None or at <= limit:
+            yield at, raw
+
+
+def events(history: list[dict[str, Any]], until: datetime | None = None) -> Iterator[Event]:
+    """The effective events, parsed, in order; with ``until``, only those at or before it."""
+    for at, raw in _timed(history, until):
         yield Event(str(raw.get("event", "")), at, raw)
 
 
@@ -122,14 +130,7 @@ def timeline(history: list[dict[str, Any]], until: datetime | None = None) -> Ti
 
     This runs for every item on every review, so it reads the raw events directly."""
     line = Timeline()
-    limit = until.astimezone(UTC) if until is not None else None
-    for raw in effective(history):
-        try:
-            at = from_iso(raw["at"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if limit is not None and at > limit:
-            continue
+    for at, raw in _timed(history, until):
         name = raw.get("event")
         line.last_at = at
         if name == "created":
