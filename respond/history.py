@@ -56,35 +56,41 @@ class Event:
         return _moment(self.data, key)
 
 
+def _name(raw: dict[str, Any]) -> str:
+    """An event's name; a damaged one (not text) names nothing this module knows."""
+    name = raw.get("event")
+    return name if isinstance(name, str) else ""
+
+
 def _pop_command(events: list[dict[str, Any]], command: str) -> None:
     names = COMMAND_EVENTS.get(command)
     if names is None:  # unknown command: its events share the last event's instant
         if events:
             instant = events[-1].get("at")
             while events and events[-1].get("at") == instant:
-                if events[-1].get("event") == "created":
+                if _name(events[-1]) == "created":
                     break
                 events.pop()
         return
     popped: set[str] = set()
     while events:
-        name = events[-1].get("event")
+        name = _name(events[-1])
         if name not in names or name in popped:
             break
-        popped.add(str(name))
+        popped.add(name)
         events.pop()
 
 
 def effective(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The raw events that still count after every ``undone`` took back its command's."""
     for event in history:
-        if event.get("event") == "undone":
+        if _name(event) == "undone":
             break
     else:
         return history
     kept: list[dict[str, Any]] = []
     for event in history:
-        if event.get("event") == "undone":
+        if _name(event) == "undone":
             _pop_command(kept, str(event.get("command", "")))
         else:
             kept.append(event)
@@ -109,7 +115,7 @@ def _timed(
 def events(history: list[dict[str, Any]], until: datetime | None = None) -> Iterator[Event]:
     """The effective events, parsed, in order; with ``until``, only those at or before it."""
     for at, raw in _timed(history, until):
-        yield Event(str(raw.get("event", "")), at, raw)
+        yield Event(_name(raw), at, raw)
 
 
 @dataclass
@@ -131,7 +137,7 @@ def timeline(history: list[dict[str, Any]], until: datetime | None = None) -> Ti
     This runs for every item on every review, so it reads the raw events directly."""
     line = Timeline()
     for at, raw in _timed(history, until):
-        name = raw.get("event")
+        name = _name(raw)
         line.last_at = at
         if name == "created":
             line.created_due = _moment(raw, "due")
@@ -149,7 +155,7 @@ def timeline(history: list[dict[str, Any]], until: datetime | None = None) -> Ti
                 line.snoozes.append((at, target))
         if line.first_response is None and name in _RESPONSES:
             line.first_response = at
-        status = STATUS_EVENTS.get(name)  # type: ignore[arg-type]
+        status = STATUS_EVENTS.get(name)
         if status is not None:
             line.status = status
             line.closed_at = at if status in ("done", "dropped") else None

@@ -81,23 +81,46 @@ class Item:
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Item:
-        due = record.get("due")
+        """The item a stored record holds. A field of the wrong type (a title that is a
+        number, a channel that is a list...) makes the record damaged: ``TypeError``, so
+        storage refuses it in one line and ``doctor --repair`` can move it aside. Values of
+        the right type that this version does not know (a newer kind) are kept as they are."""
+        due = _optional_text(record.get("due"), "due")
+        updated = _optional_text(record.get("updated"), "updated")
+        for_id = record.get("for_id")
+        if for_id is not None and (type(for_id) is not int):
+            raise TypeError("for_id must be an item number")
+        tags = record.get("tags") or []
+        if type(tags) is not list or not all(type(tag) is str for tag in tags):
+            raise TypeError("tags must be a list of text")
         return cls(
             id=int(record["id"]),
-            uuid=str(record["uuid"]),
-            kind=str(record["kind"]),
-            person=str(record["person"]),
-            title=str(record["title"]),
-            channel=record.get("channel"),
-            created=from_iso(record["created"]),
+            uuid=_text(record["uuid"], "uuid"),
+            kind=_text(record["kind"], "kind"),
+            person=_text(record["person"], "person"),
+            title=_text(record["title"], "title"),
+            channel=_optional_text(record.get("channel"), "channel"),
+            created=from_iso(_text(record["created"], "created")),
             due=from_iso(due) if due else None,
-            status=str(record.get("status", "open")),
-            for_id=record.get("for_id"),
-            tags=list(record.get("tags") or []),
-            note=str(record.get("note") or ""),
+            status=_text(record.get("status", "open"), "status"),
+            for_id=for_id,
+            tags=list(tags),
+            note=_text(record.get("note") or "", "note"),
             history=_events(record.get("history")),
-            updated=from_iso(updated) if (updated := record.get("updated")) else None,
+            updated=from_iso(updated) if updated else None,
         )
+
+
+def _text(value: Any, what: str) -> str:
+    if type(value) is not str:
+        raise TypeError(f"{what} must be text")
+    return value
+
+
+def _optional_text(value: Any, what: str) -> str | None:
+    if value is not None and type(value) is not str:
+        raise TypeError(f"{what} must be text or null")
+    return value
 
 
 def _events(history: Any) -> list[dict[str, Any]]:

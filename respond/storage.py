@@ -283,15 +283,24 @@ def _touched_since(record: dict[str, Any], cutoff: str) -> bool:
     return False
 
 
+def _is_open(record: dict[str, Any]) -> bool:
+    """Whether a stored record is an open item (a damaged status counts, so that building
+    the item reports it)."""
+    status = record.get("status", "open")
+    return not isinstance(status, str) or status in OPEN_STATUSES
+
+
 def active_records(table: dict[str, Any], cutoff: str) -> list[tuple[str, Any]]:
     """The records a review since ``cutoff`` needs: open items, items with any time at or
     after ``cutoff``, answered waiting-ons whose ask is still open, and whatever those point
     at through ``for_id``."""
-    open_ids = {int(k) for k, v in table.items() if v.get("status") in OPEN_STATUSES}
+    open_ids = {int(k) for k, v in table.items() if _is_open(v)}
     chosen = {
         k: v
         for k, v in table.items()
-        if int(k) in open_ids or v.get("for_id") in open_ids or _touched_since(v, cutoff)
+        if int(k) in open_ids
+        or (isinstance(for_id := v.get("for_id"), int) and for_id in open_ids)
+        or _touched_since(v, cutoff)
     }
     for record in list(chosen.values()):
         target = record.get("for_id")
@@ -404,7 +413,9 @@ def journal_entry_ok(entry: dict[str, Any]) -> bool:
     for change in changes:
         if not isinstance(change, dict) or not isinstance(change.get("id"), int):
             return False
-        before = change.get("before")
+        if "before" not in change:  # ``None`` means "created by the command"; absent is damage
+            return False
+        before = change["before"]
         if before is not None:
             try:
                 Item.from_record(before)
@@ -451,7 +462,7 @@ class Store:
                 (key, table[key]) for key in map(str, only) if key in table
             ]
         elif open_only:
-            records = [(k, v) for k, v in table.items() if v.get("status") in OPEN_STATUSES]
+            records = [(k, v) for k, v in table.items() if _is_open(v)]
         elif active_since is not None:
             records = active_records(table, to_utc_iso(active_since))
         else:

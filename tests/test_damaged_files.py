@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -85,3 +86,22 @@ def test_any_damage_gives_a_clean_answer_and_refusals_change_nothing(
         raise AssertionError(f"doctor --repair raised {repaired.exception!r}") from (
             repaired.exception
         )
+
+
+@pytest.mark.parametrize("name", [["done"], {"x": 1}, 7, None, True])
+@pytest.mark.parametrize(
+    "command", [("today",), ("week",), ("who", "Kim"), ("show", "2"), ("list", "--all"), ("undo",)]
+)
+def test_an_event_whose_name_is_not_text_is_read_as_unknown(
+    db_path: Path, name: Any, command: tuple[str, ...]
+) -> None:
+    """Found by CI's fuzzing: an event named by a list made ``today`` raise TypeError."""
+    data = json.loads(FIXTURE)
+    for item in data["items"].values():
+        item["history"].insert(1, {"event": name, "at": item["created"]})
+        item["history"].append({"event": "undone", "at": item["created"], "command": name})
+    db_path.write_bytes(json.dumps(data).encode())
+    result = CliRunner().invoke(app, ["--now", "2026-11-25T10:00", *command])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"{command} raised {result.exception!r}") from result.exception
+    assert result.exit_code in (0, 1), result.output

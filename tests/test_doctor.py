@@ -198,11 +198,38 @@ def test_a_damaged_item_blocks_reading_not_the_rest_and_repair_moves_only_it(
     assert titles == ["task 0", "task 2", "more"]
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", 5), ("person", None), ("channel", True), ("tags", "urgent"), ("tags", [1]),
+     ("for_id", True), ("for_id", "1"), ("due", 3), ("status", []), ("note", ["x"]),
+     ("kind", {"ask": 1}), ("updated", 0.5), ("history", "created")],
+)  # fmt: skip
+def test_a_field_of_the_wrong_type_makes_the_item_damaged_not_a_traceback(
+    run: Run, db_path: Path, field: str, value: object
+) -> None:
+    """Found by fuzzing: a channel of ``true`` crashed ``show``, a status of ``[]`` crashed
+    ``today``. Now the type of every field is checked as the item is read."""
+    fill(run, 3)
+    edit_raw(db_path, lambda d: d["items"]["2"].update({field: value}))
+    for args in (("today",), ("show", "2"), ("list", "--all"), ("week",)):
+        result = run(*args)
+        assert result.exit_code == 2 and "damaged item #2" in result.stderr, (args, result)
+    checked = run("doctor")
+    assert checked.exit_code == 2 and "unusable items: #2 can't be read" in checked.stdout
+    assert run("doctor", "--repair").exit_code == 0
+    assert run("today").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [{"changes": "?"}, {"changes": [{"id": 2}]}, {"changes": [{"id": 2, "before": 5}]}],
+    ids=["changes not a list", "no before-image", "before-image not an item"],
+)
 def test_a_damaged_undo_journal_stops_undo_cleanly_and_repair_drops_it(
-    run: Run, db_path: Path
+    run: Run, db_path: Path, damage: dict[str, object]
 ) -> None:
     fill(run, 2)
-    edit_raw(db_path, lambda d: d["journal"]["2"].update(changes="?"))
+    edit_raw(db_path, lambda d: d["journal"]["2"].update(damage))
     result = run("undo")
     assert result.exit_code == 2 and "damaged undo journal" in result.stderr
     assert run("doctor").exit_code == 1
