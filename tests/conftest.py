@@ -9,11 +9,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 os.environ["TZ"] = "Europe/Berlin"
 time.tzset()
 os.environ.pop("NO_COLOR", None)
+
+# The suite is reproducible: hypothesis draws the same examples on every run, so CI's verdict
+# depends on the code, not on luck. To search for new failures, explore with fresh random
+# examples (and, for the fuzz tests, more of them):
+#   RESPOND_HYPOTHESIS=explore RESPOND_FUZZ=2000 .venv/bin/python -m pytest
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("RESPOND_HYPOTHESIS", "repeatable"))
 
 from respond.cli import app  # noqa: E402
 

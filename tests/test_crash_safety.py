@@ -144,12 +144,14 @@ def test_a_killed_lock_holder_never_blocks_the_next_command(tmp_path: Path) -> N
     killed_at = time.monotonic()
     out, err = waiter.communicate(timeout=30)
     assert waiter.returncode == 0, err
-    assert time.monotonic() - killed_at < 2  # released by the kernel the moment it died
+    # Released by the kernel the moment it died: the add then takes only its own time (bounds
+    # are loose for a busy CI machine; a stale lock would hold it until the 30 s timeout).
+    assert time.monotonic() - killed_at < 5
     assert out.startswith("Added #1: waits its turn")
     assert lock_path(db).exists()  # the lock file stays; it never blocks anyone by itself
     started = time.monotonic()
     assert respond(db, "--now", NOW, "add", "next", "--from", "Kim").returncode == 0
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5
 
 
 def test_a_killed_writers_temp_file_is_harmless_and_doctor_cleans_it(tmp_path: Path) -> None:
