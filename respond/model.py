@@ -88,7 +88,7 @@ class Item:
         due = _optional_text(record.get("due"), "due")
         updated = _optional_text(record.get("updated"), "updated")
         for_id = record.get("for_id")
-        if for_id is not None and (type(for_id) is not int):
+        if for_id is not None and type(for_id) is not int:
             raise TypeError("for_id must be an item number")
         tags = record.get("tags") or []
         if type(tags) is not list or not all(type(tag) is str for tag in tags):
