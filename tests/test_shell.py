@@ -82,8 +82,9 @@ def test_snippet_caches_the_counter(
     shell = shell_or_skip(name)
     bin_dir, log = logged
     add(db_path, "long overdue", "2020-01-02 10:00")
-    due = int(time.time()) + 3
-    add(db_path, "due in 3 s", datetime.fromtimestamp(due).isoformat())
+    # 5 s: room for the shell to start and show its first prompts on a busy CI machine
+    due = int(time.time()) + 5
+    add(db_path, "due in 5 s", datetime.fromtimestamp(due).isoformat())
     script = (
         SESSION.replace("SHELL", name)
         .replace("WAIT", str(max(0.5, due + 1.2 - time.time())))
