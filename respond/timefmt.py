@@ -28,9 +28,11 @@ def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
 
 
 def span(delta: timedelta) -> str:
-    """A compact length of time: ``45m``, ``2h``, ``3 days``, ``2 weeks``."""
+    """A compact length of time: ``<1m``, ``45m``, ``2h``, ``3 days``, ``2 weeks``."""
     seconds = abs(delta.total_seconds())
     minutes = int(seconds // 60)
+    if minutes == 0:
+        return "<1m"
     if minutes < 60:
         return f"{minutes}m"
     hours = minutes // 60
