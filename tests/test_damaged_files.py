@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from respond.cli import app
 
@@ -59,6 +59,14 @@ def damaged(draw: st.DrawFn) -> bytes:
     return json.dumps(data).encode()
 
 
+def invoke(*args: str) -> Result:
+    """Run the CLI in-process; any exception but a clean exit fails the test with the command."""
+    result = CliRunner().invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"{args} raised {result.exception!r}") from result.exception
+    return result
+
+
 @settings(
     max_examples=int(os.environ.get("RESPOND_FUZZ", "100")),  # RESPOND_FUZZ=2000: look deeper
     deadline=None,
@@ -72,20 +80,13 @@ def test_any_damage_gives_a_clean_answer_and_refusals_change_nothing(
         if path.is_file():
             path.unlink()
     db_path.write_bytes(content)
-    runner = CliRunner()
-    result = runner.invoke(app, ["--now", "2026-11-25T10:00", *command])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"{command} raised {result.exception!r}") from result.exception
+    result = invoke("--now", "2026-11-25T10:00", *command)
     assert result.exit_code in (0, 1, 2)
     event(f"{command[0]} exit {result.exit_code}")
     if result.exit_code == 2 and command[0] != "doctor":
         assert result.stderr.startswith("respond: ") and result.stderr.count("\n") == 1
         assert db_path.read_bytes() == content
-    repaired = runner.invoke(app, ["doctor", "--repair"])
-    if repaired.exception is not None and not isinstance(repaired.exception, SystemExit):
-        raise AssertionError(f"doctor --repair raised {repaired.exception!r}") from (
-            repaired.exception
-        )
+    invoke("doctor", "--repair")
 
 
 @pytest.mark.parametrize("name", [["done"], {"x": 1}, 7, None, True])
@@ -101,7 +102,5 @@ def test_an_event_whose_name_is_not_text_is_read_as_unknown(
         item["history"].insert(1, {"event": name, "at": item["created"]})
         item["history"].append({"event": "undone", "at": item["created"], "command": name})
     db_path.write_bytes(json.dumps(data).encode())
-    result = CliRunner().invoke(app, ["--now", "2026-11-25T10:00", *command])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"{command} raised {result.exception!r}") from result.exception
+    result = invoke("--now", "2026-11-25T10:00", *command)
     assert result.exit_code in (0, 1), result.output
