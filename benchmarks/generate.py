@@ -60,9 +60,13 @@ class MemorySession:
 
     store: dict[int, Item] = field(default_factory=dict)
     counter: int = 0
+    people: dict[str, int] = field(default_factory=dict)  # kept as items are added
 
     def items(self) -> dict[int, Item]:
         return self.store
+
+    def person_counts(self) -> dict[str, int]:
+        return self.people
 
     def get(self, item_id: int) -> Item:
         try:
@@ -75,6 +79,8 @@ class MemorySession:
         return self.counter
 
     def put(self, item: Item) -> None:
+        if item.id not in self.store:  # the generator never changes an item's person
+            self.people[item.person] = self.people.get(item.person, 0) + 1
         self.store[item.id] = item
 
     def delete(self, item_id: int) -> None:

@@ -27,7 +27,7 @@ from respond.model import (
     parse_tag,
     require_text,
 )
-from respond.text import shorten
+from respond.text import quoted, shorten
 
 UNDO_DETAIL = 5  # undo names up to this many items, then counts them
 
@@ -36,6 +36,7 @@ class Session(Protocol):
     """The storage operations the core needs (see ``storage.Transaction``)."""
 
     def items(self) -> dict[int, Item]: ...
+    def person_counts(self) -> dict[str, int]: ...
     def get(self, item_id: int) -> Item: ...
     def next_id(self) -> int: ...
     def put(self, item: Item) -> None: ...
@@ -151,6 +152,38 @@ def _tags(values: Iterable[str]) -> list[str]:
     return tags
 
 
+def _person(session: Session, typed: str, new_person: bool) -> tuple[str, str]:
+    """The name to store for a person the user typed, and what the confirmation adds.
+
+    A name that the one matching rule (:func:`respond.people.find`) resolves to one known
+    person is stored in that person's spelling, and the confirmation says so; an ambiguous one
+    is refused naming the candidates; one that matches no one, or a name with ``new_person``,
+    is a new person, stored exactly as typed (``new_person`` refuses a name that already is
+    someone's but for case, accents or spaces: the two could never be told apart)."""
+    from respond.people import find, known_names, listing, person_key
+
+    require_text(typed, "person")
+    known = known_names(session.person_counts().items())
+    if new_person:
+        same = known.get(person_key(typed))
+        if same is not None:  # names that differ only in case, accents or spaces are one
+            raise RespondError(
+                f"{quoted(typed)} is already the name of {shorten(same, 30)}: leave out "
+                "--new-person, or tell the new person apart (a surname or initial)"
+            )
+        return typed, ""
+    found = find(known, typed)
+    if not found:
+        return typed, ""
+    if len(found) > 1:
+        raise RespondError(
+            f"{quoted(typed)} could be several people: {listing(known, found)}; give more of "
+            "the name, or --new-person to add someone new"
+        )
+    name = known[found[0]]
+    return name, "" if name == typed else f' (matched "{shorten(typed, 30)}")'
+
+
 def _open_item(session: Session, item_id: int, verb: str) -> Item:
     item = session.get(item_id)
     if not item.is_open:
@@ -167,10 +200,12 @@ def add_ask(
     by: str | None = None,
     tags: Iterable[str] = (),
     note: str = "",
+    new_person: bool = False,
 ) -> Outcome:
     """Someone asked something of you. Without ``by``, the channel's SLA sets the time."""
     from respond.worktime import sla_due
 
+    person, matched = _person(session, person, new_person)
     chan = parse_channel(channel) if channel is not None else env.settings.default_channel
     due = (
         env.when(by)
@@ -185,7 +220,7 @@ def add_ask(
         )
     )  # fmt: skip
     change.commit(item)
-    msg = f"Added {_label(item)} for {shorten(item.person, 30)}, due {env.show(due)}"
+    msg = f"Added {_label(item)} for {shorten(item.person, 30)}{matched}, due {env.show(due)}"
     return Outcome(msg, [item])
 
 
@@ -197,8 +232,10 @@ def add_promise(
     by: str,
     tags: Iterable[str] = (),
     note: str = "",
+    new_person: bool = False,
 ) -> Outcome:
     """You promised ``person`` something by a time."""
+    person, matched = _person(session, person, new_person)
     due = env.when(by)
     change = _Change(session, env, "promise")
     item = change.created(
@@ -209,7 +246,7 @@ def add_promise(
     )  # fmt: skip
     item.record("promised", env.now(), due=to_utc_iso(due))
     change.commit(item)
-    msg = f"Promised {_label(item)} to {shorten(item.person, 30)}, by {env.show(due)}"
+    msg = f"Promised {_label(item)} to {shorten(item.person, 30)}{matched}, by {env.show(due)}"
     return Outcome(msg, [item])
 
 
@@ -243,8 +280,10 @@ def add_waiting(
     by: str | None = None,
     tags: Iterable[str] = (),
     note: str = "",
+    new_person: bool = False,
 ) -> Outcome:
     """You asked someone else, maybe on behalf of ask ``for_id``; chase them at ``by``."""
+    person, matched = _person(session, person, new_person)
     served = session.get(for_id) if for_id is not None else None
     due = env.when(by if by is not None else env.settings.wait_chase)
     change = _Change(session, env, "wait")
@@ -255,7 +294,7 @@ def add_waiting(
         )
     )  # fmt: skip
     change.commit(item)
-    msg = f"Waiting on {shorten(item.person, 30)} {_label(item)}"
+    msg = f"Waiting on {shorten(item.person, 30)}{matched} {_label(item)}"
     if served is not None:
         msg += f", for {shorten(served.person, 30)} (#{served.id})"
     msg += f"; chase {env.show(due)}"
@@ -305,8 +344,9 @@ def complete(
     return Outcome(msg, changed)
 
 
-def thank(session: Session, env: Env, person: str, text: str) -> Outcome:
+def thank(session: Session, env: Env, person: str, text: str, new_person: bool = False) -> Outcome:
     """Log gratitude: a ``thanks`` item, done at once."""
+    person, matched = _person(session, person, new_person)
     change = _Change(session, env, "thanks")
     item = change.created(
         _new_item(session, env, kind="thanks", title=text, person=person, channel=None, due=None)
@@ -314,7 +354,8 @@ def thank(session: Session, env: Env, person: str, text: str) -> Outcome:
     item.status = "done"
     item.record("done", env.now())
     change.commit(item)
-    return Outcome(f"Thanked {shorten(item.person, 30)} #{item.id}: {shorten(item.title)}", [item])
+    msg = f"Thanked {shorten(item.person, 30)}{matched} #{item.id}: {shorten(item.title)}"
+    return Outcome(msg, [item])
 
 
 def drop(session: Session, env: Env, item_id: int, reason: str | None = None) -> Outcome:
@@ -357,16 +398,20 @@ def edit(
     note: str | None = None,
     add_tags: Iterable[str] = (),
     remove_tags: Iterable[str] = (),
+    new_person: bool = False,
 ) -> Outcome:
     item = session.get(item_id)
     change = _Change(session, env, "edit")
     change.touch(item)
     fields: list[str] = []
+    matched = ""
     if title is not None and title != item.title:
         item.title = require_text(title, "title")
         fields.append("title")
+    if person is not None:
+        person, matched = _person(session, person, new_person)
     if person is not None and person != item.person:
-        item.person = require_text(person, "person")
+        item.person = person
         fields.append("person")
     if by is not None:
         item.due = env.when(by)
@@ -393,7 +438,46 @@ def edit(
         )
     item.record("edited", env.now(), fields=fields)
     change.commit(item)
-    return Outcome(f"Edited {_label(item)} ({', '.join(fields)})", [item])
+    msg = f"Edited {_label(item)} ({', '.join(fields)})"
+    if matched and "person" in fields:
+        msg += f"; person {shorten(item.person, 30)}{matched}"
+    return Outcome(msg, [item])
+
+
+def rename_person(session: Session, env: Env, old: str, new: str) -> Outcome:
+    """Give every item of the person ``old`` names (by the one matching rule) the name
+    ``new``: as typed, or in the stored spelling of the person ``new`` already names (the two
+    merge). Each item's history records the change; ``undo`` reverses it as one change."""
+    from respond.people import known_names, person_key, resolve_key
+
+    require_text(new, "the new name")
+    known = known_names(session.person_counts().items())
+    old_key = resolve_key(known, old)
+    new_key = person_key(new)
+    merged = new_key != old_key and new_key in known
+    name = known[new_key] if merged else new
+    change = _Change(session, env, "rename")
+    now = env.now()
+    renamed: list[Item] = []
+    for item in sorted(session.items().values(), key=lambda i: i.id):
+        if person_key(item.person) != old_key or item.person == name:
+            continue
+        change.touch(item)
+        item.record("edited", now, fields=["person"], person_from=item.person, person_to=name)
+        item.person = name
+        renamed.append(item)
+    if not renamed:
+        raise RespondError(
+            f"nothing to change: {shorten(known[old_key], 30)} is already called that"
+        )
+    change.commit(*renamed)
+    count = f"{len(renamed)} item{'s' if len(renamed) != 1 else ''}"
+    was = shorten(known[old_key], 30)
+    if merged:
+        msg = f"Merged {was} into {shorten(name, 30)}: {count} renamed"
+    else:
+        msg = f"Renamed {was} to {shorten(name, 30)} on {count}"
+    return Outcome(msg, renamed)
 
 
 def delete(session: Session, env: Env, item_id: int) -> Outcome:

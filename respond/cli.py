@@ -183,6 +183,23 @@ IdArg = Annotated[
     typer.Argument(metavar="ID", help="Item number, e.g. 12 or #12.", autocompletion=_complete_ids),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+# The one person-matching rule (respond.people.find), as each command's --help states it.
+MATCHING = (
+    "Names match ignoring case, accents and extra spaces; a unique first name or start of a "
+    "name also finds the person (dana finds Dana Whitfield)."
+)
+CAPTURE = (
+    " A name that finds one known person (any case or accents, a unique first name or start "
+    "of a name: dana finds Dana Whitfield) is stored in their spelling; an ambiguous one is "
+    "refused; one that finds no one adds a new person."
+)
+NewPersonOpt = Annotated[
+    bool,
+    typer.Option(
+        "--new-person",
+        help="Add a new person named exactly as typed, even if the name finds someone known.",
+    ),
+]
 
 
 @app.callback()
@@ -210,7 +227,7 @@ def add(
             "--from",
             "-f",
             metavar="PERSON",
-            help="Who asked (required).",
+            help="Who asked (required)." + CAPTURE,
             autocompletion=_complete_people,
         ),
     ],
@@ -235,6 +252,7 @@ def add(
     ] = None,
     tag: TagOpt = None,
     note: NoteOpt = "",
+    new_person: NewPersonOpt = False,
 ) -> None:
     """Record an ask someone made of you.
 
@@ -242,7 +260,7 @@ def add(
     """
     from respond import actions
 
-    _app(ctx).run(actions.add_ask, title, person, via, by, tag or [], note)
+    _app(ctx).run(actions.add_ask, title, person, via, by, tag or [], note, new_person)
 
 
 @app.command()
@@ -255,7 +273,7 @@ def promise(
             "--to",
             "-t",
             metavar="PERSON",
-            help="Whom you promised (required).",
+            help="Whom you promised (required)." + CAPTURE,
             autocompletion=_complete_people,
         ),
     ],
@@ -264,6 +282,7 @@ def promise(
     ],
     tag: TagOpt = None,
     note: NoteOpt = "",
+    new_person: NewPersonOpt = False,
 ) -> None:
     """Record something you promised someone, and by when.
 
@@ -271,7 +290,7 @@ def promise(
     """
     from respond import actions
 
-    _app(ctx).run(actions.add_promise, title, person, by, tag or [], note)
+    _app(ctx).run(actions.add_promise, title, person, by, tag or [], note, new_person)
 
 
 @app.command()
@@ -300,7 +319,7 @@ def wait(
         typer.Option(
             "--on",
             metavar="PERSON",
-            help="Whom you are waiting on (required).",
+            help="Whom you are waiting on (required)." + CAPTURE,
             autocompletion=_complete_people,
         ),
     ],
@@ -319,6 +338,7 @@ def wait(
     ] = None,
     tag: TagOpt = None,
     note: NoteOpt = "",
+    new_person: NewPersonOpt = False,
 ) -> None:
     """Record that you asked someone else, maybe on behalf of one of your asks.
 
@@ -327,7 +347,7 @@ def wait(
     from respond import actions
 
     target = _id(for_id) if for_id is not None else None
-    _app(ctx).run(actions.add_waiting, title, person, target, by, tag or [], note)
+    _app(ctx).run(actions.add_waiting, title, person, target, by, tag or [], note, new_person)
 
 
 @app.command()
@@ -401,7 +421,10 @@ def edit(
     person: Annotated[
         str | None,
         typer.Option(
-            "--person", metavar="PERSON", help="New person.", autocompletion=_complete_people
+            "--person",
+            metavar="PERSON",
+            help="New person." + CAPTURE,
+            autocompletion=_complete_people,
         ),
     ] = None,
     by: ByOpt = None,
@@ -415,6 +438,7 @@ def edit(
     untag: Annotated[
         list[str] | None, typer.Option("--untag", metavar="TAG", help="Remove a tag.")
     ] = None,
+    new_person: NewPersonOpt = False,
 ) -> None:
     """Change an item's title, person, due time, channel, note or tags.
 
@@ -422,6 +446,8 @@ def edit(
     """
     from respond import actions
 
+    if new_person and person is None:
+        raise CliError("--new-person goes with --person", 2)
     _app(ctx).run(
         actions.edit,
         _id(item_id),
@@ -432,6 +458,7 @@ def edit(
         note=note,
         add_tags=tag or [],
         remove_tags=untag or [],
+        new_person=new_person,
     )
 
 
@@ -482,7 +509,11 @@ def list_(
     who: Annotated[
         str | None,
         typer.Option(
-            "--who", metavar="PERSON", help="Only this person.", autocompletion=_complete_people
+            "--who",
+            metavar="PERSON",
+            help="Only this person. " + MATCHING + " A name that finds no one, or several "
+            "people, exits 1.",
+            autocompletion=_complete_people,
         ),
     ] = None,
     kind: Annotated[
@@ -508,10 +539,17 @@ def list_(
 
     state = _app(ctx)
     wanted_kind = parse_kind(kind) if kind is not None else None
+    # Open items are all a plain listing needs; a name is matched against everyone's.
+    found = state.store.snapshot(open_only=not show_all and who is None).items.values()
+    person = None
+    if who is not None:
+        from respond.people import resolve
+
+        person = resolve(found, who)
     items = select(
-        state.store.snapshot(open_only=not show_all).items.values(),
+        found,
         now=state.env.now(),
-        who=who,
+        who=person,
         kind=wanted_kind,
         overdue=overdue,
         include_closed=show_all,
@@ -772,8 +810,14 @@ def week(
 @app.command()
 def thanks(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(metavar="PERSON", help="Whom you thanked.")],
+    person: Annotated[
+        str,
+        typer.Argument(
+            metavar="PERSON", help="Whom you thanked." + CAPTURE, autocompletion=_complete_people
+        ),
+    ],
     text: Annotated[str, typer.Argument(metavar="TEXT", help='What for, e.g. "for the fix".')],
+    new_person: NewPersonOpt = False,
 ) -> None:
     """Log gratitude you expressed (counts toward your weekly gratitude goal, 3 by default).
 
@@ -781,13 +825,20 @@ def thanks(
     """
     from respond import actions
 
-    _app(ctx).run(actions.thank, person, text)
+    _app(ctx).run(actions.thank, person, text, new_person)
 
 
 @app.command()
 def who(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(metavar="PERSON", help="A name (any case).")],
+    person: Annotated[
+        str,
+        typer.Argument(
+            metavar="PERSON",
+            help="A name. " + MATCHING + " A name that finds no one, or several people, exits 1.",
+            autocompletion=_complete_people,
+        ),
+    ],
     show_all: Annotated[
         bool, typer.Option("--all", "-a", help="Show the whole history, not the last 15.")
     ] = False,
@@ -816,7 +867,18 @@ def who(
         render.person(view, env, limit=None if show_all else 15)
 
 
-@app.command()
+people_app = typer.Typer(
+    name="people",
+    help="Everyone with open items or recent history, with counts. "
+    "respond people rename OLD NEW renames a person (or merges two).",
+    rich_markup_mode=None,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(people_app)
+
+
+@people_app.callback()
 def people(
     ctx: typer.Context,
     days: Annotated[
@@ -825,10 +887,13 @@ def people(
     ] = 30,
     as_json: JsonOpt = False,
 ) -> None:
-    """Everyone with open items or recent history, with counts.
+    """Everyone with open items or recent history, with counts. respond people rename OLD NEW
+    renames a person (or merges two).
 
     Example: respond people
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from respond.people import people as people_rows
 
     if not 1 <= days <= 36_500:
@@ -845,6 +910,36 @@ def people(
         from respond import render
 
         render.people(rows, env)
+
+
+@people_app.command("rename")
+def people_rename(
+    ctx: typer.Context,
+    old: Annotated[
+        str,
+        typer.Argument(
+            metavar="OLD",
+            help="The person to rename. " + MATCHING,
+            autocompletion=_complete_people,
+        ),
+    ],
+    new: Annotated[
+        str,
+        typer.Argument(
+            metavar="NEW",
+            help="Their new name, exactly as typed; if it is someone else's name (any case, "
+            "accents or spacing), the two become one, in that person's spelling.",
+        ),
+    ],
+) -> None:
+    """Rename a person on all their items, or merge them into another (each item's history
+    records it; respond undo reverses the whole rename).
+
+    Example: respond people rename Dan "Dana Whitfield"
+    """
+    from respond import actions
+
+    _app(ctx).run(actions.rename_person, old, new)
 
 
 @app.command()

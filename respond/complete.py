@@ -69,26 +69,29 @@ def id_choices(
 
 
 def person_choices(items: Iterable[Item], incomplete: str) -> list[tuple[str, str]]:
-    """People whose name starts with what was typed, the most frequent first.
-
-    Matching is by prefix and case-sensitive, as Typer filters completions that way anyway
-    (``--who`` itself matches names case-insensitively). A name is offered in its most recent
-    spelling; the description says how many open items they have.
+    """The people what was typed could name, by the one matching rule
+    (:func:`respond.people.candidates`: any case, accents, a start of any word of the name),
+    the most frequent first, each in the spelling ``who`` shows; the description says how many
+    open items they have. (Typer then keeps only the names that start with what was typed.)
     """
-    spelled: dict[str, str] = {}
+    from respond.people import candidates, names, person_key
+
+    everything = list(items)
+    spelled = names(everything)
     counts: dict[str, int] = {}
     open_counts: dict[str, int] = {}
-    for item in sorted(items, key=lambda i: i.id):
-        name = item.person.strip()
-        if not name.startswith(incomplete) or not name or not name.isprintable():
-            continue
-        key = name.casefold()
-        spelled[key] = name
+    for item in everything:
+        key = person_key(item.person)
         counts[key] = counts.get(key, 0) + 1
         open_counts[key] = open_counts.get(key, 0) + item.is_open
-    ranked = sorted(counts, key=lambda k: (-counts[k], k))
+    chosen = [
+        key
+        for key in candidates(spelled, incomplete)
+        if spelled[key].strip() and spelled[key].isprintable()
+    ]
+    ranked = sorted(chosen, key=lambda k: (-counts[k], k))
     return [
-        (spelled[key], f"{open_counts[key]} open, {counts[key]} in all")
+        (spelled[key].strip(), f"{open_counts[key]} open, {counts[key]} in all")
         for key in ranked[:MAX_RESULTS]
     ]
 
@@ -113,7 +116,8 @@ def complete_ids(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
 
 
 def complete_people(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
-    """Typer autocompletion for people's names (``--from``, ``--to``, ``--on``, ``--who``...)."""
+    """Typer autocompletion for people's names (``--from``, ``--to``, ``--on``, ``--who``,
+    ``who``, ``thanks``...)."""
     try:
         choices = person_choices(_items(ctx), incomplete)
         return [(_for_shell(name, incomplete), hint) for name, hint in choices]

@@ -32,6 +32,7 @@ COMMAND_EVENTS: dict[str, frozenset[str]] = {
     "drop": frozenset({"dropped"}),
     "snooze": frozenset({"snoozed"}),
     "edit": frozenset({"edited"}),
+    "rename": frozenset({"edited"}),  # respond people rename
     "delete": frozenset(),
 }
 # Events that set an item's status.

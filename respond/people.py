@@ -1,72 +1,125 @@
-"""People: everything with one person (``respond who``) and everyone at a glance
-(``respond people``). Pure core.
+"""People: the one rule that matches a name to a person, everything with one person
+(``respond who``) and everyone at a glance (``respond people``). Pure core.
 
-Names match case-insensitively and ignoring extra spaces: ``dana``, ``Dana`` and ``DANA`` are
-one person, shown with the spelling used most. ``who`` also accepts a unique start of a name's
-words (``dana`` finds ``Dana Whitfield`` when no one is called just ``Dana``); otherwise it
-suggests the closest name.
+One rule matches a person everywhere (:func:`find`): names compare ignoring case, accents and
+extra spaces (``ines  garcia`` is ``Ines García``), and each person is shown with the spelling
+used most. A query names the person whose whole name it is; else the only person whose first
+name it is (``pat`` with ``Pat O'Brien`` and ``Sam Patel``); else the only person whose name
+has a word starting with each of its words (``ben`` finds ``Ben Carter``; ``whit`` and
+``dana w`` find ``Dana Whitfield``). Several candidates are ambiguous; none gets the closest
+name as a suggestion.
 """
 
 from __future__ import annotations
 
-import difflib
-import statistics
+import functools
+import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from respond.clock import from_iso, to_utc_iso
-from respond.config import Settings
 from respond.errors import NothingFound
-from respond.history import timeline
 from respond.model import Item
 from respond.queries import sort_key
-from respond.scoring import checks
 from respond.text import quoted, shorten
+
+if TYPE_CHECKING:
+    from respond.config import Settings
 
 RECENT_DAYS = 30
 
 
+@functools.lru_cache(maxsize=4096)
 def person_key(name: str) -> str:
-    """The form names are compared in: case-folded, spaces collapsed."""
-    return " ".join(name.casefold().split())
+    """The form names are compared in: case-folded, accents dropped (Unicode NFKD without its
+    combining marks), runs of spaces folded to one, no spaces at the ends."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+def known_names(counts: Iterable[tuple[str, int]]) -> dict[str, str]:
+    """Each person's key and the spelling used most for it (ties: the first seen), from
+    ``(spelling, how many items use it)`` pairs."""
+    spellings: dict[str, Counter[str]] = {}
+    for spelling, count in counts:
+        spellings.setdefault(person_key(spelling), Counter())[spelling] += count
+    return {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
 
 
 def names(items: Iterable[Item]) -> dict[str, str]:
     """Each person's key and the spelling used most for it (ties: the first seen)."""
-    spellings: dict[str, Counter[str]] = {}
-    for item in items:
-        spellings.setdefault(person_key(item.person), Counter())[item.person] += 1
-    return {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
+    return known_names((item.person, 1) for item in items)
+
+
+def candidates(known: Iterable[str], query: str) -> list[str]:
+    """The keys of everyone ``query`` could name: each of its words starts a word of the name
+    (so a start of the whole name does too). Sorted; everyone for an empty query."""
+    words = person_key(query).split()
+    return sorted(
+        key
+        for key in known
+        if all(any(part.startswith(word) for part in key.split()) for word in words)
+    )
+
+
+def find(known: Iterable[str], query: str) -> list[str]:
+    """The keys of the people ``query`` names: one when it names one person, several when it
+    is ambiguous, none when it names no one. The whole name wins; then a first name that only
+    one person has; then a unique start of the name's words (see :func:`candidates`)."""
+    key = person_key(query)
+    if not key:
+        return []
+    everyone = list(known)
+    if key in everyone:
+        return [key]
+    matches = candidates(everyone, key)
+    if len(matches) > 1 and " " not in key:
+        first = [name for name in matches if name.split()[0] == key]
+        if len(first) == 1:
+            return first
+    return matches
+
+
+def listing(known: Mapping[str, str], keys: Iterable[str], most: int = 5) -> str:
+    """Some of ``keys`` by their spelling, for a message: ``Pat O'Brien, Pat Smith``."""
+    chosen = sorted(keys)
+    shown = ", ".join(shorten(known[key], 30) for key in chosen[:most])
+    return shown + (f" and {len(chosen) - most} more" if len(chosen) > most else "")
+
+
+def missing(known: Mapping[str, str], query: str) -> str:
+    """The message for a name that matches no one, with the closest name if any."""
+    suggestion = closest(known, person_key(query))
+    hint = f"; did you mean {shorten(known[suggestion], 40)}?" if suggestion else ""
+    return f"no one called {quoted(query)}{hint}"
+
+
+def resolve_key(known: Mapping[str, str], query: str) -> str:
+    """The key of the one person ``query`` names (:func:`find`); :class:`NothingFound` (exit
+    1) listing the candidates when it is ambiguous, with a did-you-mean when no one matches."""
+    found = find(known, query)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise NothingFound(
+            f"{quoted(query)} could be several people: {listing(known, found)}; say which"
+        )
+    raise NothingFound(missing(known, query))
 
 
 def resolve(items: Iterable[Item], query: str) -> str:
-    """The key of the person ``query`` names; :class:`NothingFound` with a suggestion if none."""
-    known = names(items)
-    key = person_key(query)
-    if key in known:
-        return key
-    words = key.split()
-    if words:
-        starts = [
-            name
-            for name in known
-            if all(any(part.startswith(word) for part in name.split()) for word in words)
-        ]
-        if len(starts) == 1:
-            return starts[0]
-        if len(starts) > 1:
-            listed = ", ".join(shorten(known[name], 30) for name in sorted(starts)[:5])
-            raise NothingFound(f"{quoted(query)} could be several people: {listed}; say which")
-    suggestion = closest(known, key)
-    hint = f"; did you mean {shorten(known[suggestion], 40)}?" if suggestion else ""
-    raise NothingFound(f"no one called {quoted(query)}{hint}")
+    """The key of the person ``query`` names among ``items``' people (see :func:`resolve_key`)."""
+    return resolve_key(names(items), query)
 
 
 def closest(known: dict[str, str], key: str) -> str | None:
     """The known name nearest to ``key``, comparing whole names and each of their words."""
+    import difflib  # (the matching rule itself is imported by every add: kept light)
+
     candidates: dict[str, str] = {}
     for name in known:
         candidates.setdefault(name, name)
@@ -99,6 +152,11 @@ def who(
     settings: Settings,
     tz: tzinfo | None = None,
 ) -> PersonView:
+    import statistics
+
+    from respond.history import timeline
+    from respond.scoring import checks
+
     everything = list(items)
     key = resolve(everything, query)
     mine = [item for item in everything if person_key(item.person) == key]

@@ -24,12 +24,16 @@ def select(
     overdue: bool = False,
     include_closed: bool = False,
 ) -> list[Item]:
-    wanted = who.casefold().strip() if who is not None else None
+    """The items that pass every filter given, by due time. ``who`` is a person's key
+    (:func:`respond.people.person_key`, after :func:`respond.people.resolve` found them)."""
+    if who is not None:
+        from respond.people import person_key  # (people imports this module)
+
+        items = [item for item in items if person_key(item.person) == who]
     chosen = [
         item
         for item in items
         if (include_closed or item.is_open)
-        and (wanted is None or item.person.casefold().strip() == wanted)
         and (kind is None or item.kind == kind)
         and (not overdue or (item.is_open and item.due is not None and item.due < now))
     ]

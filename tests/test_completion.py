@@ -19,7 +19,7 @@ RESPOND = [sys.executable, "-m", "respond"]
 @pytest.fixture
 def filled(run: Run) -> None:
     run("add", "Q3 numbers", "--from", "Dana Whitfield")  # 1
-    run("add", "VPN [red]access\x1b[31m", "--from", "Dan")  # 2
+    run("add", "VPN [red]access\x1b[31m", "--from", "Dan", "--new-person")  # 2
     run("promise", "deck", "--to", "Sam", "--by", "fri")  # 3
     run("add", "laptop", "--from", "Dana Whitfield", "--via", "phone")  # 4
     run("done", "2")  # follow-up 5 with Dan

@@ -39,7 +39,7 @@ def stored(db: Path) -> dict[int, dict]:
 
 def test_fifty_adds_at_once_all_land_with_distinct_ids(tmp_path: Path) -> None:
     db = tmp_path / "respond.json"
-    outs = finish([spawn(db, "add", f"task {n}", "--from", f"Person {n}") for n in range(50)])
+    outs = finish([spawn(db, "add", f"task {n}", "--from", f"Person {n:02}") for n in range(50)])
     confirmed = {}
     for out in outs:
         match = ADDED.match(out)
