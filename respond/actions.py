@@ -267,8 +267,7 @@ def add_waiting(
     if served is not None and (served.kind not in ACK_KINDS or not served.is_open):
         what = served.kind if served.kind not in ACK_KINDS else f"{served.status} {served.kind}"
         raise RespondError(
-            f"--for needs an open ask or promise; #{served.id} is a {what}: "
-            "there is no one to relay the answer to"
+            f"--for needs an open ask or promise to relay the answer to; #{served.id} is a {what}"
         )
     due = env.when(by if by is not None else env.settings.wait_chase)
     change = _Change(session, env, "wait")
@@ -401,7 +400,7 @@ def edit(
     if by is not None:
         item.due = env.when(by)
         fields.append("due")
-        if corrects_deadline(item.history, item.created, now):
+        if corrects_deadline(item.kind, item.history, item.created, now):
             correction = {"corrects": True, "due": to_utc_iso(item.due)}
     if channel is not None:
         item.channel = parse_channel(channel)

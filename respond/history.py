@@ -126,16 +126,21 @@ def events(history: list[dict[str, Any]], until: datetime | None = None) -> Iter
 
 
 CORRECTION_WINDOW = timedelta(minutes=10)
+# Kinds scored against the deadline they were created with (prompt reply, word kept, follow-up).
+DEADLINE_KINDS = frozenset({"ask", "promise", "followup"})
 # What creating an item writes (``promise`` writes ``promised`` too), and what a correction does.
 _UNTOUCHED = frozenset({"created", "promised", "edited"})
 
 
-def corrects_deadline(history: list[dict[str, Any]], created: datetime, at: datetime) -> bool:
-    """Whether an ``edit --by`` at ``at`` corrects the deadline the item was created with:
-    at most :data:`CORRECTION_WINDOW` after ``created`` (10:00 to 10:10:00 inclusive), and
-    nothing happened to the item in between: no acknowledgement, promise, snooze, completion
-    or drop, only its creation and other edits (undone commands do not count)."""
-    if not created <= at <= created + CORRECTION_WINDOW:
+def corrects_deadline(
+    kind: str, history: list[dict[str, Any]], created: datetime, at: datetime
+) -> bool:
+    """Whether an ``edit --by`` at ``at`` corrects the deadline an item of ``kind`` is scored
+    against: at most :data:`CORRECTION_WINDOW` after ``created`` (10:00 to 10:10:00
+    inclusive), and nothing happened to the item in between: no acknowledgement, promise,
+    snooze, completion or drop, only its creation and other edits (undone commands do not
+    count)."""
+    if kind not in DEADLINE_KINDS or not created <= at <= created + CORRECTION_WINDOW:
         return False
     for event in events(history):
         if event.name not in _UNTOUCHED or (event.name == "promised" and event.at > created):

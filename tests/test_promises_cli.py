@@ -102,6 +102,12 @@ def test_earlier_edits_do_not_end_the_correction_window(run: Run) -> None:
     assert reply(run, "2026-11-25T16:00:01") == (0, 1)
 
 
+def test_a_waiting_items_chase_time_has_nothing_to_correct(run: Run) -> None:
+    run("wait", "VPN", "--on", "Jane", now=WED)
+    result = run("edit", "1", "--by", "fri", now="2026-11-25T10:01")
+    assert result.stdout == "Edited #1: VPN (due)\n"
+
+
 def test_undone_correction_is_not_a_correction(run: Run) -> None:
     run("add", "Q3 numbers", "--from", "Dana", "--by", "2026-11-25 11:00", now=WED)
     run("edit", "1", "--by", "2026-11-25 16:00", now="2026-11-25T10:01")
