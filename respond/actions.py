@@ -250,25 +250,42 @@ def add_promise(
     return Outcome(msg, [item])
 
 
+ACK_KINDS = frozenset({"ask", "promise"})
+
+
 def ack(session: Session, env: Env, item_id: int, by: str) -> Outcome:
-    """You acknowledged an ask and promised a time: records both."""
+    """You acknowledged an ask and promised a time (records both), or promised a new time for
+    something already promised: an acknowledged ask or a ``promise`` (renegotiation). A new
+    time given before the old one passed replaces it; given after, the old one was broken."""
+    from respond.due import is_overdue
+    from respond.history import timeline
+
     item = _open_item(session, item_id, "acknowledge")
-    if item.kind != "ask":
+    if item.kind not in ACK_KINDS:
         raise RespondError(
-            f"only asks can be acknowledged; #{item.id} is a {item.kind} (snooze moves its time)"
+            f"only asks and promises can be acknowledged; #{item.id} is a {item.kind} "
+            "(snooze moves its time)"
         )
     due = env.when(by)
+    promised = timeline(item.history).promises
     change = _Change(session, env, "ack")
     change.touch(item)
     now = env.now()
-    if item.status == "open":
+    if item.status == "open" and item.kind == "ask":
         item.record("acked", now)
+        item.status = "acked"
     item.record("promised", now, due=to_utc_iso(due))
-    item.status = "acked"
     item.due = due
     change.commit(item)
-    msg = f"Acknowledged {_label(item)}; promised {shorten(item.person, 30)} by {env.show(due)}"
-    return Outcome(msg, [item])
+    person = shorten(item.person, 30)
+    if not promised:
+        msg = f"Acknowledged {_label(item)}; promised {person} by {env.show(due)}"
+        return Outcome(msg, [item])
+    old = promised[-1][1]
+    msg = f"Renegotiated {_label(item)}; promised {person} by {env.show(due)} (was {env.show(old)}"
+    if is_overdue(old, now):
+        msg += ", already passed: that promise counts as broken"
+    return Outcome(msg + ")", [item])
 
 
 def add_waiting(
@@ -282,9 +299,15 @@ def add_waiting(
     note: str = "",
     new_person: bool = False,
 ) -> Outcome:
-    """You asked someone else, maybe on behalf of ask ``for_id``; chase them at ``by``."""
+    """You asked someone else, maybe on behalf of ask ``for_id`` (an open ask or promise, whose
+    person gets the answer relayed); chase them at ``by``."""
     person, matched = _person(session, person, new_person)
     served = session.get(for_id) if for_id is not None else None
+    if served is not None and (served.kind not in ACK_KINDS or not served.is_open):
+        what = served.kind if served.kind not in ACK_KINDS else f"{served.status} {served.kind}"
+        raise RespondError(
+            f"--for needs an open ask or promise to relay the answer to; #{served.id} is a {what}"
+        )
     due = env.when(by if by is not None else env.settings.wait_chase)
     change = _Change(session, env, "wait")
     item = change.created(
@@ -400,11 +423,17 @@ def edit(
     remove_tags: Iterable[str] = (),
     new_person: bool = False,
 ) -> Outcome:
+    from respond.history import corrects_deadline
+
     item = session.get(item_id)
+    if by is not None and item.kind == "thanks":
+        raise RespondError(f"#{item.id} is a thanks: it has no due time to change")
+    now = env.now()
     change = _Change(session, env, "edit")
     change.touch(item)
     fields: list[str] = []
     matched = ""
+    correction: dict[str, Any] = {}
     if title is not None and title != item.title:
         item.title = require_text(title, "title")
         fields.append("title")
@@ -416,6 +445,8 @@ def edit(
     if by is not None:
         item.due = env.when(by)
         fields.append("due")
+        if corrects_deadline(item.kind, item.history, item.created, now):
+            correction = {"corrects": True, "due": to_utc_iso(item.due)}
     if channel is not None:
         item.channel = parse_channel(channel)
         fields.append("channel")
@@ -436,11 +467,13 @@ def edit(
         raise RespondError(
             "nothing to change: give --title, --person, --by, --via, --note, --tag or --untag"
         )
-    item.record("edited", env.now(), fields=fields)
+    item.record("edited", now, fields=fields, **correction)
     change.commit(item)
     msg = f"Edited {_label(item)} ({', '.join(fields)})"
     if matched and "person" in fields:
         msg += f"; person {shorten(item.person, 30)}{matched}"
+    if correction:
+        msg += f"; a correction: the due time it is scored against is now {env.show(item.due)}"
     return Outcome(msg, [item])
 
 

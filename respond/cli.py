@@ -301,7 +301,11 @@ def ack(
         str, typer.Option("--by", "-b", metavar="WHEN", help="The time you promised (required).")
     ],
 ) -> None:
-    """Acknowledge an ask and promise a time ("I'll get back to you tomorrow").
+    """Acknowledge an ask and promise a time ("I'll get back to you tomorrow"), or promise a
+    new time for an acknowledged ask or a promise (renegotiate it).
+
+    A new time given before the old one has passed replaces it: the old one is not scored.
+    Given after, the old promise counts as broken. (snooze only moves your reminder.)
 
     Example: respond ack 12 --by tomorrow
     """
@@ -328,7 +332,7 @@ def wait(
         typer.Option(
             "--for",
             metavar="ID",
-            help="The ask this answer is for (relay it back).",
+            help="The open ask or promise this answer is for (relay it back).",
             autocompletion=_complete_ids,
         ),
     ] = None,
@@ -341,6 +345,8 @@ def wait(
     new_person: NewPersonOpt = False,
 ) -> None:
     """Record that you asked someone else, maybe on behalf of one of your asks.
+
+    --for names an open ask or promise: the person you relay the answer to.
 
     Example: respond wait "VPN access for Bob" --on Jane --for 12
     """
@@ -442,6 +448,11 @@ def edit(
 ) -> None:
     """Change an item's title, person, due time, channel, note or tags.
 
+    --by moves your reminder; the time you told the person (scored in respond week) stays,
+    except for a correction: --by within 10 minutes of adding the item, before anything but
+    edits happened to it (an ack, a snooze...), replaces the time it is scored against.
+    A thanks has no due time.
+
     Example: respond edit 12 --by fri --tag urgent
     """
     from respond import actions
@@ -524,7 +535,13 @@ def list_(
             help="Only this kind: ask, promise, waiting, followup, thanks.",
         ),
     ] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue items.")] = False,
+    overdue: Annotated[
+        bool,
+        typer.Option(
+            "--overdue",
+            help="Only open items past their time (due 14:00: overdue from 14:00:01).",
+        ),
+    ] = False,
     show_all: Annotated[
         bool, typer.Option("--all", "-a", help="Include done and dropped items.")
     ] = False,
@@ -571,8 +588,11 @@ def _week_start(state: App) -> int:
 
 @app.command()
 def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """The morning review: overdue, due today, follow-ups due, waiting on others, answers to
-    relay back, and this week's scores so far.
+    """The morning review: what needs you now (the number respond prompt shows, and where it
+    is below), overdue, due today, follow-ups due, waiting on others, answers to relay back,
+    and this week's scores so far (last week's while nothing is decided yet this week).
+
+    An item due at 14:00 is due now at 14:00:00 and overdue (or to chase) from 14:00:01.
 
     Example: respond today
     """
@@ -776,9 +796,25 @@ def week(
         ),
     ] = None,
     as_json: JsonOpt = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Leave out the legend line under the table.")
+    ] = False,
 ) -> None:
-    """The habit scorecard: prompt reply, word kept, follow-up, loop closed and gratitude,
-    scored 0-100 for this week, with last week, streaks, strength and the last 8 weeks.
+    """The habit scorecard: five habits scored 0-100 for this week so far (n/a: nothing to
+    score), with last week, streaks, strength and the last 8 weeks.
+
+    \b
+    prompt reply: asks acknowledged or done by their respond-by time
+    word kept: promises done by the time promised (ack --by before it renegotiates)
+    follow-up: follow-ups done within a grace day of their due time
+    loop closed: answers you waited on, relayed to the asker within a business day
+    gratitude: thanks logged this week, out of your weekly goal (3 by default)
+    overall: the mean of the habits scored; n/a while only gratitude has a score
+    streak: weeks in a row scoring 80 or more (this week too, once it reaches 80)
+    strength: past weeks smoothed, as Loop Habit Tracker does (half-life ~5 weeks)
+
+    A check counts in the week it is decided: when you keep it, or once its deadline has
+    passed (at the deadline's own second it is not missed yet).
 
     Example: respond week --weeks 12
     """
@@ -804,7 +840,7 @@ def week(
     else:
         from respond import render
 
-        render.scorecard(card, env, history=weeks)
+        render.scorecard(card, env, history=weeks, legend=not quiet)
 
 
 @app.command()
@@ -958,7 +994,9 @@ def prompt(
         bool, typer.Option("--shell", hidden=True, help="Output for the shell-init snippets.")
     ] = False,
 ) -> None:
-    """Print the overdue counter for your shell prompt (e.g. !3; nothing when none).
+    """Print the overdue counter for your shell prompt (e.g. !3; nothing when none): open
+    items of every kind past their time (due 14:00: counted from 14:00:01), the number
+    respond today states in its first line.
 
     Fast: reads only a small state file. See respond shell-init.
     """

@@ -13,13 +13,20 @@ acknowledged; ``done`` writes ``done`` and maybe ``follow-up scheduled``), so an
 trailing events of those names, at most one of each. For a command this module does not know
 (a newer respond), it pops the trailing events that share the last event's timestamp (one
 command's events share its instant).
+
+**Corrections.** ``edit --by`` moves your reminder, not the deadline an item is scored against,
+except to correct a typo made when adding it: an edit within :data:`CORRECTION_WINDOW` of the
+item's creation, while nothing but its creation (and such edits) is in its effective history,
+is a correction (:func:`corrects_deadline`, the one place this is decided). ``edit`` records
+it on its ``edited`` event as ``corrects: true`` with the new ``due``, and :func:`timeline`
+takes that ``due`` as the deadline recorded at creation and as the time promised at creation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from respond.clock import from_iso
@@ -119,6 +126,29 @@ def events(history: list[dict[str, Any]], until: datetime | None = None) -> Iter
         yield Event(_name(raw), at, raw)
 
 
+CORRECTION_WINDOW = timedelta(minutes=10)
+# Kinds scored against the deadline they were created with (prompt reply, word kept, follow-up).
+DEADLINE_KINDS = frozenset({"ask", "promise", "followup"})
+# What creating an item writes (``promise`` writes ``promised`` too), and what a correction does.
+_UNTOUCHED = frozenset({"created", "promised", "edited"})
+
+
+def corrects_deadline(
+    kind: str, history: list[dict[str, Any]], created: datetime, at: datetime
+) -> bool:
+    """Whether an ``edit --by`` at ``at`` corrects the deadline an item of ``kind`` is scored
+    against: at most :data:`CORRECTION_WINDOW` after ``created`` (10:00 to 10:10:00
+    inclusive), and nothing happened to the item in between: no acknowledgement, promise,
+    snooze, completion or drop, only its creation and other edits (undone commands do not
+    count)."""
+    if kind not in DEADLINE_KINDS or not created <= at <= created + CORRECTION_WINDOW:
+        return False
+    for event in events(history):
+        if event.name not in _UNTOUCHED or (event.name == "promised" and event.at > created):
+            return False
+    return True
+
+
 @dataclass
 class Timeline:
     """What scores and statistics need from one item's effective history."""
@@ -142,6 +172,12 @@ def timeline(history: list[dict[str, Any]], until: datetime | None = None) -> Ti
         line.last_at = at
         if name == "created":
             line.created_due = _moment(raw, "due")
+        elif name == "edited" and raw.get("corrects") is True:
+            corrected = _moment(raw, "due")
+            if corrected is not None:  # a typo fixed at once: the deadline it was created with
+                line.created_due = corrected
+                if line.promises:
+                    line.promises[-1] = (line.promises[-1][0], corrected)
         elif name == "promised":
             due = _moment(raw, "due")
             if due is not None:

@@ -16,7 +16,7 @@ It is plain ASCII, parsed with ``bytes.split`` and ``int``::
     ...
 
 Holding due *times* rather than counts keeps the counter right as time passes without any
-write: an item due at 14:00 is counted as overdue from 14:00 on. Fixed-width lines let the
+write: an item due at 14:00 is counted as overdue once 14:00 has passed. Fixed-width lines let the
 counter binary-search the sorted list without parsing it. ``STAMP`` changes with every write
 (the shell snippets compare it, read with a shell builtin, to know when to re-run the counter);
 the ``DB_*`` fields identify the database version the state was built from. When the state file
@@ -25,8 +25,11 @@ else, or a crash between the two renames), the counter rebuilds it from the data
 rarer path imports the storage layer. Anything wrong prints nothing and exits 0: a prompt must
 never show a traceback.
 
-Overdue means ``due < now`` (as ``respond list --overdue``); ``{today}`` counts open items due
-from now until local midnight; ``{open}`` counts every open item, with a due time or not.
+Overdue is :func:`respond.due.is_overdue`, the rule of every command (``today``, ``list
+--overdue``, ``week``): at its due second an item is due now, one second later overdue. The counter
+counts open items of every kind (asks, promises, follow-ups, waiting-ons to chase), which is the
+number ``respond today`` states in its header. ``{today}`` counts open items due from then until
+local midnight; ``{open}`` counts every open item, with a due time or not.
 """
 
 from __future__ import annotations
@@ -35,8 +38,11 @@ import os
 import sys
 import time
 
+from respond.due import is_overdue
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (without importing typing at run time)
+    from collections.abc import Callable
     from typing import Any
 
 
@@ -77,7 +83,7 @@ def state_bytes(data: dict[str, Any], db_stat: os.stat_result) -> bytes:
         open_count += 1
         due = record.get("due")
         if due:
-            # stored due times have whole seconds; ceil keeps "due < now" exact regardless
+            # stored due times have whole seconds; ceil never counts a fractional one early
             moment = from_iso(due).timestamp()
             dues.append(min(max(0, -int(-moment // 1)), 10**DUE_DIGITS - 1))
     dues.sort()
@@ -173,13 +179,13 @@ def _fresh(content: bytes, db_stat: os.stat_result) -> bool:
     )
 
 
-def _count_before(body: bytes, limit: int) -> int:
-    """How many (sorted, fixed-width) due times in ``body`` are ``< limit``."""
-    key = b"%0*d" % (DUE_DIGITS, min(max(0, limit), 10**DUE_DIGITS - 1))
+def _count_while(body: bytes, holds: Callable[[int], bool]) -> int:
+    """How many of the (sorted, fixed-width) due times in ``body`` pass ``holds``, a test that
+    is true for a prefix of them (binary search: a few ``int`` parses, whatever the size)."""
     low, high = 0, len(body) // _LINE
     while low < high:
         mid = (low + high) // 2
-        if body[mid * _LINE : mid * _LINE + DUE_DIGITS] < key:
+        if holds(int(body[mid * _LINE : mid * _LINE + DUE_DIGITS])):
             low = mid + 1
         else:
             high = mid
@@ -242,10 +248,8 @@ def _counted(content: bytes, now: float, midnight: int, stamp: str, state: str) 
     body = content[second + 1 :]
     if len(body) % _LINE:
         raise ValueError("damaged prompt state")
-    # due < now, with whole-second due times: due < ceil(now)
-    ceil_now = -int(-now // 1)
-    overdue = _count_before(body, ceil_now)
-    before_midnight = _count_before(body, midnight)
+    overdue = _count_while(body, lambda due: is_overdue(due, now))
+    before_midnight = _count_while(body, lambda due: due < midnight)
     until = midnight
     if overdue < len(body) // _LINE:
         until = min(until, int(body[overdue * _LINE : overdue * _LINE + DUE_DIGITS]))

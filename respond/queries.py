@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from respond.due import is_overdue
 from respond.model import Item
 
 
@@ -35,6 +36,6 @@ def select(
         for item in items
         if (include_closed or item.is_open)
         and (kind is None or item.kind == kind)
-        and (not overdue or (item.is_open and item.due is not None and item.due < now))
+        and (not overdue or (item.is_open and item.due is not None and is_overdue(item.due, now)))
     ]
     return sorted(chosen, key=sort_key)

@@ -30,7 +30,7 @@ from respond.text import shorten, visible
 if TYPE_CHECKING:
     from respond.actions import Env
     from respond.people import PersonRow, PersonView
-    from respond.review import Review
+    from respond.review import NeedsYou, Review
     from respond.scoring import Scorecard
 
 PIPED_WIDTH = 200
@@ -284,10 +284,15 @@ def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[_Row]]]:
 
 
 def week_line(card: Scorecard) -> Text:
-    """``This week: 84 (+6) · prompt reply 90 · word kept 100 · ... · gratitude 1/3``."""
+    """``This week: 84 (+6) · prompt reply 90 · word kept 100 · ... · gratitude 1/3``, or,
+    while this week has nothing decided, ``This week: nothing decided yet · last week ...``."""
     from respond.scoring import HABIT_LABELS
 
     line = Text("This week: ", style="bold")
+    if card.overall is None:
+        line.append("nothing decided yet · last week overall ")
+        line.append_text(score_text(card.last_overall))
+        return line
     line.append("overall ")
     line.append_text(score_text(card.overall))
     if card.change is not None:
@@ -300,6 +305,21 @@ def week_line(card: Scorecard) -> Text:
             line.append(f"{cell.kept}/{cell.total}", style=score_style(cell.score))
         else:
             line.append_text(score_text(cell.score))
+    return line
+
+
+def needs_line(needs: NeedsYou) -> Text:
+    """``Needs you now: 4 (the prompt's count): 2 overdue · 1 follow-up late · 1 to chase``."""
+    line = Text("Needs you now: ", style="bold")
+    line.append(str(needs.total), style="bold red")
+    line.append(" (the prompt's count): ")
+    parts = [
+        (needs.overdue, "overdue", "overdue"),
+        (needs.followups, "follow-up late", "follow-ups late"),
+        (needs.chase, "to chase", "to chase"),
+        (needs.other, "other", "other"),
+    ]
+    line.append(" · ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n))
     return line
 
 
@@ -343,6 +363,8 @@ def review(view: Review, env: Env) -> None:
     Rows are laid out by hand (not a Rich table) so that the columns line up across sections
     and lines carry no trailing spaces when piped."""
     out = console()
+    if view.needs.total:
+        _emit(out, needs_line(view.needs))
     sections = _review_rows(view, env)
     if not sections:
         _emit(out, Text(QUIET_DAY))
@@ -395,8 +417,12 @@ def _cell_detail(kept: int, total: int, score: int | None) -> Text:
     return Text(f"{kept}/{total}", style="dim") if score is not None else Text("")
 
 
-def scorecard(card: Scorecard, env: Env, history: int | None = None) -> None:
-    """``respond week``: one row per habit and an overall row; ``history`` weeks below."""
+WEEK_LEGEND = "streak: weeks in a row at 80+ · strength: past weeks smoothed · more: --help"
+
+
+def scorecard(card: Scorecard, env: Env, history: int | None = None, legend: bool = True) -> None:
+    """``respond week``: one row per habit and an overall row, a legend line (unless
+    ``legend`` is false: ``--quiet``), then ``history`` weeks below."""
     out = console()
     _emit(out, _week_title(card))
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
@@ -429,6 +455,8 @@ def scorecard(card: Scorecard, env: Env, history: int | None = None) -> None:
         style="bold",
     )
     _emit(out, table)
+    if legend:
+        _emit(out, Text(WEEK_LEGEND, style="dim"))
     if history:
         _history(card, out)
 

@@ -1,5 +1,9 @@
 """The morning review (``respond today``): what needs you today, in sections. Pure core.
 
+A header first states what needs you now: every open item whose time has passed
+(:func:`respond.due.is_overdue`), the very number ``respond prompt`` shows, and how the sections
+below break it down (overdue asks and promises, late follow-ups, waiting-ons to chase).
+
 Sections, in order (each omitted when empty):
 
 * **overdue**: open asks and promises whose due time has passed, most overdue first;
@@ -9,7 +13,8 @@ Sections, in order (each omitted when empty):
   each one serves (the person you must relay the answer to) and whether it is time to chase;
 * **relay**: answers that came back (waiting items done) for asks that are still open: tell
   the person who asked;
-* **week**: this week's scores so far (see :mod:`respond.scoring`).
+* **week**: this week's scores so far (see :mod:`respond.scoring`); while this week has
+  nothing decided yet (its overall is n/a), last week's overall instead.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any
 
 from respond.clock import to_local
 from respond.config import Settings
+from respond.due import is_overdue
 from respond.history import timeline
 from respond.model import Item
 from respond.queries import sort_key
@@ -45,6 +51,22 @@ class Relay:
 
 
 @dataclass(frozen=True)
+class NeedsYou:
+    """What needs you now: every open item whose time has passed, of any kind. ``total`` is
+    what ``respond prompt`` counts as ``{overdue}``; the rest says where ``today`` shows them."""
+
+    total: int
+    overdue: int  # asks and promises (the Overdue section)
+    followups: int  # late follow-ups
+    chase: int  # waiting-ons to chase
+
+    @property
+    def other(self) -> int:
+        """Items of kinds this version does not show (written by a newer respond)."""
+        return self.total - self.overdue - self.followups - self.chase
+
+
+@dataclass(frozen=True)
 class Review:
     now: datetime
     overdue: list[Item]
@@ -52,7 +74,8 @@ class Review:
     followups: list[Item]
     waiting: list[Waiting]
     relay: list[Relay]
-    week: Scorecard | None
+    week: Scorecard | None  # None when neither this week nor last has an overall score
+    needs: NeedsYou
 
     @property
     def quiet(self) -> bool:
@@ -86,19 +109,21 @@ def review(
     followups: list[Item] = []
     waiting: list[Waiting] = []
     relay: list[Relay] = []
+    late = 0  # open items of any kind whose time has passed (the prompt's count)
     for item in everything:
         kind = item.kind
         if item.is_open:
+            late += item.due is not None and is_overdue(item.due, now)
             if kind == "waiting":
                 served = by_id.get(item.for_id) if item.for_id is not None else None
-                chase = item.due is not None and item.due <= now
+                chase = item.due is not None and is_overdue(item.due, now)
                 waiting.append(Waiting(item, served, now - item.created, chase))
             elif item.due is None or item.due >= midnight:
                 continue
             elif kind == "followup":
                 followups.append(item)
             elif kind in DUE_KINDS:
-                (overdue if item.due < now else due_today).append(item)
+                (overdue if is_overdue(item.due, now) else due_today).append(item)
         elif kind == "waiting" and item.status == "done" and item.for_id is not None:
             served = by_id.get(item.for_id)
             if served is not None and served.is_open:
@@ -107,6 +132,12 @@ def review(
     waiting.sort(key=lambda w: (w.item.created, w.item.id))
     relay.sort(key=lambda r: (r.answered_at or r.answer.created, r.answer.id))
     card = scorecard(everything, now, settings, tz, weeks=2, week_start=week_start, full=False)
+    needs = NeedsYou(
+        total=late,
+        overdue=len(overdue),
+        followups=sum(1 for item in followups if item.due and is_overdue(item.due, now)),
+        chase=sum(1 for w in waiting if w.chase),
+    )
     return Review(
         now=now,
         overdue=sorted(overdue, key=sort_key),
@@ -114,7 +145,8 @@ def review(
         followups=sorted(followups, key=sort_key),
         waiting=waiting,
         relay=relay,
-        week=card if card.overall is not None else None,
+        week=card if card.overall is not None or card.last_overall is not None else None,
+        needs=needs,
     )
 
 

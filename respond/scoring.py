@@ -4,17 +4,21 @@ Five habits, each scored 0-100 per week, or ``None`` (shown as n/a) when the wee
 to score. Every scorable thing is a :class:`Check`, kept or missed, *decided* at one instant:
 the moment you kept it, or the moment its deadline passed without it being kept. A check
 counts in the week (local time, weeks starting on ``week_start``, Monday by default) in which
-it was decided. Nothing undecided is scored: an open item whose deadline is still ahead does
-not count yet. An item dropped before its deadline is not scored at all; once its deadline has
-passed it was missed. Only events at or before ``now`` count, and undone events never count
-(see :mod:`respond.history`).
+it was decided. A deadline passes as in every command (:func:`respond.due.is_overdue`): a
+check due at 14:00 is missed from 14:00:01. Nothing undecided is scored: an open item whose
+deadline is still ahead does not count yet. An item dropped before its deadline is not scored
+at all; once its deadline has passed it was missed. Only events at or before ``now`` count,
+and undone events never count (see :mod:`respond.history`).
 
 * **prompt reply** (asks): kept when the ask was acknowledged or done by its respond-by time,
   the due time recorded when it was added (from the channel's SLA or ``--by``).
 * **word kept** (promises, and the time promised when acknowledging an ask): kept when the
   item is done by the promised time. Promising a new time *before* the old one passed
   renegotiates (the old promise is not scored); a promise whose time passed first is broken.
-  ``snooze`` and ``edit --by`` move your reminder, not what you told the person.
+  ``snooze`` and ``edit --by`` move your reminder, not what you told the person, except an
+  ``edit --by`` that corrects a typo right after adding the item (see
+  :func:`respond.history.corrects_deadline`), which replaces the deadline scored here and in
+  prompt reply and follow-up.
 * **follow-up** (follow-ups): kept when done within a grace day of the due time. A snooze made
   before the follow-up was late reschedules it (it is your own check-in, not a promise).
 * **loop closed** (waiting items ``--for`` an ask): once the answer came (the waiting item is
@@ -23,9 +27,12 @@ passed it was missed. Only events at or before ``now`` count, and undone events 
 * **gratitude**: thanks logged that week against ``Settings.gratitude_goal`` (3), capped at
   100. Scored in every week from the one holding your first item on.
 
-The **overall** score is the mean of the habits that are not n/a. **Habit strength** smooths
-the weekly scores the way Loop Habit Tracker smooths its checkmarks (``Score.compute``):
-``strength = previous * m + score * (1 - m)`` with ``m = 0.5 ** (sqrt(frequency) / 13)``. Loop
+The **overall** score is the mean of the habits that are not n/a, and n/a itself until the
+week has decided a check of a habit other than gratitude (:func:`overall_score`): gratitude
+alone is a tally of the week so far, so on a Monday morning it would read "overall 0".
+**Habit strength** smooths the weekly scores the way Loop Habit Tracker smooths its checkmarks
+(``Score.compute``): ``strength = previous * m + score * (1 - m)`` with
+``m = 0.5 ** (sqrt(frequency) / 13)``. Loop
 steps once a day; a once-a-week habit has frequency 1/7, so one week is seven such steps:
 ``m = 0.5 ** (7 * sqrt(1/7) / 13) = 0.5 ** (sqrt(7) / 13) ≈ 0.868``, a half-life of about 4.9
 weeks. Strength starts at 0, n/a weeks leave it unchanged (Loop's skip), and it covers
@@ -45,6 +52,7 @@ from typing import Any
 
 from respond.clock import from_iso, localize, to_local, to_utc_iso
 from respond.config import Settings
+from respond.due import is_overdue
 from respond.history import Timeline, timeline
 from respond.model import Item
 
@@ -132,11 +140,12 @@ def _decide(
     now: datetime,
     dropped_at: datetime | None,
 ) -> tuple[datetime, bool] | None:
-    """Kept at ``kept_at`` if by the deadline; missed at the deadline once it passed, unless
-    the item was dropped before it; otherwise undecided (``None``)."""
-    if kept_at is not None and kept_at <= deadline:
+    """Kept at ``kept_at`` if by the deadline (not overdue then: the deadline's own second
+    counts); missed at the deadline once it is overdue (:func:`respond.due.is_overdue`, as in
+    every command), unless the item was dropped before it; otherwise undecided (``None``)."""
+    if kept_at is not None and not is_overdue(deadline, kept_at):
         return kept_at, True
-    if deadline > now or (dropped_at is not None and dropped_at < deadline):
+    if not is_overdue(deadline, now) or (dropped_at is not None and dropped_at < deadline):
         return None
     return deadline, False
 
@@ -162,7 +171,7 @@ def _word(item: Item, line: Timeline, now: datetime) -> list[Check]:
     for index, (_, due) in enumerate(promises):
         if index + 1 < len(promises):
             renewed_at = promises[index + 1][0]
-            if renewed_at > due:  # the time passed before a new one was promised: broken
+            if is_overdue(due, renewed_at):  # the time passed before a new one was promised
                 found.append(Check("word", item.id, item.person, due, False))
             continue
         decided = _decide(_done_at(line), due, now, _dropped_at(line))
@@ -296,6 +305,15 @@ def _mean(values: Iterable[float | None]) -> float | None:
     return sum(present) / len(present) if present else None
 
 
+def overall_score(habits: dict[str, float | None]) -> float | None:
+    """A week's overall score: the mean of its habits that are not n/a, but n/a as long as
+    only gratitude has a value. Gratitude is scored in every week (thanks so far / goal), so
+    without this a week in which nothing has been decided yet (Monday 08:00) would score 0."""
+    if all(value is None for habit, value in habits.items() if habit != "gratitude"):
+        return None
+    return _mean(habits.values())
+
+
 def streak(scores: list[int | None]) -> int:
     """Consecutive weeks at or above 80, back from last week, plus this week once it is.
     ``scores`` run oldest first and end with the current week; n/a weeks are skipped."""
@@ -370,7 +388,7 @@ def weekly(
                 value = _score(kept, total)
             raw[habit] = value
             habits[habit] = HabitWeek(kept, total, _round(value))
-        result.append(WeekScore(day, habits, _round(_mean(raw.values()))))
+        result.append(WeekScore(day, habits, _round(overall_score(raw))))
     return result
 
 

@@ -42,6 +42,7 @@ def test_today_sections_in_order_with_relative_times(run: Run) -> None:
     day(run)
     out = run("today").stdout
     assert sections(out) == [
+        "Needs you now: 3 (the prompt's count): 2 overdue · 1 follow-up late",
         "Overdue",
         "Due today",
         "Follow-ups due",
@@ -50,7 +51,7 @@ def test_today_sections_in_order_with_relative_times(run: Run) -> None:
         "This week: overall 17 (-33 on last week) · prompt reply 0 · word kept n/a · "
         "follow-up n/a · loop closed n/a · gratitude 1/3",
     ]
-    lines = out.splitlines()
+    lines = out.splitlines()[1:]  # after the header
     assert lines[1].split() == ["#1", "Dana", "Q3", "numbers", "17h", "overdue"]
     assert lines[2].split() == ["#3", "Bob", "Laptop", "17h", "overdue"]
     assert lines[4].split() == ["#7", "Pat", "Call", "back", "due", "13:00"]

@@ -100,7 +100,8 @@ def test_reply_done_without_ack_counts_as_the_reply() -> None:
 def test_open_ask_is_not_scored_until_its_deadline_passes() -> None:
     ask = item("ask", "2026-11-23 10:00", "2026-11-24 17:00")
     assert checks([ask], "2026-11-24 16:59") == []
-    assert checks([ask], "2026-11-24 17:00") == [("reply", "2026-11-24 17:00", False)]
+    assert checks([ask], "2026-11-24 17:00") == []  # due now: not missed yet
+    assert checks([ask], "2026-11-24 17:00:01") == [("reply", "2026-11-24 17:00", False)]
 
 
 def test_dropped_before_the_deadline_is_not_scored_after_it_is_missed() -> None:
@@ -235,8 +236,11 @@ def test_loop_open_relay_is_missed_once_the_day_passes() -> None:
     assert [
         c for c in checks(_loop("2026-11-20 16:00", None), "2026-11-23 16:00") if c[0] == "loop"
     ] == []
+    assert [
+        c for c in checks(_loop("2026-11-20 16:00", None), "2026-11-23 17:00") if c[0] == "loop"
+    ] == []
     assert ("loop", "2026-11-23 17:00", False) in checks(
-        _loop("2026-11-20 16:00", None), "2026-11-23 17:00"
+        _loop("2026-11-20 16:00", None), "2026-11-23 17:00:01"
     )
 
 
@@ -320,7 +324,8 @@ def test_n_a_weeks_and_gratitude() -> None:
     assert w47.habits["gratitude"] == scoring.HabitWeek(2, 3, 67)
     assert w48.habits["gratitude"] == scoring.HabitWeek(4, 3, 100)
     assert w47.habits["reply"].score is None  # nothing to score: n/a, not 0
-    assert w47.overall == 67 and w48.overall == 100  # n/a habits are left out of the mean
+    # only gratitude has a score: nothing was decided, so the overall is n/a, not 67 or 100
+    assert w47.overall is None and w48.overall is None
 
 
 def test_gratitude_is_zero_not_n_a_once_you_have_started() -> None:
@@ -328,7 +333,7 @@ def test_gratitude_is_zero_not_n_a_once_you_have_started() -> None:
     w47, w48 = weeks([ask], "2026-11-25 18:00", count=2)
     assert w47.habits["gratitude"] == scoring.HabitWeek(0, 3, 0)
     assert w47.overall == 50  # reply 100, gratitude 0
-    assert w48.habits["gratitude"].score == 0 and w48.overall == 0
+    assert w48.habits["gratitude"].score == 0 and w48.overall is None  # nothing decided yet
 
 
 def test_gratitude_goal_comes_from_settings() -> None:
