@@ -915,10 +915,16 @@ def shell_init(
     shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", metavar="TEMPLATE", help="As for respond prompt."),
+        typer.Option(
+            "--format",
+            metavar="TEMPLATE",
+            help="As for respond prompt. Its prompt escapes work: zsh's %F{red}!{overdue}%f, "
+            "bash's \\[\\e[31m\\]!{overdue}\\[\\e[0m\\] (bash >= 4.4).",
+        ),
     ] = None,
 ) -> None:
-    """Print a snippet that puts the overdue counter in your prompt.
+    """Print a snippet that puts the overdue counter in your prompt. Only the counts (digits)
+    are filled into your template: nothing from the database reaches the prompt.
 
     bash: eval "$(respond shell-init bash)" in ~/.bashrc; zsh: the same in ~/.zshrc;
     fish: respond shell-init fish | source in config.fish.

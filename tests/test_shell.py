@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -132,23 +133,90 @@ def test_snippets_quote_the_format_and_database(tmp_path: Path, logged: tuple[Pa
     assert out.stdout == "[it's 1 $(date)]", out.stderr
 
 
-def test_zsh_prompt_shows_percent_signs_literally(
+def expanded_prompt(
+    shell: str, args: str, tmp_path: Path, bin_dir: Path, db: Path, show: str
+) -> str:
+    """The prompt a real shell shows after the snippet of ``respond shell-init SHELL ARGS``
+    (``show``: the shell's command that prints its expanded prompt)."""
+    init = subprocess.run(
+        [RESPOND, "shell-init", Path(shell).name, *shlex.split(args)],
+        env=shell_env(bin_dir, db, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert init.returncode == 0, init.stderr
+    first = "PS1='<P>'\n" if "bash" in shell else "PROMPT='<P>'\n"
+    argv = [shell, "--norc", "--noprofile", "-c"] if "bash" in shell else [shell, "-f", "-c"]
+    out = subprocess.run(
+        [*argv, first + init.stdout + "__respond_precmd\n" + show + "\n"],
+        env={**shell_env(bin_dir, db, tmp_path), "TERM": "xterm-256color"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+RED = "\x1b[31m"  # what %F{red} (zsh) and \e[31m (bash) give on an xterm
+SHOW = {"zsh": 'print -rnP -- "$PROMPT"', "bash": 'printf %s "${PS1@P}"'}  # the prompt, expanded
+
+
+def test_zsh_prompt_expands_the_templates_escapes(
     tmp_path: Path, logged: tuple[Path, Path], db_path: Path
 ) -> None:
+    """The README's colour example, in real zsh: red !2, not the text %F{red}!2%f."""
     shell = shell_or_skip("zsh")
     bin_dir, _ = logged
     add(db_path, "late", "2020-01-02 10:00")
-    script = (
-        'PROMPT="<P>"\neval "$(respond shell-init zsh --format "{overdue}%")"\n'
-        '__respond_precmd\nprint -rn -- "${(%%e)PROMPT}"\n'
+    add(db_path, "later", "2020-01-03 10:00")
+    template = "--format '%F{red}!{overdue}%f'"
+    shown = expanded_prompt(shell, template, tmp_path, bin_dir, db_path, SHOW["zsh"])
+    assert shown.startswith(RED + "!2") and shown.endswith(" <P>"), repr(shown)
+    assert "%" not in shown
+    percent = expanded_prompt(
+        shell, "--format '{overdue}%%'", tmp_path, bin_dir, db_path, SHOW["zsh"]
     )
-    out = subprocess.run(
-        [shell, "-f", "-c", script],
-        env=shell_env(bin_dir, db_path, tmp_path),
-        capture_output=True,
-        text=True,
-    )
-    assert out.stdout == "1% <P>", out.stderr
+    assert percent == "2% <P>"  # a literal % is written %%, as anywhere in a zsh prompt
+
+
+def test_bash_prompt_expands_the_templates_escapes(
+    tmp_path: Path, logged: tuple[Path, Path], db_path: Path
+) -> None:
+    shell = shell_or_skip("bash")
+    bin_dir, _ = logged
+    add(db_path, "late", "2020-01-02 10:00")
+    template = r"--format '\[\e[31m\]!{overdue}\[\e[0m\]'"
+    shown = expanded_prompt(shell, template, tmp_path, bin_dir, db_path, SHOW["bash"])
+    assert shown.startswith(RED + "!1") and shown.endswith(" <P>"), repr(shown)
+    assert "\\[" not in shown
+
+
+HOSTILE = ["%F{red}x%f", "$(touch PWNED)", "%{\x1b]0;title\x07%}", "`touch PWNED`", "\\[\\e[31m"]
+
+
+@pytest.mark.parametrize("name", ["bash", "zsh"])
+def test_nothing_from_the_database_reaches_the_prompt(
+    name: str, tmp_path: Path, logged: tuple[Path, Path], db_path: Path
+) -> None:
+    """Only the template's own text and digits: titles and names never get expanded."""
+    shell = shell_or_skip(name)
+    bin_dir, _ = logged
+    for text in HOSTILE:
+        out = subprocess.run(
+            [RESPOND, "add", text, "--from", text, "--by", "2020-01-02 10:00", "--tag", "x"],
+            env={**os.environ, "RESPOND_DB": str(db_path), "TZ": "Europe/Berlin"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert out.returncode == 0, out.stderr
+    template = "--format '[{overdue}/{today}/{open}]'"
+    shown = expanded_prompt(shell, template, tmp_path, bin_dir, db_path, SHOW[name])
+    assert shown == "[5/0/5] <P>"
+    assert not list(tmp_path.rglob("PWNED"))
 
 
 def test_fish_prompt_keeps_the_exit_status(
