@@ -7,7 +7,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -31,7 +30,14 @@ def logged(tmp_path: Path) -> tuple[Path, Path]:
     bin_dir.mkdir()
     log = tmp_path / "calls.log"
     wrapper = bin_dir / "respond"
-    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{RESPOND}" "$@"\n')
+    # With $RESPOND_TEST_NOW set (by a session that keeps its own clock), respond runs at that time.
+    wrapper.write_text(
+        f'#!/bin/sh\necho "$*" >> "{log}"\n'
+        'if [ -n "${RESPOND_TEST_NOW-}" ]; then\n'
+        f'    exec "{RESPOND}" --now "$RESPOND_TEST_NOW" "$@"\n'
+        "fi\n"
+        f'exec "{RESPOND}" "$@"\n'
+    )
     wrapper.chmod(0o755)
     return bin_dir, log
 
@@ -50,9 +56,9 @@ def prompts_calls(log: Path) -> list[str]:
     return [line for line in log.read_text().splitlines() if line.startswith("prompt")]
 
 
-def add(db: Path, title: str, by: str) -> None:
+def add(db: Path, title: str, by: str, now: str | None = None) -> None:
     out = subprocess.run(
-        [RESPOND, "add", title, "--from", "Dana", "--by", by],
+        [RESPOND, *(["--now", now] if now else []), "add", title, "--from", "Dana", "--by", by],
         env={**os.environ, "RESPOND_DB": str(db), "TZ": "Europe/Berlin"},
         capture_output=True,
         text=True,
@@ -60,11 +66,18 @@ def add(db: Path, title: str, by: str) -> None:
     assert out.returncode == 0, out.stderr
 
 
+# Each session keeps its own clock, so that no timing of a busy machine can change what it
+# shows: the shell's $EPOCHSECONDS (an ordinary variable once bash unsets the special one, or
+# set before zsh/datetime could claim it) and respond's --now (through the logged wrapper).
+CLOCK = {
+    "bash": "unset EPOCHSECONDS; EPOCHSECONDS={epoch}; export RESPOND_TEST_NOW={iso}",
+    "zsh": "typeset -g EPOCHSECONDS={epoch}; export RESPOND_TEST_NOW={iso}",
+}
 SESSION = """\
 eval "$(respond shell-init SHELL)"
 :
 :
-sleep WAIT
+EPOCHSECONDS=LATER RESPOND_TEST_NOW=LATER_ISO
 :
 respond done 1 --no-follow-up >/dev/null
 :
@@ -78,34 +91,36 @@ RESPOND_DB=ELSEWHERE
 def test_snippet_caches_the_counter(
     name: str, tmp_path: Path, logged: tuple[Path, Path], db_path: Path
 ) -> None:
-    """Real time passes in a real interactive shell: the counter appears when an item falls due,
-    follows writes, and respond runs only when something changed."""
+    """In a real interactive shell whose clock the session sets: the counter appears when an
+    item falls due, follows writes, and respond runs only when something changed."""
     shell = shell_or_skip(name)
     bin_dir, log = logged
-    add(db_path, "long overdue", "2020-01-02 10:00")
-    # 5 s: room for the shell to start and show its first prompts on a busy CI machine
-    due = int(time.time()) + 5
-    add(db_path, "due in 5 s", datetime.fromtimestamp(due).isoformat())
+    start = datetime(2026, 11, 25, 10, 0)  # local time (TZ=Europe/Berlin)
+    later = datetime(2026, 11, 25, 10, 31)
+    add(db_path, "long overdue", "2020-01-02 10:00", now=start.isoformat())
+    add(db_path, "due at 10:30", "2026-11-25 10:30", now=start.isoformat())
+    clock = CLOCK[name].format(epoch=int(start.timestamp()), iso=start.isoformat())
     script = (
         SESSION.replace("SHELL", name)
-        .replace("WAIT", str(max(0.5, due + 1.2 - time.time())))
+        .replace("LATER_ISO", later.isoformat())
+        .replace("LATER", str(int(later.timestamp())))
         .replace("ELSEWHERE", str(tmp_path / "other.json"))
     )
     if name == "bash":
         argv = [shell, "--norc", "--noprofile", "-i"]
-        script = "PS1='<''P>'\n" + script
+        script = f"PS1='<''P>'; {clock}\n" + script
     else:
         argv = [shell, "-f", "-i"]
-        script = "unsetopt prompt_sp prompt_cr\nPROMPT='<''P>'\n" + script
+        script = f"unsetopt prompt_sp prompt_cr\nPROMPT='<''P>'; {clock}\n" + script
     out = subprocess.run(
         argv,
         input=script + "exit\n",
         env=shell_env(bin_dir, db_path, tmp_path),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,  # a guard against a hung shell only
     )
-    # what precedes each prompt, before: (eval), :, :, sleep, :, done, :, :, RESPOND_DB=, :, exit
+    # what precedes each prompt, before: (eval), :, :, (10:31), :, done, :, :, RESPOND_DB=, :, exit
     shown = [chunk.rsplit("\n", 1)[-1].strip() for chunk in out.stderr.split("<P>")[1:-1]]
     assert shown == ["!1", "!1", "!1", "!2", "!2", "!1", "!1", "!1", "", ""], out.stderr
     # respond ran: after the eval, after the due time passed, after `done` rewrote the state,
