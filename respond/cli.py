@@ -466,7 +466,10 @@ def delete(ctx: typer.Context, item_id: IdArg) -> None:
 
 @app.command()
 def undo(ctx: typer.Context) -> None:
-    """Reverse the last change (add, ack, done, edit, delete...). History records the undo."""
+    """Reverse the last change (add, ack, done, edit, delete...). History records the undo.
+
+    Needs no settings: a broken config file never stops it.
+    """
     from respond import actions
 
     _app(ctx).without_settings().run(actions.undo)
@@ -475,6 +478,8 @@ def undo(ctx: typer.Context) -> None:
 @app.command()
 def show(ctx: typer.Context, item_id: IdArg, as_json: JsonOpt = False) -> None:
     """Show one item with its whole history.
+
+    Needs no settings: a broken config file never stops it (it then uses the default colours).
 
     Example: respond show 12
     """
