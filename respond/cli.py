@@ -90,6 +90,17 @@ class App:
     def __init__(self, db: str | None, now: str | None) -> None:
         self.db_option = db
         self.now_option = now
+        # How this command uses the config file: "all" (its settings change what it does, so a
+        # broken file stops it), "colour" (only ``color``: a broken file means the defaults,
+        # silently) or "none" (never read). See :meth:`without_settings`.
+        self.config_use = "all"
+
+    def without_settings(self, *, colour: bool = False) -> "App":
+        """For a command that depends on no setting (``show``, ``undo``, ``export``,
+        ``doctor``): it runs on the defaults, so a broken config file never stops it. With
+        ``colour``, a good file's ``color = false`` is still honoured."""
+        self.config_use = "colour" if colour else "none"
+        return self
 
     @cached_property
     def store(self) -> Any:
@@ -102,9 +113,16 @@ class App:
     @cached_property
     def config(self) -> Any:
         """``(settings, sources)`` from the config file (read only by commands that need it)."""
-        from respond.config import load_settings
+        from respond.config import ConfigError, defaults, load_settings
 
-        return load_settings()
+        if self.config_use == "none":
+            return defaults()
+        try:
+            return load_settings()
+        except ConfigError:
+            if self.config_use == "all":
+                raise
+            return defaults()
 
     @cached_property
     def env(self) -> Any:
@@ -486,22 +504,27 @@ def delete(ctx: typer.Context, item_id: IdArg) -> None:
 
 @app.command()
 def undo(ctx: typer.Context) -> None:
-    """Reverse the last change (add, ack, done, edit, delete...). History records the undo."""
+    """Reverse the last change (add, ack, done, edit, delete...). History records the undo.
+
+    Needs no settings: a broken config file never stops it.
+    """
     from respond import actions
 
-    _app(ctx).run(actions.undo)
+    _app(ctx).without_settings().run(actions.undo)
 
 
 @app.command()
 def show(ctx: typer.Context, item_id: IdArg, as_json: JsonOpt = False) -> None:
     """Show one item with its whole history.
 
+    Needs no settings: a broken config file never stops it (it then uses the default colours).
+
     Example: respond show 12
     """
     from respond import output
     from respond.errors import NotFound
 
-    state = _app(ctx)
+    state = _app(ctx).without_settings(colour=True)
     number = _id(item_id)
     item = state.store.snapshot(only=[number]).items.get(number)
     if item is None:
@@ -682,8 +705,10 @@ def export(
             "--format",
             "-F",
             metavar="FORMAT",
-            help="json (everything, lossless), csv (a spreadsheet) or ics (open items, for "
-            "calendar apps).",
+            help="json (everything, lossless), csv (a spreadsheet), ics (open items as to-dos, "
+            "VTODO: Apple Reminders, Thunderbird...) or ics-events (open items with a due time "
+            "as 15-minute events with an alarm at the due time, VEVENT: Google Calendar, "
+            "Outlook...).",
         ),
     ] = "json",
     output_file: Annotated[
@@ -693,7 +718,9 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Export every item: JSON that respond import reads back, CSV, or an iCalendar file.
+    """Export every item: JSON that respond import reads back, CSV, or an iCalendar file of the
+    open items. With --output it says how many items the file holds. Needs no settings: a
+    broken config file never stops it.
 
     Example: respond export --format ics --output ~/respond.ics
     """
@@ -701,16 +728,21 @@ def export(
 
     chosen = fmt.strip().lower()
     if chosen not in exporting.FORMATS:
-        raise CliError(f"unknown format '{fmt[:20]}'; use one of: json, csv, ics", 2)
-    state = _app(ctx)
+        formats = ", ".join(exporting.FORMATS)
+        raise CliError(f"unknown format '{fmt[:20]}'; use one of: {formats}", 2)
+    state = _app(ctx).without_settings()
     items = list(state.store.snapshot().items.values())
     to_file = output_file not in (None, "-")
+    written = f"{len(items)} item(s)"
     if chosen == "json":
         payload = exporting.to_json(items, state.env.now()).encode("utf-8")
     elif chosen == "csv":
         payload = exporting.to_csv(items, state.env.clock.tz, bom=to_file).encode("utf-8")
     else:
-        payload = exporting.to_ics(items, state.env.now())
+        events = chosen == "ics-events"
+        payload = exporting.to_ics(items, state.env.now(), events=events)
+        count = len(exporting.calendar_items(items, events=events))
+        written = f"{count} open item(s){' with a due time' if events else ''}"
     if not to_file:
         sys.stdout.flush()
         sys.stdout.buffer.write(payload)
@@ -726,7 +758,7 @@ def export(
         atomic_write(target, payload)
     except OSError as err:
         raise CliError(f"can't write {target}: {err.strerror}", 2) from None
-    print(f"Exported {len(items)} item(s) as {chosen} to {target}", file=sys.stderr)
+    print(f"Exported {written} as {chosen} to {target}", file=sys.stderr)
 
 
 @app.command("import")
@@ -1021,10 +1053,16 @@ def shell_init(
     shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", metavar="TEMPLATE", help="As for respond prompt."),
+        typer.Option(
+            "--format",
+            metavar="TEMPLATE",
+            help="As for respond prompt. Its prompt escapes work: zsh's %F{red}!{overdue}%f, "
+            "bash's \\[\\e[31m\\]!{overdue}\\[\\e[0m\\] (bash >= 4.4).",
+        ),
     ] = None,
 ) -> None:
-    """Print a snippet that puts the overdue counter in your prompt.
+    """Print a snippet that puts the overdue counter in your prompt. Only the counts (digits)
+    are filled into your template: nothing from the database reaches the prompt.
 
     bash: eval "$(respond shell-init bash)" in ~/.bashrc; zsh: the same in ~/.zshrc;
     fish: respond shell-init fish | source in config.fish.
@@ -1047,15 +1085,19 @@ def doctor(
         ),
     ] = False,
 ) -> None:
-    """Check the database: it loads, schema, IDs, links, permissions, temp files, backups.
+    """Check the database: it loads, schema, IDs, links, permissions, temp files, backups;
+    and the config file: a broken one is reported (path and error) as a problem, and the
+    database is checked all the same.
 
     Exit code 0 healthy, 1 problems found (the database is usable), 2 the database is unusable.
     Example: respond doctor --repair
     """
     from respond import doctor as checkup
     from respond import output
+    from respond.config import default_path
 
-    lines, report = checkup.result_of(_app(ctx).store.path, fix=repair)
+    state = _app(ctx).without_settings()
+    lines, report = checkup.result_of(state.store.path, fix=repair, config=default_path())
     for line in lines:
         output.confirm(line)
     raise typer.Exit(report.exit_code)

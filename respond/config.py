@@ -87,6 +87,11 @@ def default_path() -> Path:
     return Path(config_path())
 
 
+def defaults() -> tuple[Settings, dict[str, str]]:
+    """What :func:`load_settings` returns without a file: the defaults, each marked so."""
+    return Settings(), dict.fromkeys(KEYS, "default")
+
+
 def load_settings(path: Path | None = None) -> tuple[Settings, dict[str, str]]:
     """The effective settings and each key's source (``"default"`` or ``"file"``).
 
@@ -94,9 +99,9 @@ def load_settings(path: Path | None = None) -> tuple[Settings, dict[str, str]]:
     """
     path = path if path is not None else default_path()
     data = _read(path)
-    sources = dict.fromkeys(KEYS, "default")
     if not data:
-        return Settings(), sources
+        return defaults()
+    sources = dict.fromkeys(KEYS, "default")
     return _Builder(path, data, sources).build(), sources
 
 

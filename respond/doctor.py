@@ -3,7 +3,9 @@
 Checks: the file loads and its schema version is known; every item can be read and makes
 sense; IDs are below the next ID to be issued; every ``for_id`` points at an item; the
 database, its lock, state and backups are private (0600 files, 0700 backup folder); no temp
-files of killed commands are lying around; and good backups exist.
+files of killed commands are lying around; and good backups exist. It also reads the config
+file: a broken one is a problem (it stops every command that uses settings), reported by name
+with its one-line error, and the database is checked all the same.
 
 ``--repair`` (under the database lock) moves a damaged file aside as
 ``<db>.broken-<timestamp>`` and restores the newest backup that loads, restores a missing
@@ -512,9 +514,29 @@ def repair(db: Path) -> list[str]:
                     done.append(f"could not repair {finding.area}: {err.strerror}")
 
 
-def result_of(db: Path, *, fix: bool) -> tuple[list[str], Report]:
-    """What ``respond doctor [--repair]`` prints and the report its exit code comes from."""
+def check_config(path: Path, report: Report) -> None:
+    """The config file loads (or is absent: the defaults). A broken one is a problem that
+    ``--repair`` leaves alone: only its owner knows what it should say."""
+    from respond.config import ConfigError, load_settings
+
+    try:
+        load_settings(path)
+    except ConfigError as err:
+        report.add(PROBLEM, "settings", visible(str(err)))
+        return
+    where = visible(str(path))
+    if path.is_file():
+        report.add(OK, "settings", f"config {where} is good")
+    else:
+        report.add(OK, "settings", f"all defaults (no config file at {where})")
+
+
+def result_of(db: Path, *, fix: bool, config: Path | None = None) -> tuple[list[str], Report]:
+    """What ``respond doctor [--repair]`` prints and the report its exit code comes from
+    (``config``: the config file to check as well)."""
     done = repair(db) if fix else []
     report = check(db)
+    if config is not None:
+        check_config(config, report)
     lines = [f"repaired: {line}" for line in done] + report.lines()
     return lines, report

@@ -12,6 +12,11 @@ Pure: each function turns items into text or bytes; the CLI decides where they g
 * **ICS** (RFC 5545, written by the ``icalendar`` library, imported only here): one ``VTODO``
   per open item with its ``DUE`` time, ``UID`` = the item's uuid, a summary that says what to
   do ("Reply to Dana: Q3 numbers"), the note as description and kind and tags as categories.
+* **ICS events** (``ics-events``), for calendars that ignore ``VTODO`` (Google Calendar, Outlook
+  subscriptions): one ``VEVENT`` per open item with a due time, starting at it and lasting
+  :data:`EVENT_LENGTH`, free time (``TRANSP:TRANSPARENT``), ``UID`` = the uuid and
+  :data:`EVENT_UID_SUFFIX` (so that it never collides with the item's ``VTODO``), the same
+  summary, description and categories, and a ``VALARM`` (``DISPLAY``) at the due time.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from respond.clock import to_local, to_utc_iso
@@ -29,7 +34,7 @@ from respond.text import visible
 
 FORMAT = "respond-export"
 VERSION = 1
-FORMATS = ("json", "csv", "ics")
+FORMATS = ("json", "csv", "ics", "ics-events")
 CSV_BOM = "\ufeff"
 CSV_COLUMNS = (
     "id", "uuid", "kind", "status", "person", "title", "channel", "created", "due", "for_id",
@@ -37,6 +42,8 @@ CSV_COLUMNS = (
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ICS_PRODID = "-//respond//respond//EN"
+EVENT_LENGTH = timedelta(minutes=15)
+EVENT_UID_SUFFIX = "-due"
 _ICS_VERB = {
     "ask": "Reply to {person}",
     "promise": "Promised {person}",
@@ -112,33 +119,68 @@ def summary(item: Item) -> str:
     return _ics_text(f"{verb}: {item.title}")
 
 
-def to_ics(items: Iterable[Item], now: datetime) -> bytes:
-    """A calendar with one ``VTODO`` per open item, by due time."""
-    from icalendar import Calendar, Todo
+def calendar_items(items: Iterable[Item], *, events: bool = False) -> list[Item]:
+    """What a calendar export holds, by due time: the open items (for events, those with a due
+    time: an event needs a start)."""
+    chosen = [item for item in items if item.is_open and (item.due is not None or not events)]
+    far = float("inf")
+    return sorted(chosen, key=lambda i: (i.due.timestamp() if i.due else far, i.id))
+
+
+def to_ics(items: Iterable[Item], now: datetime, *, events: bool = False) -> bytes:
+    """A calendar of :func:`calendar_items`: a ``VTODO`` each, or with ``events`` a ``VEVENT``
+    with an alarm at the due time."""
+    from icalendar import Calendar
 
     calendar = Calendar()
     calendar.add("prodid", ICS_PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "respond")
-    open_items = [item for item in items if item.is_open]
-    far = float("inf")
-    open_items.sort(key=lambda i: (i.due.timestamp() if i.due else far, i.id))
-    for item in open_items:
-        todo = Todo()
-        todo.add("uid", item.uuid)
-        todo.add("dtstamp", _utc(now))
-        todo.add("created", _utc(item.created))
-        todo.add("summary", summary(item))
-        if item.due is not None:
-            todo.add("due", _utc(item.due))
-        todo.add("status", "IN-PROCESS" if item.status == "acked" else "NEEDS-ACTION")
-        todo.add("categories", [item.kind, *(_ics_text(tag) for tag in item.tags)])
-        description = f"respond #{item.id} · {item.kind} · {item.person}"
-        if item.note:
-            description += "\n\n" + item.note
-        todo.add("description", _ics_text(description, keep_newlines=True))
-        calendar.add_component(todo)
+    for item in calendar_items(items, events=events):
+        calendar.add_component(_event(item, now) if events else _todo(item, now))
     return bytes(calendar.to_ical())
+
+
+def _todo(item: Item, now: datetime) -> Any:
+    from icalendar import Todo
+
+    todo = Todo()
+    todo.add("uid", item.uuid)
+    _describe(todo, item, now)
+    if item.due is not None:
+        todo.add("due", _utc(item.due))
+    todo.add("status", "IN-PROCESS" if item.status == "acked" else "NEEDS-ACTION")
+    return todo
+
+
+def _event(item: Item, now: datetime) -> Any:
+    from icalendar import Alarm, Event
+
+    assert item.due is not None
+    event = Event()
+    event.add("uid", item.uuid + EVENT_UID_SUFFIX)
+    _describe(event, item, now)
+    event.add("dtstart", _utc(item.due))
+    event.add("duration", EVENT_LENGTH)
+    event.add("transp", "TRANSPARENT")  # a reminder, not a meeting: the time stays free
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", timedelta(0))  # at the event's start: the due time
+    alarm.add("description", summary(item))
+    event.add_component(alarm)
+    return event
+
+
+def _describe(component: Any, item: Item, now: datetime) -> None:
+    """What a to-do and an event share: stamps, summary, categories and description."""
+    component.add("dtstamp", _utc(now))
+    component.add("created", _utc(item.created))
+    component.add("summary", summary(item))
+    component.add("categories", [item.kind, *(_ics_text(tag) for tag in item.tags)])
+    description = f"respond #{item.id} · {item.kind} · {item.person}"
+    if item.note:
+        description += "\n\n" + item.note
+    component.add("description", _ics_text(description, keep_newlines=True))
 
 
 def _utc(moment: datetime) -> datetime:

@@ -1,4 +1,4 @@
-"""``respond shell-init bash|zsh|fish``: snippets that put the prompt counter in your prompt.
+r"""``respond shell-init bash|zsh|fish``: snippets that put the prompt counter in your prompt.
 
 bash and zsh keep the counter in ``$RESPOND_PROMPT`` together with the Unix time it next changes
 (the next due time or local midnight) and the state file's STAMP. Before each prompt they only
@@ -6,6 +6,11 @@ compare numbers and read the state file's first line with the ``read`` builtin; 
 ``respond prompt --shell`` again only when that time has passed, the state file was rewritten
 (any respond command that changed something) or ``$RESPOND_DB`` changed. So most prompts start
 no process at all. fish has no built-in clock, so its snippet runs ``respond prompt`` each time.
+
+The counter is the template (``--format`` or ``prompt_format``, the user's own text) with each
+placeholder replaced by a number: nothing from the database ever reaches the prompt. So the
+prompt expands the template's own escapes, as if it were written into the prompt: zsh's
+``%F{red}``, and bash's ``\[\e[31m\]`` (``${RESPOND_PROMPT@P}``, bash >= 4.4).
 """
 
 from __future__ import annotations
@@ -46,7 +51,8 @@ __respond_check() {
 _BASH = (
     r"""# respond: overdue counter in the prompt. In ~/.bashrc:  eval "$(respond shell-init bash)"
 # $RESPOND_PROMPT holds it (e.g. "!3", or nothing). It is put in front of PS1; if you set PS1
-# later, include ${RESPOND_PROMPT:+$RESPOND_PROMPT } yourself. Needs bash >= 4.2.
+# later, include ${RESPOND_PROMPT:+${RESPOND_PROMPT@P} } yourself (bash >= 4.4: the template's
+# prompt escapes such as \[\e[31m\] work). Needs bash >= 4.2.
 __respond_until=0 __respond_stamp= __respond_state= __respond_db=${RESPOND_DB-} RESPOND_PROMPT=
 """
     + _POSIX_FUNCTIONS
@@ -64,7 +70,11 @@ if [[ ${PROMPT_COMMAND-} != *__respond_precmd* ]]; then
     PROMPT_COMMAND=__respond_precmd${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}
 fi
 if [[ ${PS1-} != *RESPOND_PROMPT* ]]; then
-    PS1='${RESPOND_PROMPT:+$RESPOND_PROMPT }'${PS1-}
+    if (( BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 404 )); then
+        PS1='${RESPOND_PROMPT:+${RESPOND_PROMPT@P} }'${PS1-}
+    else
+        PS1='${RESPOND_PROMPT:+$RESPOND_PROMPT }'${PS1-}
+    fi
 fi
 """
 )
@@ -72,7 +82,8 @@ fi
 _ZSH = (
     r"""# respond: overdue counter in the prompt. In ~/.zshrc:  eval "$(respond shell-init zsh)"
 # $RESPOND_PROMPT holds it (e.g. "!3", or nothing). It is put in front of PROMPT (with
-# prompt_subst); if you set PROMPT later, include ${RESPOND_PROMPT//\%/%%} yourself.
+# prompt_subst); if you set PROMPT later, include ${RESPOND_PROMPT:+$RESPOND_PROMPT } yourself.
+# The template's prompt escapes such as %F{red} work; the counts are only ever digits.
 zmodload zsh/datetime 2>/dev/null
 typeset -g __respond_until=0 __respond_stamp= __respond_state= __respond_db=${RESPOND_DB-}
 typeset -g RESPOND_PROMPT=
@@ -85,7 +96,7 @@ autoload -Uz add-zsh-hook
 add-zsh-hook precmd __respond_precmd
 setopt prompt_subst
 if [[ $PROMPT != *RESPOND_PROMPT* ]]; then
-    PROMPT='${RESPOND_PROMPT:+${RESPOND_PROMPT//\%/%%} }'$PROMPT
+    PROMPT='${RESPOND_PROMPT:+$RESPOND_PROMPT }'$PROMPT
 fi
 """
 )

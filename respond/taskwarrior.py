@@ -9,8 +9,9 @@ taskwarrior        respond
 ``description``    title
 ``entry``          created
 ``due``            due; a date without a time (taskwarrior stores local midnight) is due at
-                   the end of that working day, as respond reads dates; a ``waiting`` task
-                   without a due date is due at its ``wait`` date
+                   the end of that working day, as respond reads dates; an open task with a
+                   ``wait`` date and no due date (a waiting task: ``pending`` with ``wait``
+                   since taskwarrior 2.6, ``waiting`` before) is due at its ``wait`` date
 ``status``         ``pending`` and ``waiting`` -> open; ``completed`` -> done and ``deleted``
                    -> dropped, both at the task's ``end`` time; ``recurring`` (the template
                    of a recurring task) is skipped: its pending instances are imported
@@ -144,7 +145,9 @@ def item_from_task(
     check_encodable(title, "description")
     created = tw_time(task.get("entry"), "entry", where) if "entry" in task else now
     due = tw_time(task["due"], "due", where) if task.get("due") else None
-    if due is None and status == "waiting" and task.get("wait"):
+    if due is None and STATUS[status] == "open" and task.get("wait"):
+        # A waiting task: status "waiting" before taskwarrior 2.6, "pending" with a wait date
+        # since. It is due when it comes back.
         due = tw_time(task["wait"], "wait", where)
     if due is not None:
         local = to_local(due, tz)

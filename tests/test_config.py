@@ -182,6 +182,58 @@ def test_commands_that_need_no_settings_do_not_read_it(run: Run, config_file: Pa
     assert out.stderr == "respond: no item #1\n"  # not a config error
 
 
+@pytest.mark.parametrize(
+    "content",
+    ["colour = 1\n", "work = [\n", '[work]\nstart = "25:00"\n', "\xff\xfe"],
+    ids=["unknown key", "not TOML", "bad value", "not UTF-8"],
+)
+def test_a_broken_config_never_stops_show_undo_export_or_doctor(
+    run: Run, config_file: Path, tmp_path: Path, content: str
+) -> None:
+    assert run("add", "Q3 numbers", "--from", "Dana").exit_code == 0
+    assert run("add", "Slides", "--from", "Sam", "--tag", "deck").exit_code == 0
+    config_file.write_bytes(content.encode("latin-1"))
+    with pytest.raises(ConfigError) as broken:
+        load_settings(config_file)
+    assert run("list").exit_code == 2  # a command whose settings matter still refuses
+
+    show = run("show", "1")
+    assert show.exit_code == 0 and "Q3 numbers" in show.stdout and show.stderr == "", show
+    for fmt, written in [
+        ("json", "2 item(s)"),
+        ("csv", "2 item(s)"),
+        ("ics", "2 open item(s)"),
+        ("ics-events", "2 open item(s) with a due time"),
+    ]:
+        target = tmp_path / f"out.{fmt}"
+        out = run("export", "--format", fmt, "--output", str(target))
+        assert out.exit_code == 0, out
+        assert out.stderr == f"Exported {written} as {fmt} to {target}\n"
+    undo = run("undo")
+    assert (undo.exit_code, undo.stdout, undo.stderr) == (0, "Undid add: removed #2\n", "")
+
+    doctor = run("doctor")
+    assert doctor.exit_code == 1, doctor  # a problem, but the database is usable
+    assert f"  problem  settings: {broken.value}\n" in doctor.stdout
+    assert str(config_file) in str(broken.value)
+    assert "  ok       loads: 1 item, schema 2\n" in doctor.stdout  # and it went on checking
+    assert doctor.stdout.endswith("1 problem found\n")
+    config_file.unlink()
+    healthy = run("doctor")
+    assert healthy.exit_code == 0 and "ok       settings: all defaults" in healthy.stdout
+
+
+def test_show_honours_a_good_configs_colour_setting(run: Run, config_file: Path) -> None:
+    from respond import output
+
+    assert run("add", "Q3 numbers", "--from", "Dana").exit_code == 0
+    config_file.write_text("color = false\n")
+    output.use_color(True)
+    assert run("show", "1").exit_code == 0
+    assert not output.color_allowed()
+    output.use_color(True)
+
+
 # --- the prompt's cheap reader -------------------------------------------------------------
 
 
@@ -261,3 +313,6 @@ def test_no_config_file_means_no_toml_parser(run: Run, db_path: Path, config_fil
     config_file.write_text("gratitude_goal = 4\n")
     assert "tomllib" in _modules_after(db_path, "list")
     assert "tomllib" not in _modules_after(db_path, "show", "1", "--json")
+    assert "tomllib" not in _modules_after(db_path, "export", "--format", "csv")
+    assert "tomllib" not in _modules_after(db_path, "undo")
+    assert "tomllib" in _modules_after(db_path, "doctor")  # it checks the file

@@ -2,7 +2,12 @@
 
 Every commit writes a temp file, fsyncs it and renames it over the database, under a ``flock``
 that the kernel drops when its holder dies. So after any kill the database loads, everything a
-command confirmed is in it, and the next command goes ahead at once.
+command confirmed is in it, and the next command goes ahead.
+
+No assertion here depends on how fast the machine is: they check order and outcome. A lock
+that outlived its holder would make the next command give up ("database ... is busy") after
+respond's own lock timeout, a failure whatever the machine's speed; timeouts in these tests
+only turn a hang into a clear failure.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from processes import NOW, env_for, respond, spawn
+from processes import NOW, env_for, finish, respond, spawn, wait_until_open
 
 from benchmarks.generate import generate, write
 from respond.doctor import check
@@ -84,7 +89,7 @@ def test_sigkilled_writers_never_lose_a_confirmed_add(tmp_path: Path) -> None:
                 time.sleep(max(0.0, started + at - time.monotonic()))
                 procs[n].send_signal(signal.SIGKILL)
         for proc in procs:
-            out, _ = proc.communicate(timeout=60)
+            out, _ = finish(proc, f"writer of round {round_no}")
             if proc.returncode == 0:
                 span = max(span * 0.8, time.monotonic() - started)
             killed += proc.returncode == -signal.SIGKILL
@@ -104,10 +109,8 @@ def test_sigkilled_writers_never_lose_a_confirmed_add(tmp_path: Path) -> None:
             for i, t in items.items()
             if i not in seeded
         )  # nothing half-written or invented
-        started = time.monotonic()
         after = respond(db, "--now", NOW, "add", f"after {round_no}", "--from", "Kim")
         assert after.returncode == 0, after.stderr  # killed writers left no lock behind
-        assert time.monotonic() - started < 5
         match = CONFIRMED.match(after.stdout)
         assert match
         confirmed[int(match.group(1))] = match.group(2)
@@ -137,21 +140,19 @@ def test_a_killed_lock_holder_never_blocks_the_next_command(tmp_path: Path) -> N
     )
     assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
     waiter = spawn(db, "--now", NOW, "add", "waits its turn", "--from", "Kim")
-    time.sleep(1.0)
-    assert waiter.poll() is None  # the lock is real: the add waits while its holder lives
+    wait_until_open(waiter, lock_path(db), "the add")  # it has reached the lock
+    # The lock is real: the add waits while its holder lives...
+    assert waiter.poll() is None
     holder.send_signal(signal.SIGKILL)
     holder.wait()
-    killed_at = time.monotonic()
-    out, err = waiter.communicate(timeout=30)
+    # ...and goes ahead once it died: the kernel released the lock with it. A lock that
+    # outlived its holder would make the add give up, "database ... is busy".
+    out, err = finish(waiter, "the add waiting for the lock")
     assert waiter.returncode == 0, err
-    # Released by the kernel the moment it died: the add then takes only its own time (bounds
-    # are loose for a busy CI machine; a stale lock would hold it until the 30 s timeout).
-    assert time.monotonic() - killed_at < 5
     assert out.startswith("Added #1: waits its turn")
     assert lock_path(db).exists()  # the lock file stays; it never blocks anyone by itself
-    started = time.monotonic()
-    assert respond(db, "--now", NOW, "add", "next", "--from", "Kim").returncode == 0
-    assert time.monotonic() - started < 5
+    after = respond(db, "--now", NOW, "add", "next", "--from", "Kim")
+    assert after.returncode == 0, after.stderr
 
 
 def test_a_killed_writers_temp_file_is_harmless_and_doctor_cleans_it(tmp_path: Path) -> None:

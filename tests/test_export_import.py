@@ -214,6 +214,67 @@ def test_ics_of_a_realistic_database_parses_back_with_the_same_due_times(
     assert parse_ics_dues(run("export", "-F", "ics").stdout.encode()) == open_items  # stdout
 
 
+def test_export_to_a_file_says_how_many_items_it_wrote(
+    run: Run, realistic: list[Item], tmp_path: Path, db_path: Path
+) -> None:
+    stored = list(Store(db_path).snapshot().items.values())
+    open_items = [item for item in stored if item.is_open]
+    dated = [item for item in open_items if item.due is not None]
+    assert len(stored) > len(open_items) > 10
+    for fmt, written in [
+        ("json", f"{len(stored)} item(s)"),
+        ("csv", f"{len(stored)} item(s)"),
+        ("ics", f"{len(open_items)} open item(s)"),
+        ("ics-events", f"{len(dated)} open item(s) with a due time"),
+    ]:
+        target = tmp_path / f"export.{fmt}"
+        out = run("export", "--format", fmt, "--output", str(target))
+        assert (out.exit_code, out.stdout) == (0, ""), out
+        assert out.stderr == f"Exported {written} as {fmt} to {target}\n"
+    calendar = (tmp_path / "export.ics").read_bytes()
+    assert len(parse_ics_dues(calendar)) == len(open_items)  # the number said is the number written
+
+
+def test_ics_events_put_each_due_item_in_the_calendar_with_an_alarm(
+    run: Run, tmp_path: Path, db_path: Path
+) -> None:
+    """For calendars that ignore VTODO (Google Calendar): a VEVENT at each due time."""
+    from datetime import timedelta
+
+    from icalendar import Calendar
+
+    run("add", "Q3 numbers", "--from", "Dana", "--by", "2026-11-26 15:30", "--tag", "finance")
+    run("promise", "Slides", "--to", "Sam", "--by", "fri 3pm")
+    run("add", "Done already", "--from", "Kim")
+    run("done", "3", "--no-follow-up")
+    target = tmp_path / "events.ics"
+    out = run("export", "--format", "ics-events", "--output", str(target))
+    assert out.exit_code == 0, out
+    stored = Store(db_path).snapshot().items
+    calendar = Calendar.from_ical(target.read_bytes())
+    assert calendar.walk("VTODO") == []
+    events = calendar.walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == [
+        "Reply to Dana: Q3 numbers",
+        "Promised Sam: Slides",
+    ]
+    todos = {
+        str(t["uid"])
+        for t in Calendar.from_ical(run("export", "-F", "ics").stdout.encode()).walk("VTODO")
+    }
+    for event, item in zip(events, (stored[1], stored[2]), strict=True):
+        assert str(event["uid"]) == item.uuid + "-due" and str(event["uid"]) not in todos
+        assert event["dtstart"].dt == item.due
+        assert event["duration"].dt == timedelta(minutes=15)
+        assert str(event["transp"]) == "TRANSPARENT"
+        (alarm,) = event.walk("VALARM")
+        assert str(alarm["action"]) == "DISPLAY"
+        assert alarm["trigger"].dt == timedelta(0)  # at the due time
+        assert str(alarm["description"]) == str(event["summary"])
+    assert events[0]["dtstart"].dt == datetime(2026, 11, 26, 14, 30, tzinfo=UTC)  # 15:30 Berlin
+    assert [str(c) for c in events[0]["categories"].cats] == ["ask", "finance"]
+
+
 def test_ics_summaries_and_hostile_text(tmp_path: Path) -> None:
     from icalendar import Calendar
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -30,7 +30,14 @@ def logged(tmp_path: Path) -> tuple[Path, Path]:
     bin_dir.mkdir()
     log = tmp_path / "calls.log"
     wrapper = bin_dir / "respond"
-    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{RESPOND}" "$@"\n')
+    # With $RESPOND_TEST_NOW set (by a session that keeps its own clock), respond runs at that time.
+    wrapper.write_text(
+        f'#!/bin/sh\necho "$*" >> "{log}"\n'
+        'if [ -n "${RESPOND_TEST_NOW-}" ]; then\n'
+        f'    exec "{RESPOND}" --now "$RESPOND_TEST_NOW" "$@"\n'
+        "fi\n"
+        f'exec "{RESPOND}" "$@"\n'
+    )
     wrapper.chmod(0o755)
     return bin_dir, log
 
@@ -49,9 +56,9 @@ def prompts_calls(log: Path) -> list[str]:
     return [line for line in log.read_text().splitlines() if line.startswith("prompt")]
 
 
-def add(db: Path, title: str, by: str) -> None:
+def add(db: Path, title: str, by: str, now: str | None = None) -> None:
     out = subprocess.run(
-        [RESPOND, "add", title, "--from", "Dana", "--by", by],
+        [RESPOND, *(["--now", now] if now else []), "add", title, "--from", "Dana", "--by", by],
         env={**os.environ, "RESPOND_DB": str(db), "TZ": "Europe/Berlin"},
         capture_output=True,
         text=True,
@@ -59,11 +66,18 @@ def add(db: Path, title: str, by: str) -> None:
     assert out.returncode == 0, out.stderr
 
 
+# Each session keeps its own clock, so that no timing of a busy machine can change what it
+# shows: the shell's $EPOCHSECONDS (an ordinary variable once bash unsets the special one, or
+# set before zsh/datetime could claim it) and respond's --now (through the logged wrapper).
+CLOCK = {
+    "bash": "unset EPOCHSECONDS; EPOCHSECONDS={epoch}; export RESPOND_TEST_NOW={iso}",
+    "zsh": "typeset -g EPOCHSECONDS={epoch}; export RESPOND_TEST_NOW={iso}",
+}
 SESSION = """\
 eval "$(respond shell-init SHELL)"
 :
 :
-sleep WAIT
+EPOCHSECONDS=LATER RESPOND_TEST_NOW=LATER_ISO
 :
 respond done 1 --no-follow-up >/dev/null
 :
@@ -77,34 +91,36 @@ RESPOND_DB=ELSEWHERE
 def test_snippet_caches_the_counter(
     name: str, tmp_path: Path, logged: tuple[Path, Path], db_path: Path
 ) -> None:
-    """Real time passes in a real interactive shell: the counter appears when an item falls due,
-    follows writes, and respond runs only when something changed."""
+    """In a real interactive shell whose clock the session sets: the counter appears when an
+    item falls due, follows writes, and respond runs only when something changed."""
     shell = shell_or_skip(name)
     bin_dir, log = logged
-    add(db_path, "long overdue", "2020-01-02 10:00")
-    # 5 s: room for the shell to start and show its first prompts on a busy CI machine
-    due = int(time.time()) + 5
-    add(db_path, "due in 5 s", datetime.fromtimestamp(due).isoformat())
+    start = datetime(2026, 11, 25, 10, 0)  # local time (TZ=Europe/Berlin)
+    later = datetime(2026, 11, 25, 10, 31)
+    add(db_path, "long overdue", "2020-01-02 10:00", now=start.isoformat())
+    add(db_path, "due at 10:30", "2026-11-25 10:30", now=start.isoformat())
+    clock = CLOCK[name].format(epoch=int(start.timestamp()), iso=start.isoformat())
     script = (
         SESSION.replace("SHELL", name)
-        .replace("WAIT", str(max(0.5, due + 1.2 - time.time())))
+        .replace("LATER_ISO", later.isoformat())
+        .replace("LATER", str(int(later.timestamp())))
         .replace("ELSEWHERE", str(tmp_path / "other.json"))
     )
     if name == "bash":
         argv = [shell, "--norc", "--noprofile", "-i"]
-        script = "PS1='<''P>'\n" + script
+        script = f"PS1='<''P>'; {clock}\n" + script
     else:
         argv = [shell, "-f", "-i"]
-        script = "unsetopt prompt_sp prompt_cr\nPROMPT='<''P>'\n" + script
+        script = f"unsetopt prompt_sp prompt_cr\nPROMPT='<''P>'; {clock}\n" + script
     out = subprocess.run(
         argv,
         input=script + "exit\n",
         env=shell_env(bin_dir, db_path, tmp_path),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,  # a guard against a hung shell only
     )
-    # what precedes each prompt, before: (eval), :, :, sleep, :, done, :, :, RESPOND_DB=, :, exit
+    # what precedes each prompt, before: (eval), :, :, (10:31), :, done, :, :, RESPOND_DB=, :, exit
     shown = [chunk.rsplit("\n", 1)[-1].strip() for chunk in out.stderr.split("<P>")[1:-1]]
     assert shown == ["!1", "!1", "!1", "!2", "!2", "!1", "!1", "!1", "", ""], out.stderr
     # respond ran: after the eval, after the due time passed, after `done` rewrote the state,
@@ -132,23 +148,90 @@ def test_snippets_quote_the_format_and_database(tmp_path: Path, logged: tuple[Pa
     assert out.stdout == "[it's 1 $(date)]", out.stderr
 
 
-def test_zsh_prompt_shows_percent_signs_literally(
+def expanded_prompt(
+    shell: str, args: str, tmp_path: Path, bin_dir: Path, db: Path, show: str
+) -> str:
+    """The prompt a real shell shows after the snippet of ``respond shell-init SHELL ARGS``
+    (``show``: the shell's command that prints its expanded prompt)."""
+    init = subprocess.run(
+        [RESPOND, "shell-init", Path(shell).name, *shlex.split(args)],
+        env=shell_env(bin_dir, db, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert init.returncode == 0, init.stderr
+    first = "PS1='<P>'\n" if "bash" in shell else "PROMPT='<P>'\n"
+    argv = [shell, "--norc", "--noprofile", "-c"] if "bash" in shell else [shell, "-f", "-c"]
+    out = subprocess.run(
+        [*argv, first + init.stdout + "__respond_precmd\n" + show + "\n"],
+        env={**shell_env(bin_dir, db, tmp_path), "TERM": "xterm-256color"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+RED = "\x1b[31m"  # what %F{red} (zsh) and \e[31m (bash) give on an xterm
+SHOW = {"zsh": 'print -rnP -- "$PROMPT"', "bash": 'printf %s "${PS1@P}"'}  # the prompt, expanded
+
+
+def test_zsh_prompt_expands_the_templates_escapes(
     tmp_path: Path, logged: tuple[Path, Path], db_path: Path
 ) -> None:
+    """The README's colour example, in real zsh: red !2, not the text %F{red}!2%f."""
     shell = shell_or_skip("zsh")
     bin_dir, _ = logged
     add(db_path, "late", "2020-01-02 10:00")
-    script = (
-        'PROMPT="<P>"\neval "$(respond shell-init zsh --format "{overdue}%")"\n'
-        '__respond_precmd\nprint -rn -- "${(%%e)PROMPT}"\n'
+    add(db_path, "later", "2020-01-03 10:00")
+    template = "--format '%F{red}!{overdue}%f'"
+    shown = expanded_prompt(shell, template, tmp_path, bin_dir, db_path, SHOW["zsh"])
+    assert shown.startswith(RED + "!2") and shown.endswith(" <P>"), repr(shown)
+    assert "%" not in shown
+    percent = expanded_prompt(
+        shell, "--format '{overdue}%%'", tmp_path, bin_dir, db_path, SHOW["zsh"]
     )
-    out = subprocess.run(
-        [shell, "-f", "-c", script],
-        env=shell_env(bin_dir, db_path, tmp_path),
-        capture_output=True,
-        text=True,
-    )
-    assert out.stdout == "1% <P>", out.stderr
+    assert percent == "2% <P>"  # a literal % is written %%, as anywhere in a zsh prompt
+
+
+def test_bash_prompt_expands_the_templates_escapes(
+    tmp_path: Path, logged: tuple[Path, Path], db_path: Path
+) -> None:
+    shell = shell_or_skip("bash")
+    bin_dir, _ = logged
+    add(db_path, "late", "2020-01-02 10:00")
+    template = r"--format '\[\e[31m\]!{overdue}\[\e[0m\]'"
+    shown = expanded_prompt(shell, template, tmp_path, bin_dir, db_path, SHOW["bash"])
+    assert shown.startswith(RED + "!1") and shown.endswith(" <P>"), repr(shown)
+    assert "\\[" not in shown
+
+
+HOSTILE = ["%F{red}x%f", "$(touch PWNED)", "%{\x1b]0;title\x07%}", "`touch PWNED`", "\\[\\e[31m"]
+
+
+@pytest.mark.parametrize("name", ["bash", "zsh"])
+def test_nothing_from_the_database_reaches_the_prompt(
+    name: str, tmp_path: Path, logged: tuple[Path, Path], db_path: Path
+) -> None:
+    """Only the template's own text and digits: titles and names never get expanded."""
+    shell = shell_or_skip(name)
+    bin_dir, _ = logged
+    for text in HOSTILE:
+        out = subprocess.run(
+            [RESPOND, "add", text, "--from", text, "--by", "2020-01-02 10:00", "--tag", "x"],
+            env={**os.environ, "RESPOND_DB": str(db_path), "TZ": "Europe/Berlin"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert out.returncode == 0, out.stderr
+    template = "--format '[{overdue}/{today}/{open}]'"
+    shown = expanded_prompt(shell, template, tmp_path, bin_dir, db_path, SHOW[name])
+    assert shown == "[5/0/5] <P>"
+    assert not list(tmp_path.rglob("PWNED"))
 
 
 def test_fish_prompt_keeps_the_exit_status(

@@ -24,10 +24,10 @@ def imported(run: Run) -> dict[str, dict]:
 def test_real_export_imports_with_the_documented_mapping(run: Run) -> None:
     out = run("import", "--from", "taskwarrior", str(FIXTURE))
     assert out.exit_code == 0, out
-    assert out.stdout == f"Imported 10 item(s) from {FIXTURE}\n"
+    assert out.stdout == f"Imported 11 item(s) from {FIXTURE}\n"
     tasks = {t["description"]: t for t in json.loads(FIXTURE.read_text())}
     items = imported(run)
-    assert len(items) == 10  # 11 tasks, less the recurring template
+    assert len(items) == 11  # 12 tasks, less the recurring template
 
     q3 = items["Send the Q3 numbers"]
     assert (q3["kind"], q3["person"], q3["status"], q3["channel"]) == (
@@ -63,6 +63,15 @@ def test_real_export_imports_with_the_documented_mapping(run: Run) -> None:
     kim = items['Answer Kim about "budget" [draft] — Zoë\'s idea']
     assert (kim["person"], kim["due"]) == ("Kim Andersen", None)
 
+    # wait:2026-12-01 and no due: taskwarrior 2.6+ exports it as "pending" with a wait date
+    # (not as "waiting"). It is due when it comes back: the end of that working day.
+    omar = items["Ask Omar about the offsite budget"]
+    assert tasks["Ask Omar about the offsite budget"]["status"] == "pending"
+    assert (omar["kind"], omar["person"], omar["status"]) == ("ask", "Omar", "open")
+    assert omar["due"] == "2026-12-01T16:00:00+00:00"  # a bare date: 17:00 Berlin
+    prep = items["Quarterly review prep"]  # waiting too, but it has a due date: that one
+    assert prep["due"] == "2026-12-04T16:00:00+00:00"
+
     bank = items["Call the bank back"]
     assert bank["status"] == "done"
     assert [e["event"] for e in bank["history"]] == ["created", "done", "imported"]
@@ -74,7 +83,7 @@ def test_importing_twice_adds_nothing(run: Run, db_path: Path) -> None:
     run("import", "--from", "taskwarrior", str(FIXTURE))
     before = db_path.read_bytes()
     again = run("import", "--from", "taskwarrior", str(FIXTURE))
-    assert again.exit_code == 0 and "all 10 item(s) are already here" in again.stdout
+    assert again.exit_code == 0 and "all 11 item(s) are already here" in again.stdout
     assert db_path.read_bytes() == before
 
 
