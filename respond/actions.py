@@ -58,10 +58,25 @@ class Env:
 
         return parse_when(text, self.now(), self.settings.week, self.clock.tz)
 
+    def later(self, text: str) -> datetime:
+        """A follow-up or chase time the user typed (or the configured default): the date it
+        names, moved to the next working day when it falls on a day off."""
+        from respond.worktime import on_workday
+
+        return on_workday(self.when(text), self.settings.week, self.clock.tz)
+
     def show(self, moment: datetime | None) -> str:
         if moment is None:
             return "no due time"
         return timefmt.when(moment, self.now(), self.clock.tz)
+
+    def show_due(self, moment: datetime) -> str:
+        """A time just set, for a confirmation: a time that has already passed (a backfilled
+        date) says so, e.g. ``Fri 20 Nov 17:00 (already overdue)``."""
+        from respond.dates import has_passed
+
+        shown = self.show(moment)
+        return f"{shown} (already overdue)" if has_passed(moment, self.now()) else shown
 
 
 @dataclass
@@ -185,7 +200,7 @@ def add_ask(
         )
     )  # fmt: skip
     change.commit(item)
-    msg = f"Added {_label(item)} for {shorten(item.person, 30)}, due {env.show(due)}"
+    msg = f"Added {_label(item)} for {shorten(item.person, 30)}, due {env.show_due(due)}"
     return Outcome(msg, [item])
 
 
@@ -209,7 +224,7 @@ def add_promise(
     )  # fmt: skip
     item.record("promised", env.now(), due=to_utc_iso(due))
     change.commit(item)
-    msg = f"Promised {_label(item)} to {shorten(item.person, 30)}, by {env.show(due)}"
+    msg = f"Promised {_label(item)} to {shorten(item.person, 30)}, by {env.show_due(due)}"
     return Outcome(msg, [item])
 
 
@@ -230,7 +245,7 @@ def ack(session: Session, env: Env, item_id: int, by: str) -> Outcome:
     item.status = "acked"
     item.due = due
     change.commit(item)
-    msg = f"Acknowledged {_label(item)}; promised {shorten(item.person, 30)} by {env.show(due)}"
+    msg = f"Acknowledged {_label(item)}; promised {shorten(item.person, 30)} by {env.show_due(due)}"
     return Outcome(msg, [item])
 
 
@@ -246,7 +261,7 @@ def add_waiting(
 ) -> Outcome:
     """You asked someone else, maybe on behalf of ask ``for_id``; chase them at ``by``."""
     served = session.get(for_id) if for_id is not None else None
-    due = env.when(by if by is not None else env.settings.wait_chase)
+    due = env.later(by if by is not None else env.settings.wait_chase)
     change = _Change(session, env, "wait")
     item = change.created(
         _new_item(
@@ -258,7 +273,7 @@ def add_waiting(
     msg = f"Waiting on {shorten(item.person, 30)} {_label(item)}"
     if served is not None:
         msg += f", for {shorten(served.person, 30)} (#{served.id})"
-    msg += f"; chase {env.show(due)}"
+    msg += f"; chase {env.show_due(due)}"
     return Outcome(msg, [item])
 
 
@@ -284,7 +299,7 @@ def complete(
     msg = f"Done {_label(item)}"
     wants_follow_up = item.kind in FOLLOW_UP_KINDS or follow_up is not None
     if wants_follow_up and not no_follow_up:
-        due = env.when(follow_up if follow_up is not None else env.settings.follow_up)
+        due = env.later(follow_up if follow_up is not None else env.settings.follow_up)
         follow = change.created(
             _new_item(
                 session, env, kind="followup", title=item.title, person=item.person,
@@ -293,7 +308,7 @@ def complete(
         )  # fmt: skip
         item.record("follow-up scheduled", now, followup_id=follow.id)
         changed.append(follow)
-        msg += f"; follow up with {shorten(item.person, 30)} {env.show(due)} (#{follow.id})"
+        msg += f"; follow up with {shorten(item.person, 30)} {env.show_due(due)} (#{follow.id})"
     if item.kind == "waiting" and item.for_id is not None:
         try:
             served = session.get(item.for_id)
@@ -342,7 +357,7 @@ def snooze(session: Session, env: Env, item_id: int, by: str) -> Outcome:
         **{"from": to_utc_iso(previous) if previous else None, "to": to_utc_iso(due)},
     )
     change.commit(item)
-    return Outcome(f"Snoozed {_label(item)} until {env.show(due)}", [item])
+    return Outcome(f"Snoozed {_label(item)} until {env.show_due(due)}", [item])
 
 
 def edit(
@@ -393,7 +408,10 @@ def edit(
         )
     item.record("edited", env.now(), fields=fields)
     change.commit(item)
-    return Outcome(f"Edited {_label(item)} ({', '.join(fields)})", [item])
+    msg = f"Edited {_label(item)} ({', '.join(fields)})"
+    if by is not None and item.due is not None:
+        msg += f", due {env.show_due(item.due)}"
+    return Outcome(msg, [item])
 
 
 def delete(session: Session, env: Env, item_id: int) -> Outcome:
