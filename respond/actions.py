@@ -59,10 +59,25 @@ class Env:
 
         return parse_when(text, self.now(), self.settings.week, self.clock.tz)
 
+    def later(self, text: str) -> datetime:
+        """A follow-up or chase time the user typed (or the configured default): the date it
+        names, moved to the next working day when it falls on a day off."""
+        from respond.worktime import on_workday
+
+        return on_workday(self.when(text), self.settings.week, self.clock.tz)
+
     def show(self, moment: datetime | None) -> str:
         if moment is None:
             return "no due time"
         return timefmt.when(moment, self.now(), self.clock.tz)
+
+    def show_due(self, moment: datetime) -> str:
+        """A time just set, for a confirmation: a time that has already passed (a backfilled
+        date) says so, e.g. ``Fri 20 Nov 17:00 (already overdue)``."""
+        from respond.dates import has_passed
+
+        shown = self.show(moment)
+        return f"{shown} (already overdue)" if has_passed(moment, self.now()) else shown
 
 
 @dataclass
@@ -220,7 +235,7 @@ def add_ask(
         )
     )  # fmt: skip
     change.commit(item)
-    msg = f"Added {_label(item)} for {shorten(item.person, 30)}{matched}, due {env.show(due)}"
+    msg = f"Added {_label(item)} for {shorten(item.person, 30)}{matched}, due {env.show_due(due)}"
     return Outcome(msg, [item])
 
 
@@ -246,7 +261,7 @@ def add_promise(
     )  # fmt: skip
     item.record("promised", env.now(), due=to_utc_iso(due))
     change.commit(item)
-    msg = f"Promised {_label(item)} to {shorten(item.person, 30)}{matched}, by {env.show(due)}"
+    msg = f"Promised {_label(item)} to {shorten(item.person, 30)}{matched}, by {env.show_due(due)}"
     return Outcome(msg, [item])
 
 
@@ -279,10 +294,11 @@ def ack(session: Session, env: Env, item_id: int, by: str) -> Outcome:
     change.commit(item)
     person = shorten(item.person, 30)
     if not promised:
-        msg = f"Acknowledged {_label(item)}; promised {person} by {env.show(due)}"
+        msg = f"Acknowledged {_label(item)}; promised {person} by {env.show_due(due)}"
         return Outcome(msg, [item])
     old = promised[-1][1]
-    msg = f"Renegotiated {_label(item)}; promised {person} by {env.show(due)} (was {env.show(old)}"
+    msg = f"Renegotiated {_label(item)}; promised {person} by {env.show_due(due)}"
+    msg += f" (was {env.show(old)}"
     if is_overdue(old, now):
         msg += ", already passed: that promise counts as broken"
     return Outcome(msg + ")", [item])
@@ -308,7 +324,7 @@ def add_waiting(
         raise RespondError(
             f"--for needs an open ask or promise to relay the answer to; #{served.id} is a {what}"
         )
-    due = env.when(by if by is not None else env.settings.wait_chase)
+    due = env.later(by if by is not None else env.settings.wait_chase)
     change = _Change(session, env, "wait")
     item = change.created(
         _new_item(
@@ -320,7 +336,7 @@ def add_waiting(
     msg = f"Waiting on {shorten(item.person, 30)}{matched} {_label(item)}"
     if served is not None:
         msg += f", for {shorten(served.person, 30)} (#{served.id})"
-    msg += f"; chase {env.show(due)}"
+    msg += f"; chase {env.show_due(due)}"
     return Outcome(msg, [item])
 
 
@@ -346,7 +362,7 @@ def complete(
     msg = f"Done {_label(item)}"
     wants_follow_up = item.kind in FOLLOW_UP_KINDS or follow_up is not None
     if wants_follow_up and not no_follow_up:
-        due = env.when(follow_up if follow_up is not None else env.settings.follow_up)
+        due = env.later(follow_up if follow_up is not None else env.settings.follow_up)
         follow = change.created(
             _new_item(
                 session, env, kind="followup", title=item.title, person=item.person,
@@ -355,7 +371,7 @@ def complete(
         )  # fmt: skip
         item.record("follow-up scheduled", now, followup_id=follow.id)
         changed.append(follow)
-        msg += f"; follow up with {shorten(item.person, 30)} {env.show(due)} (#{follow.id})"
+        msg += f"; follow up with {shorten(item.person, 30)} {env.show_due(due)} (#{follow.id})"
     if item.kind == "waiting" and item.for_id is not None:
         try:
             served = session.get(item.for_id)
@@ -406,7 +422,7 @@ def snooze(session: Session, env: Env, item_id: int, by: str) -> Outcome:
         **{"from": to_utc_iso(previous) if previous else None, "to": to_utc_iso(due)},
     )
     change.commit(item)
-    return Outcome(f"Snoozed {_label(item)} until {env.show(due)}", [item])
+    return Outcome(f"Snoozed {_label(item)} until {env.show_due(due)}", [item])
 
 
 def edit(
@@ -474,6 +490,8 @@ def edit(
         msg += f"; person {shorten(item.person, 30)}{matched}"
     if correction:
         msg += f"; a correction: the due time it is scored against is now {env.show(item.due)}"
+    elif by is not None and item.due is not None:
+        msg += f", due {env.show_due(item.due)}"
     return Outcome(msg, [item])
 
 

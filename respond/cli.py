@@ -22,6 +22,12 @@ ACCEPTED_DATES = (
     "now, today, tonight, tomorrow, eod, eow, eom, fri, next fri, fri 3pm, tomorrow 09:30, "
     "30m, 2h, 3d, 2w, in 2 days, 2bd, 2026-11-25, 2026-11-25 14:00, 25 nov 3pm"
 )
+# Said in the help of every option that takes a time (README: "Dates you can type").
+WHEN_RULE = (
+    "A time that has passed means the next one (9am at 10:00 is tomorrow's), a date without "
+    "a year the next such date; a date already past (2026-11-20) is kept, flagged overdue."
+)
+WORKDAY_RULE = "A day off moves it to the next working day."
 
 
 class CliError(ClickException):
@@ -75,7 +81,7 @@ app = typer.Typer(
     name="respond",
     help=(
         "Keep what you owe people: asks, promises, waiting-ons and follow-ups.\n\n"
-        "Run with no command for today's review. Dates accept: " + ACCEPTED_DATES + "."
+        "Run with no command for today's review. Dates accept: " + ACCEPTED_DATES + ". " + WHEN_RULE
     ),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -189,7 +195,9 @@ DbOpt = Annotated[
     ),
 ]
 NowOpt = Annotated[str | None, typer.Option("--now", hidden=True, help="Pin the clock.")]
-ByOpt = Annotated[str | None, typer.Option("--by", "-b", metavar="WHEN", help="Due time.")]
+ByOpt = Annotated[
+    str | None, typer.Option("--by", "-b", metavar="WHEN", help="Due time. " + WHEN_RULE)
+]
 TagOpt = Annotated[
     list[str] | None, typer.Option("--tag", metavar="TAG", help="Add a tag (repeatable).")
 ]
@@ -265,7 +273,7 @@ def add(
             "-b",
             metavar="WHEN",
             help="Respond by (default from the channel: phone/chat 4 working hours, "
-            "email/in-person 1 business day, meeting 2 business days).",
+            "email/in-person 1 business day, meeting 2 business days). " + WHEN_RULE,
         ),
     ] = None,
     tag: TagOpt = None,
@@ -296,7 +304,10 @@ def promise(
         ),
     ],
     by: Annotated[
-        str, typer.Option("--by", "-b", metavar="WHEN", help="When you promised it (required).")
+        str,
+        typer.Option(
+            "--by", "-b", metavar="WHEN", help="When you promised it (required). " + WHEN_RULE
+        ),
     ],
     tag: TagOpt = None,
     note: NoteOpt = "",
@@ -316,7 +327,10 @@ def ack(
     ctx: typer.Context,
     item_id: IdArg,
     by: Annotated[
-        str, typer.Option("--by", "-b", metavar="WHEN", help="The time you promised (required).")
+        str,
+        typer.Option(
+            "--by", "-b", metavar="WHEN", help="The time you promised (required). " + WHEN_RULE
+        ),
     ],
 ) -> None:
     """Acknowledge an ask and promise a time ("I'll get back to you tomorrow"), or promise a
@@ -356,7 +370,12 @@ def wait(
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option("--by", "-b", metavar="WHEN", help="When to chase them (default: 2bd)."),
+        typer.Option(
+            "--by",
+            "-b",
+            metavar="WHEN",
+            help="When to chase them (default: 2bd). " + WORKDAY_RULE + " " + WHEN_RULE,
+        ),
     ] = None,
     tag: TagOpt = None,
     note: NoteOpt = "",
@@ -383,7 +402,10 @@ def done(
         typer.Option(
             "--follow-up",
             metavar="WHEN",
-            help="When to follow up with the person (default: 7d, for asks and promises).",
+            help="When to follow up with the person (default: 7d, for asks and promises). "
+            + WORKDAY_RULE
+            + " "
+            + WHEN_RULE,
         ),
     ] = None,
     no_follow_up: Annotated[
@@ -426,7 +448,7 @@ def drop(
 def snooze(
     ctx: typer.Context,
     item_id: IdArg,
-    when: Annotated[str, typer.Argument(metavar="WHEN", help="The new due time.")],
+    when: Annotated[str, typer.Argument(metavar="WHEN", help="The new due time. " + WHEN_RULE)],
 ) -> None:
     """Move an item's due time.
 

@@ -11,7 +11,7 @@ C library so that daylight-saving changes are right; tests may pass a ``zoneinfo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
 
 
@@ -54,12 +54,61 @@ def to_local(moment: datetime, tz: tzinfo | None = None) -> datetime:
 
 
 def localize(naive: datetime, tz: tzinfo | None = None) -> datetime:
-    """Attach the local zone to a naive wall-clock time, respecting DST at that date."""
+    """Attach the local zone to a naive wall-clock time, respecting DST at that date.
+
+    The result is aware and in local time (``tz`` or the system zone), and the same for both:
+
+    * a wall time that occurs once is that moment;
+    * a repeated wall time (the autumn fold, e.g. 02:30 when clocks go back from 03:00 to
+      02:00) is its *first* occurrence (``fold=1`` asks for the second one);
+    * a wall time that does not exist (the spring-forward gap, e.g. 02:30 when clocks jump
+      from 02:00 to 03:00) moves *forward* by the gap: 02:30 becomes 03:30.
+
+    The system zone is asked only through ``astimezone`` of aware moments (the C library's
+    ``localtime``), never through ``mktime`` of a naive time, whose answer inside a gap is
+    platform-defined (glibc gives 01:30 for 02:30, an hour *before* the gap).
+    An aware ``naive`` is returned unchanged.
+    """
     if naive.tzinfo is not None:
         return naive
-    if tz is not None:
-        return naive.replace(tzinfo=tz)
-    return naive.astimezone()
+    wall = naive.replace(fold=0)
+    # The zone's offsets around this wall time: a day before and after covers any change.
+    before = _offset_at(wall, -_DAY, tz)
+    after = _offset_at(wall, _DAY, tz)
+    # Largest offset first = earliest instant first.
+    offsets = sorted({before, after, _offset_at(wall, _ZERO, tz)}, reverse=True)
+    found = [
+        moment
+        for moment in (_instant(wall, offset, tz) for offset in offsets)
+        if moment is not None and moment.replace(tzinfo=None, fold=0) == wall
+    ]
+    if found:
+        return found[-1] if naive.fold else found[0]
+    # In a gap: read the wall time with the offset in force before the change. That instant
+    # is after the change, where the clock shows the wall time plus the gap.
+    moment = _instant(wall, before, tz)
+    return moment if moment is not None else wall.replace(tzinfo=UTC).astimezone(tz)
+
+
+_DAY = timedelta(days=1)
+_ZERO = timedelta(0)
+
+
+def _offset_at(wall: datetime, shift: timedelta, tz: tzinfo | None) -> timedelta:
+    """The zone's UTC offset at about ``wall + shift`` (read as if it were UTC: near enough)."""
+    try:
+        offset = to_local((wall + shift).replace(tzinfo=UTC), tz).utcoffset()
+    except (OverflowError, ValueError, OSError):
+        offset = None
+    return offset if offset is not None else _ZERO
+
+
+def _instant(wall: datetime, offset: timedelta, tz: tzinfo | None) -> datetime | None:
+    """The local time of the instant ``wall - offset`` (UTC), or None out of range."""
+    try:
+        return to_local((wall - offset).replace(tzinfo=UTC), tz)
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def to_utc_iso(moment: datetime) -> str:

@@ -2,67 +2,83 @@
 
 Everything is case-insensitive; surrounding whitespace is ignored and inner runs of
 whitespace count as one space. Results are timezone-aware datetimes in local time (``tz`` or
-the system zone, see :mod:`respond.clock`). "End of the working day" below means
-``week.end`` (17:00 by default). Day words are about calendar dates and never check the
-clock, so ``today``, ``eod`` or ``tonight`` late in the evening give a time that has passed.
+the system zone, see :mod:`respond.clock`). "The close" below means the end of the working day,
+``week.end`` (17:00 by default); working days are ``week.days`` (:class:`WorkWeek`, from the
+config), never a hard-coded Monday to Friday.
+
+The rule: **forms relative to now never give a moment that has passed**. When the moment a
+form names has passed, it means the next one. "Passed" is to the minute (:func:`has_passed`):
+the minute ``now`` is in has not passed. Dates that name a calendar day are that day (without
+a year, the next such day on or after today); a date already past is accepted as written.
 
 Named moments
-    ``now``         the given ``now``, unchanged
-    ``today``       today at the end of the working day (even on a weekend)
-    ``eod``         the same as ``today``
-    ``tonight``     today at 20:00
-    ``tomorrow``    tomorrow at the end of the working day
-    ``eow``         the last working day of this Monday-to-Sunday week, end of working day;
-                    once that day is behind us (the weekend), the one of next week
-    ``eom``         the last *working* day of this month, end of working day; once that day is
-                    behind us, the one of next month
+    ``now``         the current minute (``now`` without its seconds)
+    ``today``       today at the close; once that has passed, the next working day's close
+    ``eod``         the close of today's working day; on a day off, or once it has passed,
+                    the next working day's
+    ``tonight``     today at 20:00; after 20:00, tomorrow at 20:00
+    ``tomorrow``    tomorrow at the close
+    ``eow``         the last working day of this Monday-to-Sunday week, at the close; once
+                    that has passed (Friday evening, the weekend), the one of next week
+    ``eom``         the last working day of this month, at the close; once that has passed,
+                    the one of next month
 
 Weekdays
     ``mon`` ``monday`` ``tue`` ``tues`` ``wed`` ``weds`` ``thu`` ``thur`` ``thurs`` ``fri``
     ``sat`` ``sun`` and full names: the next such day strictly after today (on a Friday, ``fri``
-    is a week away), at the end of the working day. ``next fri`` is the same as ``fri``.
+    is a week away), at the close. ``next fri`` is the same as ``fri``.
 
 Times
     ``3pm``, ``3 pm``, ``3:30pm``, ``15:00``, ``09:30``, ``noon``. After ``today``,
     ``tomorrow`` or a weekday, optionally with ``at``: ``fri 3pm``, ``mon at 10am``. A time
-    alone (``3pm``, ``at 15:00``) is today at that time, even if it has passed.
+    alone (``3pm``, ``at 15:00``) or after ``today`` is today at that time, or tomorrow at that
+    time once it has passed (``9am`` at 10:00 is tomorrow 09:00, as taskwarrior's ``due:9am``).
 
 Durations
     ``30m``, ``2h``, ``3d``, ``2w``, ``+3d``, ``in 2 days``, ``in 3 hours``, ``1 week``,
     ``in an hour``. Minutes and hours are exact: ``now + delta``. Days and weeks count
-    calendar days from today's date and land on that day at the end of the working day,
-    whether or not it is a working day (``3d`` on a Wednesday is Saturday 17:00).
+    calendar days from today's date and land on that day at the close, whether or not it is a
+    working day (``3d`` on a Wednesday is Saturday 17:00; follow-up and chase times move off
+    days off, see :func:`respond.worktime.on_workday`); ``0d`` and ``0w`` are ``today``.
     Business days: ``2bd``, ``2 business days``, ``in 2 working days``: see
-    :func:`respond.worktime.add_business_days` (the close of the n-th working day after today).
+    :func:`respond.worktime.add_business_days` (the close of the n-th working day after today);
+    ``0bd`` is ``eod``.
 
-Absolute dates (read by ``dateutil``, imported only when needed)
+Absolute dates
     ``2026-11-25``, ``2026-11-25 14:00``, ``2026-11-25T14:00``, ``2026-11-25T14:00:00+01:00``
-    (a given offset is kept as an instant and shown in local time), ``25 nov``, ``nov 25``,
-    ``25th november``, ``nov 25, 2026``, ``25 nov 2026 3pm``, ``2026-11-25 at 3pm``. A date
-    without a year is in the current year (even if that day has passed); a date without a time
-    is at the end of the working day. A wall-clock time that a DST change skips moves forward
-    by the gap.
+    (a given offset is kept as an instant and shown in local time; read by ``dateutil``,
+    imported only then), ``25 nov``, ``nov 25``, ``25th november``, ``nov 25, 2026``,
+    ``25 nov 2026 3pm``, ``2026-11-25 at 3pm``. A date without a year is the next such date on
+    or after today (at 25 Nov 2026, ``jan 5`` is 5 Jan 2027, ``25 nov 9am`` today at 09:00,
+    ``29 feb`` the next leap day); a date with its year is as written, even if it has passed
+    (for backfilling: the commands' confirmations say "already overdue"). A date without a
+    time is at the close.
+
+Daylight saving time
+    A wall-clock time that a DST change skips (``2026-03-29 02:30`` in Europe/Berlin) moves
+    forward by the gap (03:30); one that happens twice (``2026-10-25 02:30``) is the first
+    occurrence. See :func:`respond.clock.localize`.
 
 Rejected, with a one-line :class:`DateError`
     empty text; bare numbers (``3``, ``2026``: days? hours? a year?); all-numeric dates other
     than year-month-day (``01/02/2026``, ``3/4``, ``25.11.2026``: day/month order is
     ambiguous); anything outside the forms above (dateutil is only handed text already known
-    to be a date, so its fuzzy guesses, e.g. ``may`` = 1 May, never happen); invalid dates and
-    times (``31 apr``, ``25:00``, ``13pm``); non-ASCII or control characters; text longer than
-    100 characters; durations whose result would not fit in a datetime.
+    to be an ISO date, so its fuzzy guesses, e.g. ``may`` = 1 May, never happen); invalid
+    dates and times (``31 apr``, ``29 feb 2027``, ``25:00``, ``13pm``); non-ASCII or control
+    characters; text longer than 100 characters; results that would not fit in a datetime.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from collections.abc import Callable, Iterable
+from datetime import MAXYEAR, UTC, date, datetime, time, timedelta, tzinfo
 from typing import NoReturn
 
 from respond.clock import localize, to_local
 from respond.worktime import WorkWeek, add_business_days
 
-__all__ = ["ACCEPTED_FORMS", "DateError", "parse_when"]
+__all__ = ["ACCEPTED_FORMS", "DateError", "has_passed", "parse_when"]
 
 ACCEPTED_FORMS = (
     "now, today, tonight, tomorrow, eod, eow, eom, fri, next fri, fri 3pm, tomorrow 09:30, "
@@ -290,33 +306,64 @@ def _at(day: date, at: time, tz: tzinfo | None) -> datetime:
     return _local(datetime.combine(day, at), tz)
 
 
+def has_passed(moment: datetime, now: datetime) -> bool:
+    """Whether the minute ``moment`` names is over at ``now``: the line between past and future
+    for the dates people type (``now`` itself is the current minute, so it has not passed).
+
+    Compared in UTC, so that the two occurrences of a repeated (autumn) hour stay apart."""
+    return moment.astimezone(UTC) < now.astimezone(UTC).replace(second=0, microsecond=0)
+
+
 def _parse(text: str, s: str, now: datetime, week: WorkWeek, tz: tzinfo | None) -> datetime:
     today = now.date()
     eod = week.end
 
+    def close(day: date) -> datetime:
+        return _at(day, eod, tz)
+
+    def upcoming(moment: datetime, then: Callable[[], datetime]) -> datetime:
+        """``moment``, or the next one (``then()``) once ``moment`` has passed."""
+        return then() if has_passed(moment, now) else moment
+
+    def today_close() -> datetime:
+        """Today's close; once it has passed, the next working day's."""
+        return upcoming(close(today), lambda: close(week.next_workday(today)))
+
+    def working_close() -> datetime:
+        """The close of today's working day; on a day off or once it has passed, the next."""
+        day = today if week.is_workday(today) else week.next_workday(today)
+        return upcoming(close(day), lambda: close(week.next_workday(day)))
+
+    def clock_time(at: time) -> datetime:
+        """Today at ``at``; once that has passed, tomorrow at ``at``."""
+        return upcoming(_at(today, at, tz), lambda: _at(today + timedelta(days=1), at, tz))
+
     if s == "now":
-        return now
-    if s in ("today", "eod"):
-        return _at(today, eod, tz)
+        return now.replace(second=0, microsecond=0)
+    if s == "today":
+        return today_close()
+    if s == "eod":
+        return working_close()
     if s == "tonight":
-        return _at(today, TONIGHT, tz)
+        return clock_time(TONIGHT)
     if s == "eow":
-        return _at(_end_of_week(today, week), eod, tz)
+        last = _end_of_week(today, week)
+        return upcoming(close(last), lambda: close(last + timedelta(weeks=1)))
     if s == "eom":
-        return _at(_end_of_month(today, week), eod, tz)
+        last = _end_of_month(today, week)
+        return upcoming(close(last), lambda: close(_end_of_month(last + timedelta(1), week)))
 
     if m := _DAY_AND_TIME.fullmatch(s):
+        at = _parse_time(text, m["time"]) if m["time"] else eod
         if m["day"] == "today":
-            day = today
-        elif m["day"] == "tomorrow":
-            day = today + timedelta(days=1)
-        else:
-            ahead = (_WEEKDAYS[m["weekday"]] - today.weekday() - 1) % 7 + 1
-            day = today + timedelta(days=ahead)
-        return _at(day, _parse_time(text, m["time"]) if m["time"] else eod, tz)
+            return clock_time(at)
+        if m["day"] == "tomorrow":
+            return _at(today + timedelta(days=1), at, tz)
+        ahead = (_WEEKDAYS[m["weekday"]] - today.weekday() - 1) % 7 + 1
+        return _at(today + timedelta(days=ahead), at, tz)
 
     if m := _TIME_ALONE.fullmatch(s):
-        return _at(today, _parse_time(text, m["time"]), tz)
+        return clock_time(_parse_time(text, m["time"]))
 
     if m := _DURATION.fullmatch(s):
         n = int(m["n"]) if m["n"] else 1
@@ -324,17 +371,19 @@ def _parse(text: str, s: str, now: datetime, week: WorkWeek, tz: tzinfo | None) 
         if unit in ("minutes", "hours"):
             # Elapsed time, counted in UTC so that a DST change in between is honoured.
             return to_local(now.astimezone(UTC) + timedelta(**{unit: n}), tz)
+        if n == 0:  # 0d, 0w: today; 0bd: this working day
+            return working_close() if unit == "bdays" else today_close()
         if unit == "days":
-            return _at(today + timedelta(days=n), eod, tz)
+            return close(today + timedelta(days=n))
         if unit == "weeks":
-            return _at(today + timedelta(weeks=n), eod, tz)
+            return close(today + timedelta(weeks=n))
         return add_business_days(now, n, week, tz)
 
     if m := _ISO.fullmatch(s):
         return _parse_iso(text, m, week, tz)
 
     if m := _NAMED_DATE.fullmatch(s):
-        return _parse_named(text, m, now, week, tz)
+        return _parse_named(text, m, today, week, tz)
 
     if _BARE_NUMBER.fullmatch(s):
         _fail(
@@ -352,6 +401,8 @@ def _parse(text: str, s: str, now: datetime, week: WorkWeek, tz: tzinfo | None) 
 
 
 def _end_of_week(today: date, week: WorkWeek) -> date:
+    """The last working day of the Monday-to-Sunday week holding ``today``, or of the next
+    week once this week's are behind us."""
     monday = today - timedelta(days=today.weekday())
     last = monday + timedelta(days=max(week.days))
     if last < today:
@@ -368,6 +419,7 @@ def _last_workday_of_month(year: int, month: int, week: WorkWeek) -> date:
 
 
 def _end_of_month(today: date, week: WorkWeek) -> date:
+    """The last working day of ``today``'s month, or of the next month once it is behind us."""
     last = _last_workday_of_month(today.year, today.month, week)
     if last < today:
         last = _last_workday_of_month(today.year + today.month // 12, today.month % 12 + 1, week)
@@ -394,21 +446,34 @@ def _parse_iso(text: str, m: re.Match[str], week: WorkWeek, tz: tzinfo | None) -
 
 
 def _parse_named(
-    text: str, m: re.Match[str], now: datetime, week: WorkWeek, tz: tzinfo | None
+    text: str, m: re.Match[str], today: date, week: WorkWeek, tz: tzinfo | None
 ) -> datetime:
-    from dateutil.parser import ParserError, parse
-
+    """``25 nov [2026] [3pm]``. Without a year: the next such date on or after today (so on
+    25 Nov, ``25 nov 9am`` is today even after 09:00, and ``29 feb`` the next leap day)."""
     day = int(m["d1"] or m["d2"])
     month_name = m["m1"] or m["m2"]
+    month = _MONTHS[month_name]
     at = _parse_time(text, m["time"]) if m["time"] else week.end
-    # A missing year comes from `default` (this year); the time is ours, never dateutil's
-    # midnight. dateutil only ever sees "<day> <month name>[ <year>]".
-    date_text = f"{day} {month_name}" + (f" {m['year']}" if m["year"] else "")
+    if m["year"]:
+        years = [int(m["year"])]
+    else:  # any valid day of the month comes round within 8 years (29 Feb 2096 -> 2104)
+        years = list(range(today.year, min(today.year + 9, MAXYEAR + 1)))
+    for year in years:
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        if m["year"] or found >= today:
+            return _at(found, at, tz)
+    if m["year"] or not _exists(month, day):
+        _fail(text, f"there is no {day} {month_name}" + (f" {m['year']}" if m["year"] else ""))
+    _fail(text, "outside the range of dates that can be handled")
+
+
+def _exists(month: int, day: int) -> bool:
+    """Whether some year has this day of the month (2000 was a leap year)."""
     try:
-        parsed = parse(date_text, default=datetime(now.year, 1, 1), fuzzy=False)
-    except (ParserError, ValueError, OverflowError):
-        year = m["year"] or now.year
-        _fail(text, f"there is no {day} {month_name} {year}")
-    if (parsed.month, parsed.day) != (_MONTHS[month_name], day):
-        _fail(text)  # pragma: no cover - dateutil disagrees with our reading: refuse to guess
-    return _at(parsed.date(), at, tz)
+        date(2000, month, day)
+    except ValueError:
+        return False
+    return True

@@ -67,7 +67,7 @@ HABIT_LABELS: dict[str, str] = {
 GOOD_SCORE = 80
 SPARK_WEEKS = 8
 STRENGTH_MULTIPLIER = 0.5 ** (math.sqrt(7) / 13)
-FOLLOW_UP_GRACE = timedelta(days=1)
+FOLLOW_UP_GRACE_BUSINESS_DAYS = 1
 RELAY_BUSINESS_DAYS = 1
 
 
@@ -180,13 +180,20 @@ def _word(item: Item, line: Timeline, now: datetime) -> list[Check]:
     return found
 
 
-def _follow_up(item: Item, line: Timeline, now: datetime) -> list[Check]:
+def _follow_up(
+    item: Item, line: Timeline, now: datetime, settings: Settings, tz: tzinfo | None
+) -> list[Check]:
+    from respond.worktime import add_business_days
+
+    def grace(due: datetime) -> datetime:  # the grace day is the next working day, to its close
+        return add_business_days(due, FOLLOW_UP_GRACE_BUSINESS_DAYS, settings.week, tz)
+
     if line.created_due is None:
         return []
-    deadline = line.created_due + FOLLOW_UP_GRACE
+    deadline = grace(line.created_due)
     for snoozed_at, target in line.snoozes or []:
         if snoozed_at <= deadline:  # rescheduled before it was late
-            deadline = target + FOLLOW_UP_GRACE
+            deadline = grace(target)
     decided = _decide(_done_at(line), deadline, now, _dropped_at(line))
     return [] if decided is None else [Check("followup", item.id, item.person, *decided)]
 
@@ -267,7 +274,7 @@ def checks(
         elif kind == "promise":
             found.extend(_word(item, line, now))
         elif kind == "followup":
-            found.extend(_follow_up(item, line, now))
+            found.extend(_follow_up(item, line, now, settings, tz))
         elif kind == "waiting" and item.for_id is not None:
             served = by_id.get(item.for_id)
             served_line = line_of(served) if served is not None else None

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from respond.clock import to_local
 
 
 def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
-    """A due time as people say it: ``today 17:00``, ``tomorrow 09:30``, ``Fri 17:00``,
-    ``Mon 7 Dec 17:00``, or with the year when it is not this year."""
+    """A due time as people say it: ``today 17:00``, ``tomorrow 09:30``, ``Fri 17:00`` (within
+    the coming week), ``Mon 7 Dec 17:00``, and with the year when it is not this year:
+    ``Tue 5 Jan 2027 17:00`` (even within the coming week)."""
     local = to_local(moment, tz)
     today = to_local(now, tz).date()
     clock = local.strftime("%H:%M")
@@ -20,11 +21,15 @@ def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
         return f"tomorrow {clock}"
     if days == -1:
         return f"yesterday {clock}"
-    if 1 < days < 7:
+    if 1 < days < 7 and local.year == today.year:
         return f"{local:%a} {clock}"
-    if local.year == today.year:
-        return f"{local:%a} {local.day} {local:%b} {clock}"
-    return f"{local.day} {local:%b} {local.year} {clock}"
+    return f"{_date(local.date(), today)} {clock}"
+
+
+def _date(d: date, today: date) -> str:
+    """``Mon 7 Dec``, or ``Tue 5 Jan 2027`` outside the current year: every date shown."""
+    shown = f"{d:%a} {d.day} {d:%b}"
+    return shown if d.year == today.year else f"{shown} {d.year}"
 
 
 def span(delta: timedelta) -> str:
@@ -46,18 +51,17 @@ def span(delta: timedelta) -> str:
 
 
 def day(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
-    """A date as people say it: ``today``, ``yesterday``, ``Mon 23 Nov``, ``23 Nov 2025``."""
+    """A date as people say it: ``today``, ``yesterday``, ``Mon 23 Nov``, ``Sun 23 Nov 2025``."""
     local = to_local(moment, tz).date()
-    days = (local - to_local(now, tz).date()).days
+    today = to_local(now, tz).date()
+    days = (local - today).days
     if days == 0:
         return "today"
     if days == -1:
         return "yesterday"
     if days == 1:
         return "tomorrow"
-    if local.year == to_local(now, tz).year:
-        return f"{local:%a} {local.day} {local:%b}"
-    return f"{local.day} {local:%b} {local.year}"
+    return _date(local, today)
 
 
 def ago(moment: datetime, now: datetime) -> str:

@@ -23,6 +23,7 @@ __all__ = [
     "WorkWeek",
     "add_business_days",
     "add_working_hours",
+    "on_workday",
     "sla_due",
 ]
 
@@ -180,6 +181,17 @@ def add_business_days(
     for _ in range(n):
         day = week.next_workday(day)
     return week.end_of_day(day, tz)
+
+
+def on_workday(moment: datetime, week: WorkWeek, tz: tzinfo | None = None) -> datetime:
+    """``moment`` if its local date is a working day, else the same wall-clock time on the next
+    working day: where follow-up and chase times land (``3d`` from a Wednesday, Saturday 17:00,
+    becomes Monday 17:00). The result is aware, in local time."""
+    local = to_local(moment, tz)
+    if week.is_workday(local.date()):
+        return local
+    day = week.next_workday(local.date())
+    return _aware(datetime.combine(day, local.time().replace(fold=0)), tz)
 
 
 #: Default response targets per contact channel: ``("hours", N)`` is N working hours after the

@@ -74,7 +74,7 @@ def test_add_ack_done_follow_up_round_trip(run: Run) -> None:
 def test_done_follow_up_options(run: Run) -> None:
     run("promise", "Send draft", "--to", "Sam", "--by", "fri")
     result = run("done", "1", "--follow-up", "3d")
-    assert "follow up with Sam Sat 17:00" in result.stdout
+    assert "follow up with Sam Mon 17:00" in result.stdout  # 3d is Saturday: a day off
     run("promise", "Send more", "--to", "Sam", "--by", "fri")
     result = run("done", "3", "--no-follow-up")
     assert result.stdout == "Done #3: Send more\n"

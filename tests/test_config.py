@@ -124,7 +124,7 @@ def test_settings_change_what_commands_do(run: Run, config_file: Path) -> None:
     assert item["due"] == "2026-11-26T08:00:00+00:00"
     assert run("done", "1").exit_code == 0
     follow = json.loads(run("show", "2", "--json").stdout)
-    assert follow["due"] == "2026-11-28T11:00:00+00:00"  # 3d: Saturday, at 12:00 Berlin
+    assert follow["due"] == "2026-11-30T11:00:00+00:00"  # 3d: Saturday, off: Monday 12:00
 
 
 BAD = [

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from respond.dates import ACCEPTED_FORMS, DateError, parse_when
+from respond.clock import localize, to_local
+from respond.dates import ACCEPTED_FORMS, DateError, has_passed, parse_when
 from respond.worktime import WorkWeek
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -87,17 +88,18 @@ WED_TABLE: list[tuple[str, datetime]] = [
     ("tomorrow 09:30", berlin(2026, 11, 26, 9, 30)),
     ("tomorrow at noon", berlin(2026, 11, 26, 12)),
     ("today 3:30pm", berlin(2026, 11, 25, 15, 30)),
-    ("today 8am", berlin(2026, 11, 25, 8)),  # already past: still today
-    # a time alone: today
+    ("today 8am", berlin(2026, 11, 26, 8)),  # already past: the next 08:00, tomorrow
+    # a time alone: today, or tomorrow once it has passed
     ("3pm", berlin(2026, 11, 25, 15)),
     ("3 pm", berlin(2026, 11, 25, 15)),
     ("15:00", berlin(2026, 11, 25, 15)),
-    ("9:05", berlin(2026, 11, 25, 9, 5)),
-    ("0:00", berlin(2026, 11, 25, 0)),
+    ("9:05", berlin(2026, 11, 26, 9, 5)),
+    ("10:00", berlin(2026, 11, 25, 10)),  # this minute has not passed
+    ("0:00", berlin(2026, 11, 26, 0)),
     ("23:59", berlin(2026, 11, 25, 23, 59)),
-    ("12am", berlin(2026, 11, 25, 0)),
+    ("12am", berlin(2026, 11, 26, 0)),
     ("12pm", berlin(2026, 11, 25, 12)),
-    ("12:30am", berlin(2026, 11, 25, 0, 30)),
+    ("12:30am", berlin(2026, 11, 26, 0, 30)),
     ("at 3pm", berlin(2026, 11, 25, 15)),
     ("at noon", berlin(2026, 11, 25, 12)),
     # exact durations
@@ -152,7 +154,8 @@ WED_TABLE: list[tuple[str, datetime]] = [
     ("2026-11-25 3pm", berlin(2026, 11, 25, 15)),
     ("2026-11-25 at 9:30", berlin(2026, 11, 25, 9, 30)),
     ("2027-06-01", berlin(2027, 6, 1, 17)),  # summer time: still 17:00 on the wall
-    # dates with a month name (year-less: this year, even if past; time-less: the close)
+    # dates with a month name (year-less: the next such date on or after today; time-less: the
+    # close)
     ("25 nov", berlin(2026, 11, 25, 17)),
     ("nov 25", berlin(2026, 11, 25, 17)),
     ("25th nov", berlin(2026, 11, 25, 17)),
@@ -160,8 +163,14 @@ WED_TABLE: list[tuple[str, datetime]] = [
     ("1st dec", berlin(2026, 12, 1, 17)),
     ("2nd dec", berlin(2026, 12, 2, 17)),
     ("3rd dec", berlin(2026, 12, 3, 17)),
-    ("1 jan", berlin(2026, 1, 1, 17)),
-    ("may 1", berlin(2026, 5, 1, 17)),
+    ("1 jan", berlin(2027, 1, 1, 17)),
+    ("jan 5", berlin(2027, 1, 5, 17)),
+    ("nov 1", berlin(2027, 11, 1, 17)),
+    ("25 dec 2pm", berlin(2026, 12, 25, 14)),
+    ("may 1", berlin(2027, 5, 1, 17)),
+    ("25 nov 9am", berlin(2026, 11, 25, 9)),  # today's date: kept even though 09:00 passed
+    ("29 feb", berlin(2028, 2, 29, 17)),  # the next leap day
+    ("1 jan 2026", berlin(2026, 1, 1, 17)),  # a year given: as written, even if past
     ("3 sept 2027", berlin(2027, 9, 3, 17)),
     ("sep 3 2027", berlin(2027, 9, 3, 17)),
     ("25 november 2026", berlin(2026, 11, 25, 17)),
@@ -207,8 +216,8 @@ def test_forms_on_a_friday(text: str, expected: datetime) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("today", berlin(2026, 11, 28, 17)),  # day words ignore working days
-        ("eod", berlin(2026, 11, 28, 17)),
+        ("today", berlin(2026, 11, 28, 17)),  # today names the day, worked or not
+        ("eod", berlin(2026, 11, 30, 17)),  # the end of the *working* day: Monday's
         ("eow", berlin(2026, 12, 4, 17)),  # this week's working days are over
         ("eom", berlin(2026, 11, 30, 17)),
         ("sat", berlin(2026, 12, 5, 17)),
@@ -227,15 +236,23 @@ def test_forms_on_a_saturday(text: str, expected: datetime) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("today", berlin(2026, 11, 25, 17)),  # already past: day words don't look at the clock
-        ("tonight", berlin(2026, 11, 25, 20)),
+        ("today", berlin(2026, 11, 26, 17)),  # already past: the next working day's close
+        ("eod", berlin(2026, 11, 26, 17)),
+        ("0d", berlin(2026, 11, 26, 17)),
+        ("0bd", berlin(2026, 11, 26, 17)),
+        ("tonight", berlin(2026, 11, 26, 20)),
+        ("today 3pm", berlin(2026, 11, 26, 15)),
         ("tomorrow", berlin(2026, 11, 26, 17)),
         ("30m", berlin(2026, 11, 26, 0)),
         ("2h", berlin(2026, 11, 26, 1, 30)),
         ("1d", berlin(2026, 11, 26, 17)),
         ("1bd", berlin(2026, 11, 26, 17)),
         ("thu", berlin(2026, 11, 26, 17)),
-        ("3pm", berlin(2026, 11, 25, 15)),
+        ("3pm", berlin(2026, 11, 26, 15)),
+        ("23:30", berlin(2026, 11, 25, 23, 30)),  # this very minute
+        ("now", LATE),
+        ("2026-11-25 15:00", berlin(2026, 11, 25, 15)),  # a date as written: kept
+        ("25 nov", berlin(2026, 11, 25, 17)),  # today's date: kept
     ],
 )
 def test_forms_late_in_the_evening(text: str, expected: datetime) -> None:
@@ -367,10 +384,10 @@ def test_hour_durations_are_elapsed_time_across_dst() -> None:
         ("25.11.2026", "ambiguous"),
         ("11-25-2026", "ambiguous"),
         ("1/2 3pm", "ambiguous"),
-        ("31 apr", "there is no 31 apr 2026"),
-        ("29 feb", "there is no 29 feb 2026"),
+        ("31 apr", "there is no 31 apr"),
+        ("29 feb 2027", "there is no 29 feb 2027"),
         ("30 feb 2028", "there is no 30 feb 2028"),
-        ("0 nov", "there is no 0 nov 2026"),
+        ("0 nov", "there is no 0 nov"),
         ("2026-02-30", "not a valid date"),
         ("2026-13-01", "not a valid date"),
         ("2026-00-10", "not a valid date"),
@@ -533,9 +550,10 @@ def test_dateutil_is_imported_lazily() -> None:
         "loaded = lambda: [m for m in sys.modules if m.startswith('dateutil')]\n"
         "assert not loaded(), 'import'\n"
         "now = datetime(2026, 11, 25, 10, tzinfo=UTC)\n"
-        "for t in ('fri 3pm', '2h', 'eom', '2bd', 'tomorrow 09:30'): d.parse_when(t, now, tz=UTC)\n"
+        "for t in ('fri 3pm', '2h', 'eom', '2bd', 'tomorrow 09:30', '25 nov'):\n"
+        "    d.parse_when(t, now, tz=UTC)\n"
         "assert not loaded(), 'relative forms'\n"
-        "d.parse_when('25 nov', now, tz=UTC)\n"
+        "d.parse_when('2026-11-25', now, tz=UTC)\n"
         "assert loaded(), 'absolute forms use dateutil'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -758,12 +776,265 @@ MONTH_NAMES = [
     data=st.data(),
     with_year=st.booleans(),
     month_first=st.booleans(),
+    today=st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)),
 )
-def test_named_dates(day: date, data: st.DataObject, with_year: bool, month_first: bool) -> None:
+def test_named_dates(
+    day: date, data: st.DataObject, with_year: bool, month_first: bool, today: date
+) -> None:
     month = data.draw(st.sampled_from(MONTH_NAMES[day.month - 1]))
     text = f"{month} {day.day}" if month_first else f"{day.day} {month}"
-    now = datetime(day.year, 6, 15, 12, tzinfo=UTC) if not with_year else WED
+    now = datetime.combine(today, time(12), tzinfo=UTC)
     if with_year:
         text += f" {day.year}"
+        expected = day  # as written, past or not
+    else:  # the next such date on or after today
+        expected = next(
+            d
+            for year in range(today.year, today.year + 9)
+            if (d := _valid(year, day.month, day.day)) is not None and d >= today
+        )
     result = parse_when(text, now, tz=UTC)
-    assert result == datetime.combine(day, time(17), tzinfo=UTC)
+    assert result == datetime.combine(expected, time(17), tzinfo=UTC)
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# --- relative forms never give a moment that has passed -------------------------------------
+
+NEW_YORK = ZoneInfo("America/New_York")
+DST_ZONES = [BERLIN, NEW_YORK]
+
+
+def _dst_days(tz: tzinfo, years: range) -> list[date]:
+    """The days on which ``tz`` changes its UTC offset."""
+    found = []
+    day = date(years.start, 1, 1)
+    while day.year < years.stop:
+        noon = datetime.combine(day, time(12), tzinfo=tz)
+        if noon.utcoffset() != (noon - timedelta(days=1)).utcoffset():
+            found.append(day)
+        day += timedelta(days=1)
+    return found
+
+
+DST_DAYS = {tz: _dst_days(tz, range(2024, 2029)) for tz in DST_ZONES}
+
+
+@st.composite
+def nows(draw: st.DrawFn) -> tuple[datetime, tzinfo]:
+    """A moment and its zone: any moment, or (half the time) one on a DST-change day."""
+    tz = draw(st.sampled_from([*DST_ZONES, UTC]))
+    if tz is not UTC and draw(st.booleans()):
+        day = draw(st.sampled_from(DST_DAYS[tz]))
+        seconds = draw(st.integers(0, 24 * 3600 - 1))
+        local = (datetime.combine(day, time()) + timedelta(seconds=seconds)).replace(tzinfo=tz)
+        return local.astimezone(UTC).astimezone(tz), tz  # (a time in the gap moves on)
+    moment = draw(
+        st.datetimes(
+            min_value=datetime(1990, 1, 1),
+            max_value=datetime(2150, 12, 31),
+            timezones=st.just(tz),
+            allow_imaginary=False,
+        )
+    )
+    return moment, tz
+
+
+@st.composite
+def work_weeks(draw: st.DrawFn) -> WorkWeek:
+    days = draw(st.frozensets(st.integers(0, 6), min_size=1))
+    start = draw(st.integers(0, 23 * 60 + 58))
+    end = draw(st.integers(start + 1, 24 * 60 - 1))
+    return WorkWeek(days, time(*divmod(start, 60)), time(*divmod(end, 60)))
+
+
+CLOCK_TIMES = ["0:00", "12am", "9am", "9:30am", "noon", "3pm", "15:00", "17:00", "20:00",
+               "23:59", "11:59pm"]  # fmt: skip
+RELATIVE_FORMS = [
+    "now", "today", "eod", "tonight", "tomorrow", "eow", "eom",
+    *CLOCK_TIMES, *(f"at {t}" for t in CLOCK_TIMES), *(f"today {t}" for t in CLOCK_TIMES),
+    *(f"tomorrow {t}" for t in CLOCK_TIMES),
+    *(name for names in WEEKDAY_NAMES.values() for name in names),
+    "next fri", "fri 9am", "mon at 10am", "sun 23:59",
+    "0m", "1m", "30m", "2h", "in an hour", "0d", "1d", "3d", "0w", "1w", "2w", "in a day",
+    "0bd", "1bd", "2bd", "5 business days",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(at=nows(), text=st.sampled_from(RELATIVE_FORMS), week=work_weeks())
+def test_relative_forms_never_give_a_moment_that_has_passed(
+    at: tuple[datetime, tzinfo], text: str, week: WorkWeek
+) -> None:
+    now, tz = at
+    result = parse_when(text, now, week, tz)
+    minute = now.astimezone(UTC).replace(second=0, microsecond=0)
+    assert result.astimezone(UTC) >= minute  # `now` is the current minute: never earlier
+    assert not has_passed(result, now)
+    if text == "now":
+        assert result.astimezone(UTC) == minute
+    elif text not in ("today", "eod", "tonight", "0d", "0w", "0bd", *CLOCK_TIMES) and not (
+        text.startswith(("at ", "today "))
+    ):  # the rest never even come close
+        assert result.astimezone(UTC) >= now.astimezone(UTC)
+
+
+@settings(max_examples=300, deadline=None)
+@given(at=nows(), text=st.sampled_from(["today", "eod", "0bd", "eow", "eom"]), week=work_weeks())
+def test_ends_of_days_weeks_and_months_are_at_the_close(
+    at: tuple[datetime, tzinfo], text: str, week: WorkWeek
+) -> None:
+    now, tz = at
+    result = parse_when(text, now, week, tz)
+    local = wall(result, tz)
+    if tz is UTC:  # no DST gap can move the close
+        assert local.time() == week.end
+    if text != "today":  # the working-day forms land on working days only
+        assert week.is_workday(local.date())
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected"),
+    [
+        # the moment has passed: the next one
+        (berlin(2026, 11, 25, 10), "9am", berlin(2026, 11, 26, 9)),
+        (berlin(2026, 11, 25, 16), "today 3pm", berlin(2026, 11, 26, 15)),
+        (berlin(2026, 11, 25, 21), "tonight", berlin(2026, 11, 26, 20)),
+        (berlin(2026, 11, 27, 17, 30), "today", berlin(2026, 11, 30, 17)),  # Fri: not Saturday
+        (berlin(2026, 11, 27, 17, 30), "eod", berlin(2026, 11, 30, 17)),
+        (berlin(2026, 11, 27, 17, 30), "eow", berlin(2026, 12, 4, 17)),
+        (berlin(2026, 11, 30, 18), "eom", berlin(2026, 12, 31, 17)),  # 30 Nov: last working day
+        (berlin(2026, 5, 29, 18), "eom", berlin(2026, 6, 30, 17)),  # Fri 29 May: May's last
+        # to the minute: the current minute has not passed
+        (berlin(2026, 11, 27, 17, 0, 59), "today", berlin(2026, 11, 27, 17)),
+        (berlin(2026, 11, 27, 17, 0, 59), "eow", berlin(2026, 11, 27, 17)),
+        (berlin(2026, 11, 25, 9, 0, 30), "9am", berlin(2026, 11, 25, 9)),
+        (berlin(2026, 11, 25, 9, 1), "9am", berlin(2026, 11, 26, 9)),
+        (berlin(2026, 11, 25, 10, 0, 42), "now", berlin(2026, 11, 25, 10)),
+        # a day off: eod is the next working day's, today is today's
+        (berlin(2026, 11, 28, 11), "eod", berlin(2026, 11, 30, 17)),
+        (berlin(2026, 11, 28, 11), "today", berlin(2026, 11, 28, 17)),
+        (berlin(2026, 11, 28, 18), "today", berlin(2026, 11, 30, 17)),
+        # names of calendar days: as written
+        (berlin(2026, 11, 25, 18), "2026-11-25", berlin(2026, 11, 25, 17)),
+        (berlin(2026, 11, 25, 18), "2026-11-20", berlin(2026, 11, 20, 17)),
+        (berlin(2026, 11, 25, 18), "25 nov 2026 9am", berlin(2026, 11, 25, 9)),
+    ],
+)
+def test_a_moment_that_has_passed_means_the_next_one(
+    now: datetime, text: str, expected: datetime
+) -> None:
+    assert parse(text, now) == expected
+
+
+def test_the_work_week_from_the_config_decides_the_next_working_day() -> None:
+    mon_to_thu = WorkWeek(days=frozenset({0, 1, 2, 3}), start=time(8), end=time(16))
+    thu_evening = berlin(2026, 11, 26, 18)
+    assert parse("today", thu_evening, mon_to_thu) == berlin(2026, 11, 30, 16)
+    assert parse("eod", thu_evening, mon_to_thu) == berlin(2026, 11, 30, 16)
+    assert parse("eow", thu_evening, mon_to_thu) == berlin(2026, 12, 3, 16)
+    assert parse("eod", berlin(2026, 11, 27, 10), mon_to_thu) == berlin(2026, 11, 30, 16)
+    assert parse("eom", berlin(2026, 12, 31, 17), mon_to_thu) == berlin(2027, 1, 28, 16)
+
+
+def test_has_passed_is_to_the_minute() -> None:
+    now = berlin(2026, 11, 25, 10, 0, 30)
+    assert not has_passed(berlin(2026, 11, 25, 10), now)
+    assert not has_passed(now, now)
+    assert has_passed(berlin(2026, 11, 25, 9, 59, 59), now)
+    # the two 02:30s of the autumn night are a whole hour apart
+    first = datetime(2026, 10, 25, 2, 30, tzinfo=BERLIN)
+    second = first.replace(fold=1)
+    assert has_passed(first, second) and not has_passed(second, first)
+
+
+# --- clock.localize: wall-clock times that a DST change skips or repeats ----------------------
+
+
+@pytest.mark.parametrize("tz", [BERLIN, None])  # None: the system zone, TZ=Europe/Berlin
+@pytest.mark.parametrize(
+    ("naive", "expected_wall", "offset"),
+    [
+        (datetime(2026, 3, 29, 2, 30), datetime(2026, 3, 29, 3, 30), 2),  # the gap: forward
+        (datetime(2026, 3, 29, 2, 0), datetime(2026, 3, 29, 3, 0), 2),
+        (datetime(2026, 3, 29, 2, 59), datetime(2026, 3, 29, 3, 59), 2),
+        (datetime(2026, 3, 29, 1, 59), datetime(2026, 3, 29, 1, 59), 1),
+        (datetime(2026, 3, 29, 3, 0), datetime(2026, 3, 29, 3, 0), 2),
+        (datetime(2026, 10, 25, 2, 30), datetime(2026, 10, 25, 2, 30), 2),  # the fold: first
+        (datetime(2026, 10, 25, 2, 30, fold=1), datetime(2026, 10, 25, 2, 30), 1),
+        (datetime(2026, 10, 25, 3, 0), datetime(2026, 10, 25, 3, 0), 1),
+    ],
+)
+def test_localize_moves_gaps_forward_and_takes_the_first_of_a_fold(
+    tz: tzinfo | None, naive: datetime, expected_wall: datetime, offset: int
+) -> None:
+    result = localize(naive, tz)
+    assert result.utcoffset() == timedelta(hours=offset)
+    assert result.replace(tzinfo=None, fold=0) == expected_wall
+    assert to_local(result, tz).utcoffset() == result.utcoffset()  # a real local time
+
+
+def _gap_start(naive: datetime, tz: tzinfo) -> datetime:
+    """The wall time at which the gap holding ``naive`` begins (``naive`` if no gap)."""
+    moment = naive
+    while not _exists(moment, tz):
+        moment -= timedelta(minutes=1)
+    return moment + timedelta(minutes=1) if moment != naive else naive
+
+
+def _exists(naive: datetime, tz: tzinfo) -> bool:
+    aware = naive.replace(tzinfo=tz)
+    return aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == naive
+
+
+def _walls_near_dst(tz: tzinfo) -> st.SearchStrategy[datetime]:
+    return st.builds(
+        lambda day, minutes, fold: (
+            datetime.combine(day, time()).replace(fold=fold) + timedelta(minutes=minutes)
+        ),
+        st.sampled_from(DST_DAYS[tz]),
+        st.integers(0, 24 * 60 - 1),
+        st.integers(0, 1),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.data(),
+    tz=st.sampled_from([*DST_ZONES, None]),
+    near_dst=st.booleans(),
+)
+def test_localize_never_goes_back_and_round_trips_outside_gaps(
+    data: st.DataObject, tz: tzinfo | None, near_dst: bool
+) -> None:
+    zone = tz if tz is not None else BERLIN  # the suite runs with TZ=Europe/Berlin
+    if near_dst:
+        naive = data.draw(_walls_near_dst(zone))
+    else:
+        naive = data.draw(st.datetimes(datetime(1970, 1, 2), datetime(2100, 12, 31)))
+    result = localize(naive, tz)
+    shown = to_local(result, zone).replace(tzinfo=None, fold=0)
+    wall_time = naive.replace(fold=0)
+    assert result.tzinfo is not None
+    assert result.astimezone(UTC) == localize(naive, zone).astimezone(UTC)  # system = zoneinfo
+    if _exists(wall_time, zone):
+        assert shown == wall_time  # round trip
+        # a repeated time: fold=0 is the first occurrence, fold=1 the second
+        first = wall_time.replace(tzinfo=zone).astimezone(UTC)
+        second = wall_time.replace(tzinfo=zone, fold=1).astimezone(UTC)
+        assert result.astimezone(UTC) == (second if naive.fold else first)
+    else:  # in a gap: forward by the gap, never before the gap's start
+        assert shown > wall_time
+        assert shown >= _gap_start(wall_time, zone)
+        gap = (
+            wall_time.replace(tzinfo=zone, fold=1).utcoffset()
+            - wall_time.replace(  # type: ignore[operator]
+                tzinfo=zone, fold=0
+            ).utcoffset()
+        )
+        assert shown - wall_time == abs(gap)

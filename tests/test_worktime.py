@@ -17,6 +17,7 @@ from respond.worktime import (
     WorkWeek,
     add_business_days,
     add_working_hours,
+    on_workday,
     sla_due,
 )
 
@@ -420,3 +421,44 @@ def test_add_working_hours_is_monotonic(start: datetime, hours: int, week: WorkW
     assert add_working_hours(start, hours, week, BERLIN) <= add_working_hours(
         start, hours + 1, week, BERLIN
     )
+
+
+# --- on_workday: where follow-up and chase times land ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (berlin(2026, 11, 28, 17), berlin(2026, 11, 30, 17)),  # Saturday -> Monday
+        (berlin(2026, 11, 29, 10, 15), berlin(2026, 11, 30, 10, 15)),  # the time of day stays
+        (berlin(2026, 11, 27, 23, 0), berlin(2026, 11, 27, 23, 0)),  # a working day stays
+        (berlin(2026, 3, 28, 17), berlin(2026, 3, 30, 17)),  # across a DST change: still 17:00
+    ],
+)
+def test_on_workday(moment: datetime, expected: datetime) -> None:
+    result = on_workday(moment, WEEK, BERLIN)
+    assert result == expected and wall(result) == wall(expected)
+
+
+def test_on_workday_follows_the_configured_week() -> None:
+    tue_to_sat = WorkWeek(days=frozenset({1, 2, 3, 4, 5}))
+    assert on_workday(berlin(2026, 11, 28, 17), tue_to_sat, BERLIN) == berlin(2026, 11, 28, 17)
+    assert on_workday(berlin(2026, 11, 29, 17), tue_to_sat, BERLIN) == berlin(2026, 12, 1, 17)
+
+
+@settings(max_examples=200, deadline=None)
+@given(moment=MOMENTS, week=weeks(), tz=ZONES)
+def test_on_workday_properties(moment: datetime, week: WorkWeek, tz: tzinfo) -> None:
+    result = on_workday(moment, week, tz)
+    local, before = wall(result, tz), wall(moment, tz)
+    assert week.is_workday(local.date())
+    assert result.astimezone(UTC) >= moment.astimezone(UTC)
+    if week.is_workday(before.date()):
+        assert result.astimezone(UTC) == moment.astimezone(UTC)
+    else:  # the first working day after, at the same wall time (or later, in a DST gap)
+        assert local.date() == week.next_workday(before.date())
+        assert local.time() >= before.time()
+        assert not any(
+            week.is_workday(before.date() + timedelta(days=i))
+            for i in range(1, (local.date() - before.date()).days)
+        )
