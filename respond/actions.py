@@ -361,6 +361,7 @@ def edit(
     item = session.get(item_id)
     change = _Change(session, env, "edit")
     change.touch(item)
+    before = item.to_record()
     fields: list[str] = []
     if title is not None and title != item.title:
         item.title = require_text(title, "title")
@@ -391,7 +392,10 @@ def edit(
         raise RespondError(
             "nothing to change: give --title, --person, --by, --via, --note, --tag or --untag"
         )
-    item.record("edited", env.now(), fields=fields)
+    after = item.to_record()
+    # Each field's value before and after, so that the history can say what changed.
+    changes = {name: {"from": before[name], "to": after[name]} for name in fields}
+    item.record("edited", env.now(), fields=fields, changes=changes)
     change.commit(item)
     return Outcome(f"Edited {_label(item)} ({', '.join(fields)})", [item])
 

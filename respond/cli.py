@@ -416,7 +416,8 @@ def edit(
         list[str] | None, typer.Option("--untag", metavar="TAG", help="Remove a tag.")
     ] = None,
 ) -> None:
-    """Change an item's title, person, due time, channel, note or tags.
+    """Change an item's title, person, due time, channel, note or tags. The history records
+    each changed field's old and new value (respond show prints them).
 
     Example: respond edit 12 --by fri --tag urgent
     """
@@ -456,7 +457,9 @@ def undo(ctx: typer.Context) -> None:
 
 @app.command()
 def show(ctx: typer.Context, item_id: IdArg, as_json: JsonOpt = False) -> None:
-    """Show one item with its whole history.
+    """Show one item with its whole history. The due line gives the time, and how late once it
+    has passed; an edit's history line gives each changed field as old → new; a note's lines
+    show as lines (control characters made visible, as everywhere).
 
     Example: respond show 12
     """
@@ -499,7 +502,11 @@ def list_(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List open items by due time (filters combine).
+    """List open items by due time (filters combine). Due times read "3h late" once passed,
+    else "today 17:00", "Fri 17:00".
+
+    On a narrow terminal, titles are cut first, then move to a line of their own under the
+    row; IDs, kinds, names and times stay whole.
 
     Example: respond list --who dana --kind ask
     """
@@ -535,6 +542,13 @@ def _week_start(state: App) -> int:
 def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """The morning review: overdue, due today, follow-ups due, waiting on others, answers to
     relay back, and this week's scores so far.
+
+    Each line gives the item's ID, kind (ask, promise, followup, waiting), person, title and a
+    time that says what it is: "3h late", "due 14:00", "waited 2 days", "answered 1h ago"; then
+    whom an answer is for ("for Dana (#12)") and "chase them" once the chase time passed.
+
+    On a narrow terminal, titles are cut first, then the "for ..." notes and then the titles
+    move to lines of their own under the row; IDs, kinds, names and times stay whole.
 
     Example: respond today
     """
@@ -742,6 +756,8 @@ def week(
     """The habit scorecard: prompt reply, word kept, follow-up, loop closed and gratitude,
     scored 0-100 for this week, with last week, streaks, strength and the last 8 weeks.
 
+    On a narrow terminal, headers wrap and rows go on two lines rather than cut a number.
+
     Example: respond week --weeks 12
     """
     from respond.scoring import SPARK_WEEKS, scorecard
@@ -796,6 +812,8 @@ def who(
     """Everything with one person: open items, history, how fast you acknowledge their asks,
     promises kept and broken, and when you last thanked them.
 
+    On a narrow terminal, titles give way first; IDs and times stay whole.
+
     Example: respond who dana
     """
     from respond.people import who as person_view
@@ -826,6 +844,9 @@ def people(
     as_json: JsonOpt = False,
 ) -> None:
     """Everyone with open items or recent history, with counts.
+
+    On a narrow terminal, headers wrap and rows go on two lines rather than cut a name (up to
+    30 characters), a count or a time.
 
     Example: respond people
     """

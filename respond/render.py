@@ -28,7 +28,7 @@ from rich.text import Text
 from respond import timefmt
 from respond.clock import to_local
 from respond.model import Item
-from respond.text import shorten, visible
+from respond.text import quoted, shorten, visible
 
 if TYPE_CHECKING:
     from respond.actions import Env
@@ -316,18 +316,25 @@ def _cell(text: Text | str, width: int, right: bool = False) -> Text:
     return cell
 
 
+def late(due: datetime, now: datetime) -> str:
+    """``3h late``: how long ago a due time passed, the one wording for it in every view."""
+    return f"{timefmt.span(now - due)} late"
+
+
+def _today(moment: datetime, now: datetime, env: Env) -> bool:
+    return to_local(moment, env.clock.tz).date() == to_local(now, env.clock.tz).date()
+
+
 def due_text(item: Item, now: datetime, env: Env) -> Text:
-    """The due column: red when overdue, yellow when due today, dim later."""
+    """A due time in a table (``list``, ``who``): ``3h late`` in red once it has passed,
+    ``today 17:00`` in yellow, later ones (``Fri 17:00``) dim; a closed item's, dim."""
     if item.due is None:
         return Text("-", style="dim")
     if not item.is_open:
         return Text(env.show(item.due), style="dim")
     if item.due < now:
-        return Text(f"{timefmt.span(now - item.due)} overdue", style="bold red")
-    same_day = to_local(item.due, env.clock.tz).date() == to_local(now, env.clock.tz).date()
-    if same_day:
-        return Text(f"due {to_local(item.due, env.clock.tz):%H:%M}", style="yellow")
-    return Text(env.show(item.due), style="dim")
+        return Text(late(item.due, now), style="bold red")
+    return Text(env.show(item.due), style="yellow" if _today(item.due, now, env) else "dim")
 
 
 def _user(value: str, width: int = TITLE_WIDTH) -> Text:
@@ -371,34 +378,54 @@ def item_detail(item: Item, env: Env) -> None:
     header = Text(f"#{item.id} ", style="bold")
     header.append(item.kind, style="bold")
     header.append(f" · {item.status}")
-    out.print(header)
+    _emit(out, header)
     fields: list[tuple[str, Text]] = [
         ("title", Text(visible(item.title))),
         ("person", Text(visible(item.person))),
     ]
     if item.channel:
         fields.append(("channel", Text(item.channel)))
-    fields.append(("due", due_text(item, now, env)))
+    fields.append(("due", _due_detail(item, now, env)))
     fields.append(("created", Text(env.show(item.created))))
     if item.for_id is not None:
         fields.append(("for", Text(f"#{item.for_id}")))
     if item.tags:
         fields.append(("tags", Text(visible(" ".join(f"+{t}" for t in item.tags)))))
     if item.note:
-        fields.append(("note", Text(visible(item.note))))
+        fields.append(("note", Text("\n".join(visible(line) for line in note_lines(item.note)))))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
     for name, value in fields:
         grid.add_row(Text(name), value)
-    out.print(grid)
-    out.print(Text("history", style="bold"))
+    _emit(out, grid)
+    _emit(out, Text("history", style="bold"))
     history = Table.grid(padding=(0, 2))
     history.add_column(no_wrap=True, style="dim")
     history.add_column(overflow="fold")
     for event in item.history:
-        history.add_row(Text(_event_time(event, env)), Text(visible(_event_text(event, env))))
-    out.print(history)
+        lines = _event_lines(event, env)
+        history.add_row(Text(_event_time(event, env)), Text("\n".join(map(visible, lines))))
+    _emit(out, history)
+
+
+def note_lines(note: str) -> list[str]:
+    """A note's lines (broken at ``\\n`` or ``\\r\\n``); each still needs :func:`visible`."""
+    return note.replace("\r\n", "\n").split("\n")
+
+
+def _due_detail(item: Item, now: datetime, env: Env) -> Text:
+    """``show``'s due line: the time, and how late once it has passed (``Mon 23 Nov 17:00 ·
+    2 days late``); it never repeats the word "due"."""
+    if item.due is None:
+        return Text("none", style="dim")
+    shown = Text(env.show(item.due))
+    if item.is_open and item.due < now:
+        shown.append(" · ")
+        shown.append(late(item.due, now), style="bold red")
+    elif item.is_open and _today(item.due, now, env):
+        shown.stylize("yellow")
+    return shown
 
 
 def _event_time(event: dict[str, Any], env: Env) -> str:
@@ -410,20 +437,57 @@ def _event_time(event: dict[str, Any], env: Env) -> str:
         return "?"
 
 
-def _event_text(event: dict[str, Any], env: Env) -> str:
+def _event_lines(event: dict[str, Any], env: Env) -> list[str]:
+    """An event as ``show`` prints it: ``snoozed · from: Fri 17:00 · to: Mon 17:00``; an edit
+    gives each changed field a line of its own, ``title: 'Q3' → 'Q3 numbers'``. The lines
+    still need :func:`visible`."""
     from respond.clock import from_iso
 
     parts = [str(event.get("event", "?"))]
+    changes = event.get("changes")
+    edits = []
     for key, value in event.items():
         if key in ("event", "at") or value in (None, "", []):
             continue
+        if key == "changes" and isinstance(value, dict):
+            edits = [_change_text(name, change, env) for name, change in value.items()]
+            continue
+        if key == "fields" and isinstance(changes, dict) and changes:
+            continue  # the changes name them
         if key in ("due", "from", "to") and isinstance(value, str):
             with contextlib.suppress(ValueError):
                 value = env.show(from_iso(value))
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
         parts.append(f"{key.replace('_', ' ')}: {value}")
-    return " · ".join(parts)
+    if edits:
+        parts.append(edits[0])
+    return [" · ".join(parts), *edits[1:]]
+
+
+def _change_text(name: str, change: Any, env: Env) -> str:
+    """One field of an ``edited`` event: ``title: 'Q3 numbers' → 'Q3 and Q4 numbers'``."""
+    if not isinstance(change, dict):
+        return f"{name}: {change}"
+    return f"{name}: {_field_value(name, change.get('from'), env)} → " + _field_value(
+        name, change.get("to"), env
+    )
+
+
+def _field_value(name: str, value: Any, env: Env) -> str:
+    """An edited field's value as ``show`` prints it: times as people say them, text quoted."""
+    from respond.clock import from_iso
+
+    if value in (None, "", []):
+        return "none"
+    if name == "due" and isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return env.show(from_iso(value))
+    if isinstance(value, list):
+        return " ".join(f"+{tag}" for tag in value)
+    if name in ("title", "person", "note"):
+        return quoted(str(value), TITLE_WIDTH)
+    return str(value)
 
 
 # -- the morning review ----------------------------------------------------------------------
@@ -468,9 +532,10 @@ def change_text(change: int | None) -> Text:
     return Text(f"{change:+d}", style="green" if change > 0 else "red")
 
 
-# A review row: ID, person, title, time, and extra words (whom it is for, what to do).
+# A review row: ID, kind, person, title, time, and a note (whom it is for, what to do).
 REVIEW_COLS = (
     Col(right=True),
+    Col(),
     Col(least=PERSON_WIDTH),
     Col(give=1, least=MIN_TITLE),
     Col(),
@@ -486,32 +551,25 @@ def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[Row]]]:
     def row(item: Item, when: Text, extra: Text | None = None) -> Row:
         return [
             Text(f"#{item.id}"),
+            Text(item.kind),
             _user(item.person),
             _user(item.title, REVIEW_TITLE_WIDTH),
             when,
             extra or Text(""),
         ]
 
-    overdue = [
-        row(item, Text(f"{timefmt.span(now - item.due)} overdue", style="bold red"))
-        for item in view.overdue
-        if item.due is not None
-    ]
-    sections.append(("Overdue", "bold red", overdue))
-    due_today = [
-        row(item, Text(f"due {to_local(item.due, tz):%H:%M}", style="yellow"))
-        for item in view.due_today
-        if item.due is not None
-    ]
-    sections.append(("Due today", "bold yellow", due_today))
-    followups: list[Row] = []
-    for item in view.followups:
+    def due(item: Item, style: str) -> Text:
+        """``3h late`` once the due time has passed, else ``due 14:00`` (it is due today)."""
         assert item.due is not None
         if item.due < now:
-            when = Text(f"{timefmt.span(now - item.due)} late", style="red")
-        else:
-            when = Text(f"due {to_local(item.due, tz):%H:%M}", style="yellow")
-        followups.append(row(item, when))
+            return Text(late(item.due, now), style=style)
+        return Text(f"due {to_local(item.due, tz):%H:%M}", style="yellow")
+
+    overdue = [row(item, due(item, "bold red")) for item in view.overdue]
+    sections.append(("Overdue", "bold red", overdue))
+    due_today = [row(item, due(item, "bold red")) for item in view.due_today]
+    sections.append(("Due today", "bold yellow", due_today))
+    followups = [row(item, due(item, "red")) for item in view.followups]
     sections.append(("Follow-ups due", "bold magenta", followups))
     waiting: list[Row] = []
     for w in view.waiting:
@@ -523,14 +581,16 @@ def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[Row]]]:
         if w.chase:
             extra.append(" · " if extra else "")
             extra.append("chase them", style="yellow")
-        waiting.append(row(w.item, Text(timefmt.span(w.waited)), extra))
+        waiting.append(row(w.item, Text(f"waited {timefmt.span(w.waited)}"), extra))
     sections.append(("Waiting on others", "bold blue", waiting))
     relay: list[Row] = []
     for r in view.relay:
-        since = Text(timefmt.span(now - r.answered_at) if r.answered_at else "")
-        extra = Text("answered → tell ", style="cyan")
+        answered = Text("answered", style="cyan")
+        if r.answered_at is not None:
+            answered.append(f" {timefmt.ago(r.answered_at, now)}")
+        extra = Text("→ tell ", style="cyan")
         extra.append(f"{shorten(r.ask.person, PERSON_WIDTH)} (#{r.ask.id})", style="bold cyan")
-        relay.append(row(r.answer, since, extra))
+        relay.append(row(r.answer, answered, extra))
     sections.append(("Relay back", "bold cyan", relay))
     return [section for section in sections if section[2]]
 
