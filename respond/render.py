@@ -159,6 +159,11 @@ def fit(
     return min(packed, key=lambda layout: len(layout.lines))
 
 
+def _hang(widths: Sequence[int], first: int, indent: int, hang: int | None) -> int:
+    """Where a row's further lines start: under its second column, unless ``hang`` says."""
+    return indent + widths[first] + GAP if hang is None else hang
+
+
 def _layout(
     cols: Sequence[Col],
     widths: list[int],
@@ -167,8 +172,7 @@ def _layout(
     indent: int,
     hang: int | None,
 ) -> Layout:
-    first = lines[0][0]
-    start = indent + widths[first] + GAP if hang is None else hang
+    start = _hang(widths, lines[0][0], indent, hang)
     return Layout(
         tuple(cols), tuple(widths), tuple(tuple(line) for line in lines), indent, start, width
     )
@@ -206,7 +210,7 @@ def _packed(
 ) -> Layout:
     """Step 5 of :func:`fit`: the columns packed onto lines, in order of importance."""
     first, rest = shown[0], shown[1:]
-    start = indent + natural[first] + GAP if hang is None else hang
+    start = _hang(natural, first, indent, hang)
     widths = list(natural)
     _shrink(cols, widths, shown, WHOLE)
     order = [
