@@ -447,6 +447,7 @@ def edit(
     now = env.now()
     change = _Change(session, env, "edit")
     change.touch(item)
+    before = item.to_record()
     fields: list[str] = []
     matched = ""
     correction: dict[str, Any] = {}
@@ -483,15 +484,18 @@ def edit(
         raise RespondError(
             "nothing to change: give --title, --person, --by, --via, --note, --tag or --untag"
         )
-    item.record("edited", now, fields=fields, **correction)
+    after = item.to_record()
+    # Each field's value before and after, so that the history can say what changed.
+    changes = {name: {"from": before[name], "to": after[name]} for name in fields}
+    item.record("edited", now, fields=fields, changes=changes, **correction)
     change.commit(item)
     msg = f"Edited {_label(item)} ({', '.join(fields)})"
     if matched and "person" in fields:
         msg += f"; person {shorten(item.person, 30)}{matched}"
-    if correction:
-        msg += f"; a correction: the due time it is scored against is now {env.show(item.due)}"
-    elif by is not None and item.due is not None:
+    if by is not None and item.due is not None:
         msg += f", due {env.show_due(item.due)}"
+    if correction:
+        msg += "; a correction: scored against this time"
     return Outcome(msg, [item])
 
 
@@ -514,7 +518,9 @@ def rename_person(session: Session, env: Env, old: str, new: str) -> Outcome:
         if person_key(item.person) != old_key or item.person == name:
             continue
         change.touch(item)
-        item.record("edited", now, fields=["person"], person_from=item.person, person_to=name)
+        item.record(
+            "edited", now, fields=["person"], changes={"person": {"from": item.person, "to": name}}
+        )
         item.person = name
         renamed.append(item)
     if not renamed:

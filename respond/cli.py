@@ -486,7 +486,8 @@ def edit(
     ] = None,
     new_person: NewPersonOpt = False,
 ) -> None:
-    """Change an item's title, person, due time, channel, note or tags.
+    """Change an item's title, person, due time, channel, note or tags. The history records
+    each changed field's old and new value (respond show prints them).
 
     --by moves your reminder; the time you told the person (scored in respond week) stays,
     except for a correction: --by within 10 minutes of adding the item, before anything but
@@ -537,7 +538,9 @@ def undo(ctx: typer.Context) -> None:
 
 @app.command()
 def show(ctx: typer.Context, item_id: IdArg, as_json: JsonOpt = False) -> None:
-    """Show one item with its whole history.
+    """Show one item with its whole history. The due line gives the time, and how late once it
+    has passed; an edit's history line gives each changed field as old → new; a note's lines
+    show as lines (control characters made visible, as everywhere).
 
     Needs no settings: a broken config file never stops it (it then uses the default colours).
 
@@ -592,7 +595,11 @@ def list_(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List open items by due time (filters combine).
+    """List open items by due time (filters combine). Due times read "3h late" once passed,
+    else "today 17:00", "Fri 17:00".
+
+    On a narrow terminal, titles are cut first, then move to a line of their own under the
+    row; IDs, kinds, names and times stay whole.
 
     Example: respond list --who dana --kind ask
     """
@@ -638,6 +645,13 @@ def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     and this week's scores so far (last week's while nothing is decided yet this week).
 
     An item due at 14:00 is due now at 14:00:00 and overdue (or to chase) from 14:00:01.
+
+    Each line gives the item's ID, kind (ask, promise, followup, waiting), person, title and a
+    time that says what it is: "3h late", "due 14:00", "waited 2 days", "answered 1h ago"; then
+    whom an answer is for ("for Dana (#12)") and "chase them" once the chase time passed.
+
+    On a narrow terminal, titles are cut first, then the "for ..." notes and then the titles
+    move to lines of their own under the row; IDs, kinds, names and times stay whole.
 
     Example: respond today
     """
@@ -870,6 +884,8 @@ def week(
     A check counts in the week it is decided: when you keep it, or once its deadline has
     passed (at the deadline's own second it is not missed yet).
 
+    On a narrow terminal, headers wrap and rows go on two lines rather than cut a number.
+
     Example: respond week --weeks 12
     """
     from respond.scoring import SPARK_WEEKS, scorecard
@@ -937,6 +953,8 @@ def who(
     """Everything with one person: open items, history, how fast you acknowledge their asks,
     promises kept and broken, and when you last thanked them.
 
+    On a narrow terminal, titles give way first; IDs and times stay whole.
+
     Example: respond who dana
     """
     from respond.people import who as person_view
@@ -959,8 +977,6 @@ def who(
 
 people_app = typer.Typer(
     name="people",
-    help="Everyone with open items or recent history, with counts. "
-    "respond people rename OLD NEW renames a person (or merges two).",
     rich_markup_mode=None,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -979,6 +995,9 @@ def people(
 ) -> None:
     """Everyone with open items or recent history, with counts. respond people rename OLD NEW
     renames a person (or merges two).
+
+    On a narrow terminal, headers wrap and rows go on two lines rather than cut a name (up to
+    30 characters), a count or a time.
 
     Example: respond people
     """

@@ -4,6 +4,9 @@ User text (titles, names, notes, tags) always goes through :func:`respond.text.v
 ``rich.text.Text`` objects, never through markup, so ``[red]`` stays ``[red]`` and escape
 sequences show as ``\\x1b``. Piped output and ``NO_COLOR`` get plain, aligned text; piped
 output is not hard-wrapped at 80 columns.
+
+Every table (``list``, ``today``, ``who``, ``people``, ``week``) is laid out by :func:`fit`, one
+rule for all: IDs, kinds, names, times and counts stay whole; titles give way first, then notes.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from rich.text import Text
 from respond import timefmt
 from respond.clock import to_local
 from respond.model import Item
-from respond.text import shorten, visible
+from respond.text import quoted, shorten, visible
 
 if TYPE_CHECKING:
     from respond.actions import Env
@@ -57,113 +60,240 @@ def console(stderr: bool = False) -> Console:
     )
 
 
-def due_text(item: Item, now: datetime, env: Env) -> Text:
-    """The due column: red when overdue, yellow when due today, dim later."""
-    if item.due is None:
-        return Text("-", style="dim")
-    if not item.is_open:
-        return Text(env.show(item.due), style="dim")
-    if item.due < now:
-        return Text(f"{timefmt.span(now - item.due)} overdue", style="bold red")
-    same_day = to_local(item.due, env.clock.tz).date() == to_local(now, env.clock.tz).date()
-    if same_day:
-        return Text(f"due {to_local(item.due, env.clock.tz):%H:%M}", style="yellow")
-    return Text(env.show(item.due), style="dim")
+# -- tables that fit the terminal --------------------------------------------------------------
+
+GAP = 2  # cells between two columns
+PERSON_WIDTH = 30  # a name longer than this may be cut, once the titles are at their least
+MIN_TITLE = 16  # a title is cut no narrower than this before it moves to a line of its own
+WHOLE = 10_000  # the least of a give-way column that is never cut, only moved below the row
 
 
-def _user(value: str, width: int = TITLE_WIDTH) -> Text:
-    return Text(shorten(value, width))
+@dataclass(frozen=True)
+class Col:
+    """A table column. A *key* column (``give`` 0: IDs, kinds, names, times, counts) is shown in
+    full; a *give-way* column makes room for them: titles (``give`` 1) first, then notes (2).
+    ``least`` is how narrow a give-way column may be cut; for a key column (a name) it is how
+    narrow a longer value may be cut once every give-way column is at its least."""
+
+    header: str = ""
+    right: bool = False
+    give: int = 0
+    least: int = 0
 
 
-def item_table(items: Sequence[Item], env: Env, title: str | None = None) -> None:
-    out = console()
-    if not items:
-        out.print(Text("Nothing here."))
-        return
-    now = env.now()
-    table = Table(title=title, box=None, pad_edge=False, show_edge=False, header_style="bold")
-    table.add_column("ID", justify="right", no_wrap=True)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Person", no_wrap=True, max_width=24, overflow="ellipsis")
-    table.add_column("Title", no_wrap=True, max_width=TITLE_WIDTH, overflow="ellipsis")
-    table.add_column("Due", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    for item in items:
-        table.add_row(
-            Text(f"#{item.id}"),
-            Text(item.kind),
-            _user(item.person, 24),
-            _user(item.title),
-            due_text(item, now, env),
-            Text(item.status, style="" if item.is_open else "dim"),
-        )
-    out.print(table)
+@dataclass(frozen=True)
+class Layout:
+    """Where each column of a row goes: ``lines[0]`` starts at ``indent``, further lines of the
+    same row at ``hang``. A give-way column alone on its line has the whole line: a title is
+    cut to it, a note that is never cut (``least`` ``WHOLE``) wraps."""
+
+    cols: tuple[Col, ...]
+    widths: tuple[int, ...]
+    lines: tuple[tuple[int, ...], ...]
+    indent: int
+    hang: int
+    width: int
 
 
-def item_detail(item: Item, env: Env) -> None:
-    out = console()
-    now = env.now()
-    header = Text(f"#{item.id} ", style="bold")
-    header.append(item.kind, style="bold")
-    header.append(f" · {item.status}")
-    out.print(header)
-    fields: list[tuple[str, Text]] = [
-        ("title", Text(visible(item.title))),
-        ("person", Text(visible(item.person))),
+def _span(widths: Sequence[int], columns: Sequence[int], start: int) -> int:
+    return start + sum(widths[c] for c in columns) + GAP * max(len(columns) - 1, 0)
+
+
+def _shrink(cols: Sequence[Col], widths: list[int], columns: Sequence[int], over: int) -> int:
+    """Cut the give-way columns (titles first, then notes) and then long names toward their
+    least, as far as ``over`` asks; what is still over."""
+    givers = sorted((c for c in columns if cols[c].give), key=lambda c: (cols[c].give, c))
+    names = [c for c in columns if not cols[c].give and cols[c].least]
+    for c in [*givers, *names]:
+        if over <= 0:
+            break
+        cut = min(over, max(widths[c] - cols[c].least, 0))
+        widths[c] -= cut
+        over -= cut
+    return over
+
+
+def fit(
+    cols: Sequence[Col],
+    rows: Sequence[Sequence[Text]],
+    width: int,
+    indent: int = 0,
+    header: bool = False,
+    hang: int | None = None,
+) -> Layout:
+    """The one rule by which every table fits the terminal, in steps, each taken only when the
+    table is still too wide:
+
+    1. every column at its natural width, a row on one line;
+    2. titles are cut (with ``…``) down to ``MIN_TITLE`` cells, then notes; then names longer
+       than ``PERSON_WIDTH`` are cut to it;
+    3. the note, then the title, moves to a line of its own under the row (where a title is
+       cut to the line's width and a note wraps, whole);
+    4. headers wrap at their spaces (``waiting`` over ``on``), and steps 2 and 3 again;
+    5. the key columns wrap onto more lines: the first column (the ID) leads, then the other
+       short ones (kind, times, counts), then names, then titles and notes where they fit
+       (headers wrapped only if that saves a line).
+
+    Continuation lines start under the second column, or ``hang`` cells in. Only a single value
+    wider than a whole line (never at 40 columns or more) is cut."""
+    count = len(cols)
+    values = [max((row[c].cell_len for row in rows), default=0) for c in range(count)]
+    heads = [cell_len(col.header) if header else 0 for col in cols]
+    natural = [max(v, h) for v, h in zip(values, heads, strict=True)]
+    shown = [c for c in range(count) if natural[c]]
+    if not shown:
+        return Layout(tuple(cols), tuple(natural), (), indent, indent, width)
+    choices = [natural]
+    if header:
+        words = [
+            max([v, *map(cell_len, col.header.split())])
+            for v, col in zip(values, cols, strict=True)
+        ]
+        if words != natural:
+            choices.append(words)
+    for widest in choices:
+        layout = _one_line(cols, widest, shown, width, indent, hang)
+        if layout is not None:
+            return layout
+    packed = [_packed(cols, widest, shown, width, indent, hang) for widest in choices]
+    return min(packed, key=lambda layout: len(layout.lines))
+
+
+def _hang(widths: Sequence[int], first: int, indent: int, hang: int | None) -> int:
+    """Where a row's further lines start: under its second column, unless ``hang`` says."""
+    return indent + widths[first] + GAP if hang is None else hang
+
+
+def _layout(
+    cols: Sequence[Col],
+    widths: list[int],
+    lines: list[list[int]],
+    width: int,
+    indent: int,
+    hang: int | None,
+) -> Layout:
+    start = _hang(widths, lines[0][0], indent, hang)
+    return Layout(
+        tuple(cols), tuple(widths), tuple(tuple(line) for line in lines), indent, start, width
+    )
+
+
+def _one_line(
+    cols: Sequence[Col],
+    natural: list[int],
+    shown: list[int],
+    width: int,
+    indent: int,
+    hang: int | None,
+) -> Layout | None:
+    """Steps 1 to 3 of :func:`fit`: the row's key columns on one line, or None."""
+    row, below = list(shown), []
+    while True:
+        widths = list(natural)
+        if _shrink(cols, widths, row, _span(widths, row, indent) - width) <= 0:
+            return _layout(cols, widths, [row] + [[c] for c in sorted(below)], width, indent, hang)
+        movable = [c for c in row if cols[c].give]
+        if not movable:
+            return None
+        moved = max(movable, key=lambda c: (cols[c].give, c))
+        row.remove(moved)
+        below.append(moved)
+
+
+def _packed(
+    cols: Sequence[Col],
+    natural: list[int],
+    shown: list[int],
+    width: int,
+    indent: int,
+    hang: int | None,
+) -> Layout:
+    """Step 5 of :func:`fit`: the columns packed onto lines, in order of importance."""
+    first, rest = shown[0], shown[1:]
+    start = _hang(natural, first, indent, hang)
+    widths = list(natural)
+    _shrink(cols, widths, shown, WHOLE)
+    order = [
+        first,
+        *(c for c in rest if not cols[c].give and not cols[c].least),
+        *(c for c in rest if not cols[c].give and cols[c].least),
+        *(c for c in rest if cols[c].give),
     ]
-    if item.channel:
-        fields.append(("channel", Text(item.channel)))
-    fields.append(("due", due_text(item, now, env)))
-    fields.append(("created", Text(env.show(item.created))))
-    if item.for_id is not None:
-        fields.append(("for", Text(f"#{item.for_id}")))
-    if item.tags:
-        fields.append(("tags", Text(visible(" ".join(f"+{t}" for t in item.tags)))))
-    if item.note:
-        fields.append(("note", Text(visible(item.note))))
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="dim", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for name, value in fields:
-        grid.add_row(Text(name), value)
-    out.print(grid)
-    out.print(Text("history", style="bold"))
-    history = Table.grid(padding=(0, 2))
-    history.add_column(no_wrap=True, style="dim")
-    history.add_column(overflow="fold")
-    for event in item.history:
-        history.add_row(Text(_event_time(event, env)), Text(visible(_event_text(event, env))))
-    out.print(history)
+    lines: list[list[int]] = [[]]
+    pos = indent
+    for c in order:
+        if lines[-1] and pos + GAP + widths[c] > width:
+            lines.append([])
+            pos = start
+        pos += GAP if lines[-1] else 0
+        lines[-1].append(c)
+        widths[c] = max(min(widths[c], width - pos), 1)
+        pos += widths[c]
+    for k, line in enumerate(lines):  # each line's room left goes to its titles, then notes
+        slack = width - _span(widths, line, indent if k == 0 else start)
+        for c in sorted((c for c in line if cols[c].give), key=lambda c: (cols[c].give, c)):
+            grow = max(min(slack, natural[c] - widths[c]), 0)
+            widths[c] += grow
+            slack -= grow
+    return _layout(cols, widths, lines, width, indent, hang)
 
 
-def _event_time(event: dict[str, Any], env: Env) -> str:
-    from respond.clock import from_iso
-
-    try:
-        return f"{to_local(from_iso(event['at']), env.clock.tz):%Y-%m-%d %H:%M}"
-    except (KeyError, ValueError, TypeError):
-        return "?"
+def _wrapped(out: Console, text: Text, width: int) -> list[Text]:
+    return list(text.wrap(out, max(width, 1))) or [Text("")]
 
 
-def _event_text(event: dict[str, Any], env: Env) -> str:
-    from respond.clock import from_iso
-
-    parts = [str(event.get("event", "?"))]
-    for key, value in event.items():
-        if key in ("event", "at") or value in (None, "", []):
+def row_lines(
+    out: Console, layout: Layout, cells: Sequence[Text], style: str = "", header: bool = False
+) -> list[Text]:
+    """One row (or the header row) laid out: its lines, with no trailing spaces."""
+    result: list[Text] = []
+    for k, line in enumerate(layout.lines):
+        start = layout.indent if k == 0 else layout.hang
+        if not any(cells[c].plain for c in line):
             continue
-        if key in ("due", "from", "to") and isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                value = env.show(from_iso(value))
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        parts.append(f"{key.replace('_', ' ')}: {value}")
-    return " · ".join(parts)
+        alone = len(line) == 1 and layout.cols[line[0]].give > 0
+        wrap = alone and layout.cols[line[0]].least >= WHOLE
+        parts: list[list[Text]] = []
+        for c in line:
+            if wrap:
+                parts.append(_wrapped(out, cells[c], layout.width - start))
+            elif header:
+                parts.append(_wrapped(out, cells[c], layout.widths[c]))
+            else:
+                parts.append([cells[c]])
+        for i in range(max(len(p) for p in parts)):
+            text = Text(" " * start)
+            for j, c in enumerate(line):
+                if j:
+                    text.append(" " * GAP)
+                piece = parts[j][i] if i < len(parts[j]) else Text("")
+                cell_width = layout.width - start if alone else layout.widths[c]
+                text.append_text(_cell(piece, cell_width, right=layout.cols[c].right))
+            text.rstrip()
+            if style:
+                text.stylize(style)
+            result.append(text)
+    return result
 
 
-# -- the morning review ----------------------------------------------------------------------
+def table_lines(
+    out: Console,
+    cols: Sequence[Col],
+    rows: Sequence[Sequence[Text]],
+    styles: Sequence[str] | None = None,
+    hang: int | None = None,
+) -> list[Text]:
+    """A table with a bold header row, fitted to the terminal by :func:`fit`."""
+    layout = fit(cols, rows, out.width, header=True, hang=hang)
+    lines = row_lines(out, layout, [Text(col.header) for col in cols], "bold", header=True)
+    for n, row in enumerate(rows):
+        lines += row_lines(out, layout, row, styles[n] if styles else "")
+    return lines
 
-SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+def _print_lines(out: Console, lines: Sequence[Text]) -> None:
+    if lines:
+        _emit(out, Text("\n").join(lines), no_wrap=True, overflow="ellipsis", crop=True)
 
 
 def _emit(out: Console, renderable: Any, **options: Any) -> None:
@@ -178,7 +308,202 @@ def _emit(out: Console, renderable: Any, **options: Any) -> None:
     out.file.flush()
 
 
-PERSON_WIDTH = 24
+def _cell(text: Text | str, width: int, right: bool = False) -> Text:
+    """``text`` in exactly ``width`` terminal cells (cut with an ellipsis, or padded)."""
+    cell = text.copy() if isinstance(text, Text) else Text(text)
+    cell.truncate(width, overflow="ellipsis")
+    gap = width - cell.cell_len
+    if right:
+        cell = Text(" " * gap) + cell
+    else:
+        cell.pad_right(gap)
+    return cell
+
+
+def late(due: datetime, now: datetime) -> str:
+    """``3h late``: how long ago a due time passed, the one wording for it in every view."""
+    return f"{timefmt.span(now - due)} late"
+
+
+def _today(moment: datetime, now: datetime, env: Env) -> bool:
+    return to_local(moment, env.clock.tz).date() == to_local(now, env.clock.tz).date()
+
+
+def due_text(item: Item, now: datetime, env: Env) -> Text:
+    """A due time in a table (``list``, ``who``): ``3h late`` in red once it has passed,
+    ``today 17:00`` in yellow, later ones (``Fri 17:00``) dim; a closed item's, dim."""
+    if item.due is None:
+        return Text("-", style="dim")
+    if not item.is_open:
+        return Text(env.show(item.due), style="dim")
+    if item.due < now:
+        return Text(late(item.due, now), style="bold red")
+    return Text(env.show(item.due), style="yellow" if _today(item.due, now, env) else "dim")
+
+
+def _user(value: str, width: int = TITLE_WIDTH) -> Text:
+    return Text(shorten(value, width))
+
+
+ITEM_COLS = (
+    Col("ID", right=True),
+    Col("Kind"),
+    Col("Person", least=PERSON_WIDTH),
+    Col("Title", give=1, least=MIN_TITLE),
+    Col("Due"),
+    Col("Status"),
+)
+
+
+def item_table(items: Sequence[Item], env: Env) -> None:
+    """``respond list``: one row per item, fitted to the terminal (see :func:`fit`)."""
+    out = console()
+    if not items:
+        out.print(Text("Nothing here."))
+        return
+    now = env.now()
+    rows = [
+        [
+            Text(f"#{item.id}"),
+            Text(item.kind),
+            _user(item.person),
+            _user(item.title),
+            due_text(item, now, env),
+            Text(item.status, style="" if item.is_open else "dim"),
+        ]
+        for item in items
+    ]
+    _print_lines(out, table_lines(out, ITEM_COLS, rows))
+
+
+def item_detail(item: Item, env: Env) -> None:
+    out = console()
+    now = env.now()
+    header = Text(f"#{item.id} ", style="bold")
+    header.append(item.kind, style="bold")
+    header.append(f" · {item.status}")
+    _emit(out, header)
+    fields: list[tuple[str, Text]] = [
+        ("title", Text(visible(item.title))),
+        ("person", Text(visible(item.person))),
+    ]
+    if item.channel:
+        fields.append(("channel", Text(item.channel)))
+    fields.append(("due", _due_detail(item, now, env)))
+    fields.append(("created", Text(env.show(item.created))))
+    if item.for_id is not None:
+        fields.append(("for", Text(f"#{item.for_id}")))
+    if item.tags:
+        fields.append(("tags", Text(visible(" ".join(f"+{t}" for t in item.tags)))))
+    if item.note:
+        fields.append(("note", Text("\n".join(visible(line) for line in note_lines(item.note)))))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for name, value in fields:
+        grid.add_row(Text(name), value)
+    _emit(out, grid)
+    _emit(out, Text("history", style="bold"))
+    history = Table.grid(padding=(0, 2))
+    history.add_column(no_wrap=True, style="dim")
+    history.add_column(overflow="fold")
+    for event in item.history:
+        lines = _event_lines(event, env)
+        history.add_row(Text(_event_time(event, env)), Text("\n".join(map(visible, lines))))
+    _emit(out, history)
+
+
+def note_lines(note: str) -> list[str]:
+    """A note's lines (broken at ``\\n`` or ``\\r\\n``); each still needs :func:`visible`."""
+    return note.replace("\r\n", "\n").split("\n")
+
+
+def _due_detail(item: Item, now: datetime, env: Env) -> Text:
+    """``show``'s due line: the time, and how late once it has passed (``Mon 23 Nov 17:00 ·
+    2 days late``); it never repeats the word "due"."""
+    if item.due is None:
+        return Text("none", style="dim")
+    shown = Text(env.show(item.due))
+    if item.is_open and item.due < now:
+        shown.append(" · ")
+        shown.append(late(item.due, now), style="bold red")
+    elif item.is_open and _today(item.due, now, env):
+        shown.stylize("yellow")
+    return shown
+
+
+def _event_time(event: dict[str, Any], env: Env) -> str:
+    from respond.clock import from_iso
+
+    try:
+        return f"{to_local(from_iso(event['at']), env.clock.tz):%Y-%m-%d %H:%M}"
+    except (KeyError, ValueError, TypeError):
+        return "?"
+
+
+def _event_lines(event: dict[str, Any], env: Env) -> list[str]:
+    """An event as ``show`` prints it: ``snoozed · from: Fri 17:00 · to: Mon 17:00``; an edit
+    gives each changed field a line of its own, ``title: 'Q3' → 'Q3 numbers'``. The lines
+    still need :func:`visible`."""
+    from respond.clock import from_iso
+
+    parts = [str(event.get("event", "?"))]
+    changes = event.get("changes")
+    edits = []
+    for key, value in event.items():
+        if key in ("event", "at") or value in (None, "", []):
+            continue
+        if key == "changes" and isinstance(value, dict):
+            edits = [_change_text(name, change, env) for name, change in value.items()]
+            continue
+        if key == "fields" and isinstance(changes, dict) and changes:
+            continue  # the changes name them
+        if key == "corrects" and value is True:
+            parts.append("a correction (scored against the new time)")
+            continue
+        if key == "due" and isinstance(changes, dict) and "due" in changes:
+            continue  # the change shows it
+        if key in ("due", "from", "to") and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = env.show(from_iso(value))
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    if edits:
+        parts.append(edits[0])
+    return [" · ".join(parts), *edits[1:]]
+
+
+def _change_text(name: str, change: Any, env: Env) -> str:
+    """One field of an ``edited`` event: ``title: 'Q3 numbers' → 'Q3 and Q4 numbers'``."""
+    if not isinstance(change, dict):
+        return f"{name}: {change}"
+    return f"{name}: {_field_value(name, change.get('from'), env)} → " + _field_value(
+        name, change.get("to"), env
+    )
+
+
+def _field_value(name: str, value: Any, env: Env) -> str:
+    """An edited field's value as ``show`` prints it: times as people say them, text quoted."""
+    from respond.clock import from_iso
+
+    if value in (None, "", []):
+        return "none"
+    if name == "due" and isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return env.show(from_iso(value))
+    if isinstance(value, list):
+        return " ".join(f"+{tag}" for tag in value)
+    if name in ("title", "person", "note"):
+        return quoted(str(value), TITLE_WIDTH)
+    return str(value)
+
+
+# -- the morning review ----------------------------------------------------------------------
+
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
 REVIEW_TITLE_WIDTH = 50
 QUIET_DAY = "Nothing overdue or due today. Everyone who is waiting on you is covered."
 
@@ -216,52 +541,46 @@ def change_text(change: int | None) -> Text:
     return Text(f"{change:+d}", style="green" if change > 0 else "red")
 
 
-@dataclass
-class _Row:
-    """One line of the review: an ID, a person, a title, a time and extra words."""
+# A review row: ID, kind, person, title, time, and a note (whom it is for, what to do).
+REVIEW_COLS = (
+    Col(right=True),
+    Col(),
+    Col(least=PERSON_WIDTH),
+    Col(give=1, least=MIN_TITLE),
+    Col(),
+    Col(give=2, least=WHOLE),
+)
+Row = list[Text]
 
-    id: str
-    person: str
-    title: str
-    when: Text
-    extra: Text
 
-
-def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[_Row]]]:
+def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[Row]]]:
     now, tz = view.now, env.clock.tz
-    sections: list[tuple[str, str, list[_Row]]] = []
+    sections: list[tuple[str, str, list[Row]]] = []
 
-    def row(item: Item, when: Text, extra: Text | None = None) -> _Row:
-        return _Row(
-            f"#{item.id}",
-            shorten(item.person, PERSON_WIDTH),
-            shorten(item.title, REVIEW_TITLE_WIDTH),
+    def row(item: Item, when: Text, extra: Text | None = None) -> Row:
+        return [
+            Text(f"#{item.id}"),
+            Text(item.kind),
+            _user(item.person),
+            _user(item.title, REVIEW_TITLE_WIDTH),
             when,
             extra or Text(""),
-        )
+        ]
 
-    overdue = [
-        row(item, Text(f"{timefmt.span(now - item.due)} overdue", style="bold red"))
-        for item in view.overdue
-        if item.due is not None
-    ]
-    sections.append(("Overdue", "bold red", overdue))
-    due_today = [
-        row(item, Text(f"due {to_local(item.due, tz):%H:%M}", style="yellow"))
-        for item in view.due_today
-        if item.due is not None
-    ]
-    sections.append(("Due today", "bold yellow", due_today))
-    followups: list[_Row] = []
-    for item in view.followups:
+    def due(item: Item, style: str) -> Text:
+        """``3h late`` once the due time has passed, else ``due 14:00`` (it is due today)."""
         assert item.due is not None
         if item.due < now:
-            when = Text(f"{timefmt.span(now - item.due)} late", style="red")
-        else:
-            when = Text(f"due {to_local(item.due, tz):%H:%M}", style="yellow")
-        followups.append(row(item, when))
+            return Text(late(item.due, now), style=style)
+        return Text(f"due {to_local(item.due, tz):%H:%M}", style="yellow")
+
+    overdue = [row(item, due(item, "bold red")) for item in view.overdue]
+    sections.append(("Overdue", "bold red", overdue))
+    due_today = [row(item, due(item, "bold red")) for item in view.due_today]
+    sections.append(("Due today", "bold yellow", due_today))
+    followups = [row(item, due(item, "red")) for item in view.followups]
     sections.append(("Follow-ups due", "bold magenta", followups))
-    waiting: list[_Row] = []
+    waiting: list[Row] = []
     for w in view.waiting:
         extra = Text()
         if w.served is not None:
@@ -271,14 +590,16 @@ def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[_Row]]]:
         if w.chase:
             extra.append(" · " if extra else "")
             extra.append("chase them", style="yellow")
-        waiting.append(row(w.item, Text(timefmt.span(w.waited)), extra))
+        waiting.append(row(w.item, Text(f"waited {timefmt.span(w.waited)}"), extra))
     sections.append(("Waiting on others", "bold blue", waiting))
-    relay: list[_Row] = []
+    relay: list[Row] = []
     for r in view.relay:
-        since = Text(timefmt.span(now - r.answered_at) if r.answered_at else "")
-        extra = Text("answered → tell ", style="cyan")
+        answered = Text("answered", style="cyan")
+        if r.answered_at is not None:
+            answered.append(f" {timefmt.ago(r.answered_at, now)}")
+        extra = Text("→ tell ", style="cyan")
         extra.append(f"{shorten(r.ask.person, PERSON_WIDTH)} (#{r.ask.id})", style="bold cyan")
-        relay.append(row(r.answer, since, extra))
+        relay.append(row(r.answer, answered, extra))
     sections.append(("Relay back", "bold cyan", relay))
     return [section for section in sections if section[2]]
 
@@ -323,70 +644,19 @@ def needs_line(needs: NeedsYou) -> Text:
     return line
 
 
-def _cell(text: Text | str, width: int, right: bool = False) -> Text:
-    """``text`` in exactly ``width`` terminal cells (cut with an ellipsis, or padded)."""
-    cell = text.copy() if isinstance(text, Text) else Text(text)
-    cell.truncate(width, overflow="ellipsis")
-    gap = width - cell.cell_len
-    if right:
-        cell = Text(" " * gap) + cell
-    else:
-        cell.pad_right(gap)
-    return cell
-
-
-MIN_TITLE = 16
-MIN_PERSON = 10
-
-
-def _review_widths(rows: list[_Row], width: int) -> tuple[int, int, int, int]:
-    """Column widths shared by every section. On a narrow terminal the title gives way first,
-    then the person, so that the time and the "for whom" at the end stay visible."""
-    ids = max((cell_len(row.id) for row in rows), default=0)
-    person = max((cell_len(row.person) for row in rows), default=0)
-    title = max((cell_len(row.title) for row in rows), default=0)
-    when = max((row.when.cell_len for row in rows), default=0)
-    extra = max((row.extra.cell_len for row in rows), default=0)
-    fixed = 2 + ids + 2 + 2 + 2 + when + (2 + extra if extra else 0)
-    over = fixed + person + title - width
-    if over > 0:
-        cut = min(over, max(title - MIN_TITLE, 0))
-        title, over = title - cut, over - cut
-    if over > 0:
-        person -= min(over, max(person - MIN_PERSON, 0))
-    return ids, person, title, when
-
-
 def review(view: Review, env: Env) -> None:
-    """``respond today``: sections whose rows share one set of columns; empty ones left out.
-
-    Rows are laid out by hand (not a Rich table) so that the columns line up across sections
-    and lines carry no trailing spaces when piped."""
+    """``respond today``: sections whose rows share one layout (:func:`fit`), so that columns
+    line up across sections; empty sections left out."""
     out = console()
     if view.needs.total:
         _emit(out, needs_line(view.needs))
     sections = _review_rows(view, env)
     if not sections:
         _emit(out, Text(QUIET_DAY))
-    rows = [row for _, _, group in sections for row in group]
-    widths = _review_widths(rows, out.width)
+    layout = fit(REVIEW_COLS, [row for _, _, group in sections for row in group], out.width, 2)
     for heading, style, group in sections:
         _emit(out, Text(heading, style=style))
-        for row in group:
-            line = Text("  ")
-            line.append_text(_cell(row.id, widths[0], right=True))
-            line.append("  ")
-            line.append_text(_cell(row.person, widths[1]))
-            line.append("  ")
-            line.append_text(_cell(row.title, widths[2]))
-            line.append("  ")
-            if row.extra:
-                line.append_text(_cell(row.when, widths[3]))
-                line.append("  ")
-                line.append_text(row.extra)
-            else:
-                line.append_text(row.when)
-            _emit(out, line, no_wrap=True, overflow="ellipsis", crop=True)
+        _print_lines(out, [line for row in group for line in row_lines(out, layout, row)])
     if view.week is not None:
         _emit(out, week_line(view.week))
 
@@ -420,21 +690,24 @@ def _cell_detail(kept: int, total: int, score: int | None) -> Text:
 WEEK_LEGEND = "streak: weeks in a row at 80+ · strength: past weeks smoothed · more: --help"
 
 
+SCORE_COLS = (
+    Col("habit"),
+    Col("this week", right=True),
+    Col(""),
+    Col("last week", right=True),
+    Col("streak", right=True),
+    Col("strength", right=True),
+    Col("last 8 weeks"),
+)
+
+
 def scorecard(card: Scorecard, env: Env, history: int | None = None, legend: bool = True) -> None:
     """``respond week``: one row per habit and an overall row, a legend line (unless
     ``legend`` is false: ``--quiet``), then ``history`` weeks below."""
     out = console()
     _emit(out, _week_title(card))
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    table.add_column("habit", no_wrap=True)
-    table.add_column("this week", justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
-    table.add_column("last week", justify="right", no_wrap=True)
-    table.add_column("streak", justify="right", no_wrap=True)
-    table.add_column("strength", justify="right", no_wrap=True)
-    table.add_column("last 8 weeks", no_wrap=True)
-    for summary in card.habits:
-        table.add_row(
+    rows: list[Row] = [
+        [
             Text(summary.label),
             score_text(summary.week.score),
             _cell_detail(summary.week.kept, summary.week.total, summary.week.score),
@@ -442,19 +715,22 @@ def scorecard(card: Scorecard, env: Env, history: int | None = None, legend: boo
             Text(_weeks(summary.streak) if summary.streak else "-"),
             score_text(summary.strength),
             sparkline(summary.spark),
-        )
-    detail = change_text(card.change)
-    table.add_row(
-        Text("overall", style="bold"),
-        score_text(card.overall),
-        detail,
-        score_text(card.last_overall),
-        Text(_weeks(card.overall_streak) if card.overall_streak else "-"),
-        score_text(card.overall_strength),
-        sparkline(card.spark),
-        style="bold",
+        ]
+        for summary in card.habits
+    ]
+    rows.append(
+        [
+            Text("overall", style="bold"),
+            score_text(card.overall),
+            change_text(card.change),
+            score_text(card.last_overall),
+            Text(_weeks(card.overall_streak) if card.overall_streak else "-"),
+            score_text(card.overall_strength),
+            sparkline(card.spark),
+        ]
     )
-    _emit(out, table)
+    styles = [""] * (len(rows) - 1) + ["bold"]
+    _print_lines(out, table_lines(out, SCORE_COLS, rows, styles, hang=2))
     if legend:
         _emit(out, Text(WEEK_LEGEND, style="dim"))
     if history:
@@ -464,20 +740,23 @@ def scorecard(card: Scorecard, env: Env, history: int | None = None, legend: boo
 def _history(card: Scorecard, out: Console) -> None:
     from respond.scoring import HABIT_LABELS, HABITS, iso_week
 
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    table.add_column("week", no_wrap=True)
-    for habit in HABITS:
-        table.add_column(HABIT_LABELS[habit], justify="right", no_wrap=True)
-    table.add_column("overall", justify="right", no_wrap=True)
+    cols = [
+        Col("week"),
+        *(Col(HABIT_LABELS[habit], right=True) for habit in HABITS),
+        Col("overall", right=True),
+    ]
+    rows: list[Row] = []
     for week in reversed(card.weeks):
         label = f"{iso_week(week.start)} " if card.week_start == 0 else ""
-        table.add_row(
-            Text(f"{label}{week.start:%a} {week.start.day} {week.start:%b}"),
-            *(score_text(week.habits[habit].score) for habit in HABITS),
-            score_text(week.overall),
+        rows.append(
+            [
+                Text(f"{label}{week.start:%a} {week.start.day} {week.start:%b}"),
+                *(score_text(week.habits[habit].score) for habit in HABITS),
+                score_text(week.overall),
+            ]
         )
     _emit(out, Text(""))
-    _emit(out, table)
+    _print_lines(out, table_lines(out, cols, rows, hang=2))
 
 
 # -- people ----------------------------------------------------------------------------------
@@ -517,50 +796,44 @@ def person(view: PersonView, env: Env, limit: int | None = None) -> None:
     stats.add_row(Text("last thanked"), thanked)
     _emit(out, Padding(stats, (0, 0, 0, 2), expand=False))
     shown = view.history if limit is None else view.history[:limit]
-    listed = view.open + [item for item, _ in shown]
-    widths = (
-        max((len(f"#{item.id}") for item in listed), default=0),
-        max((cell_len(shorten(item.title, TITLE_WIDTH)) for item in listed), default=0),
-    )
-    if view.open:
-        _emit(out, Text("Open", style="bold"))
-        _emit(
-            out,
-            Padding(
-                _person_items([(i, due_text(i, now, env)) for i in view.open], widths),
-                (0, 0, 0, 2),
-                expand=False,
+    opened = [_person_row(item, due_text(item, now, env)) for item in view.open]
+    closed = [
+        _person_row(
+            item,
+            Text(
+                f"{item.status} {timefmt.day(at, now, tz) if at else ''}".strip(),
+                style="dim" if item.status == "done" else "yellow",
             ),
         )
-    if shown:
-        _emit(out, Text("History", style="bold"))
-        rows = [
-            (
-                item,
-                Text(
-                    f"{item.status} {timefmt.day(closed, now, tz) if closed else ''}".strip(),
-                    style="dim" if item.status == "done" else "yellow",
-                ),
-            )
-            for item, closed in shown
-        ]
-        _emit(out, Padding(_person_items(rows, widths), (0, 0, 0, 2), expand=False))
+        for item, at in shown
+    ]
+    layout = fit(PERSON_ITEM_COLS, opened + closed, out.width, 2)  # Open and History line up
+    for heading, rows in (("Open", opened), ("History", closed)):
+        if rows:
+            _emit(out, Text(heading, style="bold"))
+            _print_lines(out, [line for row in rows for line in row_lines(out, layout, row)])
     hidden = len(view.history) - len(shown)
     if hidden > 0:
         _emit(out, Text(f"  … and {hidden} more (--all shows everything)", style="dim"))
 
 
-def _person_items(rows: list[tuple[Item, Text]], widths: tuple[int, int]) -> Table:
-    """Items as ID, kind, title, time; ``widths`` (ID, title) are shared by both sections so
-    that Open and History line up."""
-    table = Table.grid(padding=(0, 2), pad_edge=False)
-    table.add_column(justify="right", no_wrap=True, min_width=widths[0])
-    table.add_column(no_wrap=True, min_width=len("followup"))
-    table.add_column(no_wrap=True, min_width=widths[1], overflow="ellipsis")
-    table.add_column(no_wrap=True)
-    for item, when in rows:
-        table.add_row(Text(f"#{item.id}"), Text(item.kind), _user(item.title), when)
-    return table
+PERSON_ITEM_COLS = (Col(right=True), Col(), Col(give=1, least=MIN_TITLE), Col())
+
+
+def _person_row(item: Item, when: Text) -> Row:
+    """An item with one person: ID, kind, title, time."""
+    return [Text(f"#{item.id}"), Text(item.kind), _user(item.title), when]
+
+
+PEOPLE_COLS = (
+    Col("person", least=PERSON_WIDTH),
+    Col("open", right=True),
+    Col("overdue", right=True),
+    Col("waiting on", right=True),
+    Col("recent", right=True),
+    Col("last activity"),
+    Col("last thanked"),
+)
 
 
 def people(rows: Sequence[PersonRow], env: Env) -> None:
@@ -570,17 +843,9 @@ def people(rows: Sequence[PersonRow], env: Env) -> None:
         _emit(out, Text("No one yet: add an ask, a promise or a thanks."))
         return
     now, tz = env.now(), env.clock.tz
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    table.add_column("person", no_wrap=True, max_width=PERSON_WIDTH, overflow="ellipsis")
-    table.add_column("open", justify="right", no_wrap=True)
-    table.add_column("overdue", justify="right", no_wrap=True)
-    table.add_column("waiting on", justify="right", no_wrap=True)
-    table.add_column("recent", justify="right", no_wrap=True)
-    table.add_column("last activity", no_wrap=True)
-    table.add_column("last thanked", no_wrap=True)
-    for row in rows:
-        table.add_row(
-            _user(row.name, PERSON_WIDTH),
+    table = [
+        [
+            _user(row.name),
             Text(str(row.open) if row.open else "-", style="" if row.open else "dim"),
             Text(
                 str(row.overdue) if row.overdue else "-", style="bold red" if row.overdue else "dim"
@@ -592,5 +857,7 @@ def people(rows: Sequence[PersonRow], env: Env) -> None:
                 timefmt.day(row.last_thanked, now, tz) if row.last_thanked else "never",
                 style="" if row.last_thanked else "dim",
             ),
-        )
-    _emit(out, table)
+        ]
+        for row in rows
+    ]
+    _print_lines(out, table_lines(out, PEOPLE_COLS, table, hang=2))

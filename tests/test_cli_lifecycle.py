@@ -151,7 +151,7 @@ def test_list_filters(run: Run) -> None:
     assert [i["title"] for i in items(run, "--kind", "promise")] == ["P1"]
     assert [i["title"] for i in items(run, "--overdue")] == ["A1"]
     table = run("list")
-    assert "overdue" in table.stdout and "A2" in table.stdout
+    assert "17h late" in table.stdout and "A2" in table.stdout
 
 
 def test_no_command_shows_today(run: Run) -> None:

@@ -109,7 +109,7 @@ def test_every_command_that_takes_a_time_says_when_it_is_already_overdue(run: Ru
         f"Acknowledged #3: VPN; promised Bob by {flag}\n",
         f"Waiting on Jane #4: VPN token; chase {flag}\n",
         f"Snoozed #4: VPN token until {flag}\n",
-        f"Edited #1: Q3 numbers (due), due {flag}\n",
+        f"Edited #1: Q3 numbers (due), due {flag}; a correction: scored against this time\n",
         f"Done #2: the deck; follow up with Sam {flag} (#5)\n",
     ]
     assert stored_due(run, 1) == "2026-11-20T16:00:00+00:00"  # kept as written: backfilling

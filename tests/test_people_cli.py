@@ -214,8 +214,8 @@ def test_rename_renames_every_item_and_records_it(crowd: None, run: Run) -> None
     assert people_json(run)["Benjamin Carter"] == 1 and "Ben Carter" not in people_json(run)
     event = json.loads(run("show", "2", "--json").stdout)["history"][-1]
     assert event["event"] == "edited" and event["fields"] == ["person"]
-    assert (event["person_from"], event["person_to"]) == ("Ben Carter", "Benjamin Carter")
-    assert "person from: Ben Carter · person to: Benjamin Carter" in run("show", "2").stdout
+    assert event["changes"] == {"person": {"from": "Ben Carter", "to": "Benjamin Carter"}}
+    assert "person: 'Ben Carter' → 'Benjamin Carter'" in run("show", "2").stdout
 
 
 def test_rename_into_an_existing_person_merges_in_their_spelling(crowd: None, run: Run) -> None:

@@ -105,7 +105,7 @@ def test_earlier_edits_do_not_end_the_correction_window(run: Run) -> None:
 def test_a_waiting_items_chase_time_has_nothing_to_correct(run: Run) -> None:
     run("wait", "VPN", "--on", "Jane", now=WED)
     result = run("edit", "1", "--by", "fri", now="2026-11-25T10:01")
-    assert result.stdout == "Edited #1: VPN (due)\n"
+    assert result.stdout == "Edited #1: VPN (due), due Fri 17:00\n"
 
 
 def test_undone_correction_is_not_a_correction(run: Run) -> None:

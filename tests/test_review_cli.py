@@ -52,13 +52,16 @@ def test_today_sections_in_order_with_relative_times(run: Run) -> None:
         "follow-up n/a · loop closed n/a · gratitude 1/3",
     ]
     lines = out.splitlines()[1:]  # after the header
-    assert lines[1].split() == ["#1", "Dana", "Q3", "numbers", "17h", "overdue"]
-    assert lines[2].split() == ["#3", "Bob", "Laptop", "17h", "overdue"]
-    assert lines[4].split() == ["#7", "Pat", "Call", "back", "due", "13:00"]
-    assert lines[6].split() == ["#6", "Sam", "Invoice", "22h", "late"]
-    assert lines[8].split() == ["#2", "Jane", "VPN", "access", "1", "day", "for", "Dana", "(#1)"]
+    assert lines[1].split() == ["#1", "ask", "Dana", "Q3", "numbers", "17h", "late"]
+    assert lines[2].split() == ["#3", "ask", "Bob", "Laptop", "17h", "late"]
+    assert lines[4].split() == ["#7", "ask", "Pat", "Call", "back", "due", "13:00"]
+    assert lines[6].split() == ["#6", "followup", "Sam", "Invoice", "22h", "late"]
+    assert lines[8].split() == [
+        "#2", "waiting", "Jane", "VPN", "access", "waited", "1", "day", "for", "Dana", "(#1)"
+    ]  # fmt: skip
     assert lines[10].split() == [
-        "#4", "Lee", "Laptop", "stock", "1", "day", "answered", "→", "tell", "Bob", "(#3)"
+        "#4", "waiting", "Lee", "Laptop", "stock", "answered", "1", "day", "ago", "→", "tell",
+        "Bob", "(#3)",
     ]  # fmt: skip
     assert "the deck" not in out  # due Friday: not today's business
 
@@ -133,7 +136,7 @@ def test_colour_when_forced_plain_with_no_color(run: Run, monkeypatch: pytest.Mo
     _force_colour(monkeypatch)
     coloured = run("today").stdout
     assert "\x1b[1;31mOverdue" in coloured  # red heading
-    assert "\x1b[1;31m17h overdue" in coloured
+    assert "\x1b[1;31m17h late" in coloured
     assert "\x1b[33mdue 13:00" in coloured  # due today: yellow
     monkeypatch.setenv("NO_COLOR", "1")
     no_color = run("today").stdout
@@ -217,7 +220,7 @@ def test_who_shows_open_items_history_and_stats(run: Run) -> None:
     assert stats["time to acknowledge"] == "median 30m (1 acknowledged)"
     assert stats["promises"] == "kept 1, broken 0"
     assert stats["last thanked"] == "yesterday: for the coffee"
-    assert lines[6] == "Open" and "Q3 numbers" in lines[7] and "overdue" in lines[7]
+    assert lines[6] == "Open" and "Q3 numbers" in lines[7] and "17h late" in lines[7]
     assert lines[8] == "History"
     assert "thanks" in lines[9] and "Budget" in lines[10]
 

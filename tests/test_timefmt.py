@@ -33,4 +33,4 @@ def test_span(delta: timedelta, shown: str) -> None:
 def test_a_wait_begun_this_minute_reads_less_than_a_minute(run: Run) -> None:
     assert run("wait", "VPN token", "--on", "Jane").exit_code == 0
     out = run("today").stdout
-    assert "VPN token  <1m" in out and " 0m" not in out, out
+    assert "VPN token  waited <1m" in out and " 0m" not in out, out
