@@ -1,6 +1,6 @@
 """Reproducible databases of realistic activity, for fixtures and benchmarks.
 
-The generator replays a working life through the real core (``respond.actions``) with a moving
+The generator replays a working life through the real core (``respond.core.actions``) with a moving
 clock, so every history looks exactly like one the CLI would write: asks arrive by channel
 during working hours and are acknowledged, answered (mostly in time, sometimes late), dropped
 or left open; promises are kept or broken; you wait on colleagues on behalf of asks and relay
@@ -10,7 +10,7 @@ UUIDs, which are derived from the seed too).
 
     python benchmarks/generate.py --items 10000 --out /tmp/r10k.json [--seed 7] [--end ISO]
 
-``generate()`` returns the items; ``write()`` stores them through ``respond.storage``.
+``generate()`` returns the items; ``write()`` stores them through ``respond.storage.database``.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from respond import actions
-from respond.actions import Env
-from respond.clock import FixedClock, to_local
-from respond.config import Settings
-from respond.errors import NotFound
-from respond.model import Item
-from respond.storage import Store
+from respond.core import actions
+from respond.core.actions import Env
+from respond.core.clock import FixedClock, to_local
+from respond.core.errors import NotFound
+from respond.core.model import Item
+from respond.storage.config import Settings
+from respond.storage.database import Store
 
 DEFAULT_END = datetime.fromisoformat("2026-11-25T10:00:00+00:00")
 PER_WORKDAY = 14  # a heavy user: 10-20 items a day

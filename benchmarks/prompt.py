@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.generate import generate, write
-from respond import prompt
+from respond.cli import prompt
 
 TARGET = 1.5
 

@@ -33,7 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from respond.model import Item  # noqa: E402
+from respond.core.model import Item  # noqa: E402
 
 TARGETS_10K = {"today": 250.0, "add": 200.0, "week": 400.0}
 PROMPT_RATIO = 1.5
@@ -107,7 +107,7 @@ def setup_taskwarrior(db: Path, workdir: Path) -> dict[str, str] | None:
 
 
 def export_taskwarrior(db: Path, out: Path) -> None:
-    from respond.storage import Store
+    from respond.storage.database import Store
 
     items = sorted(Store(db, explicit=True).snapshot().items.values(), key=lambda i: i.id)
     out.write_text(json.dumps(to_taskwarrior(items)))

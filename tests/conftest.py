@@ -26,7 +26,7 @@ settings.register_profile("repeatable", derandomize=True, deadline=None)
 settings.register_profile("explore", derandomize=False, deadline=None)
 settings.load_profile(os.environ.get("RESPOND_HYPOTHESIS", "repeatable"))
 
-from respond.cli import app  # noqa: E402
+from respond.cli.app import app  # noqa: E402
 
 NOW = "2026-11-25T10:00"  # a Wednesday, 10:00 local
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from respond import backups
+from respond.storage import backups
 
 
 def mode(path: Path) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from respond.complete import complete_ids, complete_people, describe, id_choices
+from respond.cli.complete import complete_ids, complete_people, describe, id_choices
 from tests.conftest import Run
 
 RESPOND = [sys.executable, "-m", "respond"]
@@ -83,7 +83,7 @@ def test_callbacks_never_raise(tmp_path: Path, db_path: Path) -> None:
 
 
 def test_description_is_one_short_plain_line(filled: None) -> None:
-    from respond.model import Item
+    from respond.core.model import Item
 
     item = Item.from_record(
         {

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from processes import NOW, respond, spawn
 
-from respond import actions
-from respond.actions import Env
-from respond.clock import FixedClock, from_iso
-from respond.doctor import check
-from respond.storage import Store
+from respond.core import actions
+from respond.core.actions import Env
+from respond.core.clock import FixedClock, from_iso
+from respond.storage.database import Store
+from respond.storage.doctor import check
 
 ADDED = re.compile(r"^Added #(\d+): (task \d+) for ")
 

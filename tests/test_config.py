@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from respond.config import KEYS, ConfigError, Settings, load_settings
-from respond.configfile import (
+from respond.storage.config import KEYS, ConfigError, Settings, load_settings
+from respond.storage.configfile import (
     DEFAULT_PROMPT_FORMAT,
     config_path,
     fill_prompt,
@@ -224,7 +224,7 @@ def test_a_broken_config_never_stops_show_undo_export_or_doctor(
 
 
 def test_show_honours_a_good_configs_colour_setting(run: Run, config_file: Path) -> None:
-    from respond import output
+    from respond.cli import output
 
     assert run("add", "Q3 numbers", "--from", "Dana").exit_code == 0
     config_file.write_text("color = false\n")
@@ -292,7 +292,7 @@ def test_prompt_reader_imports_no_toml_parser(config_file: Path) -> None:
     config_file.write_text('prompt_format = "!{overdue}"\n[work]\nstart = "08:00"\n')
     code = (
         "import sys\n"
-        "from respond.configfile import read_prompt_format\n"
+        "from respond.storage.configfile import read_prompt_format\n"
         "print(read_prompt_format())\n"
         "print(' '.join(sorted(sys.modules)))\n"
     )
@@ -302,7 +302,7 @@ def test_prompt_reader_imports_no_toml_parser(config_file: Path) -> None:
     value, modules = out.stdout.splitlines()
     assert value == "!{overdue}"
     loaded = set(modules.split())
-    assert not {"tomllib", "platformdirs", "dataclasses", "re", "respond.config"} & loaded
+    assert not {"tomllib", "platformdirs", "dataclasses", "re", "respond.storage.config"} & loaded
 
 
 def test_no_config_file_means_no_toml_parser(run: Run, db_path: Path, config_file: Path) -> None:

@@ -26,8 +26,8 @@ from pathlib import Path
 from processes import NOW, env_for, finish, respond, spawn, wait_until_open
 
 from benchmarks.generate import generate, write
-from respond.doctor import check
-from respond.storage import Store, lock_path
+from respond.storage.database import Store, lock_path
+from respond.storage.doctor import check
 
 ROUNDS = int(os.environ.get("CRASH_ROUNDS", "6"))  # CRASH_ROUNDS=100 for a long run
 WRITERS = 5
@@ -123,7 +123,7 @@ def test_sigkilled_writers_never_lose_a_confirmed_add(tmp_path: Path) -> None:
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from respond.storage import exclusive_lock
+from respond.storage.database import exclusive_lock
 with exclusive_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(120)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from respond.cli import app
+from respond.cli.app import app
 
 FIXTURE = (Path(__file__).parent / "fixtures" / "schema1.json").read_bytes()
 COMMANDS = [

@@ -1,4 +1,4 @@
-"""The date grammar (respond.dates.parse_when).
+"""The date grammar (respond.core.dates.parse_when).
 
 Every test passes an explicit zone (Europe/Berlin, which has DST, or UTC) and a pinned ``now``;
 nothing depends on the machine's zone or clock.
@@ -15,9 +15,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from respond.clock import localize, to_local
-from respond.dates import ACCEPTED_FORMS, DateError, has_passed, parse_when
-from respond.worktime import WorkWeek
+from respond.core.clock import localize, to_local
+from respond.core.dates import ACCEPTED_FORMS, DateError, has_passed, parse_when
+from respond.core.worktime import WorkWeek
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -546,7 +546,7 @@ def test_dateutil_is_imported_lazily() -> None:
     code = (
         "import sys\n"
         "from datetime import datetime, UTC\n"
-        "import respond.dates as d\n"
+        "import respond.core.dates as d\n"
         "loaded = lambda: [m for m in sys.modules if m.startswith('dateutil')]\n"
         "assert not loaded(), 'import'\n"
         "now = datetime(2026, 11, 25, 10, tzinfo=UTC)\n"

@@ -12,7 +12,7 @@ import pytest
 from conftest import Run
 from processes import NOW, respond
 
-from respond import backups
+from respond.storage import backups
 
 
 def fill(run: Run, n: int = 3) -> None:

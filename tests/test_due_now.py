@@ -2,7 +2,7 @@
 
 At its exact due second an item is *due now*, not overdue; one second later it is overdue.
 ``today``, ``list --overdue``, ``prompt``, ``week`` (a missed check) and "chase them" all ask
-:func:`respond.due.is_overdue`; ``today``'s header states the number the prompt shows.
+:func:`respond.core.due.is_overdue`; ``today``'s header states the number the prompt shows.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import generate, write
-from respond.export import parse_ics_dues, spreadsheet_safe, to_csv, to_ics
-from respond.model import Item
-from respond.storage import Store
+from respond.core.model import Item
+from respond.formats.export import parse_ics_dues, spreadsheet_safe, to_csv, to_ics
+from respond.storage.database import Store
 from tests.conftest import Run
 
 END = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -317,10 +317,10 @@ def test_csv_function_uses_the_given_zone() -> None:
 )
 def test_any_text_survives_a_json_round_trip(pairs: list[tuple[str, str]]) -> None:
     from benchmarks.generate import MemorySession
-    from respond.actions import Env
-    from respond.clock import FixedClock
-    from respond.export import to_json
-    from respond.imports import import_items, items_from_export
+    from respond.core.actions import Env
+    from respond.core.clock import FixedClock
+    from respond.formats.export import to_json
+    from respond.formats.imports import import_items, items_from_export
 
     now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
     items = [

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.generate import generate, write
-from respond.storage import Store
+from respond.storage.database import Store
 
 
 def test_same_seed_same_items_and_a_realistic_mix(tmp_path: Path) -> None:

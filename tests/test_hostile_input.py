@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from respond.cli import app
-from respond.clock import from_iso, to_utc_iso
-from respond.dates import DateError, parse_when
-from respond.text import visible
-from respond.worktime import WorkWeek
+from respond.cli.app import app
+from respond.core.clock import from_iso, to_utc_iso
+from respond.core.dates import DateError, parse_when
+from respond.core.text import visible
+from respond.core.worktime import WorkWeek
 
 NOW = "2026-11-25T10:00"
 NOW_AT = parse_when(NOW, from_iso("2026-11-25T09:00:00+00:00"), WorkWeek())

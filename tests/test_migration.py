@@ -12,8 +12,8 @@ from pathlib import Path
 
 from processes import NOW, respond
 
-from respond.backups import backups
-from respond.storage import MIGRATIONS, SCHEMA_VERSION
+from respond.storage.backups import backups
+from respond.storage.database import MIGRATIONS, SCHEMA_VERSION
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema1.json"
 

@@ -18,7 +18,7 @@ import pytest
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
-from respond.cli import app
+from respond.cli.app import app
 
 CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;)[0-9;]*m")

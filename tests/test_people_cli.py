@@ -192,7 +192,7 @@ def test_new_person_refuses_a_name_that_already_is_someone(crowd: None, run: Run
 def test_help_states_the_rule() -> None:
     from typer.testing import CliRunner
 
-    from respond.cli import app
+    from respond.cli.app import app
 
     for command in ("add", "promise", "wait", "thanks", "edit"):
         text = " ".join(CliRunner().invoke(app, [command, "--help"]).stdout.split())
@@ -294,8 +294,8 @@ def test_who_completes_names_as_add_from_does(crowd: None, db_path: Path) -> Non
 
 
 def test_completion_offers_whom_the_rule_could_mean(crowd: None, db_path: Path) -> None:
-    from respond.complete import person_choices
-    from respond.storage import Store
+    from respond.cli.complete import person_choices
+    from respond.storage.database import Store
 
     everyone = list(Store(db_path).snapshot().items.values())
     assert person_choices(everyone, "ines garc") == [("Ines García", "1 open, 1 in all")]

@@ -18,12 +18,12 @@ from conftest import Run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from respond import prompt
-from respond.model import Item
-from respond.paths import default_db_path
-from respond.queries import select
-from respond.review import end_of_today
-from respond.storage import Store
+from respond.cli import prompt
+from respond.core.model import Item
+from respond.core.queries import select
+from respond.core.review import end_of_today
+from respond.storage.database import Store
+from respond.storage.paths import default_db_path
 
 RESPOND = shutil.which("respond", path=str(Path(sys.executable).parent)) or "respond"
 HEAVY = {"typer", "click", "rich", "dateutil", "tinydb", "re", "json", "platformdirs", "tomllib"}
@@ -151,9 +151,9 @@ def test_fast_path_imports_nothing_heavy(run: Run, db_path: Path, tmp_path: Path
     baseline = _modules(["-c", "pass"], env_for(db_path))
     for args in (["prompt"], ["--now", "2026-11-25T10:00", "prompt", "--format", "{open}"]):
         loaded = _modules([RESPOND, *args], env_for(db_path)) - baseline
-        assert "respond.prompt" in loaded
+        assert "respond.cli.prompt" in loaded
         assert not HEAVY & loaded, HEAVY & loaded
-        assert "pathlib" not in loaded and "respond.cli" not in loaded
+        assert "pathlib" not in loaded and "respond.cli.app" not in loaded
     # the default database path (no $RESPOND_DB) doesn't need platformdirs either
     home = tmp_path / "home"
     data = home / ".local" / "share" / "respond"
@@ -164,7 +164,7 @@ def test_fast_path_imports_nothing_heavy(run: Run, db_path: Path, tmp_path: Path
     assert respond(None, "prompt", HOME=str(home)).stdout == "!1\n"  # builds the state
     assert (data / "respond.json.state").exists()
     loaded = _modules([RESPOND, "prompt"], env) - baseline
-    assert "respond.prompt" in loaded
+    assert "respond.cli.prompt" in loaded
     assert not HEAVY & loaded
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from respond.cli import app
+from respond.cli.app import app
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from benchmarks.generate import generate
-from respond.config import Settings
-from respond.review import end_of_today, review
+from respond.core.review import end_of_today, review
+from respond.storage.config import Settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from respond import actions, scoring
-from respond.actions import Env
-from respond.clock import FixedClock, to_utc_iso
-from respond.config import Settings
-from respond.history import effective, timeline
-from respond.model import Item
-from respond.storage import Store
+from respond.core import actions, scoring
+from respond.core.actions import Env
+from respond.core.clock import FixedClock, to_utc_iso
+from respond.core.history import effective, timeline
+from respond.core.model import Item
+from respond.storage.config import Settings
+from respond.storage.database import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SETTINGS = Settings()

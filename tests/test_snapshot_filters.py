@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate, write
-from respond.config import Settings
-from respond.review import REVIEW_WINDOW, review, review_data
-from respond.storage import Store
+from respond.core.review import REVIEW_WINDOW, review, review_data
+from respond.storage.config import Settings
+from respond.storage.database import Store
 
 END = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

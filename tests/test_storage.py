@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from respond.errors import DatabaseError, NotFound
-from respond.model import Item
-from respond.storage import SCHEMA_VERSION, Store, lock_path
+from respond.core.errors import DatabaseError, NotFound
+from respond.core.model import Item
+from respond.storage.database import SCHEMA_VERSION, Store, lock_path
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

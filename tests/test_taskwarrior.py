@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from respond.taskwarrior import TaskwarriorError, items_from_tasks, kind_of, parse_export
+from respond.formats.taskwarrior import TaskwarriorError, items_from_tasks, kind_of, parse_export
 from tests.conftest import Run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "taskwarrior-export.json"

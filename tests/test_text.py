@@ -1,8 +1,8 @@
-"""respond.text: user text made safe to show."""
+"""respond.core.text: user text made safe to show."""
 
 from __future__ import annotations
 
-from respond.text import shorten, visible
+from respond.core.text import shorten, visible
 
 
 def test_line_and_paragraph_separators_are_escaped_like_newlines() -> None:

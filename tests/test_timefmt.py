@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from conftest import Run
 
-from respond.timefmt import span
+from respond.core.timefmt import span
 
 
 @pytest.mark.parametrize(

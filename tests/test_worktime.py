@@ -1,4 +1,4 @@
-"""Working hours, business days and SLA targets (respond.worktime)."""
+"""Working hours, business days and SLA targets (respond.core.worktime)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from respond.worktime import (
+from respond.core.worktime import (
     SLA_DEFAULTS,
     WorkWeek,
     add_business_days,
@@ -325,7 +325,7 @@ def test_worktime_never_imports_dateutil() -> None:
     code = (
         "import sys\n"
         "from datetime import datetime, UTC\n"
-        "from respond.worktime import WorkWeek, sla_due, add_working_hours\n"
+        "from respond.core.worktime import WorkWeek, sla_due, add_working_hours\n"
         "w = WorkWeek(); t = datetime(2026, 11, 27, 16, tzinfo=UTC)\n"
         "for c in ('phone', 'email', 'meeting'): sla_due(c, t, w, tz=UTC)\n"
         "add_working_hours(t, 100, w)\n"

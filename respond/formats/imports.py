@@ -1,6 +1,7 @@
-"""Importing items: respond's own JSON export, and taskwarrior's (see :mod:`respond.taskwarrior`).
+"""Importing items: respond's own JSON export, and taskwarrior's (see
+:mod:`respond.formats.taskwarrior`).
 
-Pure core over a :class:`respond.actions.Session`. Rules:
+Pure core over a :class:`respond.core.actions.Session`. Rules:
 
 * **Match on uuid.** An item whose uuid is already in the database is skipped, so importing the
   same file twice adds nothing.
@@ -20,10 +21,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from respond.clock import from_iso, to_utc_iso
-from respond.errors import RespondError
-from respond.model import CHANNELS, KINDS, STATUSES, Item, check_encodable, parse_tag
-from respond.text import quoted
+from respond.core.clock import from_iso, to_utc_iso
+from respond.core.errors import RespondError
+from respond.core.model import CHANNELS, KINDS, STATUSES, Item, check_encodable, parse_tag
+from respond.core.text import quoted
 
 SOURCES = ("respond", "taskwarrior")
 
@@ -40,8 +41,8 @@ def load_json(text: str, name: str) -> Any:
 
 
 def items_from_export(data: Any, name: str) -> list[Item]:
-    """The items of a respond JSON export (see :mod:`respond.export`), each checked."""
-    from respond.export import FORMAT, VERSION
+    """The items of a respond JSON export (see :mod:`respond.formats.export`), each checked."""
+    from respond.formats.export import FORMAT, VERSION
 
     if isinstance(data, list) and data and isinstance(data[0], dict) and "entry" in data[0]:
         raise ImportFileError(
@@ -142,8 +143,8 @@ def _links(item: Item) -> list[int]:
 
 
 def import_items(session: Any, env: Any, items: list[Item], name: str) -> Any:
-    """Add the items whose uuid is new; returns an :class:`respond.actions.Outcome`."""
-    from respond.actions import Outcome
+    """Add the items whose uuid is new; returns an :class:`respond.core.actions.Outcome`."""
+    from respond.core.actions import Outcome
 
     if not items:
         return Outcome(f"Nothing to import in {name}", [])

@@ -7,8 +7,8 @@ The counter runs before every shell prompt, so it has its own fast path:
 tinydb, json, re, pathlib or platformdirs. It reads one small file and a ``stat`` of the database.
 
 **The state file** ``<db>.state`` (mode 0600) is rewritten atomically by every commit of
-:meth:`respond.storage.Store.transaction`, under the same lock, through :func:`refresh_state`.
-It is plain ASCII, parsed with ``bytes.split`` and ``int``::
+:meth:`respond.storage.database.Store.transaction`, under the same lock, through
+:func:`refresh_state`. It is plain ASCII, parsed with ``bytes.split`` and ``int``::
 
     respond-prompt-state 1 STAMP DB_MTIME_NS DB_SIZE DB_INODE
     OPEN_COUNT
@@ -25,7 +25,7 @@ else, or a crash between the two renames), the counter rebuilds it from the data
 rarer path imports the storage layer. Anything wrong prints nothing and exits 0: a prompt must
 never show a traceback.
 
-Overdue is :func:`respond.due.is_overdue`, the rule of every command (``today``, ``list
+Overdue is :func:`respond.core.due.is_overdue`, the rule of every command (``today``, ``list
 --overdue``, ``week``): at its due second an item is due now, one second later overdue. The counter
 counts open items of every kind (asks, promises, follow-ups, waiting-ons to chase), which is the
 number ``respond today`` states in its header. ``{today}`` counts open items due from then until
@@ -38,7 +38,7 @@ import os
 import sys
 import time
 
-from respond.due import is_overdue
+from respond.core.due import is_overdue
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (without importing typing at run time)
@@ -57,7 +57,7 @@ NO_STAMP = "-"  # what ``--shell`` reports when there is no state file
 def default_format() -> str:
     """The template used when ``--format`` is not given: ``prompt_format`` from the config
     file, read cheaply (no tomllib for a plain ``prompt_format = "..."`` line)."""
-    from respond.configfile import read_prompt_format
+    from respond.storage.configfile import read_prompt_format
 
     return read_prompt_format()
 
@@ -71,8 +71,8 @@ def state_path(db: str) -> str:
 
 def state_bytes(data: dict[str, Any], db_stat: os.stat_result) -> bytes:
     """The state file for a database's raw tables (as stored) and its ``stat``."""
-    from respond.clock import from_iso
-    from respond.model import OPEN_STATUSES
+    from respond.core.clock import from_iso
+    from respond.core.model import OPEN_STATUSES
 
     items = data.get("items") or {}
     open_count = 0
@@ -144,7 +144,7 @@ def _rebuild(db: str, db_stat: os.stat_result) -> bytes:
     from contextlib import suppress
     from pathlib import Path
 
-    from respond.storage import check_schema, load_raw
+    from respond.storage.database import check_schema, load_raw
 
     path = Path(db)
     data = load_raw(path)
@@ -266,7 +266,7 @@ def render(template: str, found: Counts) -> str:
     Plain replacement (``configfile.fill_prompt``), not ``str.format``: other braces stay as
     written, so shell escapes such as zsh's ``%F{red}`` need no doubling and no template fails.
     """
-    from respond.configfile import PROMPT_FIELDS, fill_prompt
+    from respond.storage.configfile import PROMPT_FIELDS, fill_prompt
 
     values = {"overdue": found.overdue, "today": found.today, "open": found.open}
     shown = [name for name in PROMPT_FIELDS if "{" + name + "}" in template]
@@ -279,20 +279,21 @@ def render(template: str, found: Counts) -> str:
 
 
 def default_db_path() -> str:
-    """``respond.paths.default_db_path()`` as text (no pathlib on the prompt's path)."""
-    from respond.paths import DB_FILENAME, user_dir
+    """``respond.storage.paths.default_db_path()`` as text (no pathlib on the prompt's path)."""
+    from respond.storage.paths import DB_FILENAME, user_dir
 
     return os.path.join(user_dir("data"), DB_FILENAME)
 
 
 def db_path(option: str | None) -> str:
-    """As ``respond.paths.resolve_db_path``: ``--db``, then ``$RESPOND_DB``, then the default."""
+    """As ``respond.storage.paths.resolve_db_path``: ``--db``, then ``$RESPOND_DB``, then the
+    default."""
     chosen = option or os.environ.get("RESPOND_DB")
     return os.path.expanduser(chosen) if chosen else default_db_path()
 
 
 def parse_now(text: str | None) -> float:
-    """``--now``: an ISO date-time cheaply, any other accepted form through respond.dates."""
+    """``--now``: an ISO date-time cheaply, any other accepted form through respond.core.dates."""
     if text is None:
         return time.time()
     if len(text) > 10:  # has a time part: ISO is the common case (tests, demos)
@@ -302,9 +303,9 @@ def parse_now(text: str | None) -> float:
             return datetime.fromisoformat(text).timestamp()  # naive = local time
         except ValueError:
             pass
-    from respond.clock import SystemClock
-    from respond.config import Settings
-    from respond.dates import parse_when
+    from respond.core.clock import SystemClock
+    from respond.core.dates import parse_when
+    from respond.storage.config import Settings
 
     clock = SystemClock()
     return parse_when(text, clock.now(), Settings().week, clock.tz).timestamp()

@@ -4,11 +4,11 @@ Five habits, each scored 0-100 per week, or ``None`` (shown as n/a) when the wee
 to score. Every scorable thing is a :class:`Check`, kept or missed, *decided* at one instant:
 the moment you kept it, or the moment its deadline passed without it being kept. A check
 counts in the week (local time, weeks starting on ``week_start``, Monday by default) in which
-it was decided. A deadline passes as in every command (:func:`respond.due.is_overdue`): a
+it was decided. A deadline passes as in every command (:func:`respond.core.due.is_overdue`): a
 check due at 14:00 is missed from 14:00:01. Nothing undecided is scored: an open item whose
 deadline is still ahead does not count yet. An item dropped before its deadline is not scored
 at all; once its deadline has passed it was missed. Only events at or before ``now`` count,
-and undone events never count (see :mod:`respond.history`).
+and undone events never count (see :mod:`respond.core.history`).
 
 * **prompt reply** (asks): kept when the ask was acknowledged or done by its respond-by time,
   the due time recorded when it was added (from the channel's SLA or ``--by``).
@@ -17,7 +17,7 @@ and undone events never count (see :mod:`respond.history`).
   renegotiates (the old promise is not scored); a promise whose time passed first is broken.
   ``snooze`` and ``edit --by`` move your reminder, not what you told the person, except an
   ``edit --by`` that corrects a typo right after adding the item (see
-  :func:`respond.history.corrects_deadline`), which replaces the deadline scored here and in
+  :func:`respond.core.history.corrects_deadline`), which replaces the deadline scored here and in
   prompt reply and follow-up.
 * **follow-up** (follow-ups): kept when done within a grace day of the due time. A snooze made
   before the follow-up was late reschedules it (it is your own check-in, not a promise).
@@ -50,11 +50,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from respond.clock import from_iso, localize, to_local, to_utc_iso
-from respond.config import Settings
-from respond.due import is_overdue
-from respond.history import Timeline, timeline
-from respond.model import Item
+from respond.core.clock import from_iso, localize, to_local, to_utc_iso
+from respond.core.due import is_overdue
+from respond.core.history import Timeline, timeline
+from respond.core.model import Item
+from respond.storage.config import Settings
 
 HABITS: tuple[str, ...] = ("reply", "word", "followup", "loop", "gratitude")
 HABIT_LABELS: dict[str, str] = {
@@ -141,7 +141,7 @@ def _decide(
     dropped_at: datetime | None,
 ) -> tuple[datetime, bool] | None:
     """Kept at ``kept_at`` if by the deadline (not overdue then: the deadline's own second
-    counts); missed at the deadline once it is overdue (:func:`respond.due.is_overdue`, as in
+    counts); missed at the deadline once it is overdue (:func:`respond.core.due.is_overdue`, as in
     every command), unless the item was dropped before it; otherwise undecided (``None``)."""
     if kept_at is not None and not is_overdue(deadline, kept_at):
         return kept_at, True
@@ -183,7 +183,7 @@ def _word(item: Item, line: Timeline, now: datetime) -> list[Check]:
 def _follow_up(
     item: Item, line: Timeline, now: datetime, settings: Settings, tz: tzinfo | None
 ) -> list[Check]:
-    from respond.worktime import add_business_days
+    from respond.core.worktime import add_business_days
 
     def grace(due: datetime) -> datetime:  # the grace day is the next working day, to its close
         return add_business_days(due, FOLLOW_UP_GRACE_BUSINESS_DAYS, settings.week, tz)
@@ -206,7 +206,7 @@ def _loop(
     settings: Settings,
     tz: tzinfo | None,
 ) -> list[Check]:
-    from respond.worktime import add_business_days
+    from respond.core.worktime import add_business_days
 
     answered = _done_at(line)
     if answered is None or served is None:
@@ -473,7 +473,7 @@ def week_data(week: WeekScore, week_start: int = 0) -> dict[str, Any]:
 
 def scorecard_data(card: Scorecard) -> dict[str, Any]:
     """``respond week --json``."""
-    from respond.clock import to_utc_iso
+    from respond.core.clock import to_utc_iso
 
     return {
         "now": to_utc_iso(card.now),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import shlex
 
-from respond.errors import RespondError
+from respond.core.errors import RespondError
 
 SHELLS = ("bash", "zsh", "fish")
 

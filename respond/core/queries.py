@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from respond.due import is_overdue
-from respond.model import Item
+from respond.core.due import is_overdue
+from respond.core.model import Item
 
 
 def sort_key(item: Item) -> tuple[Any, ...]:
@@ -26,9 +26,10 @@ def select(
     include_closed: bool = False,
 ) -> list[Item]:
     """The items that pass every filter given, by due time. ``who`` is a person's key
-    (:func:`respond.people.person_key`, after :func:`respond.people.resolve` found them)."""
+    (:func:`respond.core.people.person_key`, after :func:`respond.core.people.resolve` found
+    them)."""
     if who is not None:
-        from respond.people import person_key  # (people imports this module)
+        from respond.core.people import person_key  # (people imports this module)
 
         items = [item for item in items if person_key(item.person) == who]
     chosen = [

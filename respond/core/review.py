@@ -1,8 +1,8 @@
 """The morning review (``respond today``): what needs you today, in sections. Pure core.
 
 A header first states what needs you now: every open item whose time has passed
-(:func:`respond.due.is_overdue`), the very number ``respond prompt`` shows, and how the sections
-below break it down (overdue asks and promises, late follow-ups, waiting-ons to chase).
+(:func:`respond.core.due.is_overdue`), the very number ``respond prompt`` shows, and how the
+sections below break it down (overdue asks and promises, late follow-ups, waiting-ons to chase).
 
 Sections, in order (each omitted when empty):
 
@@ -13,7 +13,7 @@ Sections, in order (each omitted when empty):
   each one serves (the person you must relay the answer to) and whether it is time to chase;
 * **relay**: answers that came back (waiting items done) for asks that are still open: tell
   the person who asked;
-* **week**: this week's scores so far (see :mod:`respond.scoring`); while this week has
+* **week**: this week's scores so far (see :mod:`respond.core.scoring`); while this week has
   nothing decided yet (its overall is n/a), last week's overall instead.
 """
 
@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from respond.clock import to_local
-from respond.config import Settings
-from respond.due import is_overdue
-from respond.history import timeline
-from respond.model import Item
-from respond.queries import sort_key
-from respond.scoring import Scorecard, local_midnight, scorecard
+from respond.core.clock import to_local
+from respond.core.due import is_overdue
+from respond.core.history import timeline
+from respond.core.model import Item
+from respond.core.queries import sort_key
+from respond.core.scoring import Scorecard, local_midnight, scorecard
+from respond.storage.config import Settings
 
 DUE_KINDS = frozenset({"ask", "promise"})
 
@@ -156,8 +156,8 @@ def _seconds(delta: timedelta) -> int:
 
 def review_data(view: Review) -> dict[str, Any]:
     """``respond today --json``: the same sections as data, with the contract's item objects."""
-    from respond.clock import to_utc_iso
-    from respond.scoring import HABITS
+    from respond.core.clock import to_utc_iso
+    from respond.core.scoring import HABITS
 
     now = view.now
     week: dict[str, Any] | None = None

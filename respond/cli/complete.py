@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from respond.model import Item
+from respond.core.model import Item
 
 #: Commands whose ID argument only makes sense for open items.
 OPEN_ONLY = frozenset({"ack", "done", "drop", "snooze"})
@@ -26,8 +26,8 @@ DESCRIPTION_WIDTH = 60
 
 
 def _items(ctx: Any) -> list[Item]:
-    from respond.paths import resolve_db_path
-    from respond.storage import Store
+    from respond.storage.database import Store
+    from respond.storage.paths import resolve_db_path
 
     root = ctx.find_root() if ctx is not None else None
     params = getattr(root, "params", None) or {}
@@ -70,11 +70,11 @@ def id_choices(
 
 def person_choices(items: Iterable[Item], incomplete: str) -> list[tuple[str, str]]:
     """The people what was typed could name, by the one matching rule
-    (:func:`respond.people.candidates`: any case, accents, a start of any word of the name),
+    (:func:`respond.core.people.candidates`: any case, accents, a start of any word of the name),
     the most frequent first, each in the spelling ``who`` shows; the description says how many
     open items they have. (Typer then keeps only the names that start with what was typed.)
     """
-    from respond.people import candidates, names, person_key
+    from respond.core.people import candidates, names, person_key
 
     everything = list(items)
     spelled = names(everything)

@@ -1,9 +1,9 @@
 """Working hours, business days and response-time targets (SLAs).
 
 Pure and stdlib-only (no dateutil). All arithmetic happens on *local wall-clock* time: a
-moment is converted to local time (``tz`` or the system zone, see :mod:`respond.clock`), its
+moment is converted to local time (``tz`` or the system zone, see :mod:`respond.core.clock`), its
 zone is dropped, hours and days are counted on the naive wall clock, and the result is given
-its zone back with :func:`respond.clock.localize`. That way a daylight-saving change never
+its zone back with :func:`respond.core.clock.localize`. That way a daylight-saving change never
 moves the opening (09:00) or the close (17:00) of a working day.
 
 Results are always timezone-aware and expressed in local time.
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from respond.clock import localize, to_local
+from respond.core.clock import localize, to_local
 
 __all__ = [
     "SLA_DEFAULTS",

@@ -1,7 +1,7 @@
 """Everything the user sees, drawn with Rich: the only module that imports rich.
 
-User text (titles, names, notes, tags) always goes through :func:`respond.text.visible` and into
-``rich.text.Text`` objects, never through markup, so ``[red]`` stays ``[red]`` and escape
+User text (titles, names, notes, tags) always goes through :func:`respond.core.text.visible` and
+into ``rich.text.Text`` objects, never through markup, so ``[red]`` stays ``[red]`` and escape
 sequences show as ``\\x1b``. Piped output and ``NO_COLOR`` get plain, aligned text; piped
 output is not hard-wrapped at 80 columns.
 
@@ -25,16 +25,16 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from respond import timefmt
-from respond.clock import to_local
-from respond.model import Item
-from respond.text import quoted, shorten, visible
+from respond.core import timefmt
+from respond.core.clock import to_local
+from respond.core.model import Item
+from respond.core.text import quoted, shorten, visible
 
 if TYPE_CHECKING:
-    from respond.actions import Env
-    from respond.people import PersonRow, PersonView
-    from respond.review import NeedsYou, Review
-    from respond.scoring import Scorecard
+    from respond.core.actions import Env
+    from respond.core.people import PersonRow, PersonView
+    from respond.core.review import NeedsYou, Review
+    from respond.core.scoring import Scorecard
 
 PIPED_WIDTH = 200
 TITLE_WIDTH = 60
@@ -47,7 +47,7 @@ def console(stderr: bool = False) -> Console:
     width = None
     if not is_tty:
         width = int(os.environ.get("COLUMNS", "0") or 0) or PIPED_WIDTH
-    from respond.output import color_allowed
+    from respond.cli.output import color_allowed
 
     return Console(
         file=file,
@@ -433,7 +433,7 @@ def _due_detail(item: Item, now: datetime, env: Env) -> Text:
 
 
 def _event_time(event: dict[str, Any], env: Env) -> str:
-    from respond.clock import from_iso
+    from respond.core.clock import from_iso
 
     try:
         return f"{to_local(from_iso(event['at']), env.clock.tz):%Y-%m-%d %H:%M}"
@@ -445,7 +445,7 @@ def _event_lines(event: dict[str, Any], env: Env) -> list[str]:
     """An event as ``show`` prints it: ``snoozed · from: Fri 17:00 · to: Mon 17:00``; an edit
     gives each changed field a line of its own, ``title: 'Q3' → 'Q3 numbers'``. The lines
     still need :func:`visible`."""
-    from respond.clock import from_iso
+    from respond.core.clock import from_iso
 
     parts = [str(event.get("event", "?"))]
     changes = event.get("changes")
@@ -485,7 +485,7 @@ def _change_text(name: str, change: Any, env: Env) -> str:
 
 def _field_value(name: str, value: Any, env: Env) -> str:
     """An edited field's value as ``show`` prints it: times as people say them, text quoted."""
-    from respond.clock import from_iso
+    from respond.core.clock import from_iso
 
     if value in (None, "", []):
         return "none"
@@ -607,7 +607,7 @@ def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[Row]]]:
 def week_line(card: Scorecard) -> Text:
     """``This week: 84 (+6) · prompt reply 90 · word kept 100 · ... · gratitude 1/3``, or,
     while this week has nothing decided, ``This week: nothing decided yet · last week ...``."""
-    from respond.scoring import HABIT_LABELS
+    from respond.core.scoring import HABIT_LABELS
 
     line = Text("This week: ", style="bold")
     if card.overall is None:
@@ -669,7 +669,7 @@ def _weeks(count: int) -> str:
 
 
 def _week_title(card: Scorecard) -> Text:
-    from respond.scoring import iso_week
+    from respond.core.scoring import iso_week
 
     week = card.current
     label = f"Week {iso_week(week.start)[-2:].lstrip('0')} · " if card.week_start == 0 else ""
@@ -738,7 +738,7 @@ def scorecard(card: Scorecard, env: Env, history: int | None = None, legend: boo
 
 
 def _history(card: Scorecard, out: Console) -> None:
-    from respond.scoring import HABIT_LABELS, HABITS, iso_week
+    from respond.core.scoring import HABIT_LABELS, HABITS, iso_week
 
     cols = [
         Col("week"),

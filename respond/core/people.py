@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from respond.clock import from_iso, to_utc_iso
-from respond.errors import NothingFound
-from respond.model import Item
-from respond.queries import sort_key
-from respond.text import quoted, shorten
+from respond.core.clock import from_iso, to_utc_iso
+from respond.core.errors import NothingFound
+from respond.core.model import Item
+from respond.core.queries import sort_key
+from respond.core.text import quoted, shorten
 
 if TYPE_CHECKING:
-    from respond.config import Settings
+    from respond.storage.config import Settings
 
 RECENT_DAYS = 30
 
@@ -154,8 +154,8 @@ def who(
 ) -> PersonView:
     import statistics
 
-    from respond.history import timeline
-    from respond.scoring import checks
+    from respond.core.history import timeline
+    from respond.core.scoring import checks
 
     everything = list(items)
     key = resolve(everything, query)

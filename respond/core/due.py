@@ -5,7 +5,7 @@ An item due at 14:00 is *due now* at 14:00:00 and overdue from the first instant
 ``prompt``, "chase them" and ``week`` (a check is missed once its deadline is overdue) all ask
 :func:`is_overdue`.
 
-This module imports nothing: the prompt's fast path uses it too (see :mod:`respond.prompt`).
+This module imports nothing: the prompt's fast path uses it too (see :mod:`respond.cli.prompt`).
 """
 
 from __future__ import annotations

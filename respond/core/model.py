@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from respond.clock import from_iso, to_utc_iso
-from respond.errors import RespondError
-from respond.text import quoted
+from respond.core.clock import from_iso, to_utc_iso
+from respond.core.errors import RespondError
+from respond.core.text import quoted
 
 KINDS: tuple[str, ...] = ("ask", "promise", "waiting", "followup", "thanks")
 STATUSES: tuple[str, ...] = ("open", "acked", "done", "dropped")

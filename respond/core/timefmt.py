@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 
-from respond.clock import to_local
+from respond.core.clock import to_local
 
 
 def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:

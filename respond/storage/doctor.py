@@ -33,11 +33,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from respond import backups
-from respond.clock import from_iso
-from respond.errors import DatabaseError, NewerSchema
-from respond.model import CHANNELS, KINDS, STATUSES
-from respond.text import visible
+from respond.core.clock import from_iso
+from respond.core.errors import DatabaseError, NewerSchema
+from respond.core.model import CHANNELS, KINDS, STATUSES
+from respond.core.text import visible
+from respond.storage import backups
 
 OK, NOTE, PROBLEM, UNUSABLE = "ok", "note", "problem", "unusable"
 
@@ -133,14 +133,14 @@ class Loaded:
 
     @property
     def next_id(self) -> int:
-        from respond.storage import META
+        from respond.storage.database import META
 
         return int(self.data.get(META, {}).get("1", {}).get("next_id", 1))
 
 
 def load_file(path: Path) -> Loaded:
     """Load a database file as storage does (items not yet read); DatabaseError if it can't."""
-    from respond.storage import ITEMS, META, SCHEMA_VERSION, check_schema, load_raw
+    from respond.storage.database import ITEMS, META, SCHEMA_VERSION, check_schema, load_raw
 
     data = load_raw(path)
     if data is None:
@@ -152,7 +152,7 @@ def load_file(path: Path) -> Loaded:
 
 def unreadable(path: Path, loaded: Loaded) -> dict[int, str]:
     """Items that respond can't read, with what is wrong with each."""
-    from respond.storage import item_from_doc
+    from respond.storage.database import item_from_doc
 
     bad = {}
     for item_id, doc in loaded.items.items():
@@ -221,7 +221,7 @@ def _aside_name(db: Path, suffix: str = "") -> Path:
 
 
 def _restore(db: Path, backup: Backup) -> str:
-    from respond.storage import META, atomic_write
+    from respond.storage.database import META, atomic_write
 
     payload = backup.path.read_bytes()
     moved = kept_id = ""
@@ -249,7 +249,7 @@ def _restore(db: Path, backup: Backup) -> str:
 
 def _rewrite(db: Path, change: Callable[[dict[str, Any]], None]) -> None:
     """Read, change and atomically rewrite the database's raw tables (under the lock)."""
-    from respond.storage import atomic_write, check_schema, load_raw
+    from respond.storage.database import atomic_write, check_schema, load_raw
 
     data = load_raw(db)
     assert data is not None
@@ -259,7 +259,7 @@ def _rewrite(db: Path, change: Callable[[dict[str, Any]], None]) -> None:
 
 
 def _quarantine(db: Path, item_id: int) -> str:
-    from respond.storage import ITEMS, atomic_write
+    from respond.storage.database import ITEMS, atomic_write
 
     aside = _aside_name(db, f"-item-{item_id}.json")
 
@@ -272,7 +272,7 @@ def _quarantine(db: Path, item_id: int) -> str:
 
 
 def _fix_next_id(db: Path, next_id: int) -> str:
-    from respond.storage import META
+    from respond.storage.database import META
 
     backups.keep(db)
     _rewrite(db, lambda data: data[META]["1"].update(next_id=next_id))
@@ -280,7 +280,7 @@ def _fix_next_id(db: Path, next_id: int) -> str:
 
 
 def _drop_journal(db: Path, keys: list[str]) -> str:
-    from respond.storage import JOURNAL
+    from respond.storage.database import JOURNAL
 
     def drop(data: dict[str, Any]) -> None:
         for key in keys:
@@ -315,7 +315,7 @@ def check(db: Path) -> Report:
 
 
 def _check_contents(db: Path, report: Report) -> None:
-    from respond.storage import SCHEMA_VERSION
+    from respond.storage.database import SCHEMA_VERSION
 
     backup = good_backup(db)
     restore: Callable[[], str] | None = None
@@ -363,7 +363,7 @@ def _check_contents(db: Path, report: Report) -> None:
     if not bad and not odd:
         report.add(OK, "items", "every item is complete")
 
-    from respond.storage import JOURNAL, journal_entry_ok
+    from respond.storage.database import JOURNAL, journal_entry_ok
 
     damaged = [key for key, entry in loaded.data.get(JOURNAL, {}).items()
                if not journal_entry_ok(entry)]  # fmt: skip
@@ -494,7 +494,7 @@ def _check_backups(db: Path, report: Report) -> None:
 
 def repair(db: Path) -> list[str]:
     """Apply every safe repair under the lock; returns what was done, one line each."""
-    from respond.storage import exclusive_lock
+    from respond.storage.database import exclusive_lock
 
     done: list[str] = []
     if not db.parent.is_dir():
@@ -517,7 +517,7 @@ def repair(db: Path) -> list[str]:
 def check_config(path: Path, report: Report) -> None:
     """The config file loads (or is absent: the defaults). A broken one is a problem that
     ``--repair`` leaves alone: only its owner knows what it should say."""
-    from respond.config import ConfigError, load_settings
+    from respond.storage.config import ConfigError, load_settings
 
     try:
         load_settings(path)

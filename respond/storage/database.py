@@ -10,13 +10,13 @@ This is the only module that imports TinyDB. Guarantees:
   query caches never see stale data. The kernel drops a ``flock`` when its process dies, so a
   killed writer never leaves a lock that blocks the next command.
 * **The prompt counter's sidecar.** After each commit, still under the lock, ``<db>.state`` is
-  rewritten (atomically) by :func:`respond.prompt.refresh_state`: the due times of open items,
+  rewritten (atomically) by :func:`respond.cli.prompt.refresh_state`: the due times of open items,
   read by ``respond prompt`` without loading TinyDB.
 * **Never overwrite what we don't understand.** A file that is not JSON, not a respond database,
   or from a newer schema is refused with a one-line error and left untouched.
 * **Backups.** Before a commit replaces the file, the file it replaces (just read and understood)
-  is kept as the day's backup (see :mod:`respond.backups`); older schemas are migrated in memory
-  (:data:`MIGRATIONS`) and saved migrated by the next commit.
+  is kept as the day's backup (see :mod:`respond.storage.backups`); older schemas are migrated in
+  memory (:data:`MIGRATIONS`) and saved migrated by the next commit.
 
 Reads that change nothing (``list``, ``show``...) take no lock: the file is only ever replaced
 whole, so a reader sees either the old or the new version.
@@ -41,11 +41,11 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from respond import backups
-from respond.clock import to_utc_iso
-from respond.errors import DatabaseError, NewerSchema, NotFound
-from respond.model import OPEN_STATUSES, Item
-from respond.prompt import refresh_state as refresh_prompt_state
+from respond.cli.prompt import refresh_state as refresh_prompt_state
+from respond.core.clock import to_utc_iso
+from respond.core.errors import DatabaseError, NewerSchema, NotFound
+from respond.core.model import OPEN_STATUSES, Item
+from respond.storage import backups
 
 SCHEMA_VERSION = 2
 ITEMS = "items"

@@ -2,7 +2,7 @@
 
 Everything is case-insensitive; surrounding whitespace is ignored and inner runs of
 whitespace count as one space. Results are timezone-aware datetimes in local time (``tz`` or
-the system zone, see :mod:`respond.clock`). "The close" below means the end of the working day,
+the system zone, see :mod:`respond.core.clock`). "The close" below means the end of the working day,
 ``week.end`` (17:00 by default); working days are ``week.days`` (:class:`WorkWeek`, from the
 config), never a hard-coded Monday to Friday.
 
@@ -39,9 +39,9 @@ Durations
     ``in an hour``. Minutes and hours are exact: ``now + delta``. Days and weeks count
     calendar days from today's date and land on that day at the close, whether or not it is a
     working day (``3d`` on a Wednesday is Saturday 17:00; follow-up and chase times move off
-    days off, see :func:`respond.worktime.on_workday`); ``0d`` and ``0w`` are ``today``.
+    days off, see :func:`respond.core.worktime.on_workday`); ``0d`` and ``0w`` are ``today``.
     Business days: ``2bd``, ``2 business days``, ``in 2 working days``: see
-    :func:`respond.worktime.add_business_days` (the close of the n-th working day after today);
+    :func:`respond.core.worktime.add_business_days` (the close of the n-th working day after today);
     ``0bd`` is ``eod``.
 
 Absolute dates
@@ -57,7 +57,7 @@ Absolute dates
 Daylight saving time
     A wall-clock time that a DST change skips (``2026-03-29 02:30`` in Europe/Berlin) moves
     forward by the gap (03:30); one that happens twice (``2026-10-25 02:30``) is the first
-    occurrence. See :func:`respond.clock.localize`.
+    occurrence. See :func:`respond.core.clock.localize`.
 
 Rejected, with a one-line :class:`DateError`
     empty text; bare numbers (``3``, ``2026``: days? hours? a year?); all-numeric dates other
@@ -75,8 +75,8 @@ from collections.abc import Callable, Iterable
 from datetime import MAXYEAR, UTC, date, datetime, time, timedelta, tzinfo
 from typing import NoReturn
 
-from respond.clock import localize, to_local
-from respond.worktime import WorkWeek, add_business_days
+from respond.core.clock import localize, to_local
+from respond.core.worktime import WorkWeek, add_business_days
 
 __all__ = ["ACCEPTED_FORMS", "DateError", "has_passed", "parse_when"]
 

@@ -37,10 +37,10 @@ import re
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from respond.clock import to_local
-from respond.errors import RespondError
-from respond.model import Item, check_encodable
-from respond.worktime import WorkWeek
+from respond.core.clock import to_local
+from respond.core.errors import RespondError
+from respond.core.model import Item, check_encodable
+from respond.core.worktime import WorkWeek
 
 DEFAULT_KIND = "promise"
 UNKNOWN_PERSON = "unknown"
@@ -208,6 +208,6 @@ def item_from_task(
 
 
 def _iso(moment: datetime | None) -> str | None:
-    from respond.clock import to_utc_iso
+    from respond.core.clock import to_utc_iso
 
     return to_utc_iso(moment) if moment is not None else None

@@ -16,7 +16,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 from typer.core import TyperGroup
 
 from respond import __version__
-from respond.errors import RespondError
+from respond.core.errors import RespondError
 
 ACCEPTED_DATES = (
     "now, today, tonight, tomorrow, eod, eow, eom, fri, next fri, fri 3pm, tomorrow 09:30, "
@@ -64,7 +64,7 @@ class RespondGroup(TyperGroup):
             raise one_line_usage_error(err) from None
 
     def invoke(self, ctx: Any) -> Any:
-        from respond.dates import DateError
+        from respond.core.dates import DateError
 
         try:
             return super().invoke(ctx)
@@ -110,8 +110,8 @@ class App:
 
     @cached_property
     def store(self) -> Any:
-        from respond.paths import resolve_db_path
-        from respond.storage import Store
+        from respond.storage.database import Store
+        from respond.storage.paths import resolve_db_path
 
         path, explicit = resolve_db_path(self.db_option)
         return Store(path, explicit=explicit)
@@ -119,7 +119,7 @@ class App:
     @cached_property
     def config(self) -> Any:
         """``(settings, sources)`` from the config file (read only by commands that need it)."""
-        from respond.config import ConfigError, defaults, load_settings
+        from respond.storage.config import ConfigError, defaults, load_settings
 
         if self.config_use == "none":
             return defaults()
@@ -132,15 +132,15 @@ class App:
 
     @cached_property
     def env(self) -> Any:
-        from respond import output
-        from respond.actions import Env
-        from respond.clock import FixedClock, SystemClock
+        from respond.cli import output
+        from respond.core.actions import Env
+        from respond.core.clock import FixedClock, SystemClock
 
         clock: Any = SystemClock()
         settings = self.config[0]
         output.use_color(settings.color)
         if self.now_option:
-            from respond.dates import parse_when
+            from respond.core.dates import parse_when
 
             pinned = parse_when(self.now_option, clock.now(), settings.week, clock.tz)
             clock = FixedClock(pinned)
@@ -148,7 +148,7 @@ class App:
 
     def run(self, action: Any, *args: Any, **kwargs: Any) -> Any:
         """Run one core action inside a locked transaction and print its confirmation."""
-        from respond import output
+        from respond.cli import output
 
         with self.store.transaction() as session:
             outcome = action(session, self.env, *args, **kwargs)
@@ -163,19 +163,19 @@ def _app(ctx: typer.Context) -> App:
 
 
 def _id(text: str) -> int:
-    from respond.actions import parse_id
+    from respond.core.actions import parse_id
 
     return parse_id(text)
 
 
 def _complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    from respond.complete import complete_ids
+    from respond.cli.complete import complete_ids
 
     return complete_ids(ctx, incomplete)
 
 
 def _complete_people(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    from respond.complete import complete_people
+    from respond.cli.complete import complete_people
 
     return complete_people(ctx, incomplete)
 
@@ -209,7 +209,7 @@ IdArg = Annotated[
     typer.Argument(metavar="ID", help="Item number, e.g. 12 or #12.", autocompletion=_complete_ids),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-# The one person-matching rule (respond.people.find), as each command's --help states it.
+# The one person-matching rule (respond.core.people.find), as each command's --help states it.
 MATCHING = (
     "Names match ignoring case, accents and extra spaces; a unique first name or start of a "
     "name also finds the person (dana finds Dana Whitfield)."
@@ -284,7 +284,7 @@ def add(
 
     Example: respond add "Q3 numbers" --from Dana --via phone
     """
-    from respond import actions
+    from respond.core import actions
 
     _app(ctx).run(actions.add_ask, title, person, via, by, tag or [], note, new_person)
 
@@ -317,7 +317,7 @@ def promise(
 
     Example: respond promise "send the draft" --to Sam --by "fri 3pm"
     """
-    from respond import actions
+    from respond.core import actions
 
     _app(ctx).run(actions.add_promise, title, person, by, tag or [], note, new_person)
 
@@ -341,7 +341,7 @@ def ack(
 
     Example: respond ack 12 --by tomorrow
     """
-    from respond import actions
+    from respond.core import actions
 
     _app(ctx).run(actions.ack, _id(item_id), by)
 
@@ -387,7 +387,7 @@ def wait(
 
     Example: respond wait "VPN access for Bob" --on Jane --for 12
     """
-    from respond import actions
+    from respond.core import actions
 
     target = _id(for_id) if for_id is not None else None
     _app(ctx).run(actions.add_waiting, title, person, target, by, tag or [], note, new_person)
@@ -420,7 +420,7 @@ def done(
 
     Example: respond done 12 --follow-up 3d
     """
-    from respond import actions
+    from respond.core import actions
 
     if follow_up is not None and no_follow_up:
         raise CliError("use --follow-up or --no-follow-up, not both", 2)
@@ -439,7 +439,7 @@ def drop(
 
     Example: respond drop 12 --reason "no longer needed"
     """
-    from respond import actions
+    from respond.core import actions
 
     _app(ctx).run(actions.drop, _id(item_id), reason)
 
@@ -454,7 +454,7 @@ def snooze(
 
     Example: respond snooze 12 "mon 10am"
     """
-    from respond import actions
+    from respond.core import actions
 
     _app(ctx).run(actions.snooze, _id(item_id), when)
 
@@ -496,7 +496,7 @@ def edit(
 
     Example: respond edit 12 --by fri --tag urgent
     """
-    from respond import actions
+    from respond.core import actions
 
     if new_person and person is None:
         raise CliError("--new-person goes with --person", 2)
@@ -520,7 +520,7 @@ def delete(ctx: typer.Context, item_id: IdArg) -> None:
 
     Example: respond delete 12
     """
-    from respond import actions
+    from respond.core import actions
 
     _app(ctx).run(actions.delete, _id(item_id))
 
@@ -531,7 +531,7 @@ def undo(ctx: typer.Context) -> None:
 
     Needs no settings: a broken config file never stops it.
     """
-    from respond import actions
+    from respond.core import actions
 
     _app(ctx).without_settings().run(actions.undo)
 
@@ -546,8 +546,8 @@ def show(ctx: typer.Context, item_id: IdArg, as_json: JsonOpt = False) -> None:
 
     Example: respond show 12
     """
-    from respond import output
-    from respond.errors import NotFound
+    from respond.cli import output
+    from respond.core.errors import NotFound
 
     state = _app(ctx).without_settings(colour=True)
     number = _id(item_id)
@@ -557,7 +557,7 @@ def show(ctx: typer.Context, item_id: IdArg, as_json: JsonOpt = False) -> None:
     if as_json:
         output.print_json(item.to_record())
     else:
-        from respond import render
+        from respond.cli import render
 
         render.item_detail(item, state.env)
 
@@ -603,8 +603,8 @@ def list_(
 
     Example: respond list --who dana --kind ask
     """
-    from respond.model import parse_kind
-    from respond.queries import select
+    from respond.core.model import parse_kind
+    from respond.core.queries import select
 
     state = _app(ctx)
     wanted_kind = parse_kind(kind) if kind is not None else None
@@ -612,7 +612,7 @@ def list_(
     found = state.store.snapshot(open_only=not show_all and who is None).items.values()
     person = None
     if who is not None:
-        from respond.people import resolve
+        from respond.core.people import resolve
 
         person = resolve(found, who)
     items = select(
@@ -624,11 +624,11 @@ def list_(
         include_closed=show_all,
     )
     if as_json:
-        from respond import output
+        from respond.cli import output
 
         output.print_json([item.to_record() for item in items])
     else:
-        from respond import render
+        from respond.cli import render
 
         render.item_table(items, state.env)
 
@@ -655,7 +655,7 @@ def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Example: respond today
     """
-    from respond.review import REVIEW_WINDOW, review
+    from respond.core.review import REVIEW_WINDOW, review
 
     state = _app(ctx)
     env = state.env
@@ -667,12 +667,12 @@ def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         week_start=_week_start(state),
     )
     if as_json:
-        from respond import output
-        from respond.review import review_data
+        from respond.cli import output
+        from respond.core.review import review_data
 
         output.print_json(review_data(view))
     else:
-        from respond import render
+        from respond.cli import render
 
         render.review(view, env)
 
@@ -696,13 +696,13 @@ def config_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from respond import config as settings_file
+    from respond.storage import config as settings_file
 
     state = _app(ctx)
     path = settings_file.default_path()
     settings, sources = state.config
     if as_json:
-        from respond import output
+        from respond.cli import output
 
         values = settings_file.describe(settings)
         output.print_json(
@@ -727,7 +727,7 @@ def config_path_(ctx: typer.Context) -> None:
 
     Example: $EDITOR "$(respond config path)"
     """
-    from respond.config import default_path
+    from respond.storage.config import default_path
 
     print(default_path())
 
@@ -760,7 +760,7 @@ def export(
 
     Example: respond export --format ics --output ~/respond.ics
     """
-    from respond import export as exporting
+    from respond.formats import export as exporting
 
     chosen = fmt.strip().lower()
     if chosen not in exporting.FORMATS:
@@ -786,7 +786,7 @@ def export(
         return
     from pathlib import Path
 
-    from respond.storage import atomic_write
+    from respond.storage.database import atomic_write
 
     assert output_file is not None
     target = Path(output_file).expanduser()
@@ -817,7 +817,7 @@ def import_(
 
     Example: task export > tasks.json && respond import --from taskwarrior tasks.json
     """
-    from respond import imports
+    from respond.formats import imports
 
     chosen = source.strip().lower()
     if chosen not in imports.SOURCES:
@@ -840,7 +840,7 @@ def import_(
         raise CliError(f"{name} is not UTF-8 text", 2) from None
     state = _app(ctx)
     if chosen == "taskwarrior":
-        from respond import taskwarrior
+        from respond.formats import taskwarrior
 
         tasks = taskwarrior.parse_export(text, name)
         env = state.env
@@ -888,7 +888,7 @@ def week(
 
     Example: respond week --weeks 12
     """
-    from respond.scoring import SPARK_WEEKS, scorecard
+    from respond.core.scoring import SPARK_WEEKS, scorecard
 
     if weeks is not None and not 1 <= weeks <= 520:
         raise RespondError(f"--weeks must be between 1 and 520, not {weeks}")
@@ -903,12 +903,12 @@ def week(
         week_start=_week_start(state),
     )
     if as_json:
-        from respond import output
-        from respond.scoring import scorecard_data
+        from respond.cli import output
+        from respond.core.scoring import scorecard_data
 
         output.print_json(scorecard_data(card))
     else:
-        from respond import render
+        from respond.cli import render
 
         render.scorecard(card, env, history=weeks, legend=not quiet)
 
@@ -929,7 +929,7 @@ def thanks(
 
     Example: respond thanks Jane "for sorting out the VPN"
     """
-    from respond import actions
+    from respond.core import actions
 
     _app(ctx).run(actions.thank, person, text, new_person)
 
@@ -957,7 +957,7 @@ def who(
 
     Example: respond who dana
     """
-    from respond.people import who as person_view
+    from respond.core.people import who as person_view
 
     state = _app(ctx)
     env = state.env
@@ -965,12 +965,12 @@ def who(
         state.store.snapshot().items.values(), person, env.now(), env.settings, env.clock.tz
     )
     if as_json:
-        from respond import output
-        from respond.people import person_data
+        from respond.cli import output
+        from respond.core.people import person_data
 
         output.print_json(person_data(view))
     else:
-        from respond import render
+        from respond.cli import render
 
         render.person(view, env, limit=None if show_all else 15)
 
@@ -1003,7 +1003,7 @@ def people(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from respond.people import people as people_rows
+    from respond.core.people import people as people_rows
 
     if not 1 <= days <= 36_500:
         raise RespondError(f"--days must be between 1 and 36500, not {days}")
@@ -1011,12 +1011,12 @@ def people(
     env = state.env
     rows = people_rows(state.store.snapshot().items.values(), env.now(), days)
     if as_json:
-        from respond import output
-        from respond.people import people_data
+        from respond.cli import output
+        from respond.core.people import people_data
 
         output.print_json(people_data(rows))
     else:
-        from respond import render
+        from respond.cli import render
 
         render.people(rows, env)
 
@@ -1046,7 +1046,7 @@ def people_rename(
 
     Example: respond people rename Dan "Dana Whitfield"
     """
-    from respond import actions
+    from respond.core import actions
 
     _app(ctx).run(actions.rename_person, old, new)
 
@@ -1073,7 +1073,7 @@ def prompt(
 
     Fast: reads only a small state file. See respond shell-init.
     """
-    from respond import prompt as counter
+    from respond.cli import prompt as counter
 
     state = _app(ctx)
     code = counter.fast_main(
@@ -1108,7 +1108,7 @@ def shell_init(
     bash: eval "$(respond shell-init bash)" in ~/.bashrc; zsh: the same in ~/.zshrc;
     fish: respond shell-init fish | source in config.fish.
     """
-    from respond.shell import snippet
+    from respond.cli.shell import snippet
 
     sys.stdout.write(snippet(shell, fmt, _app(ctx).db_option))
 
@@ -1133,9 +1133,9 @@ def doctor(
     Exit code 0 healthy, 1 problems found (the database is usable), 2 the database is unusable.
     Example: respond doctor --repair
     """
-    from respond import doctor as checkup
-    from respond import output
-    from respond.config import default_path
+    from respond.cli import output
+    from respond.storage import doctor as checkup
+    from respond.storage.config import default_path
 
     state = _app(ctx).without_settings()
     lines, report = checkup.result_of(state.store.path, fix=repair, config=default_path())

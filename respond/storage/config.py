@@ -1,8 +1,8 @@
 """Settings that shape behaviour, and the TOML config file that may change them.
 
 :class:`Settings` holds the defaults. :func:`load_settings` reads the user's config file (see
-:func:`respond.configfile.config_path`) with the standard library's ``tomllib``, checks every
-value, and returns the effective settings plus where each value came from (``default`` or
+:func:`respond.storage.configfile.config_path`) with the standard library's ``tomllib``, checks
+every value, and returns the effective settings plus where each value came from (``default`` or
 ``file``). A bad value is a :class:`ConfigError` naming the key and the file. Pure: no
 terminal, no storage.
 
@@ -38,8 +38,8 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from respond.errors import RespondError
-from respond.worktime import SLA_DEFAULTS, WorkWeek
+from respond.core.errors import RespondError
+from respond.core.worktime import SLA_DEFAULTS, WorkWeek
 
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_ALIASES = {
@@ -82,7 +82,7 @@ KEYS: tuple[str, ...] = (
 
 
 def default_path() -> Path:
-    from respond.configfile import config_path
+    from respond.storage.configfile import config_path
 
     return Path(config_path())
 
@@ -181,7 +181,7 @@ class _Builder:
 
         channel = self.value("default_channel")
         if channel is not None:
-            from respond.model import parse_channel
+            from respond.core.model import parse_channel
 
             try:
                 kwargs["default_channel"] = parse_channel(self.string("default_channel", channel))
@@ -206,7 +206,7 @@ class _Builder:
 
         fmt = self.value("prompt_format")
         if fmt is not None:
-            from respond.configfile import prompt_format_problem
+            from respond.storage.configfile import prompt_format_problem
 
             problem = prompt_format_problem(self.string("prompt_format", fmt))
             if problem:
@@ -275,7 +275,7 @@ class _Builder:
 
     def delay(self, key: str, value: Any, week: WorkWeek) -> str:
         """A relative date such as ``7d`` or ``2bd``: checked against two different days."""
-        from respond.dates import DateError, parse_when
+        from respond.core.dates import DateError, parse_when
 
         text = self.string(key, value)
         first = datetime(2026, 1, 7, 10, 0, tzinfo=UTC)
@@ -294,7 +294,7 @@ def _known() -> str:
 
 
 def _shown(value: Any) -> str:
-    from respond.text import shorten
+    from respond.core.text import shorten
 
     return shorten(repr(value), 40)
 
@@ -327,7 +327,7 @@ def describe(settings: Settings) -> dict[str, Any]:
 
 def _toml_value(value: Any) -> str:
     """A value as it would be written in the file (what ``respond config`` shows)."""
-    from respond.text import visible
+    from respond.core.text import visible
 
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -28,9 +28,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from respond.clock import to_local, to_utc_iso
-from respond.model import Item
-from respond.text import visible
+from respond.core.clock import to_local, to_utc_iso
+from respond.core.model import Item
+from respond.core.text import visible
 
 FORMAT = "respond-export"
 VERSION = 1

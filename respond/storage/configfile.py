@@ -2,7 +2,7 @@
 
 Kept tiny on purpose (``os`` and ``sys`` only, not even ``re``): ``respond prompt`` runs before
 every shell prompt and must not pay for ``tomllib``, ``platformdirs`` or the settings
-dataclasses. Everything else reads the file through :func:`respond.config.load_settings`.
+dataclasses. Everything else reads the file through :func:`respond.storage.config.load_settings`.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ PROMPT_FORMAT_MAX = 200
 def config_path() -> str:
     """``$RESPOND_CONFIG``, else ``config.toml`` in the platform's user config directory
     (``$XDG_CONFIG_HOME/respond/config.toml`` or ``~/.config/respond/config.toml`` on Linux;
-    see :func:`respond.paths.user_dir`)."""
+    see :func:`respond.storage.paths.user_dir`)."""
     chosen = os.environ.get(CONFIG_ENV)
     if chosen:
         return os.path.expanduser(chosen)
-    from respond.paths import user_dir
+    from respond.storage.paths import user_dir
 
     return os.path.join(user_dir("config"), CONFIG_FILENAME)
 
@@ -51,7 +51,7 @@ def read_prompt_format(path: str | None = None) -> str:
     try:
         from pathlib import Path
 
-        from respond.config import load_settings
+        from respond.storage.config import load_settings
 
         return load_settings(Path(path))[0].prompt_format
     except Exception:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from respond.clock import from_iso
+from respond.core.clock import from_iso
 
 # The events each command appends to an item it changes (commands that create an item are
 # undone by deleting it, so they never leave an ``undone`` event behind).

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from respond import timefmt
-from respond.clock import Clock, to_utc_iso
-from respond.config import Settings
-from respond.errors import NotFound, NothingFound, RespondError
-from respond.model import (
+from respond.core import timefmt
+from respond.core.clock import Clock, to_utc_iso
+from respond.core.errors import NotFound, NothingFound, RespondError
+from respond.core.model import (
     FOLLOW_UP_KINDS,
     Item,
     check_encodable,
@@ -27,7 +26,8 @@ from respond.model import (
     parse_tag,
     require_text,
 )
-from respond.text import quoted, shorten
+from respond.core.text import quoted, shorten
+from respond.storage.config import Settings
 
 UNDO_DETAIL = 5  # undo names up to this many items, then counts them
 
@@ -55,14 +55,14 @@ class Env:
 
     def when(self, text: str) -> datetime:
         """Parse a date the user typed, relative to now."""
-        from respond.dates import parse_when
+        from respond.core.dates import parse_when
 
         return parse_when(text, self.now(), self.settings.week, self.clock.tz)
 
     def later(self, text: str) -> datetime:
         """A follow-up or chase time the user typed (or the configured default): the date it
         names, moved to the next working day when it falls on a day off."""
-        from respond.worktime import on_workday
+        from respond.core.worktime import on_workday
 
         return on_workday(self.when(text), self.settings.week, self.clock.tz)
 
@@ -74,7 +74,7 @@ class Env:
     def show_due(self, moment: datetime) -> str:
         """A time just set, for a confirmation: a time that has already passed (a backfilled
         date) says so, e.g. ``Fri 20 Nov 17:00 (already overdue)``."""
-        from respond.dates import has_passed
+        from respond.core.dates import has_passed
 
         shown = self.show(moment)
         return f"{shown} (already overdue)" if has_passed(moment, self.now()) else shown
@@ -170,12 +170,12 @@ def _tags(values: Iterable[str]) -> list[str]:
 def _person(session: Session, typed: str, new_person: bool) -> tuple[str, str]:
     """The name to store for a person the user typed, and what the confirmation adds.
 
-    A name that the one matching rule (:func:`respond.people.find`) resolves to one known
+    A name that the one matching rule (:func:`respond.core.people.find`) resolves to one known
     person is stored in that person's spelling, and the confirmation says so; an ambiguous one
     is refused naming the candidates; one that matches no one, or a name with ``new_person``,
     is a new person, stored exactly as typed (``new_person`` refuses a name that already is
     someone's but for case, accents or spaces: the two could never be told apart)."""
-    from respond.people import find, known_names, listing, person_key
+    from respond.core.people import find, known_names, listing, person_key
 
     require_text(typed, "person")
     known = known_names(session.person_counts().items())
@@ -218,7 +218,7 @@ def add_ask(
     new_person: bool = False,
 ) -> Outcome:
     """Someone asked something of you. Without ``by``, the channel's SLA sets the time."""
-    from respond.worktime import sla_due
+    from respond.core.worktime import sla_due
 
     person, matched = _person(session, person, new_person)
     chan = parse_channel(channel) if channel is not None else env.settings.default_channel
@@ -272,8 +272,8 @@ def ack(session: Session, env: Env, item_id: int, by: str) -> Outcome:
     """You acknowledged an ask and promised a time (records both), or promised a new time for
     something already promised: an acknowledged ask or a ``promise`` (renegotiation). A new
     time given before the old one passed replaces it; given after, the old one was broken."""
-    from respond.due import is_overdue
-    from respond.history import timeline
+    from respond.core.due import is_overdue
+    from respond.core.history import timeline
 
     item = _open_item(session, item_id, "acknowledge")
     if item.kind not in ACK_KINDS:
@@ -439,7 +439,7 @@ def edit(
     remove_tags: Iterable[str] = (),
     new_person: bool = False,
 ) -> Outcome:
-    from respond.history import corrects_deadline
+    from respond.core.history import corrects_deadline
 
     item = session.get(item_id)
     if by is not None and item.kind == "thanks":
@@ -503,7 +503,7 @@ def rename_person(session: Session, env: Env, old: str, new: str) -> Outcome:
     """Give every item of the person ``old`` names (by the one matching rule) the name
     ``new``: as typed, or in the stored spelling of the person ``new`` already names (the two
     merge). Each item's history records the change; ``undo`` reverses it as one change."""
-    from respond.people import known_names, person_key, resolve_key
+    from respond.core.people import known_names, person_key, resolve_key
 
     require_text(new, "the new name")
     known = known_names(session.person_counts().items())
