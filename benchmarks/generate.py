@@ -29,7 +29,7 @@ from respond.core.actions import Env
 from respond.core.clock import FixedClock, to_local
 from respond.core.errors import NotFound
 from respond.core.model import Item
-from respond.storage.config import Settings
+from respond.core.settings import Settings
 from respond.storage.database import Store
 
 DEFAULT_END = datetime.fromisoformat("2026-11-25T10:00:00+00:00")

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.generate import generate, write
 from respond.cli import prompt
+from respond.storage.state import state_path
 
 TARGET = 1.5
 
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         write(db, items)
         env = {**os.environ, "RESPOND_DB": str(db)}
         found = prompt.counts(str(db), time.time())
-        state = Path(prompt.state_path(str(db)))
+        state = Path(state_path(str(db)))
         shown = subprocess.run(
             [command, "prompt", "--format", "{overdue} overdue, {today} today, {open} open"],
             env=env,

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from respond.storage.config import KEYS, ConfigError, Settings, load_settings
+from respond.core.settings import Settings
+from respond.storage.config import KEYS, ConfigError, load_settings
 from respond.storage.configfile import (
     DEFAULT_PROMPT_FORMAT,
     config_path,

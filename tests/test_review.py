@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.generate import generate
 from respond.core.review import end_of_today, review
-from respond.storage.config import Settings
+from respond.core.settings import Settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -19,7 +19,7 @@ from respond.core.actions import Env
 from respond.core.clock import FixedClock, to_utc_iso
 from respond.core.history import effective, timeline
 from respond.core.model import Item
-from respond.storage.config import Settings
+from respond.core.settings import Settings
 from respond.storage.database import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")

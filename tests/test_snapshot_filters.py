@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.generate import generate, write
 from respond.core.review import REVIEW_WINDOW, review, review_data
-from respond.storage.config import Settings
+from respond.core.settings import Settings
 from respond.storage.database import Store
 
 END = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

@@ -8,7 +8,8 @@ tinydb, json, re, pathlib or platformdirs. It reads one small file and a ``stat`
 
 **The state file** ``<db>.state`` (mode 0600) is rewritten atomically by every commit of
 :meth:`respond.storage.database.Store.transaction`, under the same lock, through
-:func:`refresh_state`. It is plain ASCII, parsed with ``bytes.split`` and ``int``::
+:func:`respond.storage.state.refresh_state`. It is plain ASCII, parsed with ``bytes.split``
+and ``int``::
 
     respond-prompt-state 1 STAMP DB_MTIME_NS DB_SIZE DB_INODE
     OPEN_COUNT
@@ -39,18 +40,20 @@ import sys
 import time
 
 from respond.core.due import is_overdue
+from respond.storage.state import (
+    DUE_DIGITS,
+    STATE_MAGIC,
+    is_fresh,
+    read_state,
+    rebuild,
+    state_path,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (without importing typing at run time)
     from collections.abc import Callable
-    from typing import Any
 
 
-STATE_SUFFIX = ".state"
-STATE_MAGIC = b"respond-prompt-state"
-STATE_VERSION = b"1"
-DUE_DIGITS = 12  # seconds since 1970, zero-padded: sorts as text like as numbers
-_LINE = DUE_DIGITS + 1
 NO_STAMP = "-"  # what ``--shell`` reports when there is no state file
 
 
@@ -62,130 +65,13 @@ def default_format() -> str:
     return read_prompt_format()
 
 
-def state_path(db: str) -> str:
-    return db + STATE_SUFFIX
-
-
-# --- writing the state (at every commit, and when the counter rebuilds it) -----------------
-
-
-def state_bytes(data: dict[str, Any], db_stat: os.stat_result) -> bytes:
-    """The state file for a database's raw tables (as stored) and its ``stat``."""
-    from respond.core.clock import from_iso
-    from respond.core.model import OPEN_STATUSES
-
-    items = data.get("items") or {}
-    open_count = 0
-    dues: list[int] = []
-    for record in items.values():
-        if record.get("status", "open") not in OPEN_STATUSES:
-            continue
-        open_count += 1
-        due = record.get("due")
-        if due:
-            # stored due times have whole seconds; ceil never counts a fractional one early
-            moment = from_iso(due).timestamp()
-            dues.append(min(max(0, -int(-moment // 1)), 10**DUE_DIGITS - 1))
-    dues.sort()
-    header = b"%s %s %d %d %d %d\n%d\n" % (
-        STATE_MAGIC,
-        STATE_VERSION,
-        time.time_ns(),
-        db_stat.st_mtime_ns,
-        db_stat.st_size,
-        db_stat.st_ino,
-        open_count,
-    )
-    return header + b"".join(b"%0*d\n" % (DUE_DIGITS, due) for due in dues)
-
-
-def refresh_state(db: os.PathLike[str] | str, data: dict[str, Any]) -> None:
-    """Rewrite ``<db>.state`` for the database just committed (call under the write lock).
-
-    Best effort: the database is already safely written, and a state file that could not be
-    refreshed is detected as stale (its ``DB_*`` fields no longer match) and rebuilt by the next
-    ``respond prompt``. So a failure here never fails the command.
-    """
-    try:
-        path = os.fspath(db)
-        save_state(path, state_bytes(data, os.stat(path)))
-    except (OSError, ValueError, TypeError, AttributeError):
-        pass
-
-
-def save_state(db: str, payload: bytes) -> None:
-    """Replace ``<db>.state`` atomically: a temp file (mode 0600) in the same directory, renamed.
-
-    Unlike the database it is not ``fsync``ed (that would double the cost of every write): it is
-    a cache, and whatever a crash leaves (the old file, an empty one) fails the freshness check
-    and is rebuilt from the database.
-    """
-    path = state_path(db)
-    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        from contextlib import suppress
-
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _rebuild(db: str, db_stat: os.stat_result) -> bytes:
-    """Build the state from the database itself and try to save it (no lock: see below).
-
-    ``db_stat`` is taken *before* the database is read, so if a writer commits meanwhile the
-    saved state names the older version and the next prompt rebuilds again: it converges.
-    """
-    from contextlib import suppress
-    from pathlib import Path
-
-    from respond.storage.database import check_schema, load_raw
-
-    path = Path(db)
-    data = load_raw(path)
-    if data is None:
-        return b""
-    content = state_bytes(check_schema(path, data), db_stat)
-    # a read-only directory still gets a right count, just not a cached one
-    with suppress(OSError):
-        save_state(db, content)
-    return content
-
-
-# --- reading it -----------------------------------------------------------------------------
-
-
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return b""
-
-
-def _fresh(content: bytes, db_stat: os.stat_result) -> bool:
-    """Whether ``content`` is a state file of this version built from this database file."""
-    head = content[: content.find(b"\n")].split()
-    return (
-        len(head) == 6
-        and head[0] == STATE_MAGIC
-        and head[1] == STATE_VERSION
-        and head[3:] == [b"%d" % n for n in (db_stat.st_mtime_ns, db_stat.st_size, db_stat.st_ino)]
-    )
-
-
 def _count_while(body: bytes, holds: Callable[[int], bool]) -> int:
     """How many of the (sorted, fixed-width) due times in ``body`` pass ``holds``, a test that
     is true for a prefix of them (binary search: a few ``int`` parses, whatever the size)."""
-    low, high = 0, len(body) // _LINE
+    low, high = 0, len(body) // (DUE_DIGITS + 1)
     while low < high:
         mid = (low + high) // 2
-        if holds(int(body[mid * _LINE : mid * _LINE + DUE_DIGITS])):
+        if holds(int(body[mid * (DUE_DIGITS + 1) : mid * (DUE_DIGITS + 1) + DUE_DIGITS])):
             low = mid + 1
         else:
             high = mid
@@ -221,14 +107,14 @@ def counts(db: str, now: float) -> Counts:
     try:
         db_stat = os.stat(db)
     except FileNotFoundError:  # no database yet: nothing is owed
-        return Counts(0, 0, 0, midnight, _stamp(_read(state)), state)
+        return Counts(0, 0, 0, midnight, _stamp(read_state(state)), state)
     if db_stat.st_mode & 0o170000 != 0o100000:  # not a regular file (a FIFO, /dev/zero...)
         raise ValueError(f"{db} is not a regular file")
-    content = _read(state)
-    if _fresh(content, db_stat):
+    content = read_state(state)
+    if is_fresh(content, db_stat):
         return _counted(content, now, midnight, _stamp(content), state)
-    built = _rebuild(db, db_stat)
-    return _counted(built, now, midnight, _stamp(_read(state)), state)
+    built = rebuild(db, db_stat)
+    return _counted(built, now, midnight, _stamp(read_state(state)), state)
 
 
 def _stamp(content: bytes) -> str:
@@ -246,13 +132,15 @@ def _counted(content: bytes, now: float, midnight: int, stamp: str, state: str) 
     second = content.index(b"\n", first + 1)
     open_count = int(content[first + 1 : second])
     body = content[second + 1 :]
-    if len(body) % _LINE:
+    if len(body) % (DUE_DIGITS + 1):
         raise ValueError("damaged prompt state")
     overdue = _count_while(body, lambda due: is_overdue(due, now))
     before_midnight = _count_while(body, lambda due: due < midnight)
     until = midnight
-    if overdue < len(body) // _LINE:
-        until = min(until, int(body[overdue * _LINE : overdue * _LINE + DUE_DIGITS]))
+    if overdue < len(body) // (DUE_DIGITS + 1):
+        until = min(
+            until, int(body[overdue * (DUE_DIGITS + 1) : overdue * (DUE_DIGITS + 1) + DUE_DIGITS])
+        )
     return Counts(overdue, before_midnight - overdue, open_count, until, stamp, state)
 
 
@@ -305,7 +193,7 @@ def parse_now(text: str | None) -> float:
             pass
     from respond.core.clock import SystemClock
     from respond.core.dates import parse_when
-    from respond.storage.config import Settings
+    from respond.core.settings import Settings
 
     clock = SystemClock()
     return parse_when(text, clock.now(), Settings().week, clock.tz).timestamp()

@@ -26,8 +26,8 @@ from respond.core.model import (
     parse_tag,
     require_text,
 )
+from respond.core.settings import Settings
 from respond.core.text import quoted, shorten
-from respond.storage.config import Settings
 
 UNDO_DETAIL = 5  # undo names up to this many items, then counts them
 

@@ -27,7 +27,7 @@ from respond.core.queries import sort_key
 from respond.core.text import quoted, shorten
 
 if TYPE_CHECKING:
-    from respond.storage.config import Settings
+    from respond.core.settings import Settings
 
 RECENT_DAYS = 30
 

@@ -30,7 +30,7 @@ from respond.core.history import timeline
 from respond.core.model import Item
 from respond.core.queries import sort_key
 from respond.core.scoring import Scorecard, local_midnight, scorecard
-from respond.storage.config import Settings
+from respond.core.settings import Settings
 
 DUE_KINDS = frozenset({"ask", "promise"})
 

@@ -54,7 +54,7 @@ from respond.core.clock import from_iso, localize, to_local, to_utc_iso
 from respond.core.due import is_overdue
 from respond.core.history import Timeline, timeline
 from respond.core.model import Item
-from respond.storage.config import Settings
+from respond.core.settings import Settings
 
 HABITS: tuple[str, ...] = ("reply", "word", "followup", "loop", "gratitude")
 HABIT_LABELS: dict[str, str] = {

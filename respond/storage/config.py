@@ -1,10 +1,10 @@
 """Settings that shape behaviour, and the TOML config file that may change them.
 
-:class:`Settings` holds the defaults. :func:`load_settings` reads the user's config file (see
+:class:`respond.core.settings.Settings` holds the defaults. :func:`load_settings` reads the
+user's config file (see
 :func:`respond.storage.configfile.config_path`) with the standard library's ``tomllib``, checks
 every value, and returns the effective settings plus where each value came from (``default`` or
-``file``). A bad value is a :class:`ConfigError` naming the key and the file. Pure: no
-terminal, no storage.
+``file``). A bad value is a :class:`ConfigError` naming the key and the file.
 
 The file (every key optional; unknown keys are refused, so typos don't go unnoticed)::
 
@@ -33,12 +33,12 @@ The file (every key optional; unknown keys are refused, so typos don't go unnoti
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from respond.core.errors import RespondError
+from respond.core.settings import Settings
 from respond.core.worktime import SLA_DEFAULTS, WorkWeek
 
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -46,19 +46,6 @@ _DAY_ALIASES = {
     "monday": 0, "tues": 1, "tuesday": 1, "weds": 2, "wednesday": 2, "thur": 3, "thurs": 3,
     "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Settings:
-    week: WorkWeek = field(default_factory=WorkWeek)
-    sla: dict[str, tuple[str, float]] = field(default_factory=lambda: dict(SLA_DEFAULTS))
-    default_channel: str = "email"
-    follow_up: str = "7d"
-    wait_chase: str = "2bd"
-    gratitude_goal: int = 3
-    prompt_format: str = "!{overdue}"
-    week_start: int = 0  # Monday=0 .. Sunday=6: the first day of a scoring week
-    color: bool = True  # False: never colour; True: colour when the terminal allows it
 
 
 class ConfigError(RespondError):

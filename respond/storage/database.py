@@ -10,8 +10,8 @@ This is the only module that imports TinyDB. Guarantees:
   query caches never see stale data. The kernel drops a ``flock`` when its process dies, so a
   killed writer never leaves a lock that blocks the next command.
 * **The prompt counter's sidecar.** After each commit, still under the lock, ``<db>.state`` is
-  rewritten (atomically) by :func:`respond.cli.prompt.refresh_state`: the due times of open items,
-  read by ``respond prompt`` without loading TinyDB.
+  rewritten (atomically) by :func:`respond.storage.state.refresh_state`: the due times of open
+  items, read by ``respond prompt`` without loading TinyDB.
 * **Never overwrite what we don't understand.** A file that is not JSON, not a respond database,
   or from a newer schema is refused with a one-line error and left untouched.
 * **Backups.** Before a commit replaces the file, the file it replaces (just read and understood)
@@ -41,11 +41,11 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from respond.cli.prompt import refresh_state as refresh_prompt_state
 from respond.core.clock import to_utc_iso
 from respond.core.errors import DatabaseError, NewerSchema, NotFound
 from respond.core.model import OPEN_STATUSES, Item
 from respond.storage import backups
+from respond.storage.state import refresh_state as refresh_prompt_state
 
 SCHEMA_VERSION = 2
 ITEMS = "items"

@@ -1,0 +1,21 @@
+"""The settings that shape behaviour, with their defaults (the config file may change them:
+:mod:`respond.storage.config` reads it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from respond.core.worktime import SLA_DEFAULTS, WorkWeek
+
+
+@dataclass(frozen=True)
+class Settings:
+    week: WorkWeek = field(default_factory=WorkWeek)
+    sla: dict[str, tuple[str, float]] = field(default_factory=lambda: dict(SLA_DEFAULTS))
+    default_channel: str = "email"
+    follow_up: str = "7d"
+    wait_chase: str = "2bd"
+    gratitude_goal: int = 3
+    prompt_format: str = "!{overdue}"
+    week_start: int = 0  # Monday=0 .. Sunday=6: the first day of a scoring week
+    color: bool = True  # False: never colour; True: colour when the terminal allows it

@@ -1,0 +1,138 @@
+"""The prompt's state file, ``<db>.state``: the due times of open items, rewritten under the
+database's lock at every commit (:meth:`respond.storage.database.Store.transaction`) and read by
+the prompt counter (:mod:`respond.cli.prompt`), which documents its format.
+
+Cheap to import: ``os`` and ``time`` only, until a rebuild needs the database.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (without importing typing at run time)
+    from typing import Any
+
+
+STATE_SUFFIX = ".state"
+STATE_MAGIC = b"respond-prompt-state"
+STATE_VERSION = b"1"
+DUE_DIGITS = 12  # seconds since 1970, zero-padded: sorts as text like as numbers
+
+
+def state_path(db: str) -> str:
+    return db + STATE_SUFFIX
+
+
+# --- writing the state (at every commit, and when the counter rebuilds it) -----------------
+
+
+def state_bytes(data: dict[str, Any], db_stat: os.stat_result) -> bytes:
+    """The state file for a database's raw tables (as stored) and its ``stat``."""
+    from respond.core.clock import from_iso
+    from respond.core.model import OPEN_STATUSES
+
+    items = data.get("items") or {}
+    open_count = 0
+    dues: list[int] = []
+    for record in items.values():
+        if record.get("status", "open") not in OPEN_STATUSES:
+            continue
+        open_count += 1
+        due = record.get("due")
+        if due:
+            # stored due times have whole seconds; ceil never counts a fractional one early
+            moment = from_iso(due).timestamp()
+            dues.append(min(max(0, -int(-moment // 1)), 10**DUE_DIGITS - 1))
+    dues.sort()
+    header = b"%s %s %d %d %d %d\n%d\n" % (
+        STATE_MAGIC,
+        STATE_VERSION,
+        time.time_ns(),
+        db_stat.st_mtime_ns,
+        db_stat.st_size,
+        db_stat.st_ino,
+        open_count,
+    )
+    return header + b"".join(b"%0*d\n" % (DUE_DIGITS, due) for due in dues)
+
+
+def refresh_state(db: os.PathLike[str] | str, data: dict[str, Any]) -> None:
+    """Rewrite ``<db>.state`` for the database just committed (call under the write lock).
+
+    Best effort: the database is already safely written, and a state file that could not be
+    refreshed is detected as stale (its ``DB_*`` fields no longer match) and rebuilt by the next
+    ``respond prompt``. So a failure here never fails the command.
+    """
+    try:
+        path = os.fspath(db)
+        save_state(path, state_bytes(data, os.stat(path)))
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
+
+
+def save_state(db: str, payload: bytes) -> None:
+    """Replace ``<db>.state`` atomically: a temp file (mode 0600) in the same directory, renamed.
+
+    Unlike the database it is not ``fsync``ed (that would double the cost of every write): it is
+    a cache, and whatever a crash leaves (the old file, an empty one) fails the freshness check
+    and is rebuilt from the database.
+    """
+    path = state_path(db)
+    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        from contextlib import suppress
+
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def rebuild(db: str, db_stat: os.stat_result) -> bytes:
+    """Build the state from the database itself and try to save it (no lock: see below).
+
+    ``db_stat`` is taken *before* the database is read, so if a writer commits meanwhile the
+    saved state names the older version and the next prompt rebuilds again: it converges.
+    """
+    from contextlib import suppress
+    from pathlib import Path
+
+    from respond.storage.database import check_schema, load_raw
+
+    path = Path(db)
+    data = load_raw(path)
+    if data is None:
+        return b""
+    content = state_bytes(check_schema(path, data), db_stat)
+    # a read-only directory still gets a right count, just not a cached one
+    with suppress(OSError):
+        save_state(db, content)
+    return content
+
+
+# --- reading it -----------------------------------------------------------------------------
+
+
+def read_state(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return b""
+
+
+def is_fresh(content: bytes, db_stat: os.stat_result) -> bool:
+    """Whether ``content`` is a state file of this version built from this database file."""
+    head = content[: content.find(b"\n")].split()
+    return (
+        len(head) == 6
+        and head[0] == STATE_MAGIC
+        and head[1] == STATE_VERSION
+        and head[3:] == [b"%d" % n for n in (db_stat.st_mtime_ns, db_stat.st_size, db_stat.st_ino)]
+    )
