@@ -45,7 +45,8 @@ from respond.storage.state import (
     STATE_MAGIC,
     is_fresh,
     read_state,
-    rebuild,
+    save_state,
+    state_bytes,
     state_path,
 )
 
@@ -63,6 +64,28 @@ def default_format() -> str:
     from respond.storage.configfile import read_prompt_format
 
     return read_prompt_format()
+
+
+def _rebuild(db: str, db_stat: os.stat_result) -> bytes:
+    """Build the state from the database itself and try to save it (no lock: see below).
+
+    ``db_stat`` is taken *before* the database is read, so if a writer commits meanwhile the
+    saved state names the older version and the next prompt rebuilds again: it converges.
+    """
+    from contextlib import suppress
+    from pathlib import Path
+
+    from respond.storage.database import check_schema, load_raw
+
+    path = Path(db)
+    data = load_raw(path)
+    if data is None:
+        return b""
+    content = state_bytes(check_schema(path, data), db_stat)
+    # a read-only directory still gets a right count, just not a cached one
+    with suppress(OSError):
+        save_state(db, content)
+    return content
 
 
 def _count_while(body: bytes, holds: Callable[[int], bool]) -> int:
@@ -113,7 +136,7 @@ def counts(db: str, now: float) -> Counts:
     content = read_state(state)
     if is_fresh(content, db_stat):
         return _counted(content, now, midnight, _stamp(content), state)
-    built = rebuild(db, db_stat)
+    built = _rebuild(db, db_stat)
     return _counted(built, now, midnight, _stamp(read_state(state)), state)
 
 

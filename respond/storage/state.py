@@ -94,28 +94,6 @@ def save_state(db: str, payload: bytes) -> None:
         raise
 
 
-def rebuild(db: str, db_stat: os.stat_result) -> bytes:
-    """Build the state from the database itself and try to save it (no lock: see below).
-
-    ``db_stat`` is taken *before* the database is read, so if a writer commits meanwhile the
-    saved state names the older version and the next prompt rebuilds again: it converges.
-    """
-    from contextlib import suppress
-    from pathlib import Path
-
-    from respond.storage.database import check_schema, load_raw
-
-    path = Path(db)
-    data = load_raw(path)
-    if data is None:
-        return b""
-    content = state_bytes(check_schema(path, data), db_stat)
-    # a read-only directory still gets a right count, just not a cached one
-    with suppress(OSError):
-        save_state(db, content)
-    return content
-
-
 # --- reading it -----------------------------------------------------------------------------
 
 
