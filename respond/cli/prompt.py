@@ -247,7 +247,7 @@ def fast_args(argv: list[str]) -> tuple[str | None, str | None, str | None, bool
     found: dict[str, str] = {}
     shell = False
     at = 0
-    allowed = ("--db", "--now")
+    allowed: tuple[str, ...] = ("--db", "--now")
     while at < len(argv):
         arg = argv[at]
         if arg == "prompt" and allowed[0] == "--db":
