@@ -51,6 +51,11 @@ def test_dates_outside_this_year_show_their_year(run: Run) -> None:
     assert "Tue 5 Jan 2027 17:00" in run("list").stdout
     past = run("snooze", "1", "2025-12-31")
     assert past.stdout == "Snoozed #1: Q3 numbers until Wed 31 Dec 2025 17:00 (already overdue)\n"
+    # the issue's own case: this year's 1 January, typed at 25 Nov, is no longer "Thu 1 Jan"
+    early = run("snooze", "1", "2026-01-01")
+    assert early.stdout == "Snoozed #1: Q3 numbers until Thu 1 Jan 2026 17:00 (already overdue)\n"
+    # a date of the recent past reads without its year
+    assert "Fri 20 Nov 17:00" in run("snooze", "1", "2026-11-20").stdout
     # within the coming week too: on 29 Dec, Saturday 2 Jan is next year's
     run("snooze", "1", "2027-01-02")
     assert "Sat 2 Jan 2027 17:00" in run("list", now="2026-12-29T10:00").stdout

@@ -26,10 +26,18 @@ def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
     return f"{_date(local.date(), today)} {clock}"
 
 
+#: Dates further back than this show their year even within the current year: typed without a
+#: year, ``1 jan`` means the *next* 1 January, so a bare ``Thu 1 Jan`` in November would read
+#: as the coming one.
+RECENT_PAST_DAYS = 90
+
+
 def _date(d: date, today: date) -> str:
-    """``Mon 7 Dec``, or ``Tue 5 Jan 2027`` outside the current year: every date shown."""
+    """``Mon 7 Dec``; with the year outside the current year (``Tue 5 Jan 2027``) and for dates
+    more than :data:`RECENT_PAST_DAYS` back (``Thu 1 Jan 2026``): every date shown."""
     shown = f"{d:%a} {d.day} {d:%b}"
-    return shown if d.year == today.year else f"{shown} {d.year}"
+    recent = d.year == today.year and (today - d).days <= RECENT_PAST_DAYS
+    return shown if recent else f"{shown} {d.year}"
 
 
 def span(delta: timedelta) -> str:
