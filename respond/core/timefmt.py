@@ -26,6 +26,20 @@ def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
     return f"{_date(local.date(), today)} {clock}"
 
 
+def due(moment: datetime | None, now: datetime, tz: tzinfo | None = None) -> str:
+    """A due time in a confirmation: as :func:`when` says it, or ``no due time``."""
+    return "no due time" if moment is None else when(moment, now, tz)
+
+
+def due_set(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """A due time just set, in a confirmation: one that has already passed (a backfilled date)
+    says so, e.g. ``Fri 20 Nov 17:00 (already overdue)``."""
+    from respond.core.dates import has_passed
+
+    shown = when(moment, now, tz)
+    return f"{shown} (already overdue)" if has_passed(moment, now) else shown
+
+
 def _date(d: date, today: date) -> str:
     """``Mon 7 Dec``, or ``Tue 5 Jan 2027`` outside the current year: every date shown."""
     shown = f"{d:%a} {d.day} {d:%b}"
