@@ -1,5 +1,6 @@
 """The ``--json`` output of every command: each view's shape for scripts, beside ``render``
-(which draws the same views for people). No Rich here: ``list --json`` never imports it.
+(which draws the same views for people). No Rich here, and each imports only what it needs:
+``list --json`` imports neither Rich nor the scoring.
 
 Each function is named after the view it shapes, as its drawing in ``render`` is (the one
 presentation path, ``cli.app.App.emit``). The shapes are a contract (tests/test_json_schema.py):
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from respond.core.clock import to_utc_iso
 from respond.core.model import Item
-from respond.core.scoring import HABITS, WEEKDAYS, iso_week
 
 if TYPE_CHECKING:
     from respond.cli.output import ConfigView
@@ -44,6 +44,8 @@ def items(listed: Sequence[Item]) -> list[dict[str, Any]]:
 
 def review(view: Review) -> dict[str, Any]:
     """``respond today --json``: the same sections as data, with the contract's item objects."""
+    from respond.core.scoring import HABITS
+
     now = view.now
     week: dict[str, Any] | None = None
     if view.week is not None:
@@ -99,6 +101,8 @@ def review(view: Review) -> dict[str, Any]:
 
 def week(one: WeekScore, week_start: int = 0) -> dict[str, Any]:
     """One week as data. For gratitude, ``kept`` is the thanks logged, ``total`` the goal."""
+    from respond.core.scoring import iso_week
+
     return {
         "start": one.start.isoformat(),
         "end": one.last_day.isoformat(),
@@ -113,6 +117,8 @@ def week(one: WeekScore, week_start: int = 0) -> dict[str, Any]:
 
 def scorecard(card: Scorecard) -> dict[str, Any]:
     """``respond week --json``."""
+    from respond.core.scoring import WEEKDAYS
+
     return {
         "now": to_utc_iso(card.now),
         "week_start": WEEKDAYS[card.week_start],
