@@ -224,15 +224,33 @@ def test_a_broken_config_never_stops_show_undo_export_or_doctor(
     assert healthy.exit_code == 0 and "ok       settings: all defaults" in healthy.stdout
 
 
-def test_show_honours_a_good_configs_colour_setting(run: Run, config_file: Path) -> None:
-    from respond.cli import output
+def test_show_honours_a_good_configs_colour_setting(
+    run: Run, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal (pretended: the app's output environment, handed in as a test may), the
+    item due today shows in yellow, unless the config file says ``color = false``."""
+    from functools import partial
 
-    assert run("add", "Q3 numbers", "--from", "Dana").exit_code == 0
+    from typer.testing import CliRunner
+
+    from respond.cli.app import app
+    from respond.cli.output import Environment
+    from tests.conftest import NOW
+
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert run("add", "Q3 numbers", "--from", "Dana", "--by", "today 11:00").exit_code == 0
+    terminal = partial(Environment, stdout_isatty=True)
+
+    def show() -> str:
+        result = CliRunner().invoke(app, ["--now", NOW, "show", "1"], obj=terminal)
+        assert result.exit_code == 0, result
+        return result.stdout
+
+    assert "\x1b[33mtoday 11:00" in show()
     config_file.write_text("color = false\n")
-    output.use_color(True)
-    assert run("show", "1").exit_code == 0
-    assert not output.color_allowed()
-    output.use_color(True)
+    plain = show()
+    assert "\x1b[1m" in plain  # still a terminal: bold stays, only colour goes
+    assert "\x1b[33m" not in plain and "today 11:00" in plain
 
 
 # --- the prompt's cheap reader -------------------------------------------------------------

@@ -102,3 +102,14 @@ def test_people_json_schema(run: Run) -> None:
         assert set(row) == {
             "person", "open", "overdue", "waiting", "recent", "last_activity", "last_thanked"
         }  # fmt: skip
+
+
+def test_every_view_has_a_shape_and_a_drawing() -> None:
+    """``App.emit`` finds a view's JSON shape and its drawing by the view's name."""
+    from typing import get_args
+
+    from respond.cli import app, output, render, shapes
+
+    for view in get_args(app.View):
+        assert callable(getattr(shapes, view))
+        assert callable(getattr(output if view in app.PLAIN_VIEWS else render, view))

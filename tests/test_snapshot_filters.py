@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate, write
-from respond.core.review import REVIEW_WINDOW, review, review_data
+from respond.cli import shapes
+from respond.core.review import REVIEW_WINDOW, review
 from respond.core.settings import Settings
 from respond.storage.database import Store
 
@@ -30,8 +31,8 @@ def test_review_of_active_items_equals_review_of_all(store: Store, now: datetime
     everything = store.snapshot().items
     active = store.snapshot(active_since=now - REVIEW_WINDOW).items
     assert len(active) < len(everything) / 3  # the point: most items are never built
-    full = review_data(review(everything.values(), now, Settings()))
-    fast = review_data(review(active.values(), now, Settings()))
+    full = shapes.review(review(everything.values(), now, Settings()))
+    fast = shapes.review(review(active.values(), now, Settings()))
     assert fast == full
 
 

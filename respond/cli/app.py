@@ -9,14 +9,18 @@ annotations at start-up, and evaluating them as strings costs ~6 ms per invocati
 
 import sys
 from functools import cached_property
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, Literal, NoReturn
 
 import typer
-from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from respond import __version__
 from respond.core.errors import RespondError
+
+# Typer (>= 0.26) vendors Click and exports none of its error classes but BadParameter (and
+# says not to import its private ``typer._click``). Every mistake on the command line raises a
+# Click usage error, BadParameter's parent class.
+UsageError: Any = typer.BadParameter.__mro__[1]
 
 ACCEPTED_DATES = (
     "now, today, tonight, tomorrow, eod, eow, eom, fri, next fri, fri 3pm, tomorrow 09:30, "
@@ -30,23 +34,25 @@ WHEN_RULE = (
 WORKDAY_RULE = "A day off moves it to the next working day."
 
 
-class CliError(ClickException):
-    """A :class:`RespondError` on its way to stderr."""
+class CliError(Exception):
+    """An error the command line reports itself: one line on stderr (``respond: ...``) and
+    the contract's exit code."""
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.exit_code = exit_code
 
-    def show(self, file: Any = None) -> None:
-        print(f"respond: {self.format_message()}", file=file or sys.stderr)
+    def exit(self) -> NoReturn:
+        print(f"respond: {self}", file=sys.stderr)
+        raise typer.Exit(self.exit_code)
 
 
 def fail(err: Exception) -> NoReturn:
     code = err.exit_code if isinstance(err, RespondError) else 2
-    raise CliError(str(err), code) from None
+    CliError(str(err), code).exit()
 
 
-def one_line_usage_error(err: UsageError) -> CliError:
+def one_line_usage_error(err: Any) -> CliError:
     """Click prints usage errors over three lines; the contract is one line on stderr."""
     where = err.ctx.command_path if err.ctx is not None else "respond"
     return CliError(f"{err.format_message()} (see: {where} --help)", err.exit_code)
@@ -59,21 +65,19 @@ class RespondGroup(TyperGroup):
         try:
             return super().parse_args(ctx, args)
         except UsageError as err:
-            if isinstance(err, NoArgsIsHelpError):
-                raise
-            raise one_line_usage_error(err) from None
+            one_line_usage_error(err).exit()
 
     def invoke(self, ctx: Any) -> Any:
         from respond.core.dates import DateError
 
         try:
             return super().invoke(ctx)
+        except CliError as err:
+            err.exit()
         except (RespondError, DateError) as err:
             fail(err)
         except UsageError as err:
-            if isinstance(err, (NoArgsIsHelpError, CliError)):
-                raise
-            raise one_line_usage_error(err) from None
+            one_line_usage_error(err).exit()
 
 
 app = typer.Typer(
@@ -90,12 +94,25 @@ app = typer.Typer(
 )
 
 
-class App:
-    """Per-invocation state, built lazily so each command imports only what it uses."""
+# The views commands show, each in two forms chosen by ``--json`` (:meth:`App.emit`): for
+# scripts, the function of its name in ``cli.shapes`` makes the JSON; for people, the one in
+# ``cli.render`` draws it with Rich, or for a plain view (the config report, nothing to colour)
+# the one in ``cli.output``, so that it never imports Rich.
+View = Literal["item", "items", "review", "scorecard", "person", "people", "config"]
+PLAIN_VIEWS: frozenset[View] = frozenset({"config"})
 
-    def __init__(self, db: str | None, now: str | None) -> None:
+
+class App:
+    """Per-invocation state, built lazily so each command imports only what it uses.
+
+    ``make_output`` builds the output environment: :class:`respond.cli.output.Environment`
+    unless a test hands the app its own (as ``obj``: ``CliRunner().invoke(app, args,
+    obj=partial(Environment, stdout_isatty=True))``)."""
+
+    def __init__(self, db: str | None, now: str | None, make_output: Any = None) -> None:
         self.db_option = db
         self.now_option = now
+        self.make_output = make_output
         # How this command uses the config file: "all" (its settings change what it does, so a
         # broken file stops it), "colour" (only ``color``: a broken file means the defaults,
         # silently) or "none" (never read). See :meth:`without_settings`.
@@ -132,13 +149,11 @@ class App:
 
     @cached_property
     def env(self) -> Any:
-        from respond.cli import output
         from respond.core.actions import Env
         from respond.core.clock import FixedClock, SystemClock
 
         clock: Any = SystemClock()
         settings = self.config[0]
-        output.use_color(settings.color)
         if self.now_option:
             from respond.core.dates import parse_when
 
@@ -146,14 +161,38 @@ class App:
             clock = FixedClock(pinned)
         return Env(clock=clock, settings=settings)
 
+    @cached_property
+    def output(self) -> Any:
+        """Where this command's output goes, and whether in colour (the config's ``color``,
+        read only if something is drawn)."""
+        from respond.cli.output import Environment
+
+        make = self.make_output or Environment
+        return make(color=lambda: self.config[0].color)
+
     def run(self, action: Any, *args: Any, **kwargs: Any) -> Any:
         """Run one core action inside a locked transaction and print its confirmation."""
-        from respond.cli import output
-
         with self.store.transaction() as session:
             outcome = action(session, self.env, *args, **kwargs)
-        output.confirm(outcome.message)
+        self.output.confirm(outcome.message)
         return outcome
+
+    def emit(self, view: View, data: Any, as_json: bool = False, **options: Any) -> None:
+        """The one presentation path: show ``data`` as the ``view`` it is, as JSON for
+        scripts (``cli.shapes``) or drawn for people (``cli.render``); ``options`` are the
+        drawing's (``--quiet``, ``--all``...)."""
+        if as_json:
+            from respond.cli import shapes
+
+            self.output.json(getattr(shapes, view)(data))
+        elif view in PLAIN_VIEWS:
+            from respond.cli import output
+
+            getattr(output, view)(data, self.output)
+        else:
+            from respond.cli import render
+
+            getattr(render, view)(data, self.env, self.output, **options)
 
 
 def _app(ctx: typer.Context) -> App:
@@ -238,7 +277,7 @@ def main(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    ctx.obj = App(db, now)
+    ctx.obj = App(db, now, make_output=ctx.obj)
     if ctx.invoked_subcommand is None:
         today(ctx)
 
@@ -546,7 +585,6 @@ def show(ctx: typer.Context, item_id: IdArg, as_json: JsonOpt = False) -> None:
 
     Example: respond show 12
     """
-    from respond.cli import output
     from respond.core.errors import NotFound
 
     state = _app(ctx).without_settings(colour=True)
@@ -554,12 +592,7 @@ def show(ctx: typer.Context, item_id: IdArg, as_json: JsonOpt = False) -> None:
     item = state.store.snapshot(only=[number]).items.get(number)
     if item is None:
         raise NotFound(f"no item #{number}")
-    if as_json:
-        output.print_json(item.to_record())
-    else:
-        from respond.cli import render
-
-        render.item_detail(item, state.env)
+    state.emit("item", item, as_json)
 
 
 @app.command("list")
@@ -623,14 +656,7 @@ def list_(
         overdue=overdue,
         include_closed=show_all,
     )
-    if as_json:
-        from respond.cli import output
-
-        output.print_json([item.to_record() for item in items])
-    else:
-        from respond.cli import render
-
-        render.item_table(items, state.env)
+    state.emit("items", items, as_json)
 
 
 def _week_start(state: App) -> int:
@@ -666,15 +692,7 @@ def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         env.clock.tz,
         week_start=_week_start(state),
     )
-    if as_json:
-        from respond.cli import output
-        from respond.core.review import review_data
-
-        output.print_json(review_data(view))
-    else:
-        from respond.cli import render
-
-        render.review(view, env)
+    state.emit("review", view, as_json)
 
 
 config_app = typer.Typer(
@@ -696,29 +714,12 @@ def config_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from respond.storage import config as settings_file
+    from respond.cli.output import ConfigView
+    from respond.storage.config import default_path
 
     state = _app(ctx)
-    path = settings_file.default_path()
     settings, sources = state.config
-    if as_json:
-        from respond.cli import output
-
-        values = settings_file.describe(settings)
-        output.print_json(
-            {
-                "config_path": str(path),
-                "config_exists": path.is_file(),
-                "db_path": str(state.store.path),
-                "settings": {
-                    key: {"value": values[key], "source": sources[key]}
-                    for key in settings_file.KEYS
-                },
-            }
-        )
-        return
-    for line in settings_file.report(settings, sources, path, state.store.path):
-        print(line)
+    state.emit("config", ConfigView(settings, sources, default_path(), state.store.path), as_json)
 
 
 @config_app.command("path")
@@ -902,15 +903,7 @@ def week(
         weeks=weeks or SPARK_WEEKS,
         week_start=_week_start(state),
     )
-    if as_json:
-        from respond.cli import output
-        from respond.core.scoring import scorecard_data
-
-        output.print_json(scorecard_data(card))
-    else:
-        from respond.cli import render
-
-        render.scorecard(card, env, history=weeks, legend=not quiet)
+    state.emit("scorecard", card, as_json, history=weeks, legend=not quiet)
 
 
 @app.command()
@@ -964,15 +957,7 @@ def who(
     view = person_view(
         state.store.snapshot().items.values(), person, env.now(), env.settings, env.clock.tz
     )
-    if as_json:
-        from respond.cli import output
-        from respond.core.people import person_data
-
-        output.print_json(person_data(view))
-    else:
-        from respond.cli import render
-
-        render.person(view, env, limit=None if show_all else 15)
+    state.emit("person", view, as_json, limit=None if show_all else 15)
 
 
 people_app = typer.Typer(
@@ -1010,15 +995,7 @@ def people(
     state = _app(ctx)
     env = state.env
     rows = people_rows(state.store.snapshot().items.values(), env.now(), days)
-    if as_json:
-        from respond.cli import output
-        from respond.core.people import people_data
-
-        output.print_json(people_data(rows))
-    else:
-        from respond.cli import render
-
-        render.people(rows, env)
+    state.emit("people", rows, as_json)
 
 
 @people_app.command("rename")
@@ -1133,12 +1110,11 @@ def doctor(
     Exit code 0 healthy, 1 problems found (the database is usable), 2 the database is unusable.
     Example: respond doctor --repair
     """
-    from respond.cli import output
     from respond.storage import doctor as checkup
     from respond.storage.config import default_path
 
     state = _app(ctx).without_settings()
     lines, report = checkup.result_of(state.store.path, fix=repair, config=default_path())
     for line in lines:
-        output.confirm(line)
+        state.output.confirm(line)
     raise typer.Exit(report.exit_code)

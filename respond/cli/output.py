@@ -1,31 +1,87 @@
-"""Plain output that needs no Rich: confirmations and JSON (cheap to import)."""
+"""Where output goes, and plain output that needs no Rich: confirmations, JSON, the config
+report (cheap to import)."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-# The config file's ``color`` setting, set when a command loads its settings (``cli.App.env``)
-# and read by ``render.console``. ``NO_COLOR`` and piped output turn colour off regardless.
-_color = True
+if TYPE_CHECKING:
+    from respond.core.settings import Settings
 
-
-def use_color(enabled: bool) -> None:
-    global _color
-    _color = enabled
+PIPED_WIDTH = 200  # piped output is laid out this wide, unless $COLUMNS says
 
 
-def color_allowed() -> bool:
-    """False when the user turned colour off in the config file."""
-    return _color
+class Environment:
+    """Where one command's output goes and how it may look, as httpie's ``Environment``: the
+    streams, whether stdout is a terminal, the config file's ``color`` setting and the width.
+
+    Built once per command (``cli.app.App.output``) from the streams of the moment, so that test
+    runners can capture them; a test may pass its own values (``stdout_isatty=True`` pretends a
+    terminal, for Rich too). ``NO_COLOR``, ``FORCE_COLOR`` and ``TTY_COMPATIBLE`` are Rich's to
+    honour (``render.console``): ``color=False`` only ever turns colour off. A width of None is
+    the terminal's own; piped output is not hard-wrapped at 80 columns but laid out
+    ``$COLUMNS`` or ``PIPED_WIDTH`` wide.
+    """
+
+    def __init__(
+        self,
+        *,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        stdout_isatty: bool | None = None,
+        color: bool | Callable[[], bool] = True,
+        width: int | None = None,
+    ) -> None:
+        self.stdout = sys.stdout if stdout is None else stdout
+        self.stderr = sys.stderr if stderr is None else stderr
+        # Told (by a test), Rich is told too; else Rich finds it out itself, as it always has.
+        self.force_terminal = stdout_isatty
+        self.stdout_isatty = self.stdout.isatty() if stdout_isatty is None else stdout_isatty
+        self._color = color
+        if width is None and not self.stdout_isatty:
+            width = int(os.environ.get("COLUMNS", "0") or 0) or PIPED_WIDTH
+        self.width = width
+
+    @property
+    def color(self) -> bool:
+        """Whether colour is allowed. Given as a function (``App`` reads the config file in
+        it), it is asked only when something is drawn: ``--json`` and confirmations never
+        read the config file for it."""
+        if not isinstance(self._color, bool):
+            self._color = self._color()
+        return self._color
+
+    def confirm(self, message: str) -> None:
+        """A one-line confirmation (its user text is already made visible by the core)."""
+        print(message, file=self.stdout)
+
+    def json(self, data: Any) -> None:
+        """Data for scripts: UTF-8 JSON, user text exactly as stored."""
+        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def confirm(message: str) -> None:
-    """A one-line confirmation (its user text is already made visible by the core)."""
-    print(message)
+# How a command builds its output environment: ``Environment`` itself, or a test's stand-in
+# (handed to the app as ``obj``: ``CliRunner().invoke(app, args, obj=...)``).
+MakeEnvironment = Callable[..., Environment]
 
 
-def print_json(data: Any) -> None:
-    """Data for scripts: UTF-8 JSON, user text exactly as stored."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+class ConfigView(NamedTuple):
+    """What ``respond config`` shows: the effective settings, where each came from, the paths."""
+
+    settings: Settings
+    sources: dict[str, str]
+    path: Path
+    db_path: Path
+
+
+def config(view: ConfigView, io: Environment) -> None:
+    """``respond config``: the report, plain lines (no Rich: it has nothing to colour)."""
+    from respond.storage.config import report
+
+    for line in report(view.settings, view.sources, view.path, view.db_path):
+        print(line, file=io.stdout)

@@ -1,4 +1,5 @@
-"""Everything the user sees, drawn with Rich: the only module that imports rich.
+"""Everything the user sees, drawn with Rich: the only module that imports rich. Each view's
+drawing has a twin of the same name in ``cli.shapes``, its ``--json`` (``cli.app.App.emit``).
 
 User text (titles, names, notes, tags) always goes through :func:`respond.core.text.visible` and
 into ``rich.text.Text`` objects, never through markup, so ``[red]`` stays ``[red]`` and escape
@@ -12,8 +13,6 @@ rule for all: IDs, kinds, names, times and counts stay whole; titles give way fi
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,28 +30,23 @@ from respond.core.model import Item
 from respond.core.text import quoted, shorten, visible
 
 if TYPE_CHECKING:
+    from respond.cli.output import Environment
     from respond.core.actions import Env
     from respond.core.people import PersonRow, PersonView
     from respond.core.review import NeedsYou, Review
     from respond.core.scoring import Scorecard
 
-PIPED_WIDTH = 200
 TITLE_WIDTH = 60
 
 
-def console(stderr: bool = False) -> Console:
-    """A console for stdout (or stderr) as it is right now (so test runners can capture it)."""
-    file = sys.stderr if stderr else sys.stdout
-    is_tty = file.isatty()
-    width = None
-    if not is_tty:
-        width = int(os.environ.get("COLUMNS", "0") or 0) or PIPED_WIDTH
-    from respond.cli.output import color_allowed
-
+def console(io: Environment) -> Console:
+    """A console for the command's stdout, as its output environment says (see
+    :class:`respond.cli.output.Environment`): Rich itself honours ``NO_COLOR``."""
     return Console(
-        file=file,
-        width=width,
-        no_color=None if color_allowed() else True,  # None: Rich honours NO_COLOR itself
+        file=io.stdout,
+        width=io.width,
+        force_terminal=io.force_terminal,
+        no_color=None if io.color else True,  # None: Rich honours NO_COLOR itself
         highlight=False,
         markup=False,
         emoji=False,
@@ -335,10 +329,13 @@ def due_text(item: Item, now: datetime, env: Env) -> Text:
     if item.due is None:
         return Text("-", style="dim")
     if not item.is_open:
-        return Text(env.show(item.due), style="dim")
+        return Text(timefmt.when(item.due, now, env.clock.tz), style="dim")
     if item.due < now:
         return Text(late(item.due, now), style="bold red")
-    return Text(env.show(item.due), style="yellow" if _today(item.due, now, env) else "dim")
+    return Text(
+        timefmt.when(item.due, now, env.clock.tz),
+        style="yellow" if _today(item.due, now, env) else "dim",
+    )
 
 
 def _user(value: str, width: int = TITLE_WIDTH) -> Text:
@@ -355,10 +352,10 @@ ITEM_COLS = (
 )
 
 
-def item_table(items: Sequence[Item], env: Env) -> None:
+def items(listed: Sequence[Item], env: Env, io: Environment) -> None:
     """``respond list``: one row per item, fitted to the terminal (see :func:`fit`)."""
-    out = console()
-    if not items:
+    out = console(io)
+    if not listed:
         out.print(Text("Nothing here."))
         return
     now = env.now()
@@ -371,13 +368,14 @@ def item_table(items: Sequence[Item], env: Env) -> None:
             due_text(item, now, env),
             Text(item.status, style="" if item.is_open else "dim"),
         ]
-        for item in items
+        for item in listed
     ]
     _print_lines(out, table_lines(out, ITEM_COLS, rows))
 
 
-def item_detail(item: Item, env: Env) -> None:
-    out = console()
+def item(item: Item, env: Env, io: Environment) -> None:
+    """``respond show``: the item's fields, then its whole history."""
+    out = console(io)
     now = env.now()
     header = Text(f"#{item.id} ", style="bold")
     header.append(item.kind, style="bold")
@@ -390,7 +388,7 @@ def item_detail(item: Item, env: Env) -> None:
     if item.channel:
         fields.append(("channel", Text(item.channel)))
     fields.append(("due", _due_detail(item, now, env)))
-    fields.append(("created", Text(env.show(item.created))))
+    fields.append(("created", Text(timefmt.when(item.created, now, env.clock.tz))))
     if item.for_id is not None:
         fields.append(("for", Text(f"#{item.for_id}")))
     if item.tags:
@@ -423,13 +421,18 @@ def _due_detail(item: Item, now: datetime, env: Env) -> Text:
     2 days late``); it never repeats the word "due"."""
     if item.due is None:
         return Text("none", style="dim")
-    shown = Text(env.show(item.due))
+    shown = Text(timefmt.when(item.due, now, env.clock.tz))
     if item.is_open and item.due < now:
         shown.append(" · ")
         shown.append(late(item.due, now), style="bold red")
     elif item.is_open and _today(item.due, now, env):
         shown.stylize("yellow")
     return shown
+
+
+def _when(moment: datetime, env: Env) -> str:
+    """A time in ``show``'s history as people say it (:func:`respond.core.timefmt.when`)."""
+    return timefmt.when(moment, env.now(), env.clock.tz)
 
 
 def _event_time(event: dict[str, Any], env: Env) -> str:
@@ -465,7 +468,7 @@ def _event_lines(event: dict[str, Any], env: Env) -> list[str]:
             continue  # the change shows it
         if key in ("due", "from", "to") and isinstance(value, str):
             with contextlib.suppress(ValueError):
-                value = env.show(from_iso(value))
+                value = _when(from_iso(value), env)
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
         parts.append(f"{key.replace('_', ' ')}: {value}")
@@ -491,7 +494,7 @@ def _field_value(name: str, value: Any, env: Env) -> str:
         return "none"
     if name == "due" and isinstance(value, str):
         with contextlib.suppress(ValueError):
-            return env.show(from_iso(value))
+            return _when(from_iso(value), env)
     if isinstance(value, list):
         return " ".join(f"+{tag}" for tag in value)
     if name in ("title", "person", "note"):
@@ -644,10 +647,10 @@ def needs_line(needs: NeedsYou) -> Text:
     return line
 
 
-def review(view: Review, env: Env) -> None:
+def review(view: Review, env: Env, io: Environment) -> None:
     """``respond today``: sections whose rows share one layout (:func:`fit`), so that columns
     line up across sections; empty sections left out."""
-    out = console()
+    out = console(io)
     if view.needs.total:
         _emit(out, needs_line(view.needs))
     sections = _review_rows(view, env)
@@ -701,10 +704,12 @@ SCORE_COLS = (
 )
 
 
-def scorecard(card: Scorecard, env: Env, history: int | None = None, legend: bool = True) -> None:
+def scorecard(
+    card: Scorecard, env: Env, io: Environment, history: int | None = None, legend: bool = True
+) -> None:
     """``respond week``: one row per habit and an overall row, a legend line (unless
     ``legend`` is false: ``--quiet``), then ``history`` weeks below."""
-    out = console()
+    out = console(io)
     _emit(out, _week_title(card))
     rows: list[Row] = [
         [
@@ -762,9 +767,9 @@ def _history(card: Scorecard, out: Console) -> None:
 # -- people ----------------------------------------------------------------------------------
 
 
-def person(view: PersonView, env: Env, limit: int | None = None) -> None:
+def person(view: PersonView, env: Env, io: Environment, limit: int | None = None) -> None:
     """``respond who``: the stats, the open items, then the history (most recent first)."""
-    out = console()
+    out = console(io)
     now, tz = env.now(), env.clock.tz
     _emit(out, Text(shorten(view.name, 80), style="bold"))
     stats = Table.grid(padding=(0, 2))
@@ -836,9 +841,9 @@ PEOPLE_COLS = (
 )
 
 
-def people(rows: Sequence[PersonRow], env: Env) -> None:
+def people(rows: Sequence[PersonRow], env: Env, io: Environment) -> None:
     """``respond people``: one line per person."""
-    out = console()
+    out = console(io)
     if not rows:
         _emit(out, Text("No one yet: add an ask, a promise or a thanks."))
         return

@@ -47,6 +47,9 @@ class Session(Protocol):
 
 @dataclass(frozen=True)
 class Env:
+    """What every action needs besides the data: the clock and the settings. (Times are put
+    into words by :mod:`respond.core.timefmt`.)"""
+
     clock: Clock
     settings: Settings = field(default_factory=Settings)
 
@@ -66,24 +69,16 @@ class Env:
 
         return on_workday(self.when(text), self.settings.week, self.clock.tz)
 
-    def show(self, moment: datetime | None) -> str:
-        if moment is None:
-            return "no due time"
-        return timefmt.when(moment, self.now(), self.clock.tz)
-
-    def show_due(self, moment: datetime) -> str:
-        """A time just set, for a confirmation: a time that has already passed (a backfilled
-        date) says so, e.g. ``Fri 20 Nov 17:00 (already overdue)``."""
-        from respond.core.dates import has_passed
-
-        shown = self.show(moment)
-        return f"{shown} (already overdue)" if has_passed(moment, self.now()) else shown
-
 
 @dataclass
 class Outcome:
     message: str
     items: list[Item]
+
+
+def _due(env: Env, moment: datetime) -> str:
+    """A due time just set, for a confirmation (:func:`respond.core.timefmt.due_set`)."""
+    return timefmt.due_set(moment, env.now(), env.clock.tz)
 
 
 def parse_id(text: str) -> int:
@@ -235,7 +230,7 @@ def add_ask(
         )
     )  # fmt: skip
     change.commit(item)
-    msg = f"Added {_label(item)} for {shorten(item.person, 30)}{matched}, due {env.show_due(due)}"
+    msg = f"Added {_label(item)} for {shorten(item.person, 30)}{matched}, due {_due(env, due)}"
     return Outcome(msg, [item])
 
 
@@ -261,7 +256,7 @@ def add_promise(
     )  # fmt: skip
     item.record("promised", env.now(), due=to_utc_iso(due))
     change.commit(item)
-    msg = f"Promised {_label(item)} to {shorten(item.person, 30)}{matched}, by {env.show_due(due)}"
+    msg = f"Promised {_label(item)} to {shorten(item.person, 30)}{matched}, by {_due(env, due)}"
     return Outcome(msg, [item])
 
 
@@ -294,11 +289,11 @@ def ack(session: Session, env: Env, item_id: int, by: str) -> Outcome:
     change.commit(item)
     person = shorten(item.person, 30)
     if not promised:
-        msg = f"Acknowledged {_label(item)}; promised {person} by {env.show_due(due)}"
+        msg = f"Acknowledged {_label(item)}; promised {person} by {_due(env, due)}"
         return Outcome(msg, [item])
     old = promised[-1][1]
-    msg = f"Renegotiated {_label(item)}; promised {person} by {env.show_due(due)}"
-    msg += f" (was {env.show(old)}"
+    msg = f"Renegotiated {_label(item)}; promised {person} by {_due(env, due)}"
+    msg += f" (was {timefmt.due(old, env.now(), env.clock.tz)}"
     if is_overdue(old, now):
         msg += ", already passed: that promise counts as broken"
     return Outcome(msg + ")", [item])
@@ -336,7 +331,7 @@ def add_waiting(
     msg = f"Waiting on {shorten(item.person, 30)}{matched} {_label(item)}"
     if served is not None:
         msg += f", for {shorten(served.person, 30)} (#{served.id})"
-    msg += f"; chase {env.show_due(due)}"
+    msg += f"; chase {_due(env, due)}"
     return Outcome(msg, [item])
 
 
@@ -371,7 +366,7 @@ def complete(
         )  # fmt: skip
         item.record("follow-up scheduled", now, followup_id=follow.id)
         changed.append(follow)
-        msg += f"; follow up with {shorten(item.person, 30)} {env.show_due(due)} (#{follow.id})"
+        msg += f"; follow up with {shorten(item.person, 30)} {_due(env, due)} (#{follow.id})"
     if item.kind == "waiting" and item.for_id is not None:
         try:
             served = session.get(item.for_id)
@@ -422,7 +417,7 @@ def snooze(session: Session, env: Env, item_id: int, by: str) -> Outcome:
         **{"from": to_utc_iso(previous) if previous else None, "to": to_utc_iso(due)},
     )
     change.commit(item)
-    return Outcome(f"Snoozed {_label(item)} until {env.show_due(due)}", [item])
+    return Outcome(f"Snoozed {_label(item)} until {_due(env, due)}", [item])
 
 
 def edit(
@@ -493,7 +488,7 @@ def edit(
     if matched and "person" in fields:
         msg += f"; person {shorten(item.person, 30)}{matched}"
     if by is not None and item.due is not None:
-        msg += f", due {env.show_due(item.due)}"
+        msg += f", due {_due(env, item.due)}"
     if correction:
         msg += "; a correction: scored against this time"
     return Outcome(msg, [item])

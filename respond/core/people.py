@@ -18,9 +18,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from respond.core.clock import from_iso, to_utc_iso
+from respond.core.clock import from_iso
 from respond.core.errors import NothingFound
 from respond.core.model import Item
 from respond.core.queries import sort_key
@@ -259,42 +259,3 @@ def people(items: Iterable[Item], now: datetime, days: int = RECENT_DAYS) -> lis
     ]
     rows.sort(key=lambda r: (-r.overdue, -r.open, -r.last_activity.timestamp(), r.name))
     return rows
-
-
-def person_data(view: PersonView) -> dict[str, Any]:
-    """``respond who --json``."""
-    return {
-        "person": view.name,
-        "stats": {
-            "items": len(view.open) + len(view.history),
-            "open": len(view.open),
-            "asks": view.asks,
-            "acknowledged": view.acked,
-            "median_ack_seconds": (
-                int(view.median_ack.total_seconds()) if view.median_ack is not None else None
-            ),
-            "replies_in_time": view.replies_in_time,
-            "replies_scored": view.replies_scored,
-            "promises_kept": view.promises_kept,
-            "promises_broken": view.promises_broken,
-            "last_thanked": to_utc_iso(view.last_thanked) if view.last_thanked else None,
-        },
-        "open": [item.to_record() for item in view.open],
-        "history": [item.to_record() for item, _ in view.history],
-    }
-
-
-def people_data(rows: list[PersonRow]) -> list[dict[str, Any]]:
-    """``respond people --json``."""
-    return [
-        {
-            "person": row.name,
-            "open": row.open,
-            "overdue": row.overdue,
-            "waiting": row.waiting,
-            "recent": row.recent,
-            "last_activity": to_utc_iso(row.last_activity),
-            "last_thanked": to_utc_iso(row.last_thanked) if row.last_thanked else None,
-        }
-        for row in rows
-    ]

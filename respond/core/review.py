@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
 
 from respond.core.clock import to_local
 from respond.core.due import is_overdue
@@ -148,65 +147,3 @@ def review(
         week=card if card.overall is not None or card.last_overall is not None else None,
         needs=needs,
     )
-
-
-def _seconds(delta: timedelta) -> int:
-    return int(delta.total_seconds())
-
-
-def review_data(view: Review) -> dict[str, Any]:
-    """``respond today --json``: the same sections as data, with the contract's item objects."""
-    from respond.core.clock import to_utc_iso
-    from respond.core.scoring import HABITS
-
-    now = view.now
-    week: dict[str, Any] | None = None
-    if view.week is not None:
-        card = view.week
-        week = {
-            "start": card.current.start.isoformat(),
-            "overall": card.overall,
-            "change": card.change,
-            "habits": {
-                habit: {
-                    "score": card.current.habits[habit].score,
-                    "kept": card.current.habits[habit].kept,
-                    "total": card.current.habits[habit].total,
-                }
-                for habit in HABITS
-            },
-        }
-    return {
-        "now": to_utc_iso(now),
-        "overdue": [
-            {"item": item.to_record(), "overdue_seconds": _seconds(now - item.due)}
-            for item in view.overdue
-            if item.due is not None
-        ],
-        "due_today": [{"item": item.to_record()} for item in view.due_today],
-        "followups": [
-            {
-                "item": item.to_record(),
-                "late_seconds": max(0, _seconds(now - item.due)) if item.due else 0,
-            }
-            for item in view.followups
-        ],
-        "waiting": [
-            {
-                "item": w.item.to_record(),
-                "waited_seconds": _seconds(w.waited),
-                "chase": w.chase,
-                "for": w.served.to_record() if w.served is not None else None,
-            }
-            for w in view.waiting
-        ],
-        "relay": [
-            {
-                "answer": r.answer.to_record(),
-                "ask": r.ask.to_record(),
-                "answered_at": to_utc_iso(r.answered_at) if r.answered_at else None,
-            }
-            for r in view.relay
-        ],
-        "week": week,
-    }

@@ -48,7 +48,6 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
 
 from respond.core.clock import from_iso, localize, to_local, to_utc_iso
 from respond.core.due import is_overdue
@@ -455,50 +454,3 @@ def scorecard(
 # -- data for --json ----------------------------------------------------------------------
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def week_data(week: WeekScore, week_start: int = 0) -> dict[str, Any]:
-    """One week as data. For gratitude, ``kept`` is the thanks logged, ``total`` the goal."""
-    return {
-        "start": week.start.isoformat(),
-        "end": week.last_day.isoformat(),
-        "iso_week": iso_week(week.start) if week_start == 0 else None,
-        "overall": week.overall,
-        "habits": {
-            habit: {"score": cell.score, "kept": cell.kept, "total": cell.total}
-            for habit, cell in week.habits.items()
-        },
-    }
-
-
-def scorecard_data(card: Scorecard) -> dict[str, Any]:
-    """``respond week --json``."""
-    from respond.core.clock import to_utc_iso
-
-    return {
-        "now": to_utc_iso(card.now),
-        "week_start": WEEKDAYS[card.week_start],
-        "week": week_data(card.current, card.week_start),
-        "overall": {
-            "score": card.overall,
-            "last_week": card.last_overall,
-            "change": card.change,
-            "streak": card.overall_streak,
-            "strength": card.overall_strength,
-            "sparkline": card.spark,
-        },
-        "habits": {
-            summary.habit: {
-                "label": summary.label,
-                "score": summary.week.score,
-                "kept": summary.week.kept,
-                "total": summary.week.total,
-                "last_week": summary.last_week.score,
-                "streak": summary.streak,
-                "strength": summary.strength,
-                "sparkline": summary.spark,
-            }
-            for summary in card.habits
-        },
-        "weeks": [week_data(week, card.week_start) for week in card.weeks],
-    }

@@ -26,6 +26,20 @@ def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
     return f"{_date(local.date(), today)} {clock}"
 
 
+def due(moment: datetime | None, now: datetime, tz: tzinfo | None = None) -> str:
+    """A due time in a confirmation: as :func:`when` says it, or ``no due time``."""
+    return "no due time" if moment is None else when(moment, now, tz)
+
+
+def due_set(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """A due time just set, in a confirmation: one that has already passed (a backfilled date)
+    says so, e.g. ``Fri 20 Nov 17:00 (already overdue)``."""
+    from respond.core.dates import has_passed
+
+    shown = when(moment, now, tz)
+    return f"{shown} (already overdue)" if has_passed(moment, now) else shown
+
+
 #: Dates further back than this show their year even within the current year: typed without a
 #: year, ``1 jan`` means the *next* 1 January, so a bare ``Thu 1 Jan`` in November would read
 #: as the coming one.
