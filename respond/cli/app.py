@@ -16,12 +16,9 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 from typer.core import TyperGroup
 
 from respond import __version__
+from respond.core.dateforms import ACCEPTED_FORMS
 from respond.core.errors import RespondError
 
-ACCEPTED_DATES = (
-    "now, today, tonight, tomorrow, eod, eow, eom, fri, next fri, fri 3pm, tomorrow 09:30, "
-    "30m, 2h, 3d, 2w, in 2 days, 2bd, 2026-11-25, 2026-11-25 14:00, 25 nov 3pm"
-)
 # Said in the help of every option that takes a time (README: "Dates you can type").
 WHEN_RULE = (
     "A time that has passed means the next one (9am at 10:00 is tomorrow's), a date without "
@@ -81,7 +78,7 @@ app = typer.Typer(
     name="respond",
     help=(
         "Keep what you owe people: asks, promises, waiting-ons and follow-ups.\n\n"
-        "Run with no command for today's review. Dates accept: " + ACCEPTED_DATES + ". " + WHEN_RULE
+        "Run with no command for today's review. Dates accept: " + ACCEPTED_FORMS + ". " + WHEN_RULE
     ),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

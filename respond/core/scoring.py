@@ -55,6 +55,7 @@ from respond.core.due import is_overdue
 from respond.core.history import Timeline, timeline
 from respond.core.model import Item
 from respond.core.settings import Settings
+from respond.core.worktime import FULL_DAY_NAMES
 
 HABITS: tuple[str, ...] = ("reply", "word", "followup", "loop", "gratitude")
 HABIT_LABELS: dict[str, str] = {
@@ -454,7 +455,7 @@ def scorecard(
 
 # -- data for --json ----------------------------------------------------------------------
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = FULL_DAY_NAMES  # (the table: respond.core.worktime)
 
 
 def week_data(week: WeekScore, week_start: int = 0) -> dict[str, Any]:

@@ -39,13 +39,7 @@ from typing import Any
 
 from respond.core.errors import RespondError
 from respond.core.settings import Settings
-from respond.core.worktime import SLA_DEFAULTS, WorkWeek
-
-DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY_ALIASES = {
-    "monday": 0, "tues": 1, "tuesday": 1, "weds": 2, "wednesday": 2, "thur": 3, "thurs": 3,
-    "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
-}  # fmt: skip
+from respond.core.worktime import DAY_NAMES, SLA_DEFAULTS, WEEKDAYS, WorkWeek
 
 
 class ConfigError(RespondError):
@@ -214,10 +208,8 @@ class _Builder:
 
     def day(self, key: str, value: Any) -> int:
         name = self.string(key, value).strip().lower()
-        if name in DAY_NAMES:
-            return DAY_NAMES.index(name)
-        if name in _DAY_ALIASES:
-            return _DAY_ALIASES[name]
+        if name in WEEKDAYS:
+            return WEEKDAYS[name]
         raise self.fail(key, f"has {_shown(value)}, not a day; use one of: {', '.join(DAY_NAMES)}")
 
     def days(self, value: Any) -> frozenset[int]:
