@@ -2,7 +2,7 @@
 
 :class:`respond.core.settings.Settings` holds the defaults. :func:`load_settings` reads the
 user's config file (see
-:func:`respond.storage.configfile.config_path`) with the standard library's ``tomllib``, checks
+:func:`respond.storage.paths.config_path`) with the standard library's ``tomllib``, checks
 every value, and returns the effective settings plus where each value came from (``default`` or
 ``file``). A bad value is a :class:`ConfigError` naming the key and the file.
 
@@ -38,8 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from respond.core.errors import RespondError
+from respond.core.promptformat import prompt_format_problem
 from respond.core.settings import Settings
 from respond.core.worktime import DAY_NAMES, SLA_DEFAULTS, WEEKDAYS, WorkWeek
+from respond.storage.paths import config_path
 
 
 class ConfigError(RespondError):
@@ -63,8 +65,6 @@ KEYS: tuple[str, ...] = (
 
 
 def default_path() -> Path:
-    from respond.storage.configfile import config_path
-
     return Path(config_path())
 
 
@@ -187,8 +187,6 @@ class _Builder:
 
         fmt = self.value("prompt_format")
         if fmt is not None:
-            from respond.storage.configfile import prompt_format_problem
-
             problem = prompt_format_problem(self.string("prompt_format", fmt))
             if problem:
                 raise self.fail("prompt_format", f"{_shown(fmt)} {problem}")
