@@ -111,6 +111,12 @@ class Item:
         )
 
 
+def due_order(item: Item) -> tuple[float, int]:
+    """The order of listings: by due time (no due time last), then by ID."""
+    due = item.due.timestamp() if item.due is not None else float("inf")
+    return (due, item.id)
+
+
 def _text(value: Any, what: str) -> str:
     if type(value) is not str:
         raise TypeError(f"{what} must be text")

@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from respond.core.clock import from_iso, to_utc_iso
 from respond.core.errors import NothingFound
-from respond.core.model import Item
-from respond.core.queries import sort_key
+from respond.core.model import Item, due_order
 from respond.core.text import quoted, shorten
 
 if TYPE_CHECKING:
@@ -161,7 +160,7 @@ def who(
     key = resolve(everything, query)
     mine = [item for item in everything if person_key(item.person) == key]
     display = names(mine)[key]
-    open_items = sorted((item for item in mine if item.is_open), key=sort_key)
+    open_items = sorted((item for item in mine if item.is_open), key=due_order)
     history: list[tuple[Item, datetime | None]] = []
     waits: list[timedelta] = []
     asks = 0
