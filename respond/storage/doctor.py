@@ -197,11 +197,6 @@ def good_backup(db: Path) -> Backup | None:
     return None
 
 
-def _cause(err: DatabaseError) -> str:
-    """A storage error without its advice (the doctor gives its own)."""
-    return visible(str(err).split("; nothing was changed")[0])
-
-
 # ---- repairs (run under the database lock) ------------------------------------------------
 
 
@@ -336,7 +331,7 @@ def _check_contents(db: Path, report: Report) -> None:
         report.newer = True
         return
     except DatabaseError as err:
-        report.add(UNUSABLE, "loads", f"{_cause(err)}; {how}", restore)
+        report.add(UNUSABLE, "loads", f"{visible(err.cause)}; {how}", restore)
         return
     items = loaded.items
     n = len(items)
