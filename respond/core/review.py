@@ -76,11 +76,6 @@ class Review:
     week: Scorecard | None  # None when neither this week nor last has an overall score
     needs: NeedsYou
 
-    @property
-    def quiet(self) -> bool:
-        """Nothing in any item section (the week line does not count)."""
-        return not (self.overdue or self.due_today or self.followups or self.waiting or self.relay)
-
 
 # How far back the review looks for items that changed (beyond open ones): the summary scores
 # this week and last (at most 13 days back), and a check can be decided up to a few days after
