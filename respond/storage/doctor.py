@@ -20,6 +20,7 @@ database is unusable (it does not load). After ``--repair`` they describe what i
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -311,7 +312,7 @@ def _check_contents(db: Path, report: Report) -> None:
             UNUSABLE,
             "items",
             f"#{item_id} can't be read ({why}); --repair moves it aside and keeps the rest",
-            lambda item_id=item_id: _quarantine(db, item_id),  # type: ignore[misc]
+            functools.partial(_quarantine, db, item_id),
         )
     odd = 0
     for item_id, record in sorted(items.items()):
@@ -462,13 +463,17 @@ def repair(db: Path) -> list[str]:
     with exclusive_lock(db):
         while True:  # after a restore, the restored file is checked (and fixed) in turn
             report = check(db)
-            fixes = [f for f in report.findings if f.repair and (f.area, f.text) not in tried]
+            fixes = [
+                (f, f.repair)
+                for f in report.findings
+                if f.repair is not None and (f.area, f.text) not in tried
+            ]
             if not fixes or report.newer:
                 return done
-            for finding in fixes:
+            for finding, fix in fixes:
                 tried.add((finding.area, finding.text))
                 try:
-                    done.append(finding.repair())  # type: ignore[misc]
+                    done.append(fix())
                 except OSError as err:
                     done.append(f"could not repair {finding.area}: {err.strerror}")
 
