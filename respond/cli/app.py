@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from respond import __version__
 from respond.core.dateforms import ACCEPTED_FORMS
 from respond.core.errors import RespondError
+from respond.core.promptformat import DEFAULT_PROMPT_FORMAT
 
 # Said in the help of every option that takes a time (README: "Dates you can type").
 WHEN_RULE = (
@@ -1057,7 +1058,7 @@ def prompt(
             "--format",
             metavar="TEMPLATE",
             help="Placeholders {overdue}, {today} (due later today) and {open}; prints nothing "
-            "when all shown counts are 0 (default: !{overdue}).",
+            "when all shown counts are 0 (default: " + DEFAULT_PROMPT_FORMAT + ").",
         ),
     ] = None,
     shell: Annotated[
