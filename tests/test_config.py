@@ -15,14 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from respond.core.promptformat import DEFAULT_PROMPT_FORMAT, fill_prompt
 from respond.core.settings import Settings
 from respond.storage.config import KEYS, ConfigError, load_settings
-from respond.storage.configfile import (
-    DEFAULT_PROMPT_FORMAT,
-    config_path,
-    fill_prompt,
-    read_prompt_format,
-)
+from respond.storage.configfile import read_prompt_format
+from respond.storage.paths import config_path
 from tests.conftest import Run
 
 

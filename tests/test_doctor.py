@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Run
@@ -20,7 +22,7 @@ def fill(run: Run, n: int = 3) -> None:
         assert run("add", f"task {k}", "--from", "Kim").exit_code == 0
 
 
-def edit_raw(db: Path, change) -> None:  # type: ignore[no-untyped-def]
+def edit_raw(db: Path, change: Callable[[dict[str, Any]], object]) -> None:
     data = json.loads(db.read_bytes())
     change(data)
     db.write_text(json.dumps(data))
@@ -235,3 +237,34 @@ def test_a_damaged_undo_journal_stops_undo_cleanly_and_repair_drops_it(
     assert run("doctor").exit_code == 1
     assert "dropped 1 damaged undo entry" in run("doctor", "--repair").stdout
     assert run("undo").stdout == "Undid add: removed #1\n"
+
+
+@pytest.mark.parametrize(
+    ("change", "refused", "issue"),
+    [
+        ({"kind": "chore"}, "has an unknown kind 'chore'", "problem  items: #1: unknown kind"),
+        ({"title": "  "}, "has a bad title '  '", "problem  items: #1: title is blank"),
+        (
+            {"tags": ["two words"]},
+            "bad tag 'two words': tags are single words",
+            "problem  items: #1: tags are not a list of words",
+        ),
+        (
+            {"updated": "garbage"},  # import used to crash on it
+            "has a bad updated time 'garbage'",
+            "unusable items: #1 can't be read (bad updated time)",
+        ),
+    ],
+)
+def test_import_and_doctor_judge_a_record_by_the_same_rule(
+    run: Run, db_path: Path, tmp_path: Path, change: dict[str, object], refused: str, issue: str
+) -> None:
+    fill(run, 1)
+    document = json.loads(run("export").stdout)
+    document["items"][0].update(change)
+    exported = tmp_path / "export.json"
+    exported.write_text(json.dumps(document))
+    out = run("import", str(exported))
+    assert out.exit_code == 2 and out.stderr == f"respond: {exported}: item 1: {refused}\n"
+    edit_raw(db_path, lambda d: d["items"]["1"].update(change))
+    assert issue in run("doctor").stdout

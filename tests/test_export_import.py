@@ -12,14 +12,24 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from icalendar import Calendar
 
 from benchmarks.generate import generate, write
 from respond.core.model import Item
-from respond.formats.export import parse_ics_dues, spreadsheet_safe, to_csv, to_ics
+from respond.formats.export import spreadsheet_safe, to_csv, to_ics
 from respond.storage.database import Store
 from tests.conftest import Run
 
 END = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def parse_ics_dues(data: bytes) -> dict[str, datetime | None]:
+    """Read an ICS file back: each VTODO's UID and DUE."""
+    dues: dict[str, datetime | None] = {}
+    for todo in Calendar.from_ical(data).walk("VTODO"):
+        due = todo.get("due")
+        dues[str(todo.get("uid"))] = due.dt if due is not None else None
+    return dues
 
 
 def items_of(db: Path) -> list[dict]:
@@ -241,8 +251,6 @@ def test_ics_events_put_each_due_item_in_the_calendar_with_an_alarm(
     """For calendars that ignore VTODO (Google Calendar): a VEVENT at each due time."""
     from datetime import timedelta
 
-    from icalendar import Calendar
-
     run("add", "Q3 numbers", "--from", "Dana", "--by", "2026-11-26 15:30", "--tag", "finance")
     run("promise", "Slides", "--to", "Sam", "--by", "fri 3pm")
     run("add", "Done already", "--from", "Kim")
@@ -276,7 +284,6 @@ def test_ics_events_put_each_due_item_in_the_calendar_with_an_alarm(
 
 
 def test_ics_summaries_and_hostile_text(tmp_path: Path) -> None:
-    from icalendar import Calendar
 
     now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
     item = Item(

@@ -156,7 +156,9 @@ def test_add_refuses_bad_input_cleanly_and_round_trips_good_input(
         refused(cli, before, code, err)
         return
     assert code == 0, err
-    item_id = int(re.match(r"Added #(\d+): ", out).group(1))  # type: ignore[union-attr]
+    added = re.match(r"Added #(\d+): ", out)
+    assert added is not None, out
+    item_id = int(added[1])
     shown = json.loads(cli("show", str(item_id), "--json")[1])
     assert (shown["title"], shown["person"], shown["note"]) == (title, person, note)
     assert shown["tags"] == list(dict.fromkeys(good_tags))

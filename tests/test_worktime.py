@@ -25,8 +25,10 @@ BERLIN = ZoneInfo("Europe/Berlin")
 WEEK = WorkWeek()
 
 
-def berlin(*args: int) -> datetime:
-    return datetime(*args, tzinfo=BERLIN)  # type: ignore[misc]
+def berlin(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=BERLIN)
 
 
 def wall(moment: datetime, tz: tzinfo = BERLIN) -> datetime:

@@ -15,17 +15,15 @@ import typer
 from typer.core import TyperGroup
 
 from respond import __version__
+from respond.core.dateforms import ACCEPTED_FORMS
 from respond.core.errors import RespondError
+from respond.core.promptformat import DEFAULT_PROMPT_FORMAT
 
 # Typer (>= 0.26) vendors Click and exports none of its error classes but BadParameter (and
 # says not to import its private ``typer._click``). Every mistake on the command line raises a
 # Click usage error, BadParameter's parent class.
 UsageError: Any = typer.BadParameter.__mro__[1]
 
-ACCEPTED_DATES = (
-    "now, today, tonight, tomorrow, eod, eow, eom, fri, next fri, fri 3pm, tomorrow 09:30, "
-    "30m, 2h, 3d, 2w, in 2 days, 2bd, 2026-11-25, 2026-11-25 14:00, 25 nov 3pm"
-)
 # Said in the help of every option that takes a time (README: "Dates you can type").
 WHEN_RULE = (
     "A time that has passed means the next one (9am at 10:00 is tomorrow's), a date without "
@@ -85,7 +83,7 @@ app = typer.Typer(
     name="respond",
     help=(
         "Keep what you owe people: asks, promises, waiting-ons and follow-ups.\n\n"
-        "Run with no command for today's review. Dates accept: " + ACCEPTED_DATES + ". " + WHEN_RULE
+        "Run with no command for today's review. Dates accept: " + ACCEPTED_FORMS + ". " + WHEN_RULE
     ),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -1037,7 +1035,7 @@ def prompt(
             "--format",
             metavar="TEMPLATE",
             help="Placeholders {overdue}, {today} (due later today) and {open}; prints nothing "
-            "when all shown counts are 0 (default: !{overdue}).",
+            "when all shown counts are 0 (default: " + DEFAULT_PROMPT_FORMAT + ").",
         ),
     ] = None,
     shell: Annotated[

@@ -174,10 +174,11 @@ def render(template: str, found: Counts) -> str:
     """The template with ``{overdue}``, ``{today}`` and ``{open}`` filled in; empty when every
     count it shows is zero, so the default ``!{overdue}`` prints nothing when nothing is overdue.
 
-    Plain replacement (``configfile.fill_prompt``), not ``str.format``: other braces stay as
-    written, so shell escapes such as zsh's ``%F{red}`` need no doubling and no template fails.
+    Plain replacement (:func:`respond.core.promptformat.fill_prompt`), not ``str.format``: other
+    braces stay as written, so shell escapes such as zsh's ``%F{red}`` need no doubling and no
+    template fails.
     """
-    from respond.storage.configfile import PROMPT_FIELDS, fill_prompt
+    from respond.core.promptformat import PROMPT_FIELDS, fill_prompt
 
     values = {"overdue": found.overdue, "today": found.today, "open": found.open}
     shown = [name for name in PROMPT_FIELDS if "{" + name + "}" in template]

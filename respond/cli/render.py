@@ -181,7 +181,8 @@ def _one_line(
     hang: int | None,
 ) -> Layout | None:
     """Steps 1 to 3 of :func:`fit`: the row's key columns on one line, or None."""
-    row, below = list(shown), []
+    row = list(shown)
+    below: list[Any] = []
     while True:
         widths = list(natural)
         if _shrink(cols, widths, row, _span(widths, row, indent) - width) <= 0:

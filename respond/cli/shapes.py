@@ -117,11 +117,11 @@ def week(one: WeekScore, week_start: int = 0) -> dict[str, Any]:
 
 def scorecard(card: Scorecard) -> dict[str, Any]:
     """``respond week --json``."""
-    from respond.core.scoring import WEEKDAYS
+    from respond.core.worktime import FULL_DAY_NAMES
 
     return {
         "now": to_utc_iso(card.now),
-        "week_start": WEEKDAYS[card.week_start],
+        "week_start": FULL_DAY_NAMES[card.week_start],
         "week": week(card.current, card.week_start),
         "overall": {
             "score": card.overall,

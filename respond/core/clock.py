@@ -90,6 +90,15 @@ def localize(naive: datetime, tz: tzinfo | None = None) -> datetime:
     return moment if moment is not None else wall.replace(tzinfo=UTC).astimezone(tz)
 
 
+def aware(naive: datetime, tz: tzinfo | None = None) -> datetime:
+    """Local wall-clock time -> aware local datetime, as :func:`localize` (a wall time in a DST
+    gap moves forward, a repeated one is its first occurrence unless ``fold=1``).
+
+    The round trip through UTC normalizes: ``astimezone`` to the *same* zone is a no-op.
+    """
+    return to_local(localize(naive, tz).astimezone(UTC), tz)
+
+
 _DAY = timedelta(days=1)
 _ZERO = timedelta(0)
 

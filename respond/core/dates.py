@@ -24,9 +24,9 @@ Named moments
                     the one of next month
 
 Weekdays
-    ``mon`` ``monday`` ``tue`` ``tues`` ``wed`` ``weds`` ``thu`` ``thur`` ``thurs`` ``fri``
-    ``sat`` ``sun`` and full names: the next such day strictly after today (on a Friday, ``fri``
-    is a week away), at the close. ``next fri`` is the same as ``fri``.
+    ``mon``, ``tues``, ``thursday``... (every spelling in :data:`respond.core.worktime.WEEKDAYS`):
+    the next such day strictly after today (on a Friday, ``fri`` is a week away), at the close.
+    ``next fri`` is the same as ``fri``.
 
 Times
     ``3pm``, ``3 pm``, ``3:30pm``, ``15:00``, ``09:30``, ``noon``. After ``today``,
@@ -75,16 +75,11 @@ from collections.abc import Callable, Iterable
 from datetime import MAXYEAR, UTC, date, datetime, time, timedelta, tzinfo
 from typing import NoReturn
 
-from respond.core.clock import localize, to_local
-from respond.core.worktime import WorkWeek, add_business_days
+from respond.core.clock import aware, to_local
+from respond.core.dateforms import ACCEPTED_FORMS
+from respond.core.worktime import WEEKDAYS, WorkWeek, add_business_days
 
 __all__ = ["ACCEPTED_FORMS", "DateError", "has_passed", "parse_when"]
-
-ACCEPTED_FORMS = (
-    "now, today, tonight, tomorrow, eod, eow, eom, fri, next fri, fri 3pm, tomorrow 09:30, "
-    "30m, 2h, 3d, 2w, +3d, in 2 days, in 3 hours, 2bd, 2 business days, 2026-11-25, "
-    "2026-11-25 14:00, 25 nov, 25 nov 3pm"
-)
 
 TONIGHT = time(20, 0)
 MAX_LENGTH = 100
@@ -93,27 +88,6 @@ MAX_LENGTH = 100
 class DateError(ValueError):
     """Text that is not a date we understand; ``str(err)`` is a one-line message for users."""
 
-
-_WEEKDAYS: dict[str, int] = {
-    "mon": 0,
-    "monday": 0,
-    "tue": 1,
-    "tues": 1,
-    "tuesday": 1,
-    "wed": 2,
-    "weds": 2,
-    "wednesday": 2,
-    "thu": 3,
-    "thur": 3,
-    "thurs": 3,
-    "thursday": 3,
-    "fri": 4,
-    "friday": 4,
-    "sat": 5,
-    "saturday": 5,
-    "sun": 6,
-    "sunday": 6,
-}
 
 _MONTHS: dict[str, int] = {
     "jan": 1,
@@ -168,7 +142,7 @@ def _alternatives(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(word) for word in words), key=len, reverse=True))
 
 
-_WEEKDAY_RE = _alternatives(_WEEKDAYS)
+_WEEKDAY_RE = _alternatives(WEEKDAYS)
 _MONTH_RE = _alternatives(_MONTHS)
 _UNIT_RE = _alternatives(_UNITS)
 # Time of day, loosely: anything shaped like this is checked and gets a precise error.
@@ -235,7 +209,7 @@ def _suggestion(text: str) -> str:
         return ""
     import difflib
 
-    words = [*_KEYWORDS, *_WEEKDAYS]
+    words = [*_KEYWORDS, *WEEKDAYS]
     match = difflib.get_close_matches(word, words, n=1, cutoff=0.75)
     return f" (did you mean {match[0]!r}?)" if match and match[0] != word else ""
 
@@ -293,17 +267,9 @@ def parse_when(
         _fail(text, "outside the range of dates that can be handled")
 
 
-def _local(naive: datetime, tz: tzinfo | None) -> datetime:
-    """Local wall-clock time -> aware local datetime; a time in a DST gap moves forward.
-
-    The round trip through UTC normalizes: ``astimezone`` to the *same* zone is a no-op.
-    """
-    return to_local(localize(naive, tz).astimezone(UTC), tz)
-
-
 def _at(day: date, at: time, tz: tzinfo | None) -> datetime:
     """Local wall-clock ``day`` at ``at`` -> aware local datetime."""
-    return _local(datetime.combine(day, at), tz)
+    return aware(datetime.combine(day, at), tz)
 
 
 def has_passed(moment: datetime, now: datetime) -> bool:
@@ -359,7 +325,7 @@ def _parse(text: str, s: str, now: datetime, week: WorkWeek, tz: tzinfo | None) 
             return clock_time(at)
         if m["day"] == "tomorrow":
             return _at(today + timedelta(days=1), at, tz)
-        ahead = (_WEEKDAYS[m["weekday"]] - today.weekday() - 1) % 7 + 1
+        ahead = (WEEKDAYS[m["weekday"]] - today.weekday() - 1) % 7 + 1
         return _at(today + timedelta(days=ahead), at, tz)
 
     if m := _TIME_ALONE.fullmatch(s):
@@ -441,7 +407,7 @@ def _parse_iso(text: str, m: re.Match[str], week: WorkWeek, tz: tzinfo | None) -
     if m["time"]:
         return _at(parsed.date(), _parse_time(text, m["time"]), tz)
     if m["isotime"]:
-        return _local(parsed, tz)
+        return aware(parsed, tz)
     return _at(parsed.date(), week.end, tz)
 
 

@@ -13,9 +13,12 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (without importing typing at run time)
     from datetime import datetime
+    from typing import TypeVar
+
+    Moment = TypeVar("Moment", datetime, float)
 
 
-def is_overdue(due: datetime | float, now: datetime | float) -> bool:
+def is_overdue(due: Moment, now: Moment) -> bool:
     """Whether something due at ``due`` is overdue at ``now``: its time has passed, strictly.
     Both are aware datetimes, or both Unix times (the prompt's state file)."""
     return due < now

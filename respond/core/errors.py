@@ -15,7 +15,16 @@ class NotFound(RespondError):
 
 
 class DatabaseError(RespondError):
-    """The database file is missing, unreadable, damaged or from a newer version."""
+    """The database file is missing, unreadable, damaged or from a newer version.
+
+    ``cause`` says what is wrong, ``advice`` (maybe empty) what was done about it and what the
+    user can do: the message is ``"{cause}; {advice}"`` (``doctor`` shows the cause with its
+    own advice)."""
+
+    def __init__(self, cause: str, advice: str = "") -> None:
+        super().__init__(f"{cause}; {advice}" if advice else cause)
+        self.cause = cause
+        self.advice = advice
 
 
 class NothingFound(RespondError):

@@ -51,19 +51,6 @@ STATUS_EVENTS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Event:
-    """One effective event: its name, when it happened, and its data."""
-
-    name: str
-    at: datetime
-    data: dict[str, Any]
-
-    def moment(self, key: str) -> datetime | None:
-        """A timestamp stored in the event's data (``due``, ``to``...), or ``None``."""
-        return _moment(self.data, key)
-
-
 def _name(raw: dict[str, Any]) -> str:
     """An event's name; a damaged one (not text) names nothing this module knows."""
     name = raw.get("event")
@@ -120,12 +107,6 @@ def _timed(
             yield at, raw
 
 
-def events(history: list[dict[str, Any]], until: datetime | None = None) -> Iterator[Event]:
-    """The effective events, parsed, in order; with ``until``, only those at or before it."""
-    for at, raw in _timed(history, until):
-        yield Event(_name(raw), at, raw)
-
-
 CORRECTION_WINDOW = timedelta(minutes=10)
 # Kinds scored against the deadline they were created with (prompt reply, word kept, follow-up).
 DEADLINE_KINDS = frozenset({"ask", "promise", "followup"})
@@ -143,8 +124,9 @@ def corrects_deadline(
     count)."""
     if kind not in DEADLINE_KINDS or not created <= at <= created + CORRECTION_WINDOW:
         return False
-    for event in events(history):
-        if event.name not in _UNTOUCHED or (event.name == "promised" and event.at > created):
+    for event_at, raw in _timed(history, None):
+        name = _name(raw)
+        if name not in _UNTOUCHED or (name == "promised" and event_at > created):
             return False
     return True
 
@@ -159,7 +141,6 @@ class Timeline:
     snoozes: list[tuple[datetime, datetime]] | None = None  # (when snoozed, new time)
     status: str = "open"  # as of ``until``
     closed_at: datetime | None = None  # when it became done or dropped (if it is)
-    last_at: datetime | None = None  # the latest effective event
 
 
 def timeline(history: list[dict[str, Any]], until: datetime | None = None) -> Timeline:
@@ -169,7 +150,6 @@ def timeline(history: list[dict[str, Any]], until: datetime | None = None) -> Ti
     line = Timeline()
     for at, raw in _timed(history, until):
         name = _name(raw)
-        line.last_at = at
         if name == "created":
             line.created_due = _moment(raw, "due")
         elif name == "edited" and raw.get("corrects") is True:

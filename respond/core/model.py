@@ -111,6 +111,12 @@ class Item:
         )
 
 
+def due_order(item: Item) -> tuple[float, int]:
+    """The order of listings: by due time (no due time last), then by ID."""
+    due = item.due.timestamp() if item.due is not None else float("inf")
+    return (due, item.id)
+
+
 def _text(value: Any, what: str) -> str:
     if type(value) is not str:
         raise TypeError(f"{what} must be text")
@@ -132,6 +138,116 @@ def _events(history: Any) -> list[dict[str, Any]]:
     return events
 
 
+@dataclass(frozen=True)
+class Flaw:
+    """One thing wrong with an item's record, worded twice: ``short`` for a list of them
+    (``respond doctor``: ``unknown kind``), ``sentence`` to follow the record's name
+    (``respond import``: ``has an unknown kind 'chore'``)."""
+
+    field: str
+    short: str
+    sentence: str
+
+
+#: The fields every item record has (``status`` may be left out: it is then ``open``).
+REQUIRED_FIELDS: tuple[str, ...] = ("id", "uuid", "kind", "person", "title", "created")
+
+
+def record_flaws(record: Any) -> list[Flaw]:
+    """What is wrong with an item's record, stored or exported; empty when nothing is.
+
+    The one definition of a sound record, used by ``import`` (which refuses a file over its
+    first flaw) and ``doctor`` (which lists them). :meth:`Item.from_record` reads any record
+    whose fields have the right types; a sound one also has every field of
+    :data:`REQUIRED_FIELDS`, an ID above 0, text that is not blank and is valid UTF-8, a kind,
+    status and channel this version knows, times that parse, tags that are single words and a
+    history of events with a name and a time."""
+    if not isinstance(record, dict):
+        return [Flaw("record", "not an object", "is not an object")]
+    flaws: list[Flaw] = []
+
+    def flaw(field: str, short: str, sentence: str) -> None:
+        flaws.append(Flaw(field, short, sentence))
+
+    present = [key for key in REQUIRED_FIELDS if key in record]
+    for key in REQUIRED_FIELDS:
+        if key not in present:
+            flaw(key, f"{key} missing" + ("" if key == "id" else " or not text"), f"has no {key!r}")
+    item_id = record.get("id")
+    if "id" in present and (type(item_id) is not int or item_id < 1):
+        flaw("id", "bad id", f"has a bad id {item_id!r}")
+    for key in ("uuid", "person", "title"):
+        value = record.get(key)
+        if key not in present:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            short = f"{key} is blank" if isinstance(value, str) else f"{key} missing or not text"
+            flaw(key, short, f"has a bad {key} {value!r:.40}")
+        elif not _encodable(value):
+            flaw(key, f"{key} is not valid UTF-8 text", f"{key} is not valid UTF-8 text")
+    kind = record.get("kind")
+    if "kind" in present and not isinstance(kind, str):
+        flaw("kind", "kind missing or not text", f"has an unknown kind {quoted(str(kind))}")
+    elif "kind" in present and kind not in KINDS:
+        flaw("kind", "unknown kind", f"has an unknown kind {quoted(str(kind))}")
+    status = record.get("status", "open")
+    if status not in STATUSES:
+        flaw("status", "unknown status", f"has an unknown status {quoted(str(status))}")
+    channel = record.get("channel")
+    if channel is not None and channel not in CHANNELS:
+        flaw("channel", "unknown channel", f"has an unknown channel {quoted(str(channel))}")
+    for key in ("created", "due", "updated"):
+        value = record.get(key)
+        if value is None and (key != "created" or key not in present):
+            continue
+        if not isinstance(value, str):
+            short = f"{key} missing or not text" if key == "created" else f"bad {key} time"
+            flaw(key, short, f"has a bad {key} time {value!r:.40}")
+        elif not _is_time(value):
+            flaw(key, f"bad {key} time", f"has a bad {key} time {quoted(value)}")
+    for_id = record.get("for_id")
+    if for_id is not None and type(for_id) is not int:
+        flaw("for_id", "for_id is not an item number", f"has a bad for_id {for_id!r:.40}")
+    tags = record.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        flaw("tags", "tags are not a list of words", "has tags that are not a list of words")
+    else:
+        for tag in tags:
+            try:
+                parse_tag(tag)
+            except RespondError as err:
+                flaw("tags", "tags are not a list of words", str(err))
+                break
+    if not isinstance(record.get("note") or "", str):
+        flaw("note", "note is not text", "has a note that is not text")
+    history = record.get("history") or []
+    if not isinstance(history, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("event"), str) and _is_time(e.get("at"))
+        for e in history
+    ):
+        flaw("history", "damaged history", "has a history that is not a list of events")
+    return flaws
+
+
+def _is_time(value: Any) -> bool:
+    """Whether ``value`` is a stored timestamp (:func:`respond.core.clock.from_iso`)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        from_iso(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def require_text(value: str, what: str) -> str:
     """User text is stored exactly as typed; only blank text is refused."""
     if not value.strip():
@@ -142,10 +258,8 @@ def require_text(value: str, what: str) -> str:
 
 def check_encodable(value: str, what: str) -> str:
     """Refuse text that is not valid Unicode (undecodable bytes from the shell)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise RespondError(f"{what} is not valid UTF-8 text") from None
+    if not _encodable(value):
+        raise RespondError(f"{what} is not valid UTF-8 text")
     return value
 
 

@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING
 
 from respond.core.clock import from_iso
 from respond.core.errors import NothingFound
-from respond.core.model import Item
-from respond.core.queries import sort_key
+from respond.core.model import Item, due_order
 from respond.core.text import quoted, shorten
 
 if TYPE_CHECKING:
@@ -116,7 +115,7 @@ def resolve(items: Iterable[Item], query: str) -> str:
     return resolve_key(names(items), query)
 
 
-def closest(known: dict[str, str], key: str) -> str | None:
+def closest(known: Mapping[str, str], key: str) -> str | None:
     """The known name nearest to ``key``, comparing whole names and each of their words."""
     import difflib  # (the matching rule itself is imported by every add: kept light)
 
@@ -161,7 +160,7 @@ def who(
     key = resolve(everything, query)
     mine = [item for item in everything if person_key(item.person) == key]
     display = names(mine)[key]
-    open_items = sorted((item for item in mine if item.is_open), key=sort_key)
+    open_items = sorted((item for item in mine if item.is_open), key=due_order)
     history: list[tuple[Item, datetime | None]] = []
     waits: list[timedelta] = []
     asks = 0
@@ -185,7 +184,9 @@ def who(
         open=open_items,
         history=history,
         asks=asks,
-        median_ack=statistics.median(waits) if waits else None,
+        median_ack=timedelta(seconds=statistics.median(w.total_seconds() for w in waits))
+        if waits
+        else None,
         acked=len(waits),
         replies_in_time=sum(check.kept for check in replies),
         replies_scored=len(replies),

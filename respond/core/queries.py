@@ -1,19 +1,13 @@
-"""Selecting and ordering items for listings. Pure core."""
+"""Selecting items for listings, in the order of :func:`respond.core.model.due_order`. Pure core."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from respond.core.due import is_overdue
-from respond.core.model import Item
-
-
-def sort_key(item: Item) -> tuple[Any, ...]:
-    """Open items by due time (no due time last), then by ID."""
-    due = item.due.timestamp() if item.due is not None else float("inf")
-    return (due, item.id)
+from respond.core.model import Item, due_order
+from respond.core.people import person_key
 
 
 def select(
@@ -29,8 +23,6 @@ def select(
     (:func:`respond.core.people.person_key`, after :func:`respond.core.people.resolve` found
     them)."""
     if who is not None:
-        from respond.core.people import person_key  # (people imports this module)
-
         items = [item for item in items if person_key(item.person) == who]
     chosen = [
         item
@@ -39,4 +31,4 @@ def select(
         and (kind is None or item.kind == kind)
         and (not overdue or (item.is_open and item.due is not None and is_overdue(item.due, now)))
     ]
-    return sorted(chosen, key=sort_key)
+    return sorted(chosen, key=due_order)

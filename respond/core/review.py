@@ -26,8 +26,7 @@ from datetime import datetime, timedelta, tzinfo
 from respond.core.clock import to_local
 from respond.core.due import is_overdue
 from respond.core.history import timeline
-from respond.core.model import Item
-from respond.core.queries import sort_key
+from respond.core.model import Item, due_order
 from respond.core.scoring import Scorecard, local_midnight, scorecard
 from respond.core.settings import Settings
 
@@ -75,11 +74,6 @@ class Review:
     relay: list[Relay]
     week: Scorecard | None  # None when neither this week nor last has an overall score
     needs: NeedsYou
-
-    @property
-    def quiet(self) -> bool:
-        """Nothing in any item section (the week line does not count)."""
-        return not (self.overdue or self.due_today or self.followups or self.waiting or self.relay)
 
 
 # How far back the review looks for items that changed (beyond open ones): the summary scores
@@ -139,9 +133,9 @@ def review(
     )
     return Review(
         now=now,
-        overdue=sorted(overdue, key=sort_key),
-        due_today=sorted(due_today, key=sort_key),
-        followups=sorted(followups, key=sort_key),
+        overdue=sorted(overdue, key=due_order),
+        due_today=sorted(due_today, key=due_order),
+        followups=sorted(followups, key=due_order),
         waiting=waiting,
         relay=relay,
         week=card if card.overall is not None or card.last_overall is not None else None,

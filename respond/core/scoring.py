@@ -449,8 +449,3 @@ def scorecard(
         overall_strength=_round(_mean(strengths)),
         spark=overall[-SPARK_WEEKS:],
     )
-
-
-# -- data for --json ----------------------------------------------------------------------
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from respond.core.promptformat import DEFAULT_PROMPT_FORMAT
 from respond.core.worktime import SLA_DEFAULTS, WorkWeek
 
 
@@ -16,6 +17,6 @@ class Settings:
     follow_up: str = "7d"
     wait_chase: str = "2bd"
     gratitude_goal: int = 3
-    prompt_format: str = "!{overdue}"
+    prompt_format: str = DEFAULT_PROMPT_FORMAT
     week_start: int = 0  # Monday=0 .. Sunday=6: the first day of a scoring week
     color: bool = True  # False: never colour; True: colour when the terminal allows it

@@ -3,7 +3,7 @@
 Pure and stdlib-only (no dateutil). All arithmetic happens on *local wall-clock* time: a
 moment is converted to local time (``tz`` or the system zone, see :mod:`respond.core.clock`), its
 zone is dropped, hours and days are counted on the naive wall clock, and the result is given
-its zone back with :func:`respond.core.clock.localize`. That way a daylight-saving change never
+its zone back with :func:`respond.core.clock.aware`. That way a daylight-saving change never
 moves the opening (09:00) or the close (17:00) of a working day.
 
 Results are always timezone-aware and expressed in local time.
@@ -16,10 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from respond.core.clock import localize, to_local
+from respond.core.clock import aware, to_local
 
 __all__ = [
+    "DAY_NAMES",
+    "FULL_DAY_NAMES",
     "SLA_DEFAULTS",
+    "WEEKDAYS",
     "WorkWeek",
     "add_business_days",
     "add_working_hours",
@@ -29,6 +32,22 @@ __all__ = [
 
 _ONE_DAY = timedelta(days=1)
 _ONE_WEEK = timedelta(days=7)
+
+#: The weekdays, Monday=0 .. Sunday=6 (as :meth:`datetime.date.weekday` counts them).
+FULL_DAY_NAMES: tuple[str, ...] = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+)  # fmt: skip
+#: Their short names, as the config file shows them: ``mon`` .. ``sun``.
+DAY_NAMES: tuple[str, ...] = tuple(name[:3] for name in FULL_DAY_NAMES)
+#: Every spelling of a weekday that is understood (typed dates, the config file) -> its number.
+WEEKDAYS: dict[str, int] = {
+    **{name: day for day, name in enumerate(DAY_NAMES)},
+    **{name: day for day, name in enumerate(FULL_DAY_NAMES)},
+    "tues": 1,
+    "weds": 2,
+    "thur": 3,
+    "thurs": 3,
+}
 
 
 @dataclass(frozen=True)
@@ -83,23 +102,15 @@ class WorkWeek:
 
     def end_of_day(self, d: date, tz: tzinfo | None = None) -> datetime:
         """``d`` at the close of the working day (``self.end``), aware, in local time."""
-        return _aware(datetime.combine(d, self.end), tz)
-
-
-def _aware(naive: datetime, tz: tzinfo | None) -> datetime:
-    """Local wall-clock time -> aware local datetime (a non-existent DST time moves forward).
-
-    The round trip through UTC normalizes: ``astimezone`` to the *same* zone is a no-op.
-    """
-    return to_local(localize(naive, tz).astimezone(UTC), tz)
+        return aware(datetime.combine(d, self.end), tz)
 
 
 def _not_before(naive: datetime, start: datetime, tz: tzinfo | None) -> datetime:
     """``naive`` made aware; in a repeated DST hour, the occurrence that is not before start."""
-    result = _aware(naive, tz)
+    result = aware(naive, tz)
     if start.tzinfo is None or result.astimezone(UTC) >= start:  # UTC: same-zone ignores fold
         return result
-    later = _aware(naive.replace(fold=1), tz)
+    later = aware(naive.replace(fold=1), tz)
     return later if later.astimezone(UTC) >= start else to_local(start, tz)
 
 
@@ -164,7 +175,7 @@ def add_business_days(
     Raises :class:`ValueError` for negative or non-integral ``n``.
     """
     if isinstance(n, bool) or not isinstance(n, int):
-        if isinstance(n, float) and n.is_integer():
+        if isinstance(n, float) and not isinstance(n, bool) and n.is_integer():
             n = int(n)
         else:
             raise ValueError(f"business days must be a whole number, not {n!r}")
@@ -191,7 +202,7 @@ def on_workday(moment: datetime, week: WorkWeek, tz: tzinfo | None = None) -> da
     if week.is_workday(local.date()):
         return local
     day = week.next_workday(local.date())
-    return _aware(datetime.combine(day, local.time().replace(fold=0)), tz)
+    return aware(datetime.combine(day, local.time().replace(fold=0)), tz)
 
 
 #: Default response targets per contact channel: ``("hours", N)`` is N working hours after the

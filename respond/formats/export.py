@@ -185,15 +185,3 @@ def _describe(component: Any, item: Item, now: datetime) -> None:
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
-
-
-def parse_ics_dues(data: bytes) -> dict[str, datetime | None]:
-    """Read an ICS file back: each VTODO's UID and DUE (used to check what we wrote)."""
-    from icalendar import Calendar
-
-    calendar = Calendar.from_ical(data)
-    dues: dict[str, datetime | None] = {}
-    for todo in calendar.walk("VTODO"):
-        due: Any = todo.get("due")
-        dues[str(todo.get("uid"))] = due.dt if due is not None else None
-    return dues

@@ -21,10 +21,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from respond.core.clock import from_iso, to_utc_iso
+from respond.core.clock import to_utc_iso
 from respond.core.errors import RespondError
-from respond.core.model import CHANNELS, KINDS, STATUSES, Item, check_encodable, parse_tag
-from respond.core.text import quoted
+from respond.core.model import Item, record_flaws
 
 SOURCES = ("respond", "taskwarrior")
 
@@ -67,61 +66,11 @@ def items_from_export(data: Any, name: str) -> list[Item]:
 
 
 def check_record(record: Any, n: int, name: str) -> Item:
-    """One exported record as an :class:`Item`, or an error naming the record and the field."""
-
-    def bad(why: str) -> ImportFileError:
-        return ImportFileError(f"{name}: item {n}: {why}")
-
-    if not isinstance(record, dict):
-        raise bad("is not an object")
-    for key in ("id", "uuid", "kind", "person", "title", "created", "status"):
-        if key not in record:
-            raise bad(f"has no {key!r}")
-    item_id = record["id"]
-    if isinstance(item_id, bool) or not isinstance(item_id, int) or item_id < 1:
-        raise bad(f"has a bad id {item_id!r}")
-    for key in ("uuid", "person", "title"):
-        value = record[key]
-        if not isinstance(value, str) or not value.strip():
-            raise bad(f"has a bad {key} {value!r:.40}")
-        check_encodable(value, key)
-    if record["kind"] not in KINDS:
-        raise bad(f"has an unknown kind {quoted(str(record['kind']))}")
-    if record["status"] not in STATUSES:
-        raise bad(f"has an unknown status {quoted(str(record['status']))}")
-    channel = record.get("channel")
-    if channel is not None and channel not in CHANNELS:
-        raise bad(f"has an unknown channel {quoted(str(channel))}")
-    for key in ("created", "due"):
-        value = record.get(key)
-        if value is None and key == "due":
-            continue
-        if not isinstance(value, str):
-            raise bad(f"has a bad {key} time {value!r:.40}")
-        try:
-            from_iso(value)
-        except ValueError:
-            raise bad(f"has a bad {key} time {quoted(value)}") from None
-    for_id = record.get("for_id")
-    if for_id is not None and (isinstance(for_id, bool) or not isinstance(for_id, int)):
-        raise bad(f"has a bad for_id {for_id!r:.40}")
-    tags = record.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise bad("has tags that are not a list of words")
-    for tag in tags:
-        try:
-            parse_tag(tag)
-        except RespondError as err:
-            raise bad(str(err)) from None
-    note = record.get("note") or ""
-    if not isinstance(note, str):
-        raise bad("has a note that is not text")
-    history = record.get("history") or []
-    if not isinstance(history, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("event"), str) and isinstance(e.get("at"), str)
-        for e in history
-    ):
-        raise bad("has a history that is not a list of events")
+    """One exported record as an :class:`Item`, or an error naming the record and its first
+    flaw (:func:`respond.core.model.record_flaws`)."""
+    flaws = record_flaws(record)
+    if flaws:
+        raise ImportFileError(f"{name}: item {n}: {flaws[0].sentence}")
     return Item.from_record(record)
 
 

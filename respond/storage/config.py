@@ -2,7 +2,7 @@
 
 :class:`respond.core.settings.Settings` holds the defaults. :func:`load_settings` reads the
 user's config file (see
-:func:`respond.storage.configfile.config_path`) with the standard library's ``tomllib``, checks
+:func:`respond.storage.paths.config_path`) with the standard library's ``tomllib``, checks
 every value, and returns the effective settings plus where each value came from (``default`` or
 ``file``). A bad value is a :class:`ConfigError` naming the key and the file.
 
@@ -38,14 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from respond.core.errors import RespondError
+from respond.core.promptformat import prompt_format_problem
 from respond.core.settings import Settings
-from respond.core.worktime import SLA_DEFAULTS, WorkWeek
-
-DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY_ALIASES = {
-    "monday": 0, "tues": 1, "tuesday": 1, "weds": 2, "wednesday": 2, "thur": 3, "thurs": 3,
-    "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
-}  # fmt: skip
+from respond.core.worktime import DAY_NAMES, SLA_DEFAULTS, WEEKDAYS, WorkWeek
+from respond.storage.paths import config_path
 
 
 class ConfigError(RespondError):
@@ -69,8 +65,6 @@ KEYS: tuple[str, ...] = (
 
 
 def default_path() -> Path:
-    from respond.storage.configfile import config_path
-
     return Path(config_path())
 
 
@@ -193,8 +187,6 @@ class _Builder:
 
         fmt = self.value("prompt_format")
         if fmt is not None:
-            from respond.storage.configfile import prompt_format_problem
-
             problem = prompt_format_problem(self.string("prompt_format", fmt))
             if problem:
                 raise self.fail("prompt_format", f"{_shown(fmt)} {problem}")
@@ -214,10 +206,8 @@ class _Builder:
 
     def day(self, key: str, value: Any) -> int:
         name = self.string(key, value).strip().lower()
-        if name in DAY_NAMES:
-            return DAY_NAMES.index(name)
-        if name in _DAY_ALIASES:
-            return _DAY_ALIASES[name]
+        if name in WEEKDAYS:
+            return WEEKDAYS[name]
         raise self.fail(key, f"has {_shown(value)}, not a day; use one of: {', '.join(DAY_NAMES)}")
 
     def days(self, value: Any) -> frozenset[int]:

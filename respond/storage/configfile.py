@@ -1,32 +1,16 @@
-"""Where the config file lives, and a cheap reader of its ``prompt_format`` for the prompt.
+"""A cheap reader of the config file's ``prompt_format``, for the prompt.
 
 Kept tiny on purpose (``os`` and ``sys`` only, not even ``re``): ``respond prompt`` runs before
 every shell prompt and must not pay for ``tomllib``, ``platformdirs`` or the settings
-dataclasses. Everything else reads the file through :func:`respond.storage.config.load_settings`.
+dataclasses. The file's place is :func:`respond.storage.paths.config_path`; the template's rules
+are :mod:`respond.core.promptformat`. Everything else reads the file through
+:func:`respond.storage.config.load_settings`.
 """
 
 from __future__ import annotations
 
-import os
-
-CONFIG_FILENAME = "config.toml"
-CONFIG_ENV = "RESPOND_CONFIG"
-DEFAULT_PROMPT_FORMAT = "!{overdue}"
-#: The placeholders ``prompt_format`` may use (the prompt fills each of them).
-PROMPT_FIELDS: frozenset[str] = frozenset({"overdue", "today", "open"})
-PROMPT_FORMAT_MAX = 200
-
-
-def config_path() -> str:
-    """``$RESPOND_CONFIG``, else ``config.toml`` in the platform's user config directory
-    (``$XDG_CONFIG_HOME/respond/config.toml`` or ``~/.config/respond/config.toml`` on Linux;
-    see :func:`respond.storage.paths.user_dir`)."""
-    chosen = os.environ.get(CONFIG_ENV)
-    if chosen:
-        return os.path.expanduser(chosen)
-    from respond.storage.paths import user_dir
-
-    return os.path.join(user_dir("config"), CONFIG_FILENAME)
+from respond.core.promptformat import DEFAULT_PROMPT_FORMAT, prompt_format_problem
+from respond.storage.paths import config_path
 
 
 def read_prompt_format(path: str | None = None) -> str:
@@ -82,24 +66,3 @@ def _simple_prompt_format(text: str) -> str | None:
             return None
         return value
     return None
-
-
-def prompt_format_problem(value: str) -> str | None:
-    """Why ``value`` can't be a prompt format (``None`` when it can): too long, or holding
-    control characters (write shell colour escapes such as zsh's ``%F{red}`` instead)."""
-    if len(value) > PROMPT_FORMAT_MAX:
-        return f"is longer than {PROMPT_FORMAT_MAX} characters"
-    if not value.isprintable():
-        return "contains control characters"
-    return None
-
-
-def fill_prompt(fmt: str, **values: object) -> str:
-    """``fmt`` with each ``{name}`` of :data:`PROMPT_FIELDS` replaced by its value.
-
-    Plain replacement, not ``str.format``: every other brace stays as written, so shell prompt
-    escapes like zsh's ``%F{red}`` need no doubling, and a format can never fail.
-    """
-    for name in PROMPT_FIELDS:
-        fmt = fmt.replace("{" + name + "}", str(values.get(name, "")))
-    return fmt

@@ -109,18 +109,18 @@ def load_raw(path: Path) -> dict[str, Any] | None:
     except (ValueError, UnicodeDecodeError):
         what = "empty" if not raw.strip() else "not valid JSON (truncated or damaged?)"
         raise DatabaseError(
-            f"database {path} is {what}; nothing was changed: {REPAIR_HINT}"
+            f"database {path} is {what}", f"nothing was changed: {REPAIR_HINT}"
         ) from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise DatabaseError(
-            f"{path} is JSON but not a respond database; nothing was changed ({REPAIR_HINT})"
+            f"{path} is JSON but not a respond database", f"nothing was changed ({REPAIR_HINT})"
         )
     for name, table in data.items():
         for key, doc in table.items():
             if not (key.isascii() and key.isdigit() and int(key) > 0) or not isinstance(doc, dict):
                 raise DatabaseError(
-                    f"database {path} is damaged (bad entry in table {name[:20]!r}); "
-                    f"nothing was changed: {REPAIR_HINT}"
+                    f"database {path} is damaged (bad entry in table {name[:20]!r})",
+                    f"nothing was changed: {REPAIR_HINT}",
                 )
     return data
 
@@ -131,19 +131,22 @@ def check_schema(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     if meta is None:
         if data.get(ITEMS):
             raise DatabaseError(
-                f"{path} has items but no schema version; nothing was changed ({REPAIR_HINT})"
+                f"{path} has items but no schema version", f"nothing was changed ({REPAIR_HINT})"
             )
         return data
     version = meta.get("schema")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise DatabaseError(f"{path} has a bad schema version; nothing was changed ({REPAIR_HINT})")
+        raise DatabaseError(
+            f"{path} has a bad schema version", f"nothing was changed ({REPAIR_HINT})"
+        )
     next_id = meta.get("next_id", 1)
     if not isinstance(next_id, int) or isinstance(next_id, bool):
-        raise DatabaseError(f"{path} has a bad next ID; nothing was changed ({REPAIR_HINT})")
+        raise DatabaseError(f"{path} has a bad next ID", f"nothing was changed ({REPAIR_HINT})")
     if version > SCHEMA_VERSION:
         raise NewerSchema(
             f"{path} was written by a newer respond (schema {version}; this one knows "
-            f"{SCHEMA_VERSION}); upgrade respond. Nothing was changed"
+            f"{SCHEMA_VERSION})",
+            "upgrade respond. Nothing was changed",
         )
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](data)
@@ -229,7 +232,8 @@ def exclusive_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
                 if time.monotonic() > deadline:
                     raise DatabaseError(
                         f"database {db} is busy: another respond process held it for "
-                        f"{timeout:.0f} s; try again"
+                        f"{timeout:.0f} s",
+                        "try again",
                     ) from None
                 time.sleep(0.005)
         yield
@@ -315,8 +319,8 @@ def item_from_doc(path: Path | None, item_id: int, doc: dict[str, Any]) -> Item:
         return Item.from_record({**doc, "id": item_id})
     except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
         raise DatabaseError(
-            f"database {path} has a damaged item #{item_id}; nothing was changed: "
-            "run respond doctor --repair to move it aside"
+            f"database {path} has a damaged item #{item_id}",
+            "nothing was changed: run respond doctor --repair to move it aside",
         ) from None
 
 
@@ -408,8 +412,8 @@ class Transaction:
         entry = dict(self._journal.get(doc_id=last) or {})
         if not journal_entry_ok(entry):
             raise DatabaseError(
-                f"database {self._path} has a damaged undo journal; nothing was changed: "
-                "run respond doctor --repair to drop the damaged entries"
+                f"database {self._path} has a damaged undo journal",
+                "nothing was changed: run respond doctor --repair to drop the damaged entries",
             )
         self._journal.remove(doc_ids=[last])
         return entry

@@ -20,6 +20,7 @@ database is unusable (it does not load). After ``--repair`` they describe what i
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -33,9 +34,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from respond.core.clock import from_iso
 from respond.core.errors import DatabaseError, NewerSchema
-from respond.core.model import CHANNELS, KINDS, STATUSES
+from respond.core.model import record_flaws
 from respond.core.text import visible
 from respond.storage import backups
 
@@ -84,45 +84,10 @@ class Report:
 # ---- what a good database looks like ------------------------------------------------------
 
 
-def _good_time(value: Any) -> bool:
-    try:
-        from_iso(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def item_issues(record: dict[str, Any]) -> list[str]:
-    """What is wrong with one stored item record (empty when nothing is)."""
-    issues = []
-    for key in ("uuid", "kind", "person", "title", "created"):
-        if not isinstance(record.get(key), str):
-            issues.append(f"{key} missing or not text")
-    if isinstance(record.get("kind"), str) and record["kind"] not in KINDS:
-        issues.append("unknown kind")
-    if record.get("status", "open") not in STATUSES:
-        issues.append("unknown status")
-    channel = record.get("channel")
-    if channel is not None and channel not in CHANNELS:
-        issues.append("unknown channel")
-    for key in ("created", "due", "updated"):
-        if record.get(key) is not None and not _good_time(record[key]):
-            issues.append(f"bad {key} time")
-    tags = record.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        issues.append("tags are not a list of words")
-    if not isinstance(record.get("note", ""), str):
-        issues.append("note is not text")
-    history = record.get("history", [])
-    if not isinstance(history, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("event"), str) and _good_time(e.get("at"))
-        for e in history
-    ):
-        issues.append("damaged history")
-    for_id = record.get("for_id")
-    if for_id is not None and (not isinstance(for_id, int) or isinstance(for_id, bool)):
-        issues.append("for_id is not an item number")
-    return issues
+def item_issues(item_id: int, doc: dict[str, Any]) -> list[str]:
+    """What is wrong with the item stored under ``item_id`` (empty when nothing is): the
+    flaws of :func:`respond.core.model.record_flaws`, in short."""
+    return [flaw.short for flaw in record_flaws({**doc, "id": item_id})]
 
 
 @dataclass
@@ -159,7 +124,7 @@ def unreadable(path: Path, loaded: Loaded) -> dict[int, str]:
         try:
             item_from_doc(path, item_id, doc)
         except DatabaseError:
-            bad[item_id] = ", ".join(item_issues(doc)) or "damaged"
+            bad[item_id] = ", ".join(item_issues(item_id, doc)) or "damaged"
     return bad
 
 
@@ -195,11 +160,6 @@ def good_backup(db: Path) -> Backup | None:
             continue
         return Backup(day, path, len(loaded.items), loaded.next_id, saved)
     return None
-
-
-def _cause(err: DatabaseError) -> str:
-    """A storage error without its advice (the doctor gives its own)."""
-    return visible(str(err).split("; nothing was changed")[0])
 
 
 # ---- repairs (run under the database lock) ------------------------------------------------
@@ -336,7 +296,7 @@ def _check_contents(db: Path, report: Report) -> None:
         report.newer = True
         return
     except DatabaseError as err:
-        report.add(UNUSABLE, "loads", f"{_cause(err)}; {how}", restore)
+        report.add(UNUSABLE, "loads", f"{visible(err.cause)}; {how}", restore)
         return
     items = loaded.items
     n = len(items)
@@ -352,11 +312,11 @@ def _check_contents(db: Path, report: Report) -> None:
             UNUSABLE,
             "items",
             f"#{item_id} can't be read ({why}); --repair moves it aside and keeps the rest",
-            lambda item_id=item_id: _quarantine(db, item_id),  # type: ignore[misc]
+            functools.partial(_quarantine, db, item_id),
         )
     odd = 0
     for item_id, record in sorted(items.items()):
-        issues = item_issues(record)
+        issues = item_issues(item_id, record)
         if issues and item_id not in bad:
             odd += 1
             report.add(PROBLEM, "items", f"#{item_id}: {', '.join(issues)} (fix it with edit)")
@@ -503,13 +463,17 @@ def repair(db: Path) -> list[str]:
     with exclusive_lock(db):
         while True:  # after a restore, the restored file is checked (and fixed) in turn
             report = check(db)
-            fixes = [f for f in report.findings if f.repair and (f.area, f.text) not in tried]
+            fixes = [
+                (f, f.repair)
+                for f in report.findings
+                if f.repair is not None and (f.area, f.text) not in tried
+            ]
             if not fixes or report.newer:
                 return done
-            for finding in fixes:
+            for finding, fix in fixes:
                 tried.add((finding.area, finding.text))
                 try:
-                    done.append(finding.repair())  # type: ignore[misc]
+                    done.append(fix())
                 except OSError as err:
                     done.append(f"could not repair {finding.area}: {err.strerror}")
 

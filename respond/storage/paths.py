@@ -1,4 +1,5 @@
-"""Where respond's files live: ``--db``, then ``RESPOND_DB``, then the platform's user data dir.
+"""Where respond's files live: the database (``--db``, then ``RESPOND_DB``, then the platform's
+user data dir) and the config file (``RESPOND_CONFIG``, then the user config dir).
 
 Cheap to import (``os`` and ``sys`` only): the shell-prompt counter uses it on every prompt.
 """
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
 
 APP_NAME = "respond"
 DB_FILENAME = "respond.json"
+CONFIG_FILENAME = "config.toml"
+CONFIG_ENV = "RESPOND_CONFIG"
 # platformdirs' XDG rule on Linux: the variable if it holds an absolute path, else under HOME
 _XDG = {"data": ("XDG_DATA_HOME", ".local/share"), "config": ("XDG_CONFIG_HOME", ".config")}
 
@@ -34,6 +37,16 @@ def user_dir(kind: str) -> str:
 
     finder = platformdirs.user_data_dir if kind == "data" else platformdirs.user_config_dir
     return finder(APP_NAME, appauthor=False)
+
+
+def config_path() -> str:
+    """``$RESPOND_CONFIG``, else ``config.toml`` in the platform's user config directory
+    (``$XDG_CONFIG_HOME/respond/config.toml`` or ``~/.config/respond/config.toml`` on Linux;
+    see :func:`user_dir`)."""
+    chosen = os.environ.get(CONFIG_ENV)
+    if chosen:
+        return os.path.expanduser(chosen)
+    return os.path.join(user_dir("config"), CONFIG_FILENAME)
 
 
 def default_db_path() -> Path:
