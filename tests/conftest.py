@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,8 +26,7 @@ settings.register_profile("explore", derandomize=False, deadline=None)
 settings.load_profile(os.environ.get("RESPOND_HYPOTHESIS", "repeatable"))
 
 from respond.cli.app import app  # noqa: E402
-
-NOW = "2026-11-25T10:00"  # a Wednesday, 10:00 local
+from tests.support.cli import NOW, Result, Run  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -39,19 +37,6 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RESPOND_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("COLUMNS", "200")
     return path
-
-
-class Result:
-    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
-        self.exit_code = exit_code
-        self.stdout = stdout
-        self.stderr = stderr
-
-    def __repr__(self) -> str:
-        return f"Result({self.exit_code}, out={self.stdout!r}, err={self.stderr!r})"
-
-
-Run = Callable[..., Result]
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from respond.storage.configfile import (
     fill_prompt,
     read_prompt_format,
 )
-from tests.conftest import Run
+from tests.support.cli import Run
 
 
 @pytest.fixture
@@ -307,13 +307,13 @@ def test_prompt_reader_imports_no_toml_parser(config_file: Path) -> None:
 
 
 def test_no_config_file_means_no_toml_parser(run: Run, db_path: Path, config_file: Path) -> None:
-    from tests.test_process import _modules_after
+    from tests.support.processes import modules_after
 
     run("add", "A", "--from", "Dana")
-    assert "tomllib" not in _modules_after(db_path, "list")
+    assert "tomllib" not in modules_after(db_path, "list")
     config_file.write_text("gratitude_goal = 4\n")
-    assert "tomllib" in _modules_after(db_path, "list")
-    assert "tomllib" not in _modules_after(db_path, "show", "1", "--json")
-    assert "tomllib" not in _modules_after(db_path, "export", "--format", "csv")
-    assert "tomllib" not in _modules_after(db_path, "undo")
-    assert "tomllib" in _modules_after(db_path, "doctor")  # it checks the file
+    assert "tomllib" in modules_after(db_path, "list")
+    assert "tomllib" not in modules_after(db_path, "show", "1", "--json")
+    assert "tomllib" not in modules_after(db_path, "export", "--format", "csv")
+    assert "tomllib" not in modules_after(db_path, "undo")
+    assert "tomllib" in modules_after(db_path, "doctor")  # it checks the file

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run
+
+from tests.support.cli import Run
 
 HOSTILE = [
     "[bold]loud[/]",

@@ -6,14 +6,13 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import Run
 
-RESPOND = shutil.which("respond", path=str(Path(sys.executable).parent)) or "respond"
+from tests.support.cli import Run
+from tests.support.processes import RESPOND, respond
 
 
 def shell_or_skip(name: str) -> str:
@@ -57,12 +56,7 @@ def prompts_calls(log: Path) -> list[str]:
 
 
 def add(db: Path, title: str, by: str, now: str | None = None) -> None:
-    out = subprocess.run(
-        [RESPOND, *(["--now", now] if now else []), "add", title, "--from", "Dana", "--by", by],
-        env={**os.environ, "RESPOND_DB": str(db), "TZ": "Europe/Berlin"},
-        capture_output=True,
-        text=True,
-    )
+    out = respond(db, *(["--now", now] if now else []), "add", title, "--from", "Dana", "--by", by)
     assert out.returncode == 0, out.stderr
 
 
@@ -220,12 +214,8 @@ def test_nothing_from_the_database_reaches_the_prompt(
     shell = shell_or_skip(name)
     bin_dir, _ = logged
     for text in HOSTILE:
-        out = subprocess.run(
-            [RESPOND, "add", text, "--from", text, "--by", "2020-01-02 10:00", "--tag", "x"],
-            env={**os.environ, "RESPOND_DB": str(db_path), "TZ": "Europe/Berlin"},
-            capture_output=True,
-            text=True,
-            timeout=60,
+        out = respond(
+            db_path, "add", text, "--from", text, "--by", "2020-01-02 10:00", "--tag", "x"
         )
         assert out.returncode == 0, out.stderr
     template = "--format '[{overdue}/{today}/{open}]'"

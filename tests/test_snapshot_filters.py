@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import generate, write
 from respond.core.review import REVIEW_WINDOW, review, review_data
 from respond.core.settings import Settings
 from respond.storage.database import Store
+from tests.support.factory import generate, write
 
 END = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
