@@ -139,6 +139,7 @@ def test_install_completion_writes_the_bash_script(tmp_path: Path, db_path: Path
     assert str(script) in (tmp_path / ".bashrc").read_text()
 
 
+@pytest.mark.slow
 def test_real_bash_runs_the_installed_script(filled: None, tmp_path: Path, db_path: Path) -> None:
     """The script Typer generates, sourced by a real bash, fills COMPREPLY from respond."""
     bin_dir = Path(sys.executable).parent

@@ -11,6 +11,8 @@ import random
 import re
 from pathlib import Path
 
+import pytest
+
 from respond.core import actions
 from respond.core.actions import Env
 from respond.core.clock import FixedClock, from_iso
@@ -18,6 +20,8 @@ from respond.storage.database import Store
 from respond.storage.doctor import check
 from tests.support.cli import NOW
 from tests.support.processes import respond, spawn
+
+pytestmark = pytest.mark.slow  # dozens of processes at once
 
 ADDED = re.compile(r"^Added #(\d+): (task \d+) for ")
 

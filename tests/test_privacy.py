@@ -7,8 +7,12 @@ import stat
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.support import processes
 from tests.support.cli import NOW
+
+pytestmark = pytest.mark.slow  # a whole session of real processes, then every file searched
 
 SECRET = "zq-secret-4417"  # a marker no file would hold by chance
 

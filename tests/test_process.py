@@ -40,6 +40,7 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     assert db.read_text() == "{not json"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("writers", [8])
 def test_concurrent_adds_all_land(tmp_path: Path, writers: int) -> None:
     db = tmp_path / "db.json"

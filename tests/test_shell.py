@@ -81,6 +81,7 @@ RESPOND_DB=ELSEWHERE
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["bash", "zsh"])
 def test_snippet_caches_the_counter(
     name: str, tmp_path: Path, logged: tuple[Path, Path], db_path: Path
@@ -122,6 +123,7 @@ def test_snippet_caches_the_counter(
     assert len(prompts_calls(log)) == 4, log.read_text()
 
 
+@pytest.mark.slow
 def test_snippets_quote_the_format_and_database(tmp_path: Path, logged: tuple[Path, Path]) -> None:
     shell = shell_or_skip("bash")
     bin_dir, _ = logged
@@ -173,6 +175,7 @@ RED = "\x1b[31m"  # what %F{red} (zsh) and \e[31m (bash) give on an xterm
 SHOW = {"zsh": 'print -rnP -- "$PROMPT"', "bash": 'printf %s "${PS1@P}"'}  # the prompt, expanded
 
 
+@pytest.mark.slow
 def test_zsh_prompt_expands_the_templates_escapes(
     tmp_path: Path, logged: tuple[Path, Path], db_path: Path
 ) -> None:
@@ -191,6 +194,7 @@ def test_zsh_prompt_expands_the_templates_escapes(
     assert percent == "2% <P>"  # a literal % is written %%, as anywhere in a zsh prompt
 
 
+@pytest.mark.slow
 def test_bash_prompt_expands_the_templates_escapes(
     tmp_path: Path, logged: tuple[Path, Path], db_path: Path
 ) -> None:
@@ -206,6 +210,7 @@ def test_bash_prompt_expands_the_templates_escapes(
 HOSTILE = ["%F{red}x%f", "$(touch PWNED)", "%{\x1b]0;title\x07%}", "`touch PWNED`", "\\[\\e[31m"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["bash", "zsh"])
 def test_nothing_from_the_database_reaches_the_prompt(
     name: str, tmp_path: Path, logged: tuple[Path, Path], db_path: Path
@@ -224,6 +229,7 @@ def test_nothing_from_the_database_reaches_the_prompt(
     assert not list(tmp_path.rglob("PWNED"))
 
 
+@pytest.mark.slow
 def test_fish_prompt_keeps_the_exit_status(
     tmp_path: Path, logged: tuple[Path, Path], db_path: Path
 ) -> None:
