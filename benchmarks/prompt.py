@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.generate import generate, write
 from respond.cli import prompt
 from respond.storage.state import state_path
+from tests.support.factory import generate, write
 
 TARGET = 1.5
 

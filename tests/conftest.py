@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
+import typer.testing
 from hypothesis import settings
 from typer.testing import CliRunner
 
@@ -27,8 +29,26 @@ settings.register_profile("explore", derandomize=False, deadline=None)
 settings.load_profile(os.environ.get("RESPOND_HYPOTHESIS", "repeatable"))
 
 from respond.cli.app import app  # noqa: E402
+from tests.support.cli import NOW, Result, Run  # noqa: E402
 
-NOW = "2026-11-25T10:00"  # a Wednesday, 10:00 local
+
+# Typer's CliRunner rebuilds the whole Click command tree from the functions' signatures on every
+# invoke: most of the in-process tests' time. The app is the same all session, so the tree is
+# built once (per xdist worker), as the real command builds it once per process. Should Typer
+# rename its hook, nothing breaks: each invoke builds the tree again, as before.
+def _build_the_command_once() -> None:
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None:
+        return
+    command = build(app)
+
+    def command_of(typer_instance: typer.Typer) -> Any:
+        return command if typer_instance is app else build(typer_instance)
+
+    typer.testing._get_command = command_of
+
+
+_build_the_command_once()
 
 
 @pytest.fixture(autouse=True)
@@ -39,19 +59,6 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RESPOND_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("COLUMNS", "200")
     return path
-
-
-class Result:
-    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
-        self.exit_code = exit_code
-        self.stdout = stdout
-        self.stderr = stderr
-
-    def __repr__(self) -> str:
-        return f"Result({self.exit_code}, out={self.stdout!r}, err={self.stderr!r})"
-
-
-Run = Callable[..., Result]
 
 
 @pytest.fixture

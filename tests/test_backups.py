@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Run
 
 from respond.storage import backups
+from tests.support.cli import Run
 
 
 def mode(path: Path) -> str:

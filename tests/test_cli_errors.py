@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Run
+
+from tests.support.cli import Run
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Run
+from tests.support.cli import Run
 
 
 def items(run: Run, *extra: str) -> list[dict]:

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from respond.cli.complete import complete_ids, complete_people, describe, id_choices
-from tests.conftest import Run
+from tests.support.cli import Run
+from tests.support.processes import complete, env_for, respond
 
-RESPOND = [sys.executable, "-m", "respond"]
+# Name the shell instead of letting Typer detect it from the parent process.
+NAMED = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
 
 
 @pytest.fixture
@@ -96,19 +98,6 @@ def test_description_is_one_short_plain_line(filled: None) -> None:
     assert id_choices([item], "9") == [("9", text)]
 
 
-def complete(db: Path, shell: str, line: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env.update({"RESPOND_DB": str(db), "_RESPOND_COMPLETE": f"complete_{shell}", **extra})
-    if shell == "bash":
-        words = line.split(" ")
-        env.update({"COMP_WORDS": line, "COMP_CWORD": str(len(words) - 1)})
-    else:
-        env["_TYPER_COMPLETE_ARGS"] = line
-    return subprocess.run(
-        [*RESPOND, *line.split(" ")[1:]], env=env, capture_output=True, text=True, timeout=60
-    )
-
-
 def test_bash_protocol_completes_ids_and_escapes_names(filled: None, db_path: Path) -> None:
     out = complete(db_path, "bash", "respond done ")
     assert out.returncode == 0 and out.stderr == ""
@@ -137,50 +126,26 @@ def test_protocol_with_a_broken_database_prints_nothing(db_path: Path) -> None:
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_show_completion_prints_the_script(db_path: Path, shell: str) -> None:
-    # Name the shell instead of letting Typer detect it from the parent process.
-    env = {
-        **os.environ,
-        "RESPOND_DB": str(db_path),
-        "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1",
-    }
-    out = subprocess.run(
-        [*RESPOND, "--show-completion", shell], env=env, capture_output=True, text=True, timeout=60
-    )
+    out = respond(db_path, "--show-completion", shell, module=True, **NAMED)
     assert out.returncode == 0, out.stderr
     assert f"_RESPOND_COMPLETE=complete_{shell}" in out.stdout
 
 
 def test_install_completion_writes_the_bash_script(tmp_path: Path, db_path: Path) -> None:
-    env = {
-        **os.environ,
-        "HOME": str(tmp_path),
-        "RESPOND_DB": str(db_path),
-        "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1",
-    }
-    out = subprocess.run(
-        [*RESPOND, "--install-completion", "bash"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    out = respond(db_path, "--install-completion", "bash", module=True, HOME=str(tmp_path), **NAMED)
     assert out.returncode == 0, out.stderr
     script = tmp_path / ".bash_completions" / "respond.sh"
     assert "_RESPOND_COMPLETE=complete_bash" in script.read_text()
     assert str(script) in (tmp_path / ".bashrc").read_text()
 
 
+@pytest.mark.slow
 def test_real_bash_runs_the_installed_script(filled: None, tmp_path: Path, db_path: Path) -> None:
     """The script Typer generates, sourced by a real bash, fills COMPREPLY from respond."""
     bin_dir = Path(sys.executable).parent
     if not (bin_dir / "respond").exists():
         pytest.skip("the respond console script is not installed next to this Python")
-    env = {
-        **os.environ,
-        "RESPOND_DB": str(db_path),
-        "PATH": f"{bin_dir}:{os.environ['PATH']}",
-        "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1",
-    }
+    env = env_for(db_path, PATH=f"{bin_dir}:{os.environ['PATH']}", **NAMED)
     script = subprocess.run(
         ["respond", "--show-completion", "bash"], env=env, capture_output=True, text=True
     ).stdout

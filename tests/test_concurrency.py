@@ -11,13 +11,17 @@ import random
 import re
 from pathlib import Path
 
-from processes import NOW, respond, spawn
+import pytest
 
 from respond.core import actions
 from respond.core.actions import Env
 from respond.core.clock import FixedClock, from_iso
 from respond.storage.database import Store
 from respond.storage.doctor import check
+from tests.support.cli import NOW
+from tests.support.processes import respond, spawn
+
+pytestmark = pytest.mark.slow  # dozens of processes at once
 
 ADDED = re.compile(r"^Added #(\d+): (task \d+) for ")
 

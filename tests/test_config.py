@@ -20,7 +20,7 @@ from respond.core.settings import Settings
 from respond.storage.config import KEYS, ConfigError, load_settings
 from respond.storage.configfile import read_prompt_format
 from respond.storage.paths import config_path
-from tests.conftest import Run
+from tests.support.cli import Run
 
 
 @pytest.fixture
@@ -232,7 +232,7 @@ def test_show_honours_a_good_configs_colour_setting(
 
     from respond.cli.app import app
     from respond.cli.output import Environment
-    from tests.conftest import NOW
+    from tests.support.cli import NOW
 
     monkeypatch.setenv("TERM", "xterm-256color")
     assert run("add", "Q3 numbers", "--from", "Dana", "--by", "today 11:00").exit_code == 0
@@ -322,13 +322,13 @@ def test_prompt_reader_imports_no_toml_parser(config_file: Path) -> None:
 
 
 def test_no_config_file_means_no_toml_parser(run: Run, db_path: Path, config_file: Path) -> None:
-    from tests.test_process import _modules_after
+    from tests.support.processes import modules_after
 
     run("add", "A", "--from", "Dana")
-    assert "tomllib" not in _modules_after(db_path, "list")
+    assert "tomllib" not in modules_after(db_path, "list")
     config_file.write_text("gratitude_goal = 4\n")
-    assert "tomllib" in _modules_after(db_path, "list")
-    assert "tomllib" not in _modules_after(db_path, "show", "1", "--json")
-    assert "tomllib" not in _modules_after(db_path, "export", "--format", "csv")
-    assert "tomllib" not in _modules_after(db_path, "undo")
-    assert "tomllib" in _modules_after(db_path, "doctor")  # it checks the file
+    assert "tomllib" in modules_after(db_path, "list")
+    assert "tomllib" not in modules_after(db_path, "show", "1", "--json")
+    assert "tomllib" not in modules_after(db_path, "export", "--format", "csv")
+    assert "tomllib" not in modules_after(db_path, "undo")
+    assert "tomllib" in modules_after(db_path, "doctor")  # it checks the file

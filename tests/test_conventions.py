@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from respond import __version__
-from tests.conftest import Run
+from tests.support.cli import Run
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;)[0-9;]*m")  # a foreground colour
 ANY_ESCAPE = re.compile(r"\x1b\[")

@@ -23,11 +23,15 @@ import sys
 import time
 from pathlib import Path
 
-from processes import NOW, env_for, finish, respond, spawn, wait_until_open
+import pytest
 
-from benchmarks.generate import generate, write
 from respond.storage.database import Store, lock_path
 from respond.storage.doctor import check
+from tests.support.cli import NOW
+from tests.support.factory import generate, write
+from tests.support.processes import env_for, finish, respond, spawn, wait_until_open
+
+pytestmark = pytest.mark.slow  # rounds of writers killed with SIGKILL
 
 ROUNDS = int(os.environ.get("CRASH_ROUNDS", "6"))  # CRASH_ROUNDS=100 for a long run
 WRITERS = 5

@@ -67,6 +67,7 @@ def invoke(*args: str) -> Result:
     return result
 
 
+@pytest.mark.slow
 @settings(
     max_examples=int(os.environ.get("RESPOND_FUZZ", "100")),  # RESPOND_FUZZ=2000: look deeper
     deadline=None,

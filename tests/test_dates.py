@@ -868,6 +868,7 @@ RELATIVE_FORMS = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(at=nows(), text=st.sampled_from(RELATIVE_FORMS), week=work_weeks())
 def test_relative_forms_never_give_a_moment_that_has_passed(

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import NOW, Run
+
+from tests.support.cli import NOW, Run
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Run
-from processes import NOW, respond
 
 from respond.storage import backups
+from tests.support.cli import NOW, Run
+from tests.support.processes import respond
 
 
 def fill(run: Run, n: int = 3) -> None:

@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import Run
 
-from benchmarks.generate import generate, write
+from tests.support.cli import Run
+from tests.support.factory import generate, write
 
 BEFORE, AT, AFTER = "2026-11-25T13:59:59", "2026-11-25T14:00:00", "2026-11-25T14:00:01"
 

@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from benchmarks.generate import generate, write
 from respond.core.model import Item
 from respond.formats.export import spreadsheet_safe, to_csv, to_ics
 from respond.storage.database import Store
-from tests.conftest import Run
+from tests.support.cli import Run
+from tests.support.factory import generate, write
 
 END = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -323,11 +323,11 @@ def test_csv_function_uses_the_given_zone() -> None:
     )
 )
 def test_any_text_survives_a_json_round_trip(pairs: list[tuple[str, str]]) -> None:
-    from benchmarks.generate import MemorySession
     from respond.core.actions import Env
     from respond.core.clock import FixedClock
     from respond.formats.export import to_json
     from respond.formats.imports import import_items, items_from_export
+    from tests.support.factory import MemorySession
 
     now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
     items = [
@@ -351,9 +351,9 @@ def test_any_text_survives_a_json_round_trip(pairs: list[tuple[str, str]]) -> No
 
 
 def test_only_ics_export_imports_icalendar(run: Run, db_path: Path) -> None:
-    from tests.test_process import _modules_after
+    from tests.support.processes import modules_after
 
     run("add", "A", "--from", "Dana")
-    assert "icalendar" not in _modules_after(db_path, "export")
-    assert "icalendar" not in _modules_after(db_path, "--help")
-    assert "icalendar" in _modules_after(db_path, "export", "--format", "ics")
+    assert "icalendar" not in modules_after(db_path, "export")
+    assert "icalendar" not in modules_after(db_path, "--help")
+    assert "icalendar" in modules_after(db_path, "export", "--format", "ics")

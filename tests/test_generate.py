@@ -6,8 +6,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.generate import generate, write
 from respond.storage.database import Store
+from tests.support.factory import generate, write
 
 
 def test_same_seed_same_items_and_a_realistic_mix(tmp_path: Path) -> None:

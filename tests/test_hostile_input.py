@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -122,6 +123,7 @@ SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     title=mostly(fine_text),
@@ -187,6 +189,7 @@ COMMANDS: dict[str, Callable[[list[str]], list[str]]] = {
 }
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     command=st.sampled_from(sorted(COMMANDS)),
@@ -216,6 +219,7 @@ def displayed(out: str, colour: bool) -> str:
     return plain
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     title=mostly(fine_text),

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conftest import Run
-from test_review_cli import day
+from tests.support.cli import Run, day
 
 ITEM = {
     "id", "uuid", "kind", "person", "title", "channel", "created", "due", "status", "for_id",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import Run
+from tests.support.cli import Run
 
 
 def mixed_day(run: Run) -> None:

@@ -10,10 +10,10 @@ import json
 import shutil
 from pathlib import Path
 
-from processes import NOW, respond
-
 from respond.storage.backups import backups
 from respond.storage.database import MIGRATIONS, SCHEMA_VERSION
+from tests.support.cli import NOW
+from tests.support.processes import respond
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema1.json"
 

@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 
 from respond.cli.app import app
 
+pytestmark = pytest.mark.slow  # a real process on a pseudo-terminal per width
+
 CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;)[0-9;]*m")
 ROW = re.compile(r"^\s*#\d+(?!\S)")

@@ -13,6 +13,8 @@ from email.message import Message
 from email.parser import Parser
 from pathlib import Path
 
+import pytest
+
 from respond import __version__
 
 ROOT = Path(__file__).parent.parent
@@ -34,6 +36,7 @@ def check_metadata(meta: Message) -> None:
     assert meta.get_payload().startswith("# respond")  # the README is the long description
 
 
+@pytest.mark.slow
 def test_wheel_metadata(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
@@ -59,6 +62,7 @@ def test_wheel_metadata(tmp_path: Path) -> None:
     assert "from respond.__main__ import main" in script_text
 
 
+@pytest.mark.slow
 def test_sdist_has_the_sources_and_the_same_metadata(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path), str(ROOT)],
@@ -81,6 +85,7 @@ def test_sdist_has_the_sources_and_the_same_metadata(tmp_path: Path) -> None:
     check_metadata(meta)
 
 
+@pytest.mark.slow
 def test_pipx_install_gives_a_working_respond(tmp_path: Path) -> None:
     """The README's `pipx install .`, into a throwaway pipx home."""
     env = {

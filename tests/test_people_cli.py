@@ -7,16 +7,12 @@ did-you-mean. Capture commands store the matched person's spelling and say so.""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run
-
-RESPOND = [sys.executable, "-m", "respond"]
+from tests.support import processes
+from tests.support.cli import Run
 
 
 @pytest.fixture
@@ -269,19 +265,7 @@ def test_people_without_a_subcommand_lists_as_before(crowd: None, run: Run) -> N
 
 
 def complete(db: Path, line: str) -> list[str]:
-    env = dict(os.environ)
-    words = line.split(" ")
-    env.update(
-        {
-            "RESPOND_DB": str(db),
-            "_RESPOND_COMPLETE": "complete_bash",
-            "COMP_WORDS": line,
-            "COMP_CWORD": str(len(words) - 1),
-        }
-    )
-    out = subprocess.run(
-        [*RESPOND, *words[1:]], env=env, capture_output=True, text=True, timeout=60
-    )
+    out = processes.complete(db, "bash", line)
     assert out.returncode == 0 and out.stderr == ""
     return out.stdout.splitlines()
 

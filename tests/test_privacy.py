@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 from pathlib import Path
 
-from processes import NOW, RESPOND, env_for
+import pytest
+
+from tests.support import processes
+from tests.support.cli import NOW
+
+pytestmark = pytest.mark.slow  # a whole session of real processes, then every file searched
 
 SECRET = "zq-secret-4417"  # a marker no file would hold by chance
 
@@ -19,19 +23,10 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
     home, tmp = tmp_path / "home", tmp_path / "tmp"
     home.mkdir()
     tmp.mkdir()
-    env = env_for(None, HOME=str(home), TMPDIR=str(tmp))
-    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        env.pop(var, None)
 
     def respond(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [RESPOND, "--now", NOW, *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            preexec_fn=lambda: os.umask(0),  # the most permissive umask there is
-        )
+        # a user whose files are all under home and tmp, with the most permissive umask there is
+        return processes.respond(None, "--now", NOW, *args, home=home, TMPDIR=str(tmp), umask=0)
 
     steps = [
         ("add", f"{SECRET} title", "--from", f"{SECRET} person", "--note", f"{SECRET} note",

@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-RESPOND = shutil.which("respond", path=str(Path(sys.executable).parent)) or "respond"
-
-
-def env_for(db: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({"RESPOND_DB": str(db), "TZ": "Europe/Berlin", "COLUMNS": "200"})
-    env.pop("NO_COLOR", None)
-    return env
-
-
-def respond(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [RESPOND, *args], env=env_for(db), capture_output=True, text=True, timeout=60
-    )
+from tests.support.processes import modules_after, respond, spawn
 
 
 def test_console_script_and_module_both_work(tmp_path: Path) -> None:
@@ -32,13 +15,8 @@ def test_console_script_and_module_both_work(tmp_path: Path) -> None:
     added = respond(db, "--now", "2026-11-25T10:00", "add", "Q3 numbers", "--from", "Dana")
     assert added.returncode == 0, added.stderr
     assert added.stdout == "Added #1: Q3 numbers for Dana, due tomorrow 17:00\n"
-    listed = subprocess.run(
-        [sys.executable, "-m", "respond", "list", "--json"],
-        env=env_for(db),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    listed = respond(db, "list", "--json", module=True)
+    assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout)[0]["title"] == "Q3 numbers"
     assert oct(db.stat().st_mode & 0o777) == "0o600"
 
@@ -62,19 +40,11 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     assert db.read_text() == "{not json"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("writers", [8])
 def test_concurrent_adds_all_land(tmp_path: Path, writers: int) -> None:
     db = tmp_path / "db.json"
-    procs = [
-        subprocess.Popen(
-            [RESPOND, "add", f"task {n}", "--from", f"P{n}"],
-            env=env_for(db),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for n in range(writers)
-    ]
+    procs = [spawn(db, "add", f"task {n}", "--from", f"P{n}") for n in range(writers)]
     for proc in procs:
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
@@ -83,27 +53,10 @@ def test_concurrent_adds_all_land(tmp_path: Path, writers: int) -> None:
     assert sorted(i["id"] for i in items) == list(range(1, writers + 1))
 
 
-def _modules_after(db: Path, *args: str) -> set[str]:
-    code = (
-        "import sys\n"
-        "from respond.__main__ import main\n"
-        "try:\n"
-        f"    main({list(args)!r})\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('MODULES', ' '.join(sorted(sys.modules)), file=sys.stderr)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env_for(db), capture_output=True, text=True, timeout=60
-    )
-    line = next(x for x in out.stderr.splitlines() if x.startswith("MODULES"))
-    return set(line.split()[1:])
-
-
 def test_commands_import_only_what_they_use(tmp_path: Path) -> None:
     db = tmp_path / "db.json"
-    help_mods = _modules_after(db, "--help")
+    help_mods = modules_after(db, "--help")
     assert not {"rich", "tinydb", "dateutil"} & help_mods
-    list_mods = _modules_after(db, "list", "--json")
+    list_mods = modules_after(db, "list", "--json")
     assert "tinydb" in list_mods
     assert not {"rich", "dateutil"} & list_mods

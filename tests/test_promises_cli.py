@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Run
+
+from tests.support.cli import Run
 
 WED = "2026-11-25T10:00"
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -14,7 +12,6 @@ from pathlib import Path
 
 import platformdirs
 import pytest
-from conftest import Run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,24 +21,10 @@ from respond.core.queries import select
 from respond.core.review import end_of_today
 from respond.storage.database import Store
 from respond.storage.paths import default_db_path
+from tests.support.cli import Run
+from tests.support.processes import RESPOND, env_for, importtime_modules, respond
 
-RESPOND = shutil.which("respond", path=str(Path(sys.executable).parent)) or "respond"
 HEAVY = {"typer", "click", "rich", "dateutil", "tinydb", "re", "json", "platformdirs", "tomllib"}
-
-
-def env_for(db: Path | None, **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("RESPOND_DB", None)
-    if db is not None:
-        env["RESPOND_DB"] = str(db)
-    env.update({"TZ": "Europe/Berlin", **extra})
-    return env
-
-
-def respond(db: Path | None, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [RESPOND, *args], env=env_for(db, **extra), capture_output=True, text=True, timeout=60
-    )
 
 
 def counter(db: Path, now: str, *args: str) -> str:
@@ -138,19 +121,11 @@ def test_shell_output_says_until_when_it_holds(run: Run, db_path: Path) -> None:
     assert int(head) == datetime.fromisoformat("2026-11-26T00:00+01:00").timestamp()  # midnight
 
 
-def _modules(cmd: list[str], env: dict[str, str]) -> set[str]:
-    out = subprocess.run(
-        [sys.executable, "-X", "importtime", *cmd], env=env, capture_output=True, text=True
-    )
-    names = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
-    return {name.split(".")[0] for name in names} | names
-
-
 def test_fast_path_imports_nothing_heavy(run: Run, db_path: Path, tmp_path: Path) -> None:
     run("add", "late", "--from", "Dana", "--by", "2026-11-24 12:00")
-    baseline = _modules(["-c", "pass"], env_for(db_path))
+    baseline = importtime_modules(["-c", "pass"], env_for(db_path))
     for args in (["prompt"], ["--now", "2026-11-25T10:00", "prompt", "--format", "{open}"]):
-        loaded = _modules([RESPOND, *args], env_for(db_path)) - baseline
+        loaded = importtime_modules([RESPOND, *args], env_for(db_path)) - baseline
         assert "respond.cli.prompt" in loaded
         assert not HEAVY & loaded, HEAVY & loaded
         assert "pathlib" not in loaded and "respond.cli.app" not in loaded
@@ -159,11 +134,10 @@ def test_fast_path_imports_nothing_heavy(run: Run, db_path: Path, tmp_path: Path
     data = home / ".local" / "share" / "respond"
     data.mkdir(parents=True)
     shutil.copy(db_path, data / "respond.json")
-    env = env_for(None, HOME=str(home))
-    env.pop("XDG_DATA_HOME", None)
-    assert respond(None, "prompt", HOME=str(home)).stdout == "!1\n"  # builds the state
+    env = env_for(None, home=home)
+    assert respond(None, "prompt", home=home).stdout == "!1\n"  # builds the state
     assert (data / "respond.json.state").exists()
-    loaded = _modules([RESPOND, "prompt"], env) - baseline
+    loaded = importtime_modules([RESPOND, "prompt"], env) - baseline
     assert "respond.cli.prompt" in loaded
     assert not HEAVY & loaded
 

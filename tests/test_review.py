@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from benchmarks.generate import generate
 from respond.core.review import end_of_today, review
 from respond.core.settings import Settings
+from tests.support.factory import generate
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -7,23 +7,10 @@ import json
 import re
 
 import pytest
-from conftest import Run
+
+from tests.support.cli import Run, day
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def day(run: Run) -> None:
-    """A Wednesday morning (2026-11-25 10:00) with something in every section."""
-    run("add", "Q3 numbers", "--from", "Dana", now="2026-11-23T10:00")  # 1: due Tue 17:00
-    run("wait", "VPN access", "--on", "Jane", "--for", "1", now="2026-11-23T10:05")  # 2
-    run("add", "Laptop", "--from", "Bob", now="2026-11-23T10:10")  # 3
-    run("wait", "Laptop stock", "--on", "Lee", "--for", "3", now="2026-11-23T10:15")  # 4
-    run("done", "4", now="2026-11-24T09:00")  # Lee answered: relay it to Bob
-    run("add", "Invoice", "--from", "Sam", now="2026-11-20T10:00")  # 5
-    run("done", "5", "--follow-up", "2026-11-24 12:00", now="2026-11-20T11:00")  # 6: follow-up
-    run("add", "Call back", "--from", "Pat", "--via", "phone", now="2026-11-25T08:00")  # 7: 13:00
-    run("promise", "the deck", "--to", "Sam", "--by", "fri", now="2026-11-25T08:05")  # 8: not today
-    run("thanks", "Jane", "for the VPN", now="2026-11-24T08:05")  # 9
 
 
 def sections(out: str) -> list[str]:

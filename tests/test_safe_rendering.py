@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run
+
+from tests.support.cli import Run
 
 HOSTILE = [
     "[bold]loud[/]",
@@ -76,6 +77,7 @@ def test_no_line_is_wider_than_the_terminal(run: Run, text: str) -> None:
         assert all(len(line) <= 200 for line in out.splitlines()), view
 
 
+@pytest.mark.slow
 def test_line_counts_match_an_ordinary_database(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

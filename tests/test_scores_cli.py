@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import Run
+from tests.support.cli import Run
 
 MONDAY = "2026-11-23T08:00"  # the Monday after the perfect week below
 

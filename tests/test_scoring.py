@@ -419,7 +419,7 @@ def test_empty_database_scores_nothing() -> None:
 
 
 def test_partial_weeks_equal_the_full_computation_on_a_generated_database() -> None:
-    from benchmarks.generate import generate
+    from tests.support.factory import generate
 
     items = generate(1500, seed=11)
     for now in ("2026-11-25 09:00", "2026-11-23 00:30", "2026-11-01 12:00", "2026-10-26 00:10"):

@@ -6,14 +6,13 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import Run
 
-RESPOND = shutil.which("respond", path=str(Path(sys.executable).parent)) or "respond"
+from tests.support.cli import Run
+from tests.support.processes import RESPOND, respond
 
 
 def shell_or_skip(name: str) -> str:
@@ -57,12 +56,7 @@ def prompts_calls(log: Path) -> list[str]:
 
 
 def add(db: Path, title: str, by: str, now: str | None = None) -> None:
-    out = subprocess.run(
-        [RESPOND, *(["--now", now] if now else []), "add", title, "--from", "Dana", "--by", by],
-        env={**os.environ, "RESPOND_DB": str(db), "TZ": "Europe/Berlin"},
-        capture_output=True,
-        text=True,
-    )
+    out = respond(db, *(["--now", now] if now else []), "add", title, "--from", "Dana", "--by", by)
     assert out.returncode == 0, out.stderr
 
 
@@ -87,6 +81,7 @@ RESPOND_DB=ELSEWHERE
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["bash", "zsh"])
 def test_snippet_caches_the_counter(
     name: str, tmp_path: Path, logged: tuple[Path, Path], db_path: Path
@@ -128,6 +123,7 @@ def test_snippet_caches_the_counter(
     assert len(prompts_calls(log)) == 4, log.read_text()
 
 
+@pytest.mark.slow
 def test_snippets_quote_the_format_and_database(tmp_path: Path, logged: tuple[Path, Path]) -> None:
     shell = shell_or_skip("bash")
     bin_dir, _ = logged
@@ -179,6 +175,7 @@ RED = "\x1b[31m"  # what %F{red} (zsh) and \e[31m (bash) give on an xterm
 SHOW = {"zsh": 'print -rnP -- "$PROMPT"', "bash": 'printf %s "${PS1@P}"'}  # the prompt, expanded
 
 
+@pytest.mark.slow
 def test_zsh_prompt_expands_the_templates_escapes(
     tmp_path: Path, logged: tuple[Path, Path], db_path: Path
 ) -> None:
@@ -197,6 +194,7 @@ def test_zsh_prompt_expands_the_templates_escapes(
     assert percent == "2% <P>"  # a literal % is written %%, as anywhere in a zsh prompt
 
 
+@pytest.mark.slow
 def test_bash_prompt_expands_the_templates_escapes(
     tmp_path: Path, logged: tuple[Path, Path], db_path: Path
 ) -> None:
@@ -212,6 +210,7 @@ def test_bash_prompt_expands_the_templates_escapes(
 HOSTILE = ["%F{red}x%f", "$(touch PWNED)", "%{\x1b]0;title\x07%}", "`touch PWNED`", "\\[\\e[31m"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["bash", "zsh"])
 def test_nothing_from_the_database_reaches_the_prompt(
     name: str, tmp_path: Path, logged: tuple[Path, Path], db_path: Path
@@ -220,12 +219,8 @@ def test_nothing_from_the_database_reaches_the_prompt(
     shell = shell_or_skip(name)
     bin_dir, _ = logged
     for text in HOSTILE:
-        out = subprocess.run(
-            [RESPOND, "add", text, "--from", text, "--by", "2020-01-02 10:00", "--tag", "x"],
-            env={**os.environ, "RESPOND_DB": str(db_path), "TZ": "Europe/Berlin"},
-            capture_output=True,
-            text=True,
-            timeout=60,
+        out = respond(
+            db_path, "add", text, "--from", text, "--by", "2020-01-02 10:00", "--tag", "x"
         )
         assert out.returncode == 0, out.stderr
     template = "--format '[{overdue}/{today}/{open}]'"
@@ -234,6 +229,7 @@ def test_nothing_from_the_database_reaches_the_prompt(
     assert not list(tmp_path.rglob("PWNED"))
 
 
+@pytest.mark.slow
 def test_fish_prompt_keeps_the_exit_status(
     tmp_path: Path, logged: tuple[Path, Path], db_path: Path
 ) -> None:

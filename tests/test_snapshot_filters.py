@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import generate, write
 from respond.cli import shapes
 from respond.core.review import REVIEW_WINDOW, review
 from respond.core.settings import Settings
 from respond.storage.database import Store
+from tests.support.factory import generate, write
 
 END = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from respond.formats.taskwarrior import TaskwarriorError, items_from_tasks, kind_of, parse_export
-from tests.conftest import Run
+from tests.support.cli import Run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "taskwarrior-export.json"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

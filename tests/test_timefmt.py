@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import Run
 
 from respond.core.timefmt import span
+from tests.support.cli import Run
 
 
 @pytest.mark.parametrize(

@@ -376,6 +376,7 @@ def in_working_time(moment: datetime, week: WorkWeek, tz: tzinfo) -> bool:
     return week.is_workday(local.date()) and week.start <= local.time() <= week.end
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     start=MOMENTS,
