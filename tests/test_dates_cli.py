@@ -75,6 +75,7 @@ def test_dates_outside_this_year_show_their_year(run: Run) -> None:
         ("2026-11-25T21:00", "tonight", "tomorrow 20:00"),
         ("2026-11-25T18:00", "today", "tomorrow 17:00"),
         ("2026-11-25T18:00", "0d", "tomorrow 17:00"),
+        ("2026-11-28T17:01", "0d", "tomorrow 17:00"),  # Saturday evening: not after 1d's Sunday
         ("2026-11-27T18:00", "today", "Mon 17:00"),  # Friday evening: not Saturday
         ("2026-11-27T18:00", "eod", "Mon 17:00"),
         ("2026-11-27T18:00", "0bd", "Mon 17:00"),

@@ -39,7 +39,8 @@ Durations
     ``in an hour``. Minutes and hours are exact: ``now + delta``. Days and weeks count
     calendar days from today's date and land on that day at the close, whether or not it is a
     working day (``3d`` on a Wednesday is Saturday 17:00; follow-up and chase times move off
-    days off, see :func:`respond.core.worktime.on_workday`); ``0d`` and ``0w`` are ``today``.
+    days off, see :func:`respond.core.worktime.on_workday`); ``0d`` and ``0w`` are today's
+    close, and once that has passed the next day's (as ``1d``: durations never go backwards).
     Business days: ``2bd``, ``2 business days``, ``in 2 working days``: see
     :func:`respond.core.worktime.add_business_days` (the close of the n-th working day after today);
     ``0bd`` is ``eod``.
@@ -337,8 +338,10 @@ def _parse(text: str, s: str, now: datetime, week: WorkWeek, tz: tzinfo | None) 
         if unit in ("minutes", "hours"):
             # Elapsed time, counted in UTC so that a DST change in between is honoured.
             return to_local(now.astimezone(UTC) + timedelta(**{unit: n}), tz)
-        if n == 0:  # 0d, 0w: today; 0bd: this working day
-            return working_close() if unit == "bdays" else today_close()
+        if n == 0:  # 0d, 0w: today's close, once passed tomorrow's (as 1d); 0bd: eod
+            if unit == "bdays":
+                return working_close()
+            return upcoming(close(today), lambda: close(today + timedelta(days=1)))
         if unit == "days":
             return close(today + timedelta(days=n))
         if unit == "weeks":
