@@ -44,7 +44,6 @@ neither break nor extend it.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -294,6 +293,32 @@ def local_midnight(day: date, tz: tzinfo | None = None) -> datetime:
     return localize(datetime.combine(day, time.min), tz)
 
 
+def week_of(
+    moment: datetime,
+    tz: tzinfo | None = None,
+    week_start: int = 0,
+    midnights: dict[date, datetime] | None = None,
+) -> date:
+    """The first day of the week ``moment`` counts in: the week whose first local midnight
+    (:func:`local_midnight`, which a daylight-saving change may move) is the last one at or
+    before it. ``midnights`` keeps the midnights (in UTC) computed so far, for many calls."""
+    known = {} if midnights is None else midnights
+
+    def midnight(day: date) -> datetime:
+        found = known.get(day)
+        if found is None:  # in UTC: aware datetimes in one zone object compare fast
+            found = known[day] = local_midnight(day, tz).astimezone(UTC)
+        return found
+
+    at = moment.astimezone(UTC)
+    day = week_start_of(to_local(at, tz).date(), week_start)
+    if at < midnight(day):
+        return day - timedelta(days=7)
+    if at >= midnight(day + timedelta(days=7)):
+        return day + timedelta(days=7)
+    return day
+
+
 def iso_week(start: date) -> str:
     year, week, _ = start.isocalendar()
     return f"{year}-W{week:02d}"
@@ -377,28 +402,12 @@ def week_tallies(
     current = week_start_of(to_local(now, tz).date(), week_start)
     cutoff = local_midnight(since, tz) if since is not None and skip_settled else None
     found = checks(present, now, settings, tz, since=cutoff)
-    # A check counts in the week whose first local midnight (:func:`local_midnight`) is the
-    # last one at or before it. Compare in UTC: aware datetimes in one zone object compare
-    # fast; each week's midnight is computed once.
     midnights: dict[date, datetime] = {}
-
-    def midnight(day: date) -> datetime:
-        moment = midnights.get(day)
-        if moment is None:
-            moment = midnights[day] = local_midnight(day, tz).astimezone(UTC)
-        return moment
-
-    week = timedelta(days=7)
     index_of = {habit: n for n, habit in enumerate(HABITS)}
     cells: dict[date, list[list[int]]] = {}
     for check in found:
-        at = check.at.astimezone(UTC)
         try:
-            day = week_start_of(to_local(at, tz).date(), week_start)
-            if at < midnight(day):
-                day -= week
-            elif at >= midnight(day + week):
-                day += week
+            day = week_of(check.at, tz, week_start, midnights)
         except (OverflowError, ValueError):  # a time at the edge of the calendar: no week
             continue
         if day > current or (since is not None and day < since):
