@@ -39,7 +39,7 @@ passes the first of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -259,22 +259,54 @@ def fingerprint(settings: Settings, week_start: int, tz: tzinfo | None, zone: st
 
 
 def invalidate(
-    known: Known, moment: datetime, tz: tzinfo | None = None, week_start: int = 0
+    known: Known,
+    moment: datetime,
+    first: Callable[[], datetime | None],
+    tz: tzinfo | None = None,
+    week_start: int = 0,
 ) -> Known | None:
-    """``known`` without the weeks a change from ``moment`` on can affect; ``None`` when
-    nothing is left (``moment`` is at or before the first item's creation: that may have
-    changed too)."""
+    """``known`` without the weeks a change from ``moment`` on can affect (``None`` when none
+    is left). A change at or before the first item's creation may have changed which item is
+    the first (which weeks score gratitude), though no tally before ``moment``: ``first()``
+    then gives it as it is now."""
     from respond.core.scoring import Known, week_of
 
-    if known.first_created is None or moment <= known.first_created:
-        return None
+    first_created = known.first_created
+    if first_created is None or moment <= first_created:
+        first_created = first()
     try:
         week = week_of(moment, tz, week_start)
     except (OverflowError, ValueError):
         return None
     until = min(known.until, week)
     kept = {day: tally for day, tally in known.tallies.items() if day < until}
-    return Known(until, kept, known.first_created)
+    return Known(until, kept, first_created)
+
+
+def first_created(table: Mapping[str, Mapping[str, Any]], now: datetime) -> datetime | None:
+    """When the first item created by ``now`` was created (records as stored)."""
+    limit = now.astimezone(UTC)
+    stored = limit.isoformat(timespec="seconds")
+    best: datetime | None = None
+    best_text: str | None = None
+    for record in table.values():
+        created = record.get("created")
+        if type(created) is not str:
+            continue  # damage, which building the item reports
+        if len(created) == 25 and created.endswith("+00:00"):  # the storage form: as text
+            if created <= stored and (best_text is None or created < best_text):
+                best_text = created
+            continue
+        try:
+            moment = from_iso(created).astimezone(UTC)
+        except (ValueError, OverflowError):
+            continue
+        if moment <= limit and (best is None or moment < best):
+            best = moment
+    if best_text is not None:
+        moment = from_iso(best_text)
+        best = moment if best is None else min(best, moment)
+    return best
 
 
 def extend(

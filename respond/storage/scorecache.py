@@ -18,6 +18,7 @@ compare the two).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import stat
 import time
@@ -27,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from respond.core.clock import from_iso, to_utc_iso
-from respond.core.scorecache import extend, fingerprint, finished, futures, invalidate, needed
+from respond.core.scorecache import (
+    extend,
+    fingerprint,
+    finished,
+    first_created,
+    futures,
+    invalidate,
+    needed,
+)
 from respond.core.scoring import HABITS, Known, Tally, local_midnight
 from respond.core.settings import Settings
 from respond.storage.database import (
@@ -56,6 +65,7 @@ class Reading:
     built: int = 0  # items built from them
     used_cache: bool = False
     wrote_cache: bool = False
+    why: str = ""  # why the cache was not used
 
 
 last = Reading()
@@ -154,31 +164,33 @@ def _changes_since(meta: dict[str, Any], counter: Any, token: Any) -> list[datet
 
 def _usable(
     doc: dict[str, Any],
+    table: dict[str, Any],
     meta: dict[str, Any],
     identity: list[int] | None,
     now: datetime,
     tz: tzinfo | None,
     week_start: int,
-) -> Known | None:
-    """What the cache still knows about the database as it is now, or ``None``."""
+) -> tuple[Known | None, str]:
+    """What the cache still knows about the database as it is now (or ``None``, and why)."""
     known: Known | None = _known_from(doc)
     counter, token = doc["generation"]
     if [counter, token] == list(position(meta)):
-        if doc["identity"] != identity:
-            return None  # the same generation in another file: not written by a commit
+        if doc["identity"] != identity:  # the same generation in another file: not a commit
+            return None, "the database was replaced"
         moments: list[datetime] | None = []
     else:
         moments = _changes_since(meta, counter, token)
     if moments is None:
-        return None
+        return None, "older than the log"
     future = doc["future"]
     if future is not None and now >= from_iso(future[0]):
         moments.append(from_iso(future[1]))
+    first = functools.cache(lambda: first_created(table, now))
     for moment in moments:
         if known is None:
             break
-        known = invalidate(known, moment, tz, week_start)
-    return known
+        known = invalidate(known, moment, first, tz, week_start)
+    return known, "" if known is not None else "a change at the edge of the calendar"
 
 
 def _document(
@@ -216,6 +228,7 @@ def known_weeks(
     identity = _identity(db)
     data = load_raw(db)
     if data is None:
+        last.why = "no database"
         return extend(None, [], now, settings, tz, week_start)
     data = check_schema(db, data)
     table: dict[str, Any] = data.get(ITEMS, {})
@@ -225,19 +238,21 @@ def known_weeks(
     doc = _read(cache_path(db)) if enabled else None
     known: Known | None = None
     writable = enabled
+    why = "disabled" if not enabled else "no cache" if doc is None else "other settings"
     if doc is not None and doc.get("fingerprint") == print_:
         try:
             if now < from_iso(doc["computed_at"]):
                 writable = False  # computed later than this reader's now: not for it
+                why = "computed for a later now"
             else:
-                known = _usable(doc, meta, identity, now, tz, week_start)
+                known, why = _usable(doc, table, meta, identity, now, tz, week_start)
         except (KeyError, TypeError, ValueError, OverflowError):
-            known = None
+            known, why = None, "damaged"
     since = local_midnight(known.until, tz) if known is not None else None
     keys = needed(table, since)
     with gc_paused():
         items = [item_from_doc(db, int(key), table[key]) for key in keys]
-    last = Reading(len(table), len(items), known is not None)
+    last = Reading(len(table), len(items), known is not None, why=why)
     result = extend(known, items, now, settings, tz, week_start)
     if writable:
         keep = finished(result, now, tz, week_start)
