@@ -435,3 +435,27 @@ def test_what_a_change_can_affect() -> None:
         "2026-10-05T08:00:00+00:00"
     )
     assert earliest_affected({"1": old}, {"1": edited}, ["1"]) is None
+
+
+def test_an_item_from_after_the_caches_now_counts_once_now_passes_it(
+    run: Run, db_path: Path
+) -> None:
+    """``--now`` in the past (or an import of future dates): an item created after the time the
+    cache was computed at counts, in its old week, as soon as ``now`` passes its creation."""
+    six_weeks(run)
+    run("add", "backfilled", "--from", "Dana", "--by", "2026-10-14 12:00", now="2026-11-18T09:00")
+    early = run("week", "--json", now="2026-11-16T10:00").stdout
+    cached = json.loads(scorecache.cache_path(db_path).read_text())
+    assert cached["future"] == ["2026-11-18T08:00:00+00:00", "2026-10-14T10:00:00+00:00"]
+    later = run("week", "--json", now="2026-11-18T10:00").stdout
+    assert scorecache.last.used_cache
+    assert (
+        before_total(json.loads(later), "2026-10-12")
+        == before_total(json.loads(early), "2026-10-12") + 1
+    )  # the backfilled ask, missed on 14 Oct
+    fresh = CliRunner().invoke(
+        app,
+        ["--now", "2026-11-18T10:00", "week", "--json"],
+        env={"RESPOND_DB": str(db_path), **NO_CACHE},
+    )
+    assert fresh.stdout == later

@@ -27,7 +27,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from respond.core.clock import from_iso, to_utc_iso
+from respond.core.clock import from_iso, to_local, to_utc_iso
 from respond.core.scorecache import (
     extend,
     fingerprint,
@@ -37,7 +37,7 @@ from respond.core.scorecache import (
     invalidate,
     needed,
 )
-from respond.core.scoring import HABITS, Known, Tally, local_midnight
+from respond.core.scoring import HABITS, Known, Tally, local_midnight, week_start_of
 from respond.core.settings import Settings
 from respond.storage.database import (
     ITEMS,
@@ -248,6 +248,8 @@ def known_weeks(
                 known, why = _usable(doc, table, meta, identity, now, tz, week_start)
         except (KeyError, TypeError, ValueError, OverflowError):
             known, why = None, "damaged"
+    if known is not None and known.until > week_start_of(to_local(now, tz).date(), week_start):
+        known, why = None, "damaged"  # it claims to know weeks that have not ended
     since = local_midnight(known.until, tz) if known is not None else None
     keys = needed(table, since)
     with gc_paused():
