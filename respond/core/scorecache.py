@@ -8,8 +8,8 @@ two rules that make that exact, both read off :func:`respond.core.history.timeli
 :mod:`respond.core.scoring`:
 
 **Bounds of a decision.** Every check belongs to one item (a loop check to the waiting item)
-and is decided at one of that item's times: an event's time (``at``: kept when acknowledged,
-done...), a deadline stored in an event (``due`` of ``created``, ``promised`` and corrections,
+and is decided at one of that item's times: its creation (thanks), an event's time (``at``:
+kept when acknowledged, done...), a deadline stored in an event (``due`` of ``created``, ``promised`` and corrections,
 ``to`` of ``snoozed``) or a day's grace after one (follow-ups: the next working day's close;
 loop checks: a working day after the answer, itself an event time of the waiting item). So a
 check is decided
@@ -28,7 +28,9 @@ waiting items that serve them. All of those are decided no earlier than the earl
 those records, so every week from that time's week on must be recomputed, and no earlier week
 can change. A change that scoring does not read is left out (:func:`score_neutral`): a title,
 person, note, tag or channel, a new reminder time (``edit --by`` that is not a correction),
-which append only a plain ``edited`` event.
+which append only a plain ``edited`` event. Besides the tallies, scores read when the first item
+was created (gratitude is scored from its week on): a change at or before that time makes
+:func:`invalidate` read it again (:func:`first_created`); no tally changes for it.
 
 Time itself is the third input: only events at or before ``now`` count, and only items created
 by then. Finished weeks computed at ``now`` stay right at any later time, except where a record
