@@ -1,4 +1,4 @@
-"""Privacy: the database, its lock, state and backups are created 0600 in a 0700 folder
+"""Privacy: the database, its lock, state, score cache and backups are created 0600 in a 0700 folder
 (whatever the umask), and what the user types is written nowhere else."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
         ("done", "3", "--note", f"{SECRET} done"),
         ("edit", "2", "--title", f"{SECRET} edited"),
         ("drop", "2", "--reason", f"{SECRET} reason"),
-        ("list",), ("today",), ("show", "1"), ("doctor",),
+        ("list",), ("today",), ("week",), ("show", "1"), ("doctor",),
     ]  # fmt: skip
     for args in steps:
         result = respond(*args)
@@ -54,6 +54,7 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
         "respond.json",
         "respond.json.lock",
         "respond.json.backups",
+        "respond.json.scores",
     }
     assert list((data_dir / "respond.json.backups").iterdir())
     for path in private:

@@ -888,18 +888,23 @@ def week(
     Example: respond week --weeks 12
     """
     from respond.core.scoring import SPARK_WEEKS, scorecard
+    from respond.storage.scorecache import known_weeks
 
     if weeks is not None and not 1 <= weeks <= 520:
         raise RespondError(f"--weeks must be between 1 and 520, not {weeks}")
     state = _app(ctx)
     env = state.env
+    known = known_weeks(
+        state.store.path, env.now(), env.settings, env.clock.tz, _week_start(state)
+    )  # every week's tallies: finished weeks from the score cache, this week from the items
     card = scorecard(
-        state.store.snapshot().items.values(),
+        (),
         env.now(),
         env.settings,
         env.clock.tz,
         weeks=weeks or SPARK_WEEKS,
         week_start=_week_start(state),
+        cached=known,
     )
     state.emit("scorecard", card, as_json, history=weeks, legend=not quiet)
 

@@ -44,7 +44,6 @@ neither break nor extend it.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -293,6 +292,32 @@ def local_midnight(day: date, tz: tzinfo | None = None) -> datetime:
     return localize(datetime.combine(day, time.min), tz)
 
 
+def week_of(
+    moment: datetime,
+    tz: tzinfo | None = None,
+    week_start: int = 0,
+    midnights: dict[date, datetime] | None = None,
+) -> date:
+    """The first day of the week ``moment`` counts in: the week whose first local midnight
+    (:func:`local_midnight`, which a daylight-saving change may move) is the last one at or
+    before it. ``midnights`` keeps the midnights (in UTC) computed so far, for many calls."""
+    known = {} if midnights is None else midnights
+
+    def midnight(day: date) -> datetime:
+        found = known.get(day)
+        if found is None:  # in UTC: aware datetimes in one zone object compare fast
+            found = known[day] = local_midnight(day, tz).astimezone(UTC)
+        return found
+
+    at = moment.astimezone(UTC)
+    day = week_start_of(to_local(at, tz).date(), week_start)
+    if at < midnight(day):
+        return day - timedelta(days=7)
+    if at >= midnight(day + timedelta(days=7)):
+        return day + timedelta(days=7)
+    return day
+
+
 def iso_week(start: date) -> str:
     year, week, _ = start.isocalendar()
     return f"{year}-W{week:02d}"
@@ -343,6 +368,58 @@ def strength(scores: Iterable[int | float | None]) -> float | None:
     return value
 
 
+Tally = tuple[tuple[int, int], ...]  # (kept, checks) per habit, in HABITS order
+ZERO_TALLY: Tally = tuple((0, 0) for _ in HABITS)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What is already known of past weeks (the score cache, :mod:`respond.core.scorecache`):
+    the tallies of every week starting before ``until`` (weeks left out had no check), and
+    when the first item was created (``None``: no item yet)."""
+
+    until: date
+    tallies: dict[date, Tally]
+    first_created: datetime | None
+
+
+def week_tallies(
+    items: Iterable[Item],
+    now: datetime,
+    settings: Settings,
+    tz: tzinfo | None = None,
+    week_start: int = 0,
+    since: date | None = None,
+    skip_settled: bool = False,
+) -> dict[date, Tally]:
+    """Per week (by its first day), the checks of ``items`` decided in it as of ``now``: a
+    :data:`Tally`; weeks without a check are left out. With ``since``, only weeks from that
+    one on; ``skip_settled`` also skips reading items settled before it (see :func:`checks`).
+    Items created after ``now`` do not count."""
+    utc_now = now.astimezone(UTC)
+    present = [item for item in items if item.created <= utc_now]
+    current = week_start_of(to_local(now, tz).date(), week_start)
+    cutoff = local_midnight(since, tz) if since is not None and skip_settled else None
+    found = checks(present, now, settings, tz, since=cutoff)
+    midnights: dict[date, datetime] = {}
+    index_of = {habit: n for n, habit in enumerate(HABITS)}
+    cells: dict[date, list[list[int]]] = {}
+    for check in found:
+        try:
+            day = week_of(check.at, tz, week_start, midnights)
+        except (OverflowError, ValueError):  # a time at the edge of the calendar: no week
+            continue
+        if day > current or (since is not None and day < since):
+            continue
+        row = cells.get(day)
+        if row is None:
+            row = cells[day] = [[0, 0] for _ in HABITS]
+        cell = row[index_of[check.habit]]
+        cell[0] += check.kept
+        cell[1] += 1
+    return {day: tuple((kept, total) for kept, total in row) for day, row in sorted(cells.items())}
+
+
 def weekly(
     items: Iterable[Item],
     now: datetime,
@@ -351,14 +428,21 @@ def weekly(
     weeks: int = SPARK_WEEKS,
     week_start: int = 0,
     full: bool = True,
+    cached: Known | None = None,
 ) -> list[WeekScore]:
     """Scores for every week from the first item's week (and at least ``weeks`` back) to the
     current week, oldest first; with ``full=False`` only the last ``weeks`` weeks (cheaper:
-    items settled before them are skipped). Weeks before the first item are n/a throughout."""
+    items settled before them are skipped). Weeks before the first item are n/a throughout.
+
+    With ``cached``, the weeks it knows are taken from it and only later ones are computed
+    from ``items``, which then need only hold the items that can count in those weeks."""
     utc_now = now.astimezone(UTC)
     items = [item for item in items if item.created <= utc_now]
     current = week_start_of(to_local(now, tz).date(), week_start)
-    first_item = min((item.created for item in items), default=None)
+    if cached is not None:
+        first_item = cached.first_created
+    else:
+        first_item = min((item.created for item in items), default=None)
     first = (
         week_start_of(to_local(first_item, tz).date(), week_start)
         if first_item is not None
@@ -369,24 +453,21 @@ def weekly(
         start = min(first, start)
     count = (current - start).days // 7 + 1
     starts = [start + timedelta(days=7 * n) for n in range(count)]
-    # Compare in UTC: aware datetimes in one zone object compare fast (bisect over 10k checks).
-    bounds = [local_midnight(day, tz).astimezone(UTC) for day in starts]
-    bounds.append(local_midnight(current + timedelta(days=7), tz).astimezone(UTC))
-    tally = [{habit: [0, 0] for habit in HABITS} for _ in starts]
-    for check in checks(items, now, settings, tz, since=None if full else bounds[0]):
-        index = bisect_right(bounds, check.at.astimezone(UTC)) - 1
-        if 0 <= index < count:
-            cell = tally[index][check.habit]
-            cell[0] += check.kept
-            cell[1] += 1
+    if cached is not None:
+        tallies = {day: tally for day, tally in cached.tallies.items() if day < cached.until}
+        tallies.update(week_tallies(items, now, settings, tz, week_start, since=cached.until))
+    else:
+        tallies = week_tallies(
+            items, now, settings, tz, week_start, since=None if full else start,
+            skip_settled=not full,
+        )  # fmt: skip
     goal = settings.gratitude_goal
     result: list[WeekScore] = []
-    for day, counts in zip(starts, tally, strict=True):
+    for day in starts:
         active = day >= first
         raw: dict[str, float | None] = {}
         habits: dict[str, HabitWeek] = {}
-        for habit in HABITS:
-            kept, total = counts[habit]
+        for habit, (kept, total) in zip(HABITS, tallies.get(day, ZERO_TALLY), strict=True):
             if habit == "gratitude":
                 total = goal
                 value = min(100.0, 100.0 * kept / goal) if active and goal > 0 else None
@@ -406,13 +487,15 @@ def scorecard(
     weeks: int = SPARK_WEEKS,
     week_start: int = 0,
     full: bool = True,
+    cached: Known | None = None,
 ) -> Scorecard:
     """The habit scorecard as of ``now``; ``weeks`` is how many weeks of history to keep.
 
     With ``full=False`` only this week and last week are computed (for the one-line summary
-    in ``today``): streaks, strength and sparklines then cover those two weeks only."""
+    in ``today``): streaks, strength and sparklines then cover those two weeks only. With
+    ``cached``, past weeks come from it (see :func:`weekly`)."""
     span = max(weeks, SPARK_WEEKS, 2) if full else 2
-    everything = weekly(items, now, settings, tz, span, week_start, full)
+    everything = weekly(items, now, settings, tz, span, week_start, full, cached)
     current, previous = everything[-1], everything[-2]
     summaries: list[HabitSummary] = []
     strengths: list[float | None] = []

@@ -44,7 +44,7 @@ from tinydb.table import Document
 from respond.core.clock import to_utc_iso
 from respond.core.errors import DatabaseError, NewerSchema, NotFound
 from respond.core.model import OPEN_STATUSES, Item
-from respond.storage import backups
+from respond.storage import backups, scorelog
 from respond.storage.state import refresh_state as refresh_prompt_state
 
 SCHEMA_VERSION = 2
@@ -511,8 +511,10 @@ class Store:
             existed = data is not None
             data = check_schema(self.path, data) if data is not None else {}
             db, storage = self._open(data)
+            loaded = scorelog.before(data)
             yield Transaction(db, self.path)
             if storage.dirty:
+                scorelog.note_commit(loaded, storage.data)  # for the weekly score cache
                 payload = encode(storage.data)
                 if existed:  # the file on disk loaded cleanly: keep it as today's backup first
                     backups.keep(self.path)

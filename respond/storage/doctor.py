@@ -499,6 +499,10 @@ def result_of(db: Path, *, fix: bool, config: Path | None = None) -> tuple[list[
     """What ``respond doctor [--repair]`` prints and the report its exit code comes from
     (``config``: the config file to check as well)."""
     done = repair(db) if fix else []
+    if fix:
+        from respond.storage.scorecache import remove
+
+        remove(db)  # the weekly score cache: rebuilt by the next respond week
     report = check(db)
     if config is not None:
         check_config(config, report)

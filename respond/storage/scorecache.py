@@ -1,0 +1,277 @@
+"""The weekly score cache, ``<db>.scores``: the tallies of finished weeks, so that ``respond
+week`` reads only the items that can count in the weeks it does not know yet.
+
+One file per database and machine (mode 0600, replaced atomically like the database), never
+needed: a missing, damaged or foreign cache, or one computed for other settings
+(:func:`respond.core.scorecache.fingerprint`), is rebuilt from the database. It records the
+database's generation it was computed from (:mod:`respond.storage.scorelog`); a reader takes
+no lock, drops the weeks that every later commit in the database's log can affect, computes
+the weeks it lacks, and writes the cache back (best effort: a reader that can't write it just
+doesn't). A cache older than the log, or computed for a later ``--now`` than the reader's, is
+not used; a database replaced by something other than a commit (a restore, an older
+``respond``) no longer matches the file's identity the cache recorded.
+
+``RESPOND_NO_SCORE_CACHE=1`` computes every week from scratch and leaves the file alone (tests
+compare the two).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import stat
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from respond.core.clock import from_iso, to_local, to_utc_iso
+from respond.core.scorecache import (
+    extend,
+    fingerprint,
+    finished,
+    first_created,
+    futures,
+    invalidate,
+    needed,
+)
+from respond.core.scoring import HABITS, Known, Tally, local_midnight, week_start_of
+from respond.core.settings import Settings
+from respond.storage.database import (
+    ITEMS,
+    META,
+    atomic_write,
+    check_schema,
+    decode,
+    gc_paused,
+    item_from_doc,
+    load_raw,
+)
+from respond.storage.scorelog import entries, position
+
+SUFFIX = ".scores"
+FORMAT = "respond-score-cache"
+DISABLE = "RESPOND_NO_SCORE_CACHE"
+MAX_BYTES = 16 << 20  # a cache is a few KB; anything this big is not one
+
+
+@dataclass
+class Reading:
+    """What the last :func:`known_weeks` did (for tests and benchmarks)."""
+
+    records: int = 0  # records in the database
+    built: int = 0  # items built from them
+    used_cache: bool = False
+    wrote_cache: bool = False
+    why: str = ""  # why the cache was not used
+
+
+last = Reading()
+
+
+def cache_path(db: Path) -> Path:
+    return db.with_name(db.name + SUFFIX)
+
+
+def remove(db: Path) -> None:
+    """Delete the cache (``doctor --repair``); the next ``week`` rebuilds it."""
+    with contextlib.suppress(FileNotFoundError):
+        cache_path(db).unlink()
+
+
+def zone_name(tz: tzinfo | None) -> str:
+    """The local zone's name: ``tz``'s, or the system zone's (``$TZ``, else what
+    ``/etc/localtime`` links to) with its abbreviations."""
+    if tz is not None:
+        return str(getattr(tz, "key", None) or tz)
+    name = os.environ.get("TZ")
+    if name is None:
+        try:
+            name = os.path.realpath("/etc/localtime")
+        except OSError:
+            name = "?"
+    return f"{name}|{'/'.join(time.tzname)}"
+
+
+def _identity(path: Path) -> list[int] | None:
+    """The database file's identity (inode, size, modification time): a file replaced by
+    anything but a commit (which moves the generation on) no longer matches it."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    """The cache file's document, or ``None`` if there is none that reads as one."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+                return None
+            raw = handle.read()
+        doc = decode(raw)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return doc if isinstance(doc, dict) and doc.get("format") == FORMAT else None
+
+
+def _known_from(doc: dict[str, Any]) -> Known:
+    """The tallies a document holds; ValueError, TypeError or KeyError when it is damaged."""
+    weeks = doc["weeks"]
+    if not isinstance(weeks, dict):
+        raise TypeError("weeks")
+    tallies: dict[date, Tally] = {}
+    for day, cells in weeks.items():
+        tally = tuple((int(kept), int(total)) for kept, total in cells)
+        if len(tally) != len(HABITS) or any(type(n) is not int for cell in cells for n in cell):
+            raise ValueError("tally")
+        tallies[date.fromisoformat(day)] = tally
+    first = doc["first_created"]
+    return Known(
+        until=date.fromisoformat(doc["until"]),
+        tallies=tallies,
+        first_created=from_iso(first) if first is not None else None,
+    )
+
+
+def _changes_since(meta: dict[str, Any], counter: Any, token: Any) -> list[datetime] | None:
+    """The earliest affected time of every commit after generation ``(counter, token)``, from
+    the database's log; ``None`` when the log does not reach back to it."""
+    log = entries(meta)
+    for index in range(len(log) - 1, -1, -1):
+        entry = log[index]
+        if isinstance(entry, list) and entry[:2] == [counter, token]:
+            later = log[index + 1 :]
+            break
+    else:
+        return None
+    moments: list[datetime] = []
+    for entry in later:
+        if not isinstance(entry, list) or len(entry) != 3:
+            return None
+        if entry[2] is not None:
+            moments.append(from_iso(entry[2]))
+    return moments
+
+
+def _usable(
+    doc: dict[str, Any],
+    table: dict[str, Any],
+    meta: dict[str, Any],
+    identity: list[int] | None,
+    now: datetime,
+    tz: tzinfo | None,
+    week_start: int,
+) -> tuple[Known | None, str]:
+    """What the cache still knows about the database as it is now (or ``None``, and why)."""
+    known: Known | None = _known_from(doc)
+    counter, token = doc["generation"]
+    if [counter, token] == list(position(meta)):
+        if doc["identity"] != identity:  # the same generation in another file: not a commit
+            return None, "the database was replaced"
+        moments: list[datetime] | None = []
+    else:
+        moments = _changes_since(meta, counter, token)
+    if moments is None:
+        return None, "older than the log"
+    future = doc["future"]
+    if future is not None and now >= from_iso(future[0]):
+        moments.append(from_iso(future[1]))
+    first = functools.cache(lambda: first_created(table, now))
+    for moment in moments:
+        if known is None:
+            break
+        known = invalidate(known, moment, first, tz, week_start)
+    return known, "" if known is not None else "a change at the edge of the calendar"
+
+
+def _document(
+    print_: str,
+    known: Known,
+    meta: dict[str, Any],
+    identity: list[int] | None,
+    future: tuple[datetime, datetime] | None,
+) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "fingerprint": print_,
+        "generation": list(position(meta)),
+        "identity": identity,
+        "first_created": (
+            to_utc_iso(known.first_created) if known.first_created is not None else None
+        ),
+        "until": known.until.isoformat(),
+        "future": [to_utc_iso(moment) for moment in future] if future is not None else None,
+        "weeks": {
+            day.isoformat(): [list(cell) for cell in tally]
+            for day, tally in sorted(known.tallies.items())
+        },
+    }
+
+
+def known_weeks(
+    db: Path, now: datetime, settings: Settings, tz: tzinfo | None = None, week_start: int = 0
+) -> Known:
+    """Every week's tallies through the current one, as of ``now``: finished weeks from the
+    cache where it is good, the rest from the items that can count in them; the cache is
+    brought up to date on the way (without a lock: see the module's docstring)."""
+    global last
+    last = Reading()
+    identity = _identity(db)
+    data = load_raw(db)
+    if data is None:
+        last.why = "no database"
+        return extend(None, [], now, settings, tz, week_start)
+    data = check_schema(db, data)
+    table: dict[str, Any] = data.get(ITEMS, {})
+    meta: dict[str, Any] = data.get(META, {}).get("1", {})
+    enabled = not os.environ.get(DISABLE)
+    print_ = fingerprint(settings, week_start, tz, zone_name(tz))
+    doc = _read(cache_path(db)) if enabled else None
+    known: Known | None = None
+    writable = enabled
+    why = "disabled" if not enabled else "no cache" if doc is None else "other settings"
+    if doc is not None and doc.get("fingerprint") == print_:
+        try:
+            if now < from_iso(doc["computed_at"]):
+                writable = False  # computed later than this reader's now: not for it
+                why = "computed for a later now"
+            else:
+                known, why = _usable(doc, table, meta, identity, now, tz, week_start)
+        except (KeyError, TypeError, ValueError, OverflowError):
+            known, why = None, "damaged"
+    if known is not None and known.until > week_start_of(to_local(now, tz).date(), week_start):
+        known, why = None, "damaged"  # it claims to know weeks that have not ended
+    since = local_midnight(known.until, tz) if known is not None else None
+    keys = needed(table, since)
+    with gc_paused():
+        items = [item_from_doc(db, int(key), table[key]) for key in keys]
+    last = Reading(len(table), len(items), known is not None, why=why)
+    result = extend(known, items, now, settings, tz, week_start)
+    if writable:
+        keep = finished(result, now, tz, week_start)
+        new = _document(print_, keep, meta, identity, futures(table, keys, now))
+        old = dict(doc or {})
+        computed_at = old.pop("computed_at", None)
+        if new != old or computed_at is None:
+            new["computed_at"] = to_utc_iso(now)
+            _write(cache_path(db), new)
+    return result
+
+
+def _write(path: Path, doc: dict[str, Any]) -> None:
+    import orjson
+
+    try:
+        atomic_write(path, orjson.dumps(doc))
+    except OSError:
+        return  # best effort: the next reader computes it again
+    last.wrote_cache = True
