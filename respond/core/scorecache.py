@@ -7,12 +7,12 @@ beside the database) and recomputed only when a change can affect them. This mod
 two rules that make that exact, both read off :func:`respond.core.history.timeline` and
 :mod:`respond.core.scoring`:
 
-**Bounds of a decision.** Every check belongs to one item (a loop check to the waiting item)
-and is decided at one of that item's times: its creation (thanks), an event's time (``at``:
-kept when acknowledged, done...), a deadline stored in an event (``due`` of ``created``, ``promised`` and corrections,
-``to`` of ``snoozed``) or a day's grace after one (follow-ups: the next working day's close;
-loop checks: a working day after the answer, itself an event time of the waiting item). So a
-check is decided
+**Bounds of a decision.** Every check belongs to one item (a loop check to the waiting item) and
+is decided at one of that item's times: its creation (thanks), an event's time (``at``: kept
+when acknowledged, done...), a deadline stored in an event (``due`` of ``created``, ``promised``
+and corrections, ``to`` of ``snoozed``) or a day's grace after one (follow-ups: the next working
+day's close; loop checks: a working day after the answer, itself an event time of the waiting
+item). So a check is decided
 
 * no earlier than the earliest of its item's times (:func:`earliest_time`), and
 * no later than :data:`GRACE` after the latest of them (one working day after any time is at
