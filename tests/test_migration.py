@@ -44,7 +44,7 @@ def test_schema_1_file_is_read_migrated_and_saved_migrated_by_the_next_write(
     added = respond(db, "--now", NOW, "add", "after the upgrade", "--from", "Kim")
     assert added.returncode == 0 and added.stdout.startswith("Added #9:"), added  # IDs go on
     data = json.loads(db.read_bytes())
-    assert data["meta"]["1"]["schema"] == SCHEMA_VERSION == 2
+    assert data["meta"]["1"]["schema"] == SCHEMA_VERSION == 3
     for item_id, old in before.items():
         stored = data["items"][str(item_id)]
         assert {key: stored[key] for key in old if key != "id"} == {

@@ -150,7 +150,7 @@ class App:
         """Run one core action inside a locked transaction and print its confirmation."""
         from respond.cli import output
 
-        with self.store.transaction() as session:
+        with self.store.transaction(now=self.env.now()) as session:
             outcome = action(session, self.env, *args, **kwargs)
         output.confirm(outcome.message)
         return outcome
@@ -608,13 +608,14 @@ def list_(
 
     state = _app(ctx)
     wanted_kind = parse_kind(kind) if kind is not None else None
-    # Open items are all a plain listing needs; a name is matched against everyone's.
-    found = state.store.snapshot(open_only=not show_all and who is None).items.values()
+    # Open items are all a plain listing needs (never the archive); a name is matched
+    # against everyone's.
+    found = state.store.snapshot(open_only=not show_all).items.values()
     person = None
     if who is not None:
-        from respond.core.people import resolve
+        from respond.core.people import known_names, resolve_key
 
-        person = resolve(found, who)
+        person = resolve_key(known_names(state.store.person_counts().items()), who)
     items = select(
         found,
         now=state.env.now(),
