@@ -457,10 +457,10 @@ class Archive:
     # -- reading ------------------------------------------------------------------------
 
     def periods(self) -> list[str]:
-        """Every period recorded or on disk, oldest first."""
+        """Every period recorded, on disk or loaded (a new file), oldest first."""
         if self._on_disk is None:
             self._on_disk = layout.periods_on_disk(self.db)
-        return sorted(set(self._on_disk) | set(self.files))
+        return sorted(set(self._on_disk) | set(self.files) | set(self.loaded))
 
     def load(self, period: str) -> dict[str, Any]:
         if period not in self.loaded:
@@ -480,11 +480,22 @@ class Archive:
             self.loaded[period] = records
         return self.loaded[period]
 
+    def visible(self, period: str) -> dict[str, Any]:
+        """A file's records but those its entry lists as dropped (a commit removed them and
+        was interrupted before the file was replaced)."""
+        records = self.load(period)
+        entry = self.files.get(period)
+        drop = entry.get("drop") if isinstance(entry, dict) else None
+        if not drop:
+            return records
+        gone = {str(n) for n in drop}
+        return {key: record for key, record in records.items() if key not in gone}
+
     def records(self) -> dict[str, Any]:
         """Every archived record by key, one per ID: of two copies, the later ``updated``."""
         found: dict[str, Any] = {}
         for period in self.periods():
-            for key, record in self.load(period).items():
+            for key, record in self.visible(period).items():
                 if key not in found or _later(record, found[key]):
                     found[key] = record
         return found
@@ -501,7 +512,7 @@ class Archive:
                 and not layout.may_hold(entry, item_id)
             ):
                 continue
-            record = self.load(period).get(key)
+            record = self.visible(period).get(key)
             if record is not None and (best is None or _later(record, best[1])):
                 best = (period, record)
         return best
@@ -1046,8 +1057,9 @@ def _same_file(before: os.stat_result | None, path: Path) -> bool:
 
 def archived_copies(data: dict[str, Any], archive: Archive) -> dict[str, list[str]]:
     """The keys of the archived records each archive file should not hold (by period): those
-    the active file holds (by ID or uuid) and, of an item in two archive files, the older
-    copy. A file that can't be read is skipped (reported on its own)."""
+    the active file holds (by ID or uuid) or its meta lists as dropped and, of an item in two
+    archive files, the older copy. A file that can't be read is skipped (reported on its
+    own)."""
     active: dict[str, Any] = data.get(ITEMS, {})
     uuids = {r.get("uuid") for r in active.values() if isinstance(r, dict)}
     best: dict[str, tuple[str, Any]] = {}
@@ -1057,9 +1069,11 @@ def archived_copies(data: dict[str, Any], archive: Archive) -> dict[str, list[st
             records = archive.load(period)
         except DatabaseError:
             continue
+        entry = archive.files.get(period)
+        drop = {str(n) for n in (entry.get("drop") or [])} if isinstance(entry, dict) else set()
         for key, record in records.items():
             uuid = record.get("uuid") if isinstance(record, dict) else None
-            if key in active or uuid in uuids:
+            if key in active or uuid in uuids or key in drop:
                 extra.setdefault(period, []).append(key)
             elif key in best:
                 old_period, old = best[key]
