@@ -532,7 +532,8 @@ class Archive:
         """How many archived items each spelling of a name has, from the summaries (or from a
         file this transaction loaded)."""
         counts: dict[str, int] = {}
-        for period, entry in self.files.items():
+        for period in sorted(set(self.files) | set(self.loaded)):
+            entry = self.files.get(period)
             if period in self.loaded:
                 people = layout.summary(self.loaded[period], None)["people"]
             else:
