@@ -1,5 +1,5 @@
-"""Privacy: the database, its lock, state and backups are created 0600 in a 0700 folder
-(whatever the umask), and what the user types is written nowhere else."""
+"""Privacy: the database, its lock, state, archive and backups are created 0600 in 0700
+folders (whatever the umask), and what the user types is written nowhere else."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
     for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         env.pop(var, None)
 
-    def respond(*args: str) -> subprocess.CompletedProcess[str]:
+    def respond(*args: str, now: str = NOW) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [RESPOND, "--now", NOW, *args],
+            [RESPOND, "--now", now, *args],
             env=env,
             capture_output=True,
             text=True,
@@ -49,6 +49,9 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
         assert result.returncode == 0, (args, result.stderr)
     refused = respond("add", f"{SECRET} refused", "--from", "Kim", "--by", f"{SECRET} when")
     assert refused.returncode == 2
+    # Two months later, the closed items move to the archive: the same rules hold there.
+    later = respond("add", "later", "--from", "Kim", now="2027-01-27T10:00")
+    assert later.returncode == 0, later.stderr
 
     data_dir = home / ".local" / "share" / "respond"
     db = data_dir / "respond.json"
@@ -59,6 +62,8 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
         "respond.json",
         "respond.json.lock",
         "respond.json.backups",
+        "respond.json.archive",
+        "2026-Q4.json",
     }
     assert list((data_dir / "respond.json.backups").iterdir())
     for path in private:
@@ -70,8 +75,10 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
         for path in tmp_path.rglob("*")
         if path.is_file() and SECRET.encode() in path.read_bytes()
     }
-    backups = {
-        p for p in holders if p.startswith("home/.local/share/respond/respond.json.backups/")
-    }
+    kept = ("home/.local/share/respond/respond.json.backups/",)
+    backups = {p for p in holders if p.startswith(kept)}
     assert backups  # the backups hold it too ...
-    assert holders - backups == {"home/.local/share/respond/respond.json"}  # ... and nothing else
+    assert holders - backups == {  # ... and the archive, and nothing else
+        "home/.local/share/respond/respond.json",
+        "home/.local/share/respond/respond.json.archive/2026-Q4.json",
+    }
