@@ -915,22 +915,22 @@ class Store:
         parsed JSON: TinyDB's per-document wrapper costs 12 ms per 10,000 items on a read and
         adds nothing there; every write still goes through TinyDB.
         """
-        for _ in range(20):
-            try:
-                before = os.stat(self.path)
-            except FileNotFoundError:
-                before = None
-            data = load_raw(self.path)
-            if data is None:
-                return Snapshot(items={})
-            data = check_schema(self.path, data)
-            archive = Archive(self.path, archive_state(data))
-            records = self._select(data, archive, history, active_since, only, open_only)
-            if not archive.loaded or _same_file(before, self.path):
-                break
-            # A writer replaced the active file while the archive was read: an item moving
-            # between them might have been missed. Read again.
-        with gc_paused():
+        with gc_paused():  # over every file: a collection between two parses costs as much
+            for _ in range(20):
+                try:
+                    before = os.stat(self.path)
+                except FileNotFoundError:
+                    before = None
+                data = load_raw(self.path)
+                if data is None:
+                    return Snapshot(items={})
+                data = check_schema(self.path, data)
+                archive = Archive(self.path, archive_state(data))
+                records = self._select(data, archive, history, active_since, only, open_only)
+                if not archive.loaded or _same_file(before, self.path):
+                    break
+                # A writer replaced the active file while the archive was read: an item moving
+                # between them might have been missed. Read again.
             items = {int(k): item_from_doc(self.path, int(k), v) for k, v in records}
         return Snapshot(items=items)
 
