@@ -467,12 +467,7 @@ class Archive:
             path = layout.file_of(self.db, period)
             records = load_archive_file(path)
             entry = self.files.get(period)
-            if (
-                not records
-                and isinstance(entry, dict)
-                and entry.get("items")
-                and not (path.exists())
-            ):
+            if not records and isinstance(entry, dict) and entry.get("items") and not path.exists():
                 raise DatabaseError(
                     f"archive file {path} is missing ({entry['items']} items); nothing was "
                     "changed: run respond doctor"
