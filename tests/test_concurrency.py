@@ -19,6 +19,7 @@ from respond.core.clock import FixedClock, from_iso
 from respond.storage.database import Store
 from respond.storage.doctor import check
 from tests.support.cli import NOW
+from tests.support.factory import generate, write
 from tests.support.processes import respond, spawn
 
 pytestmark = pytest.mark.slow  # dozens of processes at once
@@ -86,3 +87,45 @@ def test_mixed_add_ack_done_at_once_lose_nothing(tmp_path: Path) -> None:
     assert titles == sorted(f"task {n}" for n in range(8))
     assert len(json.loads(db.read_bytes())["journal"]) == 16 + 24
     assert respond(db, "list", "--json").returncode == 0
+
+
+def archived_ids(db: Path) -> dict[int, str]:
+    folder = db.with_name(db.name + ".archive")
+    return {
+        int(key): path.name
+        for path in folder.glob("*.json")
+        for key in json.loads(path.read_bytes())["items"]
+    }
+
+
+def test_writers_at_once_while_one_of_them_archives_lose_nothing(tmp_path: Path) -> None:
+    """An archive already there, a new day (so the first writer to get the lock archives),
+    adds and edits of archived items at once: every change lands, each item in one place."""
+    db = tmp_path / "respond.json"
+    write(db, generate(1500, seed=5, end=from_iso("2026-11-18T10:00:00+00:00")))
+    assert respond(db, "--now", "2026-11-19T10:00", "add", "seed", "--from", "Kim").returncode == 0
+    before = Store(db).snapshot().items
+    old = sorted(archived_ids(db))
+    assert len(old) > 500
+    first = json.loads(db.read_bytes())["meta"]["1"]["next_id"]
+    edited = old[:: len(old) // 10][:10]
+    commands = [("add", f"task {n}", "--from", f"Person {n:02}") for n in range(40)] + [
+        ("edit", str(item_id), "--note", f"edited {item_id}") for item_id in edited
+    ]
+    random.Random(7).shuffle(commands)
+    outs = finish([spawn(db, "--now", "2026-11-25T10:00", *args) for args in commands])
+
+    added = sorted(int(m.group(1)) for out in outs if (m := ADDED.match(out)))
+    assert added == list(range(first, first + 40))  # 40 confirmations, 40 distinct IDs
+    items = Store(db).snapshot().items
+    assert sorted(items) == sorted([*before, *added])
+    assert all(items[item_id].note == f"edited {item_id}" for item_id in edited)
+    active = stored(db)
+    archived = archived_ids(db)
+    assert not set(active) & set(archived)  # each item in one place
+    assert set(active) | set(archived) == set(items)
+    assert not set(edited) & set(archived)  # an edited item is back in the active file
+    assert len(archived) > len(old) - len(edited)  # and the day's pass archived more
+    meta = json.loads(db.read_bytes())["meta"]["1"]
+    assert meta["archive"]["on"] == "2026-11-25" and meta["next_id"] == first + 40
+    assert check(db).exit_code == 0

@@ -214,7 +214,7 @@ def test_a_broken_config_never_stops_show_undo_export_or_doctor(
     assert doctor.exit_code == 1, doctor  # a problem, but the database is usable
     assert f"  problem  settings: {broken.value}\n" in doctor.stdout
     assert str(config_file) in str(broken.value)
-    assert "  ok       loads: 1 item, schema 2\n" in doctor.stdout  # and it went on checking
+    assert "  ok       loads: 1 item, schema 3\n" in doctor.stdout  # and it went on checking
     assert doctor.stdout.endswith("1 problem found\n")
     config_file.unlink()
     healthy = run("doctor")

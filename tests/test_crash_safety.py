@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,78 @@ def test_sigkilled_writers_never_lose_a_confirmed_add(tmp_path: Path) -> None:
     assert report.exit_code in (0, 1), report.lines()  # at most stray temp files, no damage
     assert killed >= ROUNDS  # the test did kill writers
     assert confirmed  # and some adds got through
+
+
+EDITED = re.compile(r"^Edited #(\d+): ", re.MULTILINE)
+
+
+def placed(db: Path) -> tuple[set[int], dict[int, int]]:
+    """The IDs in the active file, and how many archive files hold each archived ID."""
+    active = {int(k) for k in json.loads(db.read_bytes())["items"]}
+    copies: dict[int, int] = {}
+    for path in db.with_name(db.name + ".archive").glob("*.json"):
+        for key in json.loads(path.read_bytes())["items"]:
+            copies[int(key)] = copies.get(int(key), 0) + 1
+    return active, copies
+
+
+def test_sigkilled_writers_while_archiving_never_lose_an_item(tmp_path: Path) -> None:
+    """Every round is a new day, so its first writer archives (writing archive files, then the
+    active file) while others add and edit archived items (which brings them back), and they
+    are killed at random moments or the instant the active file is being written: after each
+    round every item is there, with every confirmed change, in one place once reconciled."""
+    db = tmp_path / "respond.json"
+    write(db, generate(1000, seed=13))
+    known = set(Store(db).snapshot().items)
+    rng = random.Random(int(os.environ.get("CRASH_SEED", "20261126")))
+    confirmed: dict[int, str] = {}
+    notes: dict[int, int] = {}  # the round of each item's last confirmed edit
+    killed = 0
+    span = 1.0
+    for round_no in range(ROUNDS):
+        day = (date(2026, 11, 25) + timedelta(days=round_no)).isoformat() + "T10:00"
+        archived = sorted(placed(db)[1])
+        procs = []
+        for n in range(WRITERS):
+            if n % 2 and archived:
+                target = rng.choice(archived)
+                args = ("edit", str(target), "--note", f"crash {round_no}-{n}")
+            else:
+                args = ("add", f"crash {round_no}-{n}", "--from", "Kim")
+            procs.append(spawn(db, "--now", day, *args))
+        started = time.monotonic()
+        if round_no % 2:
+            kill_all_at_first_write(procs, db)  # the active file: the archive is written
+        else:
+            for at, n in sorted((rng.uniform(0, 1.05) * span, n) for n in range(WRITERS)):
+                time.sleep(max(0.0, started + at - time.monotonic()))
+                procs[n].send_signal(signal.SIGKILL)
+        for proc in procs:
+            out, _ = finish(proc, f"writer of round {round_no}")
+            if proc.returncode == 0:
+                span = max(span * 0.8, time.monotonic() - started)
+            killed += proc.returncode == -signal.SIGKILL
+            for match in CONFIRMED.finditer(out):
+                confirmed[int(match.group(1))] = match.group(2)
+            for match in EDITED.finditer(out):
+                notes[int(match.group(1))] = round_no
+        items = Store(db).snapshot().items  # loads, archive and all
+        assert known <= set(items), round_no  # nothing lost, whatever moved where
+        for item_id, title in confirmed.items():
+            assert items[item_id].title == title
+        for item_id, edited_in in notes.items():  # (or by a later edit, killed after it)
+            assert int(items[item_id].note.split()[1].split("-")[0]) >= edited_in
+        known = set(items)
+        after = respond(db, "--now", day, "add", f"after {round_no}", "--from", "Kim")
+        assert after.returncode == 0, after.stderr
+        # That change reconciled whatever a kill left: each item in one place.
+        active, copies = placed(db)
+        assert not active & set(copies) and set(copies.values()) <= {1}, round_no
+        assert active | set(copies) == set(Store(db).snapshot().items)
+        assert json.loads(db.read_bytes())["meta"]["1"]["archive"]["on"] == day[:10]
+    report = check(db)
+    assert report.exit_code in (0, 1), report.lines()  # at most stray temp files
+    assert killed >= ROUNDS
 
 
 HOLD_LOCK = """

@@ -63,7 +63,7 @@ def test_doctor_on_a_healthy_database(run: Run, db_path: Path) -> None:
     fill(run)
     result = run("doctor")
     assert result.exit_code == 0, result
-    assert "ok       loads: 3 items, schema 2" in result.stdout
+    assert "ok       loads: 3 items, schema 3" in result.stdout
     assert result.stdout.endswith("healthy\n")
 
 

@@ -1,13 +1,17 @@
 """Schema versions: an older database is migrated without losing anything; a newer one is
 refused and left byte for byte as it was.
 
-``fixtures/schema1.json`` was written by respond's schema-1 code (the CLI, before schema 2).
+``fixtures/schema1.json`` was written by respond's schema-1 code (the CLI, before schema 2);
+``fixtures/schema2.json`` and what the schema-2 code showed for it (``fixtures/schema2-expected/``)
+by ``fixtures/make-schema2.sh`` with the schema-2 code.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 from respond.storage.backups import backups
@@ -44,7 +48,7 @@ def test_schema_1_file_is_read_migrated_and_saved_migrated_by_the_next_write(
     added = respond(db, "--now", NOW, "add", "after the upgrade", "--from", "Kim")
     assert added.returncode == 0 and added.stdout.startswith("Added #9:"), added  # IDs go on
     data = json.loads(db.read_bytes())
-    assert data["meta"]["1"]["schema"] == SCHEMA_VERSION == 2
+    assert data["meta"]["1"]["schema"] == SCHEMA_VERSION == 3
     for item_id, old in before.items():
         stored = data["items"][str(item_id)]
         assert {key: stored[key] for key in old if key != "id"} == {
@@ -97,3 +101,84 @@ def test_newer_schema_is_refused_untouched_by_every_command(tmp_path: Path) -> N
     assert "repaired" not in doctor.stdout
     assert db.read_bytes() == content
     assert sorted(p.name for p in tmp_path.iterdir()) == ["respond.json", "respond.json.lock"]
+
+
+# ---- schema 2 -> 3: closed items past the window move to archive files ---------------------
+
+SCHEMA2 = Path(__file__).parent / "fixtures" / "schema2.json"
+EXPECTED = Path(__file__).parent / "fixtures" / "schema2-expected"
+AT = "2026-11-25T09:00"  # when the fixture's outputs were captured (tests/fixtures/make-schema2.sh)
+SHOWN = {
+    "today.json": ("today", "--json"),
+    "week.json": ("week", "--json"),
+    "week-20.json": ("week", "--weeks", "20", "--json"),
+    "list.json": ("list", "--json"),
+    "list-all.json.gz": ("list", "--all", "--json"),
+    "who-dana.json.gz": ("who", "dana", "--json"),
+    "people.json": ("people", "--json"),
+    "export.json.gz": ("export",),
+}
+
+
+def expected(name: str) -> str:
+    raw = (EXPECTED / name).read_bytes()
+    return (gzip.decompress(raw) if name.endswith(".gz") else raw).decode("utf-8")
+
+
+def assert_shows_what_schema_2_showed(db: Path) -> None:
+    for name, args in SHOWN.items():
+        result = respond(db, "--now", AT, *args)
+        assert result.returncode == 0, (args, result.stderr)
+        assert result.stdout == expected(name), args  # byte for byte
+    old = (EXPECTED / "old-id").read_text().strip()
+    assert respond(db, "--now", AT, "show", old, "--json").stdout == expected("show-old.json")
+
+
+def test_schema_2_database_written_by_the_schema_2_code_migrates_with_nothing_changed(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "respond.json"
+    shutil.copyfile(SCHEMA2, db)
+    assert json.loads(db.read_bytes())["meta"]["1"]["schema"] == 2
+    assert_shows_what_schema_2_showed(db)  # read as it is: every item is active
+    assert db.read_bytes() == SCHEMA2.read_bytes()  # reading never writes
+
+    # The first change migrates and archives; an undo takes the change back, not the move.
+    assert respond(db, "--now", AT, "add", "first", "--from", "Kim").returncode == 0
+    assert respond(db, "--now", AT, "undo").stdout == "Undid add: removed #1203\n"
+    data = json.loads(db.read_bytes())
+    assert data["meta"]["1"]["schema"] == SCHEMA_VERSION == 3
+    folder = tmp_path / "respond.json.archive"
+    assert sorted(p.name for p in folder.iterdir()) == ["2026-Q3.json", "2026-Q4.json"]
+    archived = {
+        key: doc
+        for path in folder.iterdir()
+        for key, doc in json.loads(path.read_bytes())["items"].items()
+    }
+    old = json.loads(SCHEMA2.read_bytes())["items"]
+    assert len(archived) > len(data["items"]) / 2  # most of it moved
+    assert not set(archived) & set(data["items"])  # each item in one place
+    assert set(archived) | set(data["items"]) == set(old)
+    assert all(archived[key] == old[key] for key in archived)  # moved as it was, history too
+    assert_shows_what_schema_2_showed(db)
+    # The schema-2 file is kept, and never pruned with the daily backups.
+    kept = tmp_path / "respond.json.backups" / f"pre-schema3-{date.today().isoformat()}.json"
+    assert kept.read_bytes() == SCHEMA2.read_bytes()
+    assert respond(db, "doctor").returncode == 0
+
+
+def test_undo_after_the_migration_reaches_items_moved_to_the_archive(tmp_path: Path) -> None:
+    db = tmp_path / "respond.json"
+    shutil.copyfile(SCHEMA2, db)
+    old = int((EXPECTED / "old-id").read_text())  # edited on 1 Oct: the journal's first entry
+    assert respond(db, "--now", AT, "add", "first", "--from", "Kim").returncode == 0
+    folder = tmp_path / "respond.json.archive"
+    assert str(old) in json.loads((folder / "2026-Q3.json").read_bytes())["items"]
+    undone = [respond(db, "--now", AT, "undo").stdout for _ in range(5)]
+    assert undone[0] == "Undid add: removed #1203\n"
+    assert undone[4].startswith(f"Undid edit: restored #{old}: ")  # from the archive
+    item = json.loads(respond(db, "--now", AT, "show", str(old), "--json").stdout)
+    assert item["tags"] == [] and item["history"][-1]["event"] == "undone"
+    assert str(old) in json.loads(db.read_bytes())["items"]  # back in the active file
+    assert str(old) not in json.loads((folder / "2026-Q3.json").read_bytes())["items"]
+    assert respond(db, "doctor").returncode == 0

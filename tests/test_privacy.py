@@ -1,5 +1,5 @@
-"""Privacy: the database, its lock, state, score cache and backups are created 0600 in a 0700 folder
-(whatever the umask), and what the user types is written nowhere else."""
+"""Privacy: the database, its lock, state, score cache, archive and backups are created 0600 in
+0700 folders (whatever the umask), and what the user types is written nowhere else."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
     home.mkdir()
     tmp.mkdir()
 
-    def respond(*args: str) -> subprocess.CompletedProcess[str]:
+    def respond(*args: str, now: str = NOW) -> subprocess.CompletedProcess[str]:
         # a user whose files are all under home and tmp, with the most permissive umask there is
-        return processes.respond(None, "--now", NOW, *args, home=home, TMPDIR=str(tmp), umask=0)
+        return processes.respond(None, "--now", now, *args, home=home, TMPDIR=str(tmp), umask=0)
 
     steps = [
         ("add", f"{SECRET} title", "--from", f"{SECRET} person", "--note", f"{SECRET} note",
@@ -44,6 +44,9 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
         assert result.returncode == 0, (args, result.stderr)
     refused = respond("add", f"{SECRET} refused", "--from", "Kim", "--by", f"{SECRET} when")
     assert refused.returncode == 2
+    # Two months later, the closed items move to the archive: the same rules hold there.
+    later = respond("add", "later", "--from", "Kim", now="2027-01-27T10:00")
+    assert later.returncode == 0, later.stderr
 
     data_dir = home / ".local" / "share" / "respond"
     db = data_dir / "respond.json"
@@ -55,6 +58,8 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
         "respond.json.lock",
         "respond.json.backups",
         "respond.json.scores",
+        "respond.json.archive",
+        "2026-Q4.json",
     }
     assert list((data_dir / "respond.json.backups").iterdir())
     for path in private:
@@ -66,8 +71,10 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
         for path in tmp_path.rglob("*")
         if path.is_file() and SECRET.encode() in path.read_bytes()
     }
-    backups = {
-        p for p in holders if p.startswith("home/.local/share/respond/respond.json.backups/")
-    }
+    kept = ("home/.local/share/respond/respond.json.backups/",)
+    backups = {p for p in holders if p.startswith(kept)}
     assert backups  # the backups hold it too ...
-    assert holders - backups == {"home/.local/share/respond/respond.json"}  # ... and nothing else
+    assert holders - backups == {  # ... and the archive, and nothing else
+        "home/.local/share/respond/respond.json",
+        "home/.local/share/respond/respond.json.archive/2026-Q4.json",
+    }

@@ -22,7 +22,7 @@ from respond.core.clock import from_iso, to_utc_iso
 from respond.core.scorecache import GRACE, earliest_affected, score_neutral
 from respond.core.worktime import WorkWeek, add_business_days
 from respond.storage import scorecache, scorelog
-from tests.conftest import Run
+from tests.support.cli import Run
 
 BASE = datetime(2026, 10, 5)  # a Monday; the histories below span six weeks from it
 SPAN_MINUTES = 6 * 7 * 24 * 60
@@ -332,9 +332,17 @@ def test_a_cache_older_than_the_log_or_from_another_file_is_rebuilt(
     run("week", now=now)
     assert scorecache.last.used_cache
     before = run("week", "--json", now=now).stdout
-    data = json.loads(db_path.read_text())
+    # item 1 is old enough to be archived: change it where it is, and rewrite the active file
+    holder = next(
+        path
+        for path in [db_path, *sorted((db_path.parent / f"{db_path.name}.archive").glob("*.json"))]
+        if "1" in json.loads(path.read_text()).get("items", {})
+    )
+    data = json.loads(holder.read_text())
     data["items"]["1"]["history"][0]["due"] = "2026-10-05T07:30:00+00:00"  # before the ack
-    db_path.write_text(json.dumps(data))
+    holder.write_text(json.dumps(data))
+    if holder != db_path:
+        db_path.write_text(db_path.read_text() + " ")
     cached = run("week", "--json", now=now).stdout
     assert not scorecache.last.used_cache and cached != before
     fresh = CliRunner().invoke(

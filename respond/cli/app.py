@@ -170,7 +170,7 @@ class App:
 
     def run(self, action: Any, *args: Any, **kwargs: Any) -> Any:
         """Run one core action inside a locked transaction and print its confirmation."""
-        with self.store.transaction() as session:
+        with self.store.transaction(now=self.env.now()) as session:
             outcome = action(session, self.env, *args, **kwargs)
         self.output.confirm(outcome.message)
         return outcome
@@ -639,13 +639,14 @@ def list_(
 
     state = _app(ctx)
     wanted_kind = parse_kind(kind) if kind is not None else None
-    # Open items are all a plain listing needs; a name is matched against everyone's.
-    found = state.store.snapshot(open_only=not show_all and who is None).items.values()
+    # Open items are all a plain listing needs (never the archive); a name is matched
+    # against everyone's.
+    found = state.store.snapshot(open_only=not show_all).items.values()
     person = None
     if who is not None:
-        from respond.core.people import resolve
+        from respond.core.people import known_names, resolve_key
 
-        person = resolve(found, who)
+        person = resolve_key(known_names(state.store.person_counts().items()), who)
     items = select(
         found,
         now=state.env.now(),

@@ -8,6 +8,8 @@ Descriptions are shown by zsh and fish (bash shows only values). Both pass them 
 own quoting and through Rich's markup renderer, so a description is made plain here: control
 characters become spaces and square brackets become round ones. Values that could break the
 line-based completion protocols (names with control characters) are never offered.
+They read the active file only (open items and what changed in the last weeks), never the
+archive.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def _items(ctx: Any) -> list[Item]:
     root = ctx.find_root() if ctx is not None else None
     params = getattr(root, "params", None) or {}
     path, explicit = resolve_db_path(params.get("db"))
-    return list(Store(path, explicit=explicit).snapshot().items.values())
+    return list(Store(path, explicit=explicit).snapshot(history=False).items.values())
 
 
 def describe(item: Item) -> str:

@@ -4,6 +4,9 @@ Every committed change first keeps the file it is about to replace (it has just 
 understood, so it is a good copy) as ``<db>.backups/YYYY-MM-DD.json``; a later change on the
 same day replaces that day's copy. Only the newest :data:`KEEP_DAYS` days are kept. The folder
 is 0700 and every copy 0600. ``respond doctor --repair`` restores the newest copy that loads.
+The file as it was before a schema upgrade is also kept, as ``pre-schemaN-YYYY-MM-DD.json``,
+and never pruned. (Archive files keep their own previous version, as ``<name>.bak`` beside
+them: see :mod:`respond.storage.database`.)
 
 A copy is a hard link to the old file (it costs nothing: the commit then renames a new file
 over the database's name, leaving the old inode to the backup), or a byte copy where the file
@@ -46,14 +49,14 @@ def backups(db: Path) -> list[tuple[date, Path]]:
     return sorted(found, reverse=True)
 
 
-def keep(db: Path, day: date | None = None) -> Path | None:
+def keep(db: Path, day: date | None = None, name: str | None = None) -> Path | None:
     """Keep the current ``db`` file as ``day``'s backup (today by default); prune old days.
 
     Called inside the locked commit, before the database is replaced. Returns the backup's
     path, or ``None`` when it could not be written (the change goes ahead regardless).
     """
     folder = backup_dir(db)
-    target = folder / f"{(day or date.today()).isoformat()}.json"
+    target = folder / (name or f"{(day or date.today()).isoformat()}.json")
     tmp = folder / f".{target.name}.{os.getpid()}.tmp"
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
@@ -76,6 +79,13 @@ def keep(db: Path, day: date | None = None) -> Path | None:
             tmp.unlink(missing_ok=True)
         return None
     return target
+
+
+def keep_before_upgrade(db: Path, schema: int, day: date | None = None) -> Path | None:
+    """Keep the current ``db`` file, written by an older schema, as
+    ``pre-schemaN-YYYY-MM-DD.json`` before the first commit saves it upgraded. Never pruned
+    (its name is not a day's); ``None`` when it could not be written."""
+    return keep(db, day, name=f"pre-schema{schema}-{(day or date.today()).isoformat()}.json")
 
 
 def prune(db: Path, keep_days: int = KEEP_DAYS) -> list[Path]:

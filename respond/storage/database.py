@@ -1,29 +1,70 @@
-"""The database: one TinyDB JSON file, written atomically under a file lock.
+"""The database: an active TinyDB JSON file and archive files beside it, written atomically
+under one file lock.
 
 This is the only module that imports TinyDB. Guarantees:
 
-* **Atomic writes.** A transaction buffers every change in memory and writes the whole file once
+* **Atomic writes.** A transaction buffers every change in memory and writes each file once
   at commit: a temp file in the same directory (mode 0600), ``fsync``, ``os.replace``, then an
   ``fsync`` of the directory. A crash leaves the old file or the new one, never half of each.
 * **No lost updates.** An exclusive ``flock`` on ``<db>.lock`` is held across each whole
-  read-modify-write, and each transaction opens a fresh TinyDB view, so TinyDB's per-table ID and
-  query caches never see stale data. The kernel drops a ``flock`` when its process dies, so a
-  killed writer never leaves a lock that blocks the next command.
+  read-modify-write, archive files included, and each transaction opens a fresh TinyDB view, so
+  TinyDB's per-table ID and query caches never see stale data. The kernel drops a ``flock`` when
+  its process dies, so a killed writer never leaves a lock that blocks the next command.
 * **The prompt counter's sidecar.** After each commit, still under the lock, ``<db>.state`` is
   rewritten (atomically) by :func:`respond.storage.state.refresh_state`: the due times of open
-  items, read by ``respond prompt`` without loading TinyDB.
+  items, read by ``respond prompt`` without loading TinyDB. Open items are all in the active
+  file, so it never needs the archive.
 * **Never overwrite what we don't understand.** A file that is not JSON, not a respond database,
-  or from a newer schema is refused with a one-line error and left untouched.
-* **Backups.** Before a commit replaces the file, the file it replaces (just read and understood)
-  is kept as the day's backup (see :mod:`respond.storage.backups`); older schemas are migrated in
-  memory (:data:`MIGRATIONS`) and saved migrated by the next commit.
+  or from a newer schema is refused with a one-line error and left untouched; so is a damaged
+  archive file (items bound for it stay in the active file).
+* **Backups.** Before a commit replaces the active file, the file it replaces (just read and
+  understood) is kept as the day's backup (see :mod:`respond.storage.backups`); older schemas
+  are migrated in memory (:data:`MIGRATIONS`) and saved migrated by the next commit, which
+  also keeps the file as it was before the upgrade (``pre-schema3-YYYY-MM-DD.json``). An archive
+  file is only ever replaced whole, and its previous version is kept as ``<name>.bak``.
 
-Reads that change nothing (``list``, ``show``...) take no lock: the file is only ever replaced
-whole, so a reader sees either the old or the new version.
+The active file and the archive
+-------------------------------
+``<db>`` (``--db``, ``$RESPOND_DB``) is the *active* file: every open item, every item that
+changed within :data:`respond.storage.archive.WINDOW` (35 days), the undo journal and the meta
+(schema, the next ID, which also covers archived IDs, and what the archive holds). Closed items
+that have not changed for longer live in ``<db>.archive/YYYY-Qn.json``, one TinyDB file per
+quarter (UTC) of their closing time; :mod:`respond.storage.archive` says exactly which items
+move. An item is in one place; the ``uuid`` (and ID) decides when a crash left it in two: the
+active copy wins.
+
+*Archiving* is a pass at the start of a write transaction given ``now``
+(``Store.transaction(now=...)``), at most once a (local) day: the meta records the day. It is
+committed with the command's own change: the archive files that gain items are written first
+(atomically, ``fsync``), then the active file without those items. A crash in between leaves the
+items in both; the active file's meta keeps each archive file's fingerprint (size, mtime,
+inode), so the next transaction sees a file changed behind its back, and drops from it whatever
+the active file holds (``reconcile``). An item that leaves an archive file (edited, undone,
+renamed, deleted) is written to the active file first (or recorded as dropped in its meta), and
+the archive file is replaced after it: again never in neither.
+
+Reading: the API
+----------------
+* ``Store.snapshot()`` reads everything, archive included (``week``, ``who``, ``people``,
+  ``export``, ``list --all``). ``snapshot(history=False)`` reads the active file only
+  (completion). ``snapshot(open_only=True)`` (``list``) and ``snapshot(active_since=t)``
+  (``today``) read the active file only, unless the archive may hold something from after
+  ``t`` (a clock set back before the last pass). ``snapshot(only=ids)`` (``show``) looks in
+  the archive only for IDs that are not active. ``Store.person_counts()`` gives everyone's
+  names without opening an archive file (each file's people are in the active meta).
+* ``Transaction.items()`` is everything (``people rename``, ``import``'s uuid check);
+  ``items(history=False)`` the active file only. ``Transaction.get(id)`` falls back to the
+  archive when the ID is not active; ``put`` of an archived item (an edit, undo, reopen, rename)
+  brings it back into the active file, and ``delete`` removes it from its archive file.
+  ``person_counts()`` and ``next_id()`` never open an archive file.
+
+Reads that change nothing (``list``, ``show``...) take no lock: each file is only ever replaced
+whole, so a reader sees either the old or the new version of each.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import gc
 import json
@@ -41,16 +82,18 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from respond.core.clock import to_utc_iso
+from respond.core.clock import to_local, to_utc_iso
 from respond.core.errors import DatabaseError, NewerSchema, NotFound
 from respond.core.model import OPEN_STATUSES, Item
+from respond.storage import archive as layout
 from respond.storage import backups, scorelog
 from respond.storage.state import refresh_state as refresh_prompt_state
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ITEMS = "items"
 META = "meta"
 JOURNAL = "journal"
+ARCHIVE = "archive"  # the active file's meta: what the archive holds (see Archive)
 JOURNAL_KEEP = 200
 LOCK_TIMEOUT = 10.0
 
@@ -80,8 +123,26 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 3 keeps closed items past a window in archive files beside the active file (see
+    the module's docstring). In memory the migration only gives the meta an empty archive: the
+    next change's archiving pass moves the old items, and keeps the schema-2 file as
+    ``<db>.backups/pre-schema3-YYYY-MM-DD.json``. Until then every item is active, as before."""
+    meta = data.get(META, {}).get("1")
+    if isinstance(meta, dict):
+        meta.setdefault(ARCHIVE, {"files": {}})
+    return data
+
+
 # Migrations from schema N to N+1, applied in order when an older file is opened.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
+
+
+def schema_of(data: dict[str, Any] | None) -> int | None:
+    """The schema version a file's tables say they have (``None`` when they don't say)."""
+    meta = (data or {}).get(META, {}).get("1")
+    version = meta.get("schema") if isinstance(meta, dict) else None
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
 
 
 def lock_path(db: Path) -> Path:
@@ -328,25 +389,404 @@ def _items_of(db: TinyDB, path: Path | None = None) -> dict[int, Item]:
     return {doc.doc_id: item_from_doc(path, doc.doc_id, doc) for doc in db.table(ITEMS)}
 
 
+def commit_step(step: str) -> None:
+    """Called between the writes of a commit (``archive``, ``active``, ``replaced``): a no-op
+    that the crash tests replace with a simulated SIGKILL."""
+
+
+def archive_state(data: dict[str, Any]) -> dict[str, Any]:
+    """The active file's record of its archive (read-only use; empty when it has none)."""
+    meta = data.get(META, {}).get("1")
+    state = meta.get(ARCHIVE) if isinstance(meta, dict) else None
+    return state if isinstance(state, dict) else {}
+
+
+def _tagged(path: Path, data: dict[str, Any] | None) -> dict[str, Any]:
+    """An archive file's items table, once its meta says it is one of a known schema."""
+    if data is None:
+        return {}
+    meta = data.get(META, {}).get("1")
+    version = schema_of(data)
+    if not isinstance(meta, dict) or not isinstance(meta.get(ARCHIVE), str) or version is None:
+        raise DatabaseError(
+            f"{path} is not a respond archive file; nothing was changed (run respond doctor)"
+        )
+    if version > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{path} was written by a newer respond (schema {version}; this one knows "
+            f"{SCHEMA_VERSION}); upgrade respond. Nothing was changed"
+        )
+    items: dict[str, Any] = data.get(ITEMS, {})
+    return items
+
+
+def load_archive_file(path: Path) -> dict[str, Any]:
+    """The items table of one archive file (``{}`` when there is no such file); a damaged one
+    is a one-line DatabaseError that names it (it is never overwritten)."""
+    try:
+        data = load_raw(path)
+    except DatabaseError as err:
+        cause = str(err).split(";")[0].split(" (")[0].replace(f"database {path} ", "")
+        raise DatabaseError(
+            f"archive file {path} can't be read ({cause}); nothing was changed: run respond "
+            "doctor (the file is never overwritten; its previous version is kept as .bak)"
+        ) from None
+    return _tagged(path, data)
+
+
+class Archive:
+    """The archive files of one database, as one read or one transaction sees them.
+
+    ``state`` is the active file's record (its meta's ``archive``): ``on``, the day of the last
+    archiving pass, and ``files``, per period, the summary :func:`layout.summary` makes
+    (fingerprint, item count, ID range, people, ``latest`` time) plus ``drop``, the IDs a
+    commit removed whose removal is not yet confirmed by the file's fingerprint. Files are
+    loaded lazily, once each; a transaction's changes to them are written by
+    :meth:`write_before` and :meth:`write_after`, around the active file.
+    """
+
+    def __init__(self, db: Path, state: dict[str, Any]) -> None:
+        self.db = db
+        self.state = state
+        self.files: dict[str, Any] = state.setdefault("files", {})
+        self.loaded: dict[str, dict[str, Any]] = {}
+        self.gained: dict[str, set[str]] = {}  # keys that moved in, by period
+        self.removed: dict[str, dict[str, Any]] = {}  # key -> record that left, by period
+        self.dropped: dict[str, set[str]] = {}  # keys reconcile dropped (already active)
+        self.resummed: set[str] = set()  # periods whose summary is out of date, file unchanged
+        self.pending: list[tuple[Path, Path]] = []  # (prepared temp, archive file) to install
+        self.dirty = False
+        self._on_disk: list[str] | None = None
+
+    # -- reading ------------------------------------------------------------------------
+
+    def periods(self) -> list[str]:
+        """Every period recorded, on disk or loaded (a new file), oldest first."""
+        if self._on_disk is None:
+            self._on_disk = layout.periods_on_disk(self.db)
+        return sorted(set(self._on_disk) | set(self.files) | set(self.loaded))
+
+    def load(self, period: str) -> dict[str, Any]:
+        if period not in self.loaded:
+            path = layout.file_of(self.db, period)
+            records = load_archive_file(path)
+            entry = self.files.get(period)
+            if not records and isinstance(entry, dict) and entry.get("items") and not path.exists():
+                raise DatabaseError(
+                    f"archive file {path} is missing ({entry['items']} items); nothing was "
+                    "changed: run respond doctor"
+                )
+            self.loaded[period] = records
+        return self.loaded[period]
+
+    def visible(self, period: str) -> dict[str, Any]:
+        """A file's records but those its entry lists as dropped (a commit removed them and
+        was interrupted before the file was replaced)."""
+        records = self.load(period)
+        entry = self.files.get(period)
+        drop = entry.get("drop") if isinstance(entry, dict) else None
+        if not drop:
+            return records
+        gone = {str(n) for n in drop}
+        return {key: record for key, record in records.items() if key not in gone}
+
+    def records(self) -> dict[str, Any]:
+        """Every archived record by key, one per ID: of two copies, the later ``updated``."""
+        found: dict[str, Any] = {}
+        for period in self.periods():
+            for key, record in self.visible(period).items():
+                if key not in found or _later(record, found[key]):
+                    found[key] = record
+        return found
+
+    def find(self, item_id: int) -> tuple[str, Any] | None:
+        """The period and record of an archived ID (the newer of two copies), else ``None``."""
+        key = str(item_id)
+        best: tuple[str, Any] | None = None
+        for period in self.periods():
+            entry = self.files.get(period)
+            if (
+                period not in self.loaded
+                and isinstance(entry, dict)
+                and not layout.may_hold(entry, item_id)
+            ):
+                continue
+            record = self.visible(period).get(key)
+            if record is not None and (best is None or _later(record, best[1])):
+                best = (period, record)
+        return best
+
+    def may_hold_since(self, cutoff: str) -> bool:
+        """Whether the archive may hold a record with a time at or after ``cutoff`` (only
+        after the clock was set back before the last pass)."""
+        for entry in self.files.values():
+            if not isinstance(entry, dict):
+                return True
+            latest = entry.get("latest")
+            if entry.get("items") != 0 and (not isinstance(latest, str) or latest >= cutoff):
+                return True
+        return False
+
+    def person_counts(self) -> dict[str, int]:
+        """How many archived items each spelling of a name has, from the summaries (or from a
+        file this transaction loaded)."""
+        counts: dict[str, int] = {}
+        for period in sorted(set(self.files) | set(self.loaded)):
+            entry = self.files.get(period)
+            if period in self.loaded:
+                people = layout.summary(self.loaded[period], None)["people"]
+            else:
+                people = entry.get("people") if isinstance(entry, dict) else None
+            for name, n in (people or {}).items():
+                if isinstance(name, str) and isinstance(n, int):
+                    counts[name] = counts.get(name, 0) + n
+        return counts
+
+    def top_id(self) -> int:
+        tops = [
+            entry["ids"][1]
+            for entry in self.files.values()
+            if isinstance(entry, dict) and isinstance(entry.get("ids"), list)
+        ]
+        tops += [max(map(int, records)) for records in self.loaded.values() if records]
+        return max(tops, default=0)
+
+    # -- changing (inside a transaction) --------------------------------------------------
+
+    def reconcile(self, active: dict[str, Any]) -> None:
+        """Drop from each archive file changed behind the active file's back (a crash between
+        the two writes, a restore, a sync) whatever the active file holds, or its meta says
+        was dropped; record the files the meta does not know. A file that can't be read is
+        left alone (``doctor`` reports it)."""
+        uuids: set[Any] | None = None
+        for period in self.periods():
+            path = layout.file_of(self.db, period)
+            entry = self.files.get(period)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue  # missing: reads of history say so, doctor reports it
+            if isinstance(entry, dict) and entry.get("fingerprint") == layout.fingerprint(st):
+                if entry.get("drop"):
+                    del entry["drop"]  # the commit that dropped them was completed
+                    self.dirty = True
+                continue
+            try:
+                records = self.load(period)
+            except DatabaseError:
+                continue
+            drop = {str(n) for n in (entry or {}).get("drop") or []}
+            if uuids is None:
+                uuids = {r.get("uuid") for r in active.values() if isinstance(r, dict)}
+            doomed = [
+                key
+                for key, record in records.items()
+                if key in active
+                or key in drop
+                or (isinstance(record, dict) and record.get("uuid") in uuids)
+            ]
+            for key in doomed:
+                del records[key]
+            if doomed:
+                self.dropped.setdefault(period, set()).update(doomed)
+            else:
+                self.resummed.add(period)
+            self.dirty = True
+
+    def run_pass(self, active: dict[str, Any], now: datetime) -> None:
+        """Move closed items past the window from ``active`` (the active file's items table,
+        changed in place) into their archive files: at most once a day."""
+        today = to_local(now).date().isoformat()
+        if self.state.get("on") == today:
+            return
+        self.state["on"] = today
+        self.dirty = True
+        cutoff = to_utc_iso(now - layout.WINDOW)
+        for period, keys in layout.movable(active, cutoff).items():
+            try:
+                records = self.load(period)
+            except DatabaseError:
+                continue  # a damaged or newer file is never overwritten: they stay active
+            for key in keys:
+                records[key] = active.pop(key)
+                self.gained.setdefault(period, set()).add(key)
+                self.removed.get(period, {}).pop(key, None)
+                self.dropped.get(period, set()).discard(key)
+
+    def release(self, item_id: int) -> bool:
+        """Take ``item_id`` out of the archive (it is put back into the active file, or
+        deleted); whether it was there."""
+        key = str(item_id)
+        if self.find(item_id) is None:
+            return False
+        for period, records in self.loaded.items():
+            record = records.pop(key, None)
+            if record is None:
+                continue
+            self.dirty = True
+            if key in self.gained.get(period, set()):
+                self.gained[period].discard(key)  # moved in by this transaction's pass
+            else:
+                self.removed.setdefault(period, {})[key] = record
+        return True
+
+    def released(self) -> dict[str, Any]:
+        """The records this transaction took out of the archive (brought back into the active
+        file, or deleted), by key: their before-images."""
+        return {key: record for records in self.removed.values() for key, record in records.items()}
+
+    def write_before(self) -> None:
+        """Before the active file is written: write the archive files that gain items (with
+        those that leave them too, until :meth:`write_after`), prepare the final versions of
+        those that lose items, and record each one's summary in ``state``."""
+        changed = set(self.gained) | set(self.removed) | set(self.dropped) | self.resummed
+        for period in sorted(changed):
+            records = self.loaded.get(period, {})
+            path = layout.file_of(self.db, period)
+            gained = self.gained.get(period)
+            removed = self.removed.get(period, {})
+            losing = bool(removed) or bool(self.dropped.get(period))
+            st: os.stat_result | None = None
+            if gained:
+                st = self._write(period, {**records, **removed} if removed else records)
+            if losing:
+                st = self._prepare(period, records)
+            if st is None:  # unchanged: its summary only
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+            entry = layout.summary(records, st)
+            gone = {k for k in set(removed) | self.dropped.get(period, set()) if k not in records}
+            if gone:
+                entry["drop"] = sorted(int(key) for key in gone)
+            self.files[period] = entry
+        commit_step("archive")
+
+    def write_after(self) -> None:
+        """After the active file is written: install the prepared archive files. Never fails:
+        a file not replaced keeps items the active file also holds, or that its meta lists
+        as dropped, and the next transaction's :meth:`reconcile` finishes the job."""
+        try:
+            for tmp, path in self.pending:
+                _keep_previous(path)
+                os.replace(tmp, path)
+                commit_step("replaced")
+            if self.pending:
+                _fsync_dir(layout.archive_dir(self.db))
+        except OSError:
+            pass
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Remove prepared temp files not installed (the commit failed, or is over)."""
+        for tmp, _ in self.pending:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        self.pending = []
+
+    def _folder(self) -> Path:
+        folder = layout.archive_dir(self.db)
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+        return folder
+
+    def _payload(self, period: str, records: dict[str, Any]) -> bytes:
+        ordered = {key: records[key] for key in sorted(records, key=int)}
+        meta = {"1": {"schema": SCHEMA_VERSION, ARCHIVE: period}}
+        return encode({ITEMS: ordered, META: meta})
+
+    def _write(self, period: str, records: dict[str, Any]) -> os.stat_result:
+        self._folder()
+        path = layout.file_of(self.db, period)
+        _keep_previous(path)
+        atomic_write(path, self._payload(period, records))
+        return os.stat(path)
+
+    def _prepare(self, period: str, records: dict[str, Any]) -> os.stat_result:
+        folder = self._folder()
+        path = layout.file_of(self.db, period)
+        tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(self._payload(period, records))
+                handle.flush()
+                os.fsync(handle.fileno())
+                st = os.fstat(handle.fileno())
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        self.pending.append((tmp, path))
+        return st
+
+
+def _later(record: Any, other: Any) -> bool:
+    """Whether a stored record changed after another copy of it (by ``updated``)."""
+    mine = record.get("updated") if isinstance(record, dict) else None
+    theirs = other.get("updated") if isinstance(other, dict) else None
+    return isinstance(mine, str) and (not isinstance(theirs, str) or mine > theirs)
+
+
+def _keep_previous(path: Path) -> None:
+    """Keep an archive file about to be replaced as ``<name>.bak`` (a hard link: the rename
+    that follows leaves the old inode to it). Best effort, as daily backups are."""
+    bak = path.with_name(path.name + ".bak")
+    tmp = path.with_name(f".{bak.name}.{os.getpid()}.tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(path, tmp)
+        except FileNotFoundError:
+            return
+        except OSError:
+            import shutil
+
+            shutil.copy2(path, tmp)
+            os.chmod(tmp, 0o600)
+        os.replace(tmp, bak)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class Transaction:
     """Changes to the database inside one locked read-modify-write."""
 
-    def __init__(self, db: TinyDB, path: Path | None = None) -> None:
+    def __init__(self, db: TinyDB, path: Path | None = None, archive: Archive | None = None):
         self._db = db
         self._path = path
+        self._archive = archive
         self._items = db.table(ITEMS, cache_size=0)
         self._meta = db.table(META, cache_size=0)
         self._journal = db.table(JOURNAL, cache_size=0)
         if self._meta.get(doc_id=1) is None:
             self._meta.insert(Document({"schema": SCHEMA_VERSION, "next_id": 1}, doc_id=1))
 
-    def items(self) -> dict[int, Item]:
-        return _items_of(self._db, self._path)
+    def items(self, history: bool = True) -> dict[int, Item]:
+        """Every item; with ``history=False``, the active file's only."""
+        items = _items_of(self._db, self._path)
+        if history and self._archive is not None:
+            uuids = {item.uuid for item in items.values()}
+            with gc_paused():
+                for key, record in self._archive.records().items():
+                    if int(key) not in items and record.get("uuid") not in uuids:
+                        items[int(key)] = item_from_doc(self._path, int(key), record)
+        return items
 
     def person_counts(self) -> dict[str, int]:
         """How many items each spelling of a name has: read from the stored records, without
-        building the items (4 ms at 10,000 items; building them all takes 100 ms)."""
-        counts: dict[str, int] = {}
+        building the items (4 ms at 10,000 items; building them all takes 100 ms), and for the
+        archive from the summaries the active file keeps."""
+        counts = self._archive.person_counts() if self._archive is not None else {}
         for record in (self._db.storage.read() or {}).get(ITEMS, {}).values():
             person = record.get("person") if isinstance(record, dict) else None
             if isinstance(person, str):
@@ -354,9 +794,13 @@ class Transaction:
         return counts
 
     def get(self, item_id: int) -> Item:
+        """The item, from the active file or else the archive."""
         doc = self._items.get(doc_id=item_id)
         if doc is None:
-            raise NotFound(f"no item #{item_id}")
+            found = self._archive.find(item_id) if self._archive is not None else None
+            if found is None:
+                raise NotFound(f"no item #{item_id}")
+            return item_from_doc(self._path, item_id, found[1])
         return item_from_doc(self._path, item_id, doc)
 
     def next_id(self) -> int:
@@ -364,16 +808,20 @@ class Transaction:
         meta = self._meta.get(doc_id=1)
         assert meta is not None
         used = max((doc.doc_id for doc in self._items), default=0)
+        if self._archive is not None:
+            used = max(used, self._archive.top_id())
         item_id = max(int(meta.get("next_id", 1)), used + 1)
         self._meta.update({"next_id": item_id + 1}, doc_ids=[1])
         return item_id
 
     def put(self, item: Item) -> None:
-        """Insert or replace an item."""
+        """Insert or replace an item. An archived item comes back into the active file."""
         record = item.to_record()
         del record["id"]
         if self._items.contains(doc_id=item.id):
             self._items.remove(doc_ids=[item.id])
+        elif self._archive is not None:
+            self._archive.release(item.id)
         self._items.insert(Document(record, doc_id=item.id))
 
     def put_many(self, items: list[Item]) -> None:
@@ -396,7 +844,8 @@ class Transaction:
             self._meta.update({"next_id": last + 1}, doc_ids=[1])
 
     def delete(self, item_id: int) -> None:
-        self._items.remove(doc_ids=[item_id])
+        if not self._items.remove(doc_ids=[item_id]) and self._archive is not None:
+            self._archive.release(item_id)
 
     def push_journal(self, entry: dict[str, Any]) -> None:
         self._journal.insert(entry)
@@ -454,36 +903,83 @@ class Store:
     def snapshot(
         self,
         *,
+        history: bool = True,
         active_since: datetime | None = None,
         only: Iterable[int] | None = None,
         open_only: bool = False,
     ) -> Snapshot:
-        """Items, read without a lock (the file is only ever replaced whole).
+        """Items, read without a lock (each file is only ever replaced whole).
 
-        Every item by default; with ``only``, just those IDs; with ``open_only``, open items;
-        with ``active_since``, the items a review of recent weeks needs (see
-        :func:`active_records`). The filters spare building thousands of closed items from
-        years ago. Reads take the TinyDB file's tables straight
-        from the parsed JSON: TinyDB's per-document wrapper costs 12 ms per 10,000 items on a
-        read and adds nothing there; every write still goes through TinyDB.
+        Every item by default, the archive's included; ``history=False`` reads the active file
+        alone. With ``only``, just those IDs (the archive is opened only for IDs that are not
+        active); with ``open_only``, open items (all active); with ``active_since``, the items
+        a review of recent weeks needs (see :func:`active_records`; all active unless the clock
+        was set back before the last archiving pass). The filters spare building thousands of
+        closed items from years ago. Reads take the TinyDB file's tables straight from the
+        parsed JSON: TinyDB's per-document wrapper costs 12 ms per 10,000 items on a read and
+        adds nothing there; every write still goes through TinyDB.
         """
-        data = load_raw(self.path)
-        if data is None:
-            return Snapshot(items={})
-        table: dict[str, Any] = check_schema(self.path, data).get(ITEMS, {})
-        if only is not None:
-            records: Iterable[tuple[str, Any]] = [
-                (key, table[key]) for key in map(str, only) if key in table
-            ]
-        elif open_only:
-            records = [(k, v) for k, v in table.items() if _is_open(v)]
-        elif active_since is not None:
-            records = active_records(table, to_utc_iso(active_since))
-        else:
-            records = table.items()
-        with gc_paused():
+        with gc_paused():  # over every file: a collection between two parses costs as much
+            for _ in range(20):
+                try:
+                    before = os.stat(self.path)
+                except FileNotFoundError:
+                    before = None
+                data = load_raw(self.path)
+                if data is None:
+                    return Snapshot(items={})
+                data = check_schema(self.path, data)
+                archive = Archive(self.path, archive_state(data))
+                records = self._select(data, archive, history, active_since, only, open_only)
+                if not archive.loaded or _same_file(before, self.path):
+                    break
+                # A writer replaced the active file while the archive was read: an item moving
+                # between them might have been missed. Read again.
             items = {int(k): item_from_doc(self.path, int(k), v) for k, v in records}
         return Snapshot(items=items)
+
+    def _select(
+        self,
+        data: dict[str, Any],
+        archive: Archive,
+        history: bool,
+        active_since: datetime | None,
+        only: Iterable[int] | None,
+        open_only: bool,
+    ) -> list[tuple[str, Any]]:
+        table: dict[str, Any] = data.get(ITEMS, {})
+        if only is not None:
+            keys = list(map(str, only))
+            records = [(key, table[key]) for key in keys if key in table]
+            for key in keys if history else ():
+                found = archive.find(int(key)) if key not in table else None
+                if found is not None:
+                    records.append((key, found[1]))
+            return records
+        if open_only:
+            return [(k, v) for k, v in table.items() if _is_open(v)]
+        if active_since is not None:
+            cutoff = to_utc_iso(active_since)
+            if history and archive.may_hold_since(cutoff):
+                table = _with_archive(table, archive)
+            return active_records(table, cutoff)
+        if history:
+            table = _with_archive(table, archive)
+        return list(table.items())
+
+    def person_counts(self) -> dict[str, int]:
+        """How many items each spelling of a name has, everyone's, without building an item
+        or opening an archive file."""
+        data = load_raw(self.path)
+        if data is None:
+            return {}
+        data = check_schema(self.path, data)
+        counts = Archive(self.path, archive_state(data)).person_counts()
+        for record in data.get(ITEMS, {}).values():
+            person = record.get("person") if isinstance(record, dict) else None
+            if isinstance(person, str):
+                counts[person] = counts.get(person, 0) + 1
+        return counts
 
     def _prepare_directory(self) -> None:
         if self.path.exists() and not self.path.is_file():  # before creating <db>.lock beside it
@@ -500,28 +996,128 @@ class Store:
             raise DatabaseError(f"can't create {parent}: {err.strerror}") from None
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def transaction(self, now: datetime | None = None) -> Iterator[Transaction]:
         """Lock, load, yield a :class:`Transaction`, and write once if anything changed.
 
-        If the body raises, nothing is written.
+        With ``now``, the day's archiving pass runs first (at most once a day). If the body
+        raises, nothing is written.
         """
         self._prepare_directory()
         with exclusive_lock(self.path):
             data = load_raw(self.path)
             existed = data is not None
+            upgraded = existed and (schema_of(data) or SCHEMA_VERSION) < SCHEMA_VERSION
             data = check_schema(self.path, data) if data is not None else {}
+            state = archive_state(data) if archive_state(data) else {"files": {}}
+            archive = Archive(self.path, state)
+            active = data.get(ITEMS, {})  # (not created here: the meta stays first in the file)
+            archive.reconcile(active)
+            if now is not None:
+                archive.run_pass(active, now)
             db, storage = self._open(data)
             loaded = scorelog.before(data)
-            yield Transaction(db, self.path)
-            if storage.dirty:
-                scorelog.note_commit(loaded, storage.data)  # for the weekly score cache
-                payload = encode(storage.data)
-                if existed:  # the file on disk loaded cleanly: keep it as today's backup first
-                    backups.keep(self.path)
-                try:
-                    atomic_write(self.path, payload)
-                except OSError as err:
+            yield Transaction(db, self.path, archive)
+            if not (storage.dirty or archive.dirty):
+                return
+            # for the weekly score cache: what changed, archived items taken out included
+            scorelog.note_commit(loaded, storage.data, archive.released())
+            storage.data[META]["1"][ARCHIVE] = state
+            if existed:  # the file on disk loaded cleanly: keep it as today's backup first
+                backups.keep(self.path)
+                if upgraded:
+                    backups.keep_before_upgrade(self.path, SCHEMA_VERSION)
+            try:
+                archive.write_before()
+                atomic_write(self.path, encode(storage.data))
+            except BaseException as err:
+                archive.abandon()
+                if isinstance(err, OSError):
                     raise DatabaseError(
                         f"can't write database {self.path}: {err.strerror}"
                     ) from None
-                refresh_prompt_state(self.path, storage.data)
+                raise
+            commit_step("active")
+            archive.write_after()  # the change is committed: this step never fails it
+            refresh_prompt_state(self.path, storage.data)
+
+
+def _with_archive(table: dict[str, Any], archive: Archive) -> dict[str, Any]:
+    """The active file's records and the archive's, one per item: the active copy wins (by ID
+    and by uuid) over an archived one a crash left behind."""
+    archived = archive.records()
+    if not archived:
+        return table
+    uuids = {r.get("uuid") for r in table.values() if isinstance(r, dict)}
+    merged = dict(table)
+    for key, record in archived.items():
+        if key not in merged and record.get("uuid") not in uuids:
+            merged[key] = record
+    return merged
+
+
+def _same_file(before: os.stat_result | None, path: Path) -> bool:
+    try:
+        after = os.stat(path)
+    except FileNotFoundError:
+        return before is None
+    return before is not None and layout.fingerprint(before) == layout.fingerprint(after)
+
+
+def archived_copies(data: dict[str, Any], archive: Archive) -> dict[str, list[str]]:
+    """The keys of the archived records each archive file should not hold (by period): those
+    the active file holds (by ID or uuid) or its meta lists as dropped and, of an item in two
+    archive files, the older copy. A file that can't be read is skipped (reported on its
+    own)."""
+    active: dict[str, Any] = data.get(ITEMS, {})
+    uuids = {r.get("uuid") for r in active.values() if isinstance(r, dict)}
+    best: dict[str, tuple[str, Any]] = {}
+    extra: dict[str, list[str]] = {}
+    for period in archive.periods():
+        try:
+            records = archive.load(period)
+        except DatabaseError:
+            continue
+        entry = archive.files.get(period)
+        drop = {str(n) for n in (entry.get("drop") or [])} if isinstance(entry, dict) else set()
+        for key, record in records.items():
+            uuid = record.get("uuid") if isinstance(record, dict) else None
+            if key in active or uuid in uuids or key in drop:
+                extra.setdefault(period, []).append(key)
+            elif key in best:
+                old_period, old = best[key]
+                loser = old_period if _later(record, old) else period
+                extra.setdefault(loser, []).append(key)
+                if loser == old_period:
+                    best[key] = (period, record)
+            else:
+                best[key] = (period, record)
+    return extra
+
+
+def remove_archived_copies(db: Path) -> int:
+    """Remove the copies :func:`archived_copies` finds (call under the lock): the archive files
+    first (each atomically, its previous version kept as ``.bak``), then the active file's
+    record of them. Returns how many copies were removed."""
+    data = load_raw(db)
+    if data is None:
+        return 0
+    data = check_schema(db, data)
+    state = archive_state(data) or {"files": {}}
+    archive = Archive(db, state)
+    extra = archived_copies(data, archive)
+    for period, keys in extra.items():
+        records = archive.loaded[period]
+        for key in keys:
+            records.pop(key, None)
+        archive.dropped.setdefault(period, set()).update(keys)
+    if not extra:
+        return 0
+    data.setdefault(META, {}).setdefault("1", {"schema": SCHEMA_VERSION})[ARCHIVE] = state
+    try:
+        archive.write_before()
+        atomic_write(db, encode(data))
+    except BaseException:
+        archive.abandon()
+        raise
+    archive.write_after()
+    return sum(len(keys) for keys in extra.values())

@@ -3,15 +3,21 @@
 Checks: the file loads and its schema version is known; every item can be read and makes
 sense; IDs are below the next ID to be issued; every ``for_id`` points at an item; the
 database, its lock, state and backups are private (0600 files, 0700 backup folder); no temp
-files of killed commands are lying around; and good backups exist. It also reads the config
+files of killed commands are lying around; and good backups exist. The archive files beside
+the active file (``<db>.archive/``) are checked too: each loads and every item in it can be
+read, none is missing, and no item is in two files (a crash between two writes of a commit
+can leave one in both: reads use the active copy). It also reads the config
 file: a broken one is a problem (it stops every command that uses settings), reported by name
 with its one-line error, and the database is checked all the same.
 
 ``--repair`` (under the database lock) moves a damaged file aside as
 ``<db>.broken-<timestamp>`` and restores the newest backup that loads, restores a missing
 database from its backups, moves the next ID past the highest ID, makes files private again
-and deletes stray temp files. It never rewrites an item and never touches a database from a
-newer respond.
+and deletes stray temp files; it removes the extra copies of an item in two files (keeping
+the active one, else the newest) and forgets a missing archive file (its items are gone
+already). It never rewrites an item, never overwrites a damaged archive file (its previous
+version is kept as ``.bak`` for you to restore) and never touches a database from a newer
+respond.
 
 Exit codes: 0 healthy (notes only), 1 problems found but the database is usable, 2 the
 database is unusable (it does not load). After ``--repair`` they describe what is left.
@@ -38,6 +44,7 @@ from respond.core.errors import DatabaseError, NewerSchema
 from respond.core.model import record_flaws
 from respond.core.text import visible
 from respond.storage import backups
+from respond.storage.archive import archive_dir
 
 OK, NOTE, PROBLEM, UNUSABLE = "ok", "note", "problem", "unusable"
 
@@ -335,9 +342,11 @@ def _check_contents(db: Path, report: Report) -> None:
             lambda: _drop_journal(db, damaged),
         )
 
-    top = max(items, default=0)
+    archived = _check_archive(db, loaded, report)
+    everything = {**archived, **items}
+    top = max(everything, default=0)
     next_id = loaded.next_id
-    dup = [u for u, c in Counter(str(r.get("uuid")) for r in items.values()).items() if c > 1]
+    dup = [u for u, c in Counter(str(r.get("uuid")) for r in everything.values()).items() if c > 1]
     if next_id <= top:
         fix = lambda: _fix_next_id(db, top + 1)  # noqa: E731
         report.add(PROBLEM, "IDs", f"next ID {next_id} is not above the highest #{top}", fix)
@@ -353,7 +362,7 @@ def _check_contents(db: Path, report: Report) -> None:
             continue  # reported with the item
         if target == item_id:
             report.add(PROBLEM, "links", f"#{item_id} is for itself")
-        elif target in items:
+        elif target in everything:
             continue
         elif target >= next_id or target < 1:
             report.add(PROBLEM, "links", f"#{item_id} is for #{target}, an ID never issued")
@@ -362,6 +371,109 @@ def _check_contents(db: Path, report: Report) -> None:
         linked = False
     if linked:
         report.add(OK, "links", "every for_id points at an existing item")
+
+
+def _check_archive(db: Path, loaded: Loaded, report: Report) -> dict[int, dict[str, Any]]:
+    """Check the archive files; returns the records they hold (one per ID) for the checks of
+    IDs and links."""
+    from respond.storage.archive import file_of
+    from respond.storage.database import (
+        Archive,
+        archive_state,
+        archived_copies,
+        item_from_doc,
+        load_archive_file,
+    )
+
+    state = archive_state(loaded.data)
+    archive = Archive(db, dict(state, files=dict(state.get("files") or {})))
+    periods = archive.periods()
+    if not periods:
+        return {}
+    records: dict[int, dict[str, Any]] = {}
+    readable = []
+    for period in periods:
+        path = file_of(db, period)
+        name = visible(f"{archive_dir(db).name}/{path.name}")
+        entry = archive.files.get(period)
+        if not path.exists():
+            count = entry.get("items") if isinstance(entry, dict) else 0
+            if count:
+                report.add(
+                    PROBLEM,
+                    "archive",
+                    f"{name} is missing ({count} items); history commands (week, who, "
+                    "export...) stop there; --repair forgets it (restore it first if you can)",
+                    lambda period=period: _forget_archive(db, period),  # type: ignore[misc]
+                )
+            continue
+        try:
+            archive.loaded[period] = load_archive_file(path)
+        except NewerSchema as err:
+            report.add(PROBLEM, "archive", f"{visible(str(err))} (left untouched)")
+            continue
+        except DatabaseError as err:
+            report.add(
+                PROBLEM,
+                "archive",
+                f"{name}: {visible(err.cause)}; history commands (week, who, export...) "
+                "stop there. It is never overwritten: restore its previous version "
+                f"{path.name}.bak, or move it aside",
+            )
+            continue
+        readable.append(period)
+        for key, doc in archive.loaded[period].items():
+            try:
+                item_from_doc(path, int(key), doc)
+            except DatabaseError:
+                why = ", ".join(item_issues(int(key), doc)) or "damaged"
+                report.add(PROBLEM, "archive", f"{name}: #{key} can't be read ({why})")
+                continue
+            records[int(key)] = doc
+    extra = archived_copies(loaded.data, archive)
+    copies = sum(len(keys) for keys in extra.values())
+    if copies:
+        report.add(
+            PROBLEM,
+            "archive",
+            f"{copies} item(s) in two files (a commit interrupted between its writes); reads "
+            "use the active or newest copy; --repair removes the others",
+            lambda: _remove_copies(db),
+        )
+    count = sum(len(archive.loaded[p]) for p in readable) - copies
+    files = len(readable)
+    report.add(
+        OK,
+        "archive",
+        f"{count} closed item{'s' if count != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''} ({', '.join(readable) or 'none readable'})",
+    )
+    for keys in extra.values():
+        for key in keys:
+            if int(key) in loaded.items:
+                records.pop(int(key), None)
+    return records
+
+
+def _forget_archive(db: Path, period: str) -> str:
+    from respond.storage.database import ARCHIVE, META
+
+    backups.keep(db)
+
+    def forget(data: dict[str, Any]) -> None:
+        files = data[META]["1"].get(ARCHIVE, {}).get("files", {})
+        files.pop(period, None)
+
+    _rewrite(db, forget)
+    return f"forgot the missing archive file {period}.json"
+
+
+def _remove_copies(db: Path) -> str:
+    from respond.storage.database import remove_archived_copies
+
+    backups.keep(db)
+    removed = remove_archived_copies(db)
+    return f"removed {removed} extra cop{'ies' if removed != 1 else 'y'} of archived items"
 
 
 def _private(path: Path, report: Report, mode: int) -> bool:
@@ -393,15 +505,16 @@ def _check_permissions(db: Path, report: Report) -> None:
         for path in sorted(db.parent.iterdir()):
             if path == db or (path.name.startswith(prefix) and path.is_file()):
                 good &= _private(path, report, 0o600)
-        if folder.is_dir():
-            good &= _private(folder, report, 0o700)
-            for path in sorted(folder.iterdir()):
-                good &= _private(path, report, 0o600)
+        for private in (folder, archive_dir(db)):
+            if private.is_dir():
+                good &= _private(private, report, 0o700)
+                for path in sorted(private.iterdir()):
+                    good &= _private(path, report, 0o600)
     except OSError as err:
         report.add(PROBLEM, "permissions", f"can't look at {visible(str(err.filename))}")
         return
     if good:
-        report.add(OK, "permissions", "database, lock, state and backups are private")
+        report.add(OK, "permissions", "database, lock, state, archive and backups are private")
 
 
 def _dead(pid_text: str) -> bool:
@@ -418,7 +531,8 @@ def _check_temp_files(db: Path, report: Report) -> None:
     """Temp files whose writer is dead: harmless (never read), but they hold copies of data."""
     pattern = re.compile(r"^\..*\.(\d+)\.tmp$")
     stray: list[Path] = []
-    for folder, prefix in ((db.parent, f".{db.name}."), (backups.backup_dir(db), ".")):
+    folders = ((db.parent, f".{db.name}."), (backups.backup_dir(db), "."), (archive_dir(db), "."))
+    for folder, prefix in folders:
         with contextlib.suppress(OSError):
             for name in os.listdir(folder):
                 match = pattern.match(name)

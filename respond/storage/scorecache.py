@@ -23,12 +23,13 @@ import os
 import stat
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 from respond.core.clock import from_iso, to_local, to_utc_iso
 from respond.core.scorecache import (
+    GRACE,
     extend,
     fingerprint,
     finished,
@@ -251,6 +252,7 @@ def known_weeks(
     if known is not None and known.until > week_start_of(to_local(now, tz).date(), week_start):
         known, why = None, "damaged"  # it claims to know weeks that have not ended
     since = local_midnight(known.until, tz) if known is not None else None
+    table = _with_history(db, data, table, since)
     keys = needed(table, since)
     with gc_paused():
         items = [item_from_doc(db, int(key), table[key]) for key in keys]
@@ -265,6 +267,29 @@ def known_weeks(
             new["computed_at"] = to_utc_iso(now)
             _write(cache_path(db), new)
     return result
+
+
+def _with_history(
+    db: Path, data: dict[str, Any], table: dict[str, Any], since: datetime | None
+) -> dict[str, Any]:
+    """The active file's records, and the archive's too when one of its files may hold an item
+    that counts from ``since`` on (every file when nothing is cached): the active file's meta
+    keeps the latest time each archive file holds, so a warm cache opens none of them."""
+    from respond.storage.database import Archive, _with_archive, archive_state
+
+    state = archive_state(data)
+    files = state.get("files", {}) if isinstance(state, dict) else {}
+    if not files:
+        return table
+    cutoff = to_utc_iso(since) if since is not None else None
+    if cutoff is not None and all(
+        isinstance(entry, dict)
+        and isinstance(entry.get("latest"), str)
+        and from_iso(entry["latest"]) < from_iso(cutoff) - GRACE - timedelta(days=2)
+        for entry in files.values()
+    ):
+        return table
+    return _with_archive(table, Archive(db, state))
 
 
 def _write(path: Path, doc: dict[str, Any]) -> None:

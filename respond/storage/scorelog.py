@@ -56,13 +56,17 @@ def before(data: dict[str, Any]) -> Before:
     return Before(dict(data.get("items", {})), next_id if isinstance(next_id, int) else 0)
 
 
-def note_commit(loaded: Before, data: dict[str, Any]) -> None:
-    """Give ``data`` (about to be written) its next generation and log what changed."""
+def note_commit(
+    loaded: Before, data: dict[str, Any], released: dict[str, Any] | None = None
+) -> None:
+    """Give ``data`` (about to be written) its next generation and log what changed.
+    ``released`` are the records the commit took out of the archive (their before-images:
+    an archived item brought back, or deleted)."""
     from respond.core.clock import to_utc_iso
     from respond.core.scorecache import earliest_affected
 
     items: dict[str, Any] = data.get("items", {})
-    old = loaded.items
+    old = {**released, **loaded.items} if released else loaded.items
     touched = [key for key, record in items.items() if old.get(key) is not record]
     added = sum(1 for key in touched if key not in old)
     if len(items) - added != len(old):  # some were removed
