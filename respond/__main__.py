@@ -3,6 +3,11 @@
 Kept tiny on purpose: nothing heavy is imported until the command is known. ``respond prompt``
 runs before every shell prompt, so it is answered here without importing Typer at all (see
 ``respond.cli.prompt``); ``respond prompt --help`` and anything unusual still go through Typer.
+
+Every other command runs with the cyclic garbage collector off. A command lives for a fraction
+of a second and makes almost no reference cycles (reference counting frees its data), but the
+collector would run hundreds of times over the objects that importing Typer and Rich creates,
+and once more over everything a read of the database built (see "Performance" in README.md).
 """
 
 from __future__ import annotations
@@ -18,9 +23,12 @@ def main(argv: list[str] | None = None) -> int | None:
         code = fast_main(args)
         if code is not None:
             return code
-    from respond.cli.app import app
+    import gc
 
-    app(args=args, prog_name="respond")
+    gc.disable()
+    from respond.cli.app import run
+
+    run(args)
     return None
 
 
