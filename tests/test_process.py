@@ -107,3 +107,56 @@ def test_commands_import_only_what_they_use(tmp_path: Path) -> None:
     list_mods = _modules_after(db, "list", "--json")
     assert "tinydb" in list_mods
     assert not {"rich", "dateutil"} & list_mods
+
+
+#: Never imported by the everyday commands below: the export and import formats, the date
+#: grammar (read only when a date is typed or a default like done's "7d" is parsed), and the
+#: JSON shapes (only with --json).
+NOT_EVERYDAY = {
+    "dateutil",
+    "icalendar",
+    "platformdirs",
+    "respond.core.dates",
+    "respond.cli.shapes",
+    "respond.formats.export",
+    "respond.formats.imports",
+    "respond.formats.taskwarrior",
+    "respond.storage.doctor",
+}
+
+
+def test_everyday_commands_import_only_what_they_use(tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    assert respond(db, "--now", "2026-11-25T10:00", "add", "seed", "--from", "Dana").returncode == 0
+    # changes draw nothing: no Rich, no renderer
+    for args in (("add", "x", "--from", "Dana"), ("done", "1", "--no-follow-up"), ("undo",)):
+        mods = _modules_after(db, *args)
+        assert "tinydb" in mods
+        assert not (NOT_EVERYDAY | {"rich", "respond.cli.render"}) & mods, args
+    assert "respond.core.dates" in _modules_after(db, "snooze", "2", "fri")
+    for args in (("today",), (), ("list",), ("who", "Dana"), ("week",), ("show", "1")):
+        mods = _modules_after(db, *args)
+        assert "rich" in mods
+        assert not NOT_EVERYDAY & mods, args
+
+
+def test_commands_run_without_the_cyclic_collector(tmp_path: Path) -> None:
+    """A command is short-lived and makes no cycles worth collecting: the collector stays off,
+    and what is alive at exit is frozen, out of the interpreter's last collection."""
+    code = (
+        "import gc\n"
+        "from respond.__main__ import main\n"
+        "try:\n"
+        "    main(['list'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env_for(tmp_path / "db.json"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.stdout.splitlines()[-1] == "False True", out.stderr

@@ -1139,7 +1139,7 @@ def _only(name: str | None) -> typer.Typer:
     return trimmed
 
 
-def _invoked(args: list[str]) -> typer.Typer:
+def app_for(args: list[str]) -> typer.Typer:
     """The app to run ``respond ARGS`` with: only the command it names, or the whole app.
 
     Typer makes a Click command of every command function (its signature, annotations, help)
@@ -1170,4 +1170,4 @@ def _invoked(args: list[str]) -> typer.Typer:
 
 def run(args: list[str]) -> None:
     """``respond ARGS``: what ``app(args)`` does, building only the command that runs."""
-    _invoked(args)(args=args, prog_name="respond")
+    app_for(args)(args=args, prog_name="respond")
