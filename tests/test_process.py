@@ -134,10 +134,12 @@ def test_everyday_commands_import_only_what_they_use(tmp_path: Path) -> None:
         assert "tinydb" in mods
         assert not (NOT_EVERYDAY | {"rich", "respond.cli.render"}) & mods, args
     assert "respond.core.dates" in _modules_after(db, "snooze", "2", "fri")
+    # views draw; they change nothing, so they need no actions (show parses an ID with them)
     for args in (("today",), (), ("list",), ("who", "Dana"), ("week",), ("show", "1")):
         mods = _modules_after(db, *args)
         assert "rich" in mods
         assert not NOT_EVERYDAY & mods, args
+        assert args == ("show", "1") or "respond.core.actions" not in mods, args
 
 
 def test_commands_run_without_the_cyclic_collector(tmp_path: Path) -> None:

@@ -147,8 +147,8 @@ class App:
 
     @cached_property
     def env(self) -> Any:
-        from respond.core.actions import Env
         from respond.core.clock import FixedClock, SystemClock
+        from respond.core.env import Env
 
         clock: Any = SystemClock()
         settings = self.config[0]
