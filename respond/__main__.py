@@ -3,6 +3,12 @@
 Kept tiny on purpose: nothing heavy is imported until the command is known. ``respond prompt``
 runs before every shell prompt, so it is answered here without importing Typer at all (see
 ``respond.cli.prompt``); ``respond prompt --help`` and anything unusual still go through Typer.
+
+Every other command runs with the cyclic garbage collector off. A command lives for a fraction
+of a second and makes almost no reference cycles (reference counting frees its data), but the
+collector would run hundreds of times over the objects that importing Typer and Rich creates,
+once more over everything a read of the database built, and a last time at exit over all
+that is still alive (see "Performance" in README.md).
 """
 
 from __future__ import annotations
@@ -18,9 +24,17 @@ def main(argv: list[str] | None = None) -> int | None:
         code = fast_main(args)
         if code is not None:
             return code
-    from respond.cli.app import app
+    import gc
 
-    app(args=args, prog_name="respond")
+    gc.disable()
+    try:
+        from respond.cli.app import run
+
+        run(args)
+    finally:
+        # The interpreter collects once more on its way out, collector on or off: frozen,
+        # the objects still alive (modules, classes) are left out of that last pass.
+        gc.freeze()
     return None
 
 

@@ -28,7 +28,7 @@ settings.register_profile("repeatable", derandomize=True, deadline=None)
 settings.register_profile("explore", derandomize=False, deadline=None)
 settings.load_profile(os.environ.get("RESPOND_HYPOTHESIS", "repeatable"))
 
-from respond.cli.app import app  # noqa: E402
+from respond.cli.app import app, app_for  # noqa: E402
 from tests.support.cli import NOW, Result, Run  # noqa: E402
 
 
@@ -68,7 +68,8 @@ def run() -> Run:
 
     def invoke(*args: str, now: str | None = NOW, input: str | None = None) -> Result:
         argv = (["--now", now] if now else []) + list(args)
-        result = runner.invoke(app, argv, input=input, catch_exceptions=False)
+        # as the respond command runs: only the command named is built (see test_dispatch.py)
+        result = runner.invoke(app_for(argv), argv, input=input, catch_exceptions=False)
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke

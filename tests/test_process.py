@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.processes import modules_after, respond, spawn
+from tests.support.processes import env_for, modules_after, respond, spawn
 
 
 def test_console_script_and_module_both_work(tmp_path: Path) -> None:
@@ -60,3 +62,58 @@ def test_commands_import_only_what_they_use(tmp_path: Path) -> None:
     list_mods = modules_after(db, "list", "--json")
     assert "tinydb" in list_mods
     assert not {"rich", "dateutil"} & list_mods
+
+
+#: Never imported by the everyday commands below: the export and import formats, the date
+#: grammar (read only when a date is typed or a default like done's "7d" is parsed), and the
+#: JSON shapes (only with --json).
+NOT_EVERYDAY = {
+    "dateutil",
+    "icalendar",
+    "platformdirs",
+    "respond.core.dates",
+    "respond.cli.shapes",
+    "respond.formats.export",
+    "respond.formats.imports",
+    "respond.formats.taskwarrior",
+    "respond.storage.doctor",
+}
+
+
+def test_everyday_commands_import_only_what_they_use(tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    assert respond(db, "--now", "2026-11-25T10:00", "add", "seed", "--from", "Dana").returncode == 0
+    # changes draw nothing: no Rich, no renderer
+    for args in (("add", "x", "--from", "Dana"), ("done", "1", "--no-follow-up"), ("undo",)):
+        mods = modules_after(db, *args)
+        assert "tinydb" in mods
+        assert not (NOT_EVERYDAY | {"rich", "respond.cli.render"}) & mods, args
+    assert "respond.core.dates" in modules_after(db, "snooze", "2", "fri")
+    # views draw; they change nothing, so they need no actions (show parses an ID with them)
+    for args in (("today",), (), ("list",), ("who", "Dana"), ("week",), ("show", "1")):
+        mods = modules_after(db, *args)
+        assert "rich" in mods
+        assert not NOT_EVERYDAY & mods, args
+        assert args == ("show", "1") or "respond.core.actions" not in mods, args
+
+
+def test_commands_run_without_the_cyclic_collector(tmp_path: Path) -> None:
+    """A command is short-lived and makes no cycles worth collecting: the collector stays off,
+    and what is alive at exit is frozen, out of the interpreter's last collection."""
+    code = (
+        "import gc\n"
+        "from respond.__main__ import main\n"
+        "try:\n"
+        "    main(['list'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env_for(tmp_path / "db.json"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.stdout.splitlines()[-1] == "False True", out.stderr

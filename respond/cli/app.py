@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 
 from respond import __version__
 from respond.core.dateforms import ACCEPTED_FORMS
-from respond.core.errors import RespondError
+from respond.core.errors import DateError, RespondError
 from respond.core.promptformat import DEFAULT_PROMPT_FORMAT
 
 # Typer (>= 0.26) vendors Click and exports none of its error classes but BadParameter (and
@@ -66,8 +66,6 @@ class RespondGroup(TyperGroup):
             one_line_usage_error(err).exit()
 
     def invoke(self, ctx: Any) -> Any:
-        from respond.core.dates import DateError
-
         try:
             return super().invoke(ctx)
         except CliError as err:
@@ -147,8 +145,8 @@ class App:
 
     @cached_property
     def env(self) -> Any:
-        from respond.core.actions import Env
         from respond.core.clock import FixedClock, SystemClock
+        from respond.core.env import Env
 
         clock: Any = SystemClock()
         settings = self.config[0]
@@ -1122,3 +1120,59 @@ def doctor(
     for line in lines:
         state.output.confirm(line)
     raise typer.Exit(report.exit_code)
+
+
+def _command_name(info: Any) -> str | None:
+    """The name Typer gives a registered command or sub-app (without building it)."""
+    from typer.main import get_command_name, solve_typer_info_defaults
+    from typer.models import CommandInfo
+
+    if isinstance(info, CommandInfo):
+        return info.name or get_command_name(info.callback.__name__)  # type: ignore[union-attr]
+    name = solve_typer_info_defaults(info).name
+    return name if isinstance(name, str) else None
+
+
+def _only(name: str | None) -> typer.Typer:
+    """``app`` with only the command (or sub-app) ``name``: none at all for ``None``."""
+    from copy import copy
+
+    trimmed = copy(app)
+    trimmed.registered_commands = [c for c in app.registered_commands if _command_name(c) == name]
+    trimmed.registered_groups = [g for g in app.registered_groups if _command_name(g) == name]
+    return trimmed
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app to run ``respond ARGS`` with: only the command it names, or the whole app.
+
+    Typer makes a Click command of every command function (its signature, annotations, help)
+    before it parses anything: for all 23 that costs about as much as starting Python, on
+    every run, where the parsing itself costs almost nothing. So the group's own options
+    (``--db``, ``--now``...) are parsed first, by Click's parser for the group alone, to find
+    the command's name, and only that command is built. The same definitions, the same
+    parsing: only commands that will not run are left out.
+    What shows or needs the other commands gets the whole app, so it says exactly what it
+    always said: the group's ``--help``, a name that is no command (Click's error and Typer's
+    suggestion), a mistake in the group's options, and shell completion."""
+    import os
+
+    from typer.main import get_command
+
+    if os.environ.get("_RESPOND_COMPLETE"):
+        return app
+    group = get_command(_only(None))
+    try:
+        ctx = group.context_class(group, info_name="respond")
+        opts, rest, _ = group.make_parser(ctx).parse_args(args=list(args))
+    except UsageError:
+        return app
+    if not rest:
+        return app if opts.get("help") else _only(None)
+    names = {_command_name(i) for i in [*app.registered_commands, *app.registered_groups]}
+    return _only(rest[0]) if rest[0] in names else app
+
+
+def run(args: list[str]) -> None:
+    """``respond ARGS``: what ``app(args)`` does, building only the command that runs."""
+    app_for(args)(args=args, prog_name="respond")

@@ -31,7 +31,7 @@ from respond.core.text import quoted, shorten, visible
 
 if TYPE_CHECKING:
     from respond.cli.output import Environment
-    from respond.core.actions import Env
+    from respond.core.env import Env
     from respond.core.people import PersonRow, PersonView
     from respond.core.review import NeedsYou, Review
     from respond.core.scoring import Scorecard

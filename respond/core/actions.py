@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from respond.core import timefmt
-from respond.core.clock import Clock, to_utc_iso
+from respond.core.clock import to_utc_iso
+from respond.core.env import Env
 from respond.core.errors import NotFound, NothingFound, RespondError
 from respond.core.model import (
     FOLLOW_UP_KINDS,
@@ -26,7 +27,6 @@ from respond.core.model import (
     parse_tag,
     require_text,
 )
-from respond.core.settings import Settings
 from respond.core.text import quoted, shorten
 
 UNDO_DETAIL = 5  # undo names up to this many items, then counts them
@@ -43,31 +43,6 @@ class Session(Protocol):
     def delete(self, item_id: int) -> None: ...
     def push_journal(self, entry: dict[str, Any]) -> None: ...
     def pop_journal(self) -> dict[str, Any] | None: ...
-
-
-@dataclass(frozen=True)
-class Env:
-    """What every action needs besides the data: the clock and the settings. (Times are put
-    into words by :mod:`respond.core.timefmt`.)"""
-
-    clock: Clock
-    settings: Settings = field(default_factory=Settings)
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    def when(self, text: str) -> datetime:
-        """Parse a date the user typed, relative to now."""
-        from respond.core.dates import parse_when
-
-        return parse_when(text, self.now(), self.settings.week, self.clock.tz)
-
-    def later(self, text: str) -> datetime:
-        """A follow-up or chase time the user typed (or the configured default): the date it
-        names, moved to the next working day when it falls on a day off."""
-        from respond.core.worktime import on_workday
-
-        return on_workday(self.when(text), self.settings.week, self.clock.tz)
 
 
 @dataclass

@@ -120,6 +120,14 @@ def _instant(wall: datetime, offset: timedelta, tz: tzinfo | None) -> datetime |
         return None
 
 
+def has_passed(moment: datetime, now: datetime) -> bool:
+    """Whether the minute ``moment`` names is over at ``now``: the line between past and future
+    for the dates people type (``now`` itself is the current minute, so it has not passed).
+
+    Compared in UTC, so that the two occurrences of a repeated (autumn) hour stay apart."""
+    return moment.astimezone(UTC) < now.astimezone(UTC).replace(second=0, microsecond=0)
+
+
 def to_utc_iso(moment: datetime) -> str:
     """The storage form of a timestamp: UTC, ISO 8601, seconds precision."""
     return moment.astimezone(UTC).isoformat(timespec="seconds")

@@ -76,18 +76,15 @@ from collections.abc import Callable, Iterable
 from datetime import MAXYEAR, UTC, date, datetime, time, timedelta, tzinfo
 from typing import NoReturn
 
-from respond.core.clock import aware, to_local
+from respond.core.clock import aware, has_passed, to_local
 from respond.core.dateforms import ACCEPTED_FORMS
+from respond.core.errors import DateError
 from respond.core.worktime import WEEKDAYS, WorkWeek, add_business_days
 
 __all__ = ["ACCEPTED_FORMS", "DateError", "has_passed", "parse_when"]
 
 TONIGHT = time(20, 0)
 MAX_LENGTH = 100
-
-
-class DateError(ValueError):
-    """Text that is not a date we understand; ``str(err)`` is a one-line message for users."""
 
 
 _MONTHS: dict[str, int] = {
@@ -271,14 +268,6 @@ def parse_when(
 def _at(day: date, at: time, tz: tzinfo | None) -> datetime:
     """Local wall-clock ``day`` at ``at`` -> aware local datetime."""
     return aware(datetime.combine(day, at), tz)
-
-
-def has_passed(moment: datetime, now: datetime) -> bool:
-    """Whether the minute ``moment`` names is over at ``now``: the line between past and future
-    for the dates people type (``now`` itself is the current minute, so it has not passed).
-
-    Compared in UTC, so that the two occurrences of a repeated (autumn) hour stay apart."""
-    return moment.astimezone(UTC) < now.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 def _parse(text: str, s: str, now: datetime, week: WorkWeek, tz: tzinfo | None) -> datetime:

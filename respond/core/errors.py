@@ -35,3 +35,9 @@ class NothingFound(RespondError):
 
 class NewerSchema(DatabaseError):
     """The database was written by a newer respond: refused, never touched."""
+
+
+class DateError(ValueError):
+    """Text that is not a date we understand; ``str(err)`` is a one-line message for users.
+    Raised by :mod:`respond.core.dates` and defined here, so that catching it (as the CLI
+    does around every command) does not import the date grammar."""

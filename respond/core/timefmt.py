@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 
-from respond.core.clock import to_local
+from respond.core.clock import has_passed, to_local
 
 
 def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
@@ -34,8 +34,6 @@ def due(moment: datetime | None, now: datetime, tz: tzinfo | None = None) -> str
 def due_set(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
     """A due time just set, in a confirmation: one that has already passed (a backfilled date)
     says so, e.g. ``Fri 20 Nov 17:00 (already overdue)``."""
-    from respond.core.dates import has_passed
-
     shown = when(moment, now, tz)
     return f"{shown} (already overdue)" if has_passed(moment, now) else shown
 

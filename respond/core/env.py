@@ -1,0 +1,38 @@
+"""What every action and view needs besides the data: the clock and the settings.
+
+Its own module, so that commands that only read (``today``, ``list``, ``who``, ``week``) need
+not import the actions (``respond.core.actions``, which imports it from here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from respond.core.clock import Clock
+from respond.core.settings import Settings
+
+
+@dataclass(frozen=True)
+class Env:
+    """What every action needs besides the data: the clock and the settings. (Times are put
+    into words by :mod:`respond.core.timefmt`.)"""
+
+    clock: Clock
+    settings: Settings = field(default_factory=Settings)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def when(self, text: str) -> datetime:
+        """Parse a date the user typed, relative to now."""
+        from respond.core.dates import parse_when
+
+        return parse_when(text, self.now(), self.settings.week, self.clock.tz)
+
+    def later(self, text: str) -> datetime:
+        """A follow-up or chase time the user typed (or the configured default): the date it
+        names, moved to the next working day when it falls on a day off."""
+        from respond.core.worktime import on_workday
+
+        return on_workday(self.when(text), self.settings.week, self.clock.tz)
