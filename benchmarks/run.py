@@ -172,6 +172,11 @@ def prepare(size: int, seed: int, cache: Path, db: Path, tasks: Path) -> None:
     move_records(records, timedelta(seconds=round((datetime.now(UTC) - ANCHOR).total_seconds())))
     items = [Item.from_record(record) for record in records]
     write(db, items)
+    # As after a day of use: the day's first change moves closed old items to the archive.
+    from respond.storage.database import Store
+
+    with Store(db, explicit=True).transaction(now=datetime.now(UTC)):
+        pass
     tasks.write_text(json.dumps(to_taskwarrior(items)))
 
 
