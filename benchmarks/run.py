@@ -208,6 +208,10 @@ def setup_size(
     tasks = home / "tasks.json"
     prepare_argv = [sys.executable, __file__, "--prepare", str(size), str(seed), str(cache)]
     subprocess.run([*prepare_argv, str(db), str(tasks)], check=True)
+    # what the storage wrote, to see at a glance which files the commands read
+    files = sorted(p for p in db.parent.rglob("*") if p.is_file())
+    kept = ", ".join(f"{p.relative_to(db.parent)} {p.stat().st_size / 1e6:.1f} MB" for p in files)
+    print(f"{size:,} items written: {kept}", file=sys.stderr)
     # add writes: to a copy of the whole folder, whatever files the storage keeps there
     shutil.copytree(db.parent, home / "add")
     env = {

@@ -6,7 +6,7 @@ runs before every shell prompt, so it is answered here without importing Typer a
 
 Every other command runs with the cyclic garbage collector off. A command lives for a fraction
 of a second and makes almost no reference cycles (reference counting frees its data), but the
-collector would run hundreds of times over the objects that importing Typer and Rich creates,
+collector would run again and again over the objects that importing Typer and Rich creates,
 once more over everything a read of the database built, and a last time at exit over all
 that is still alive (see "Performance" in README.md).
 """
