@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -15,39 +14,11 @@ import pytest
 
 from respond import __version__
 from tests.support.cli import Run
+from tests.support.processes import on_a_terminal
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;)[0-9;]*m")  # a foreground colour
 ANY_ESCAPE = re.compile(r"\x1b\[")
 README = Path(__file__).parent.parent / "README.md"
-
-
-def respond_on_a_terminal(db: Path, *args: str, **env_extra: str) -> str:
-    """Run respond with its stdout on a pseudo-terminal; what the terminal received."""
-    env = {**os.environ, "RESPOND_DB": str(db), "TERM": "xterm-256color"}
-    for name in ("NO_COLOR", "COLUMNS", "FORCE_COLOR", "TTY_COMPATIBLE"):
-        env.pop(name, None)
-    env.update(env_extra)
-    primary, secondary = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "respond", "--now", "2026-11-25T10:00", *args],
-        stdout=secondary,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(primary, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=60)
-    os.close(primary)
-    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
-    return b"".join(chunks).decode()
 
 
 @pytest.fixture
@@ -56,11 +27,11 @@ def overdue(run: Run) -> None:
 
 
 def test_a_terminal_gets_colour(overdue: None, db_path: Path) -> None:
-    assert COLOUR.search(respond_on_a_terminal(db_path, "list"))
+    assert COLOUR.search(on_a_terminal(db_path, "list"))
 
 
 def test_no_color_gives_plain_text_on_a_terminal(overdue: None, db_path: Path) -> None:
-    shown = respond_on_a_terminal(db_path, "list", NO_COLOR="1")
+    shown = on_a_terminal(db_path, "list", NO_COLOR="1")
     assert "Q3 numbers" in shown and not COLOUR.search(shown)
 
 
@@ -69,7 +40,7 @@ def test_color_false_in_the_config_gives_plain_text(
 ) -> None:
     config = Path(os.environ["RESPOND_CONFIG"])
     config.write_text("color = false\n")
-    shown = respond_on_a_terminal(db_path, "today", RESPOND_CONFIG=str(config))
+    shown = on_a_terminal(db_path, "today", RESPOND_CONFIG=str(config))
     assert "Q3 numbers" in shown and not COLOUR.search(shown)
 
 

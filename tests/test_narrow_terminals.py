@@ -4,14 +4,10 @@ the note. Run on a real pseudo-terminal whose window size is set, as a user's te
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import re
-import struct
 import subprocess
 import sys
-import termios
 from pathlib import Path
 
 import pytest
@@ -19,6 +15,7 @@ from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from respond.cli.app import app
+from tests.support import processes
 
 pytestmark = pytest.mark.slow  # a real process on a pseudo-terminal per width
 
@@ -71,32 +68,8 @@ STEPS = [
 
 def on_a_terminal(db: Path, columns: int, *args: str, **env_extra: str) -> str:
     """What a terminal ``columns`` wide shows for ``respond ARGS`` (colour codes removed)."""
-    env = {**os.environ, "RESPOND_DB": str(db), "TERM": "xterm-256color"}
-    for name in ("NO_COLOR", "COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE"):
-        env.pop(name, None)
-    env.update(env_extra)
-    primary, secondary = pty.openpty()
-    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "respond", "--now", "2026-11-25T10:00", *args],
-        stdout=secondary,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=60)
-    os.close(primary)
-    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
-    shown = b"".join(chunks).decode().replace("\r\n", "\n")
+    shown = processes.on_a_terminal(db, *args, columns=columns, **env_extra)
+    shown = shown.replace("\r\n", "\n")
     if env_extra.get("NO_COLOR"):
         assert not COLOUR.search(shown)
     return CSI.sub("", shown)

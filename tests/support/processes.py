@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import pty
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -148,3 +152,36 @@ def importtime_modules(cmd: list[str], env: dict[str, str]) -> set[str]:
     )
     names = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
     return {name.split(".")[0] for name in names} | names
+
+
+def on_a_terminal(db: Path, *args: str, columns: int | None = None, **env_extra: str) -> str:
+    """What a pseudo-terminal received from ``respond --now 2026-11-25T10:00 ARGS``: its stdout
+    is the terminal (``columns`` wide when given, no COLUMNS in the environment), as a user's
+    shell runs it. Fails unless respond exits 0."""
+    env = {**os.environ, "RESPOND_DB": str(db), "TERM": "xterm-256color"}
+    for name in ("NO_COLOR", "COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE"):
+        env.pop(name, None)
+    env.update(env_extra)
+    primary, secondary = pty.openpty()
+    if columns is not None:
+        fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "respond", "--now", "2026-11-25T10:00", *args],
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(primary)
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    return b"".join(chunks).decode()
