@@ -22,6 +22,8 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from respond.storage.files import fsync_dir
+
 KEEP_DAYS = 7
 _NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 
@@ -72,7 +74,7 @@ def keep(db: Path, day: date | None = None, name: str | None = None) -> Path | N
             shutil.copystat(db, tmp)  # keep the time this content was saved
         os.chmod(tmp, 0o600)
         os.replace(tmp, target)
-        _fsync_dir(folder)
+        fsync_dir(folder)
         prune(db)
     except OSError:
         with contextlib.suppress(OSError):
@@ -96,11 +98,3 @@ def prune(db: Path, keep_days: int = KEEP_DAYS) -> list[Path]:
             path.unlink()
             removed.append(path)
     return removed
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

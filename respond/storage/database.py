@@ -87,6 +87,7 @@ from respond.core.errors import DatabaseError, NewerSchema, NotFound
 from respond.core.model import OPEN_STATUSES, Item
 from respond.storage import archive as layout
 from respond.storage import backups, scorelog
+from respond.storage.files import fsync_dir, write_temp
 from respond.storage.state import refresh_state as refresh_prompt_state
 
 SCHEMA_VERSION = 3
@@ -258,22 +259,13 @@ def encode(data: dict[str, Any]) -> bytes:
 
 def atomic_write(path: Path, payload: bytes) -> None:
     """Replace ``path`` with ``payload``: temp file (0600) + fsync + rename + directory fsync."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp = write_temp(path, payload)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_dir(path.parent)
 
 
 @contextmanager
@@ -673,7 +665,7 @@ class Archive:
                 os.replace(tmp, path)
                 commit_step("replaced")
             if self.pending:
-                _fsync_dir(layout.archive_dir(self.db))
+                fsync_dir(layout.archive_dir(self.db))
         except OSError:
             pass
         finally:
@@ -705,21 +697,11 @@ class Archive:
         return os.stat(path)
 
     def _prepare(self, period: str, records: dict[str, Any]) -> os.stat_result:
-        folder = self._folder()
+        self._folder()
         path = layout.file_of(self.db, period)
-        tmp = folder / f".{path.name}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(self._payload(period, records))
-                handle.flush()
-                os.fsync(handle.fileno())
-                st = os.fstat(handle.fileno())
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        tmp = write_temp(path, self._payload(period, records))
         self.pending.append((tmp, path))
-        return st
+        return os.stat(tmp)
 
 
 def _later(record: Any, other: Any) -> bool:
@@ -748,14 +730,6 @@ def _keep_previous(path: Path) -> None:
         os.replace(tmp, bak)
     except OSError:
         tmp.unlink(missing_ok=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class Transaction:
