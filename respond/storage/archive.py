@@ -142,13 +142,20 @@ def _is_open(record: Any) -> bool:
     return not isinstance(status, str) or status in OPEN_STATUSES
 
 
-def summary(records: Mapping[str, Any], st: os.stat_result | None) -> dict[str, Any]:
-    """What the active file's meta keeps about one archive file."""
-    people: dict[str, int] = {}
-    for record in records.values():
+def count_people(records: Iterable[Any], counts: dict[str, int] | None = None) -> dict[str, int]:
+    """How many of the stored ``records`` each spelling of a name has (added to ``counts``),
+    read without building the items."""
+    counts = {} if counts is None else counts
+    for record in records:
         person = record.get("person") if isinstance(record, dict) else None
         if isinstance(person, str):
-            people[person] = people.get(person, 0) + 1
+            counts[person] = counts.get(person, 0) + 1
+    return counts
+
+
+def summary(records: Mapping[str, Any], st: os.stat_result | None) -> dict[str, Any]:
+    """What the active file's meta keeps about one archive file."""
+    people = count_people(records.values())
     ids = [int(key) for key in records]
     latest = ""
     for record in records.values():

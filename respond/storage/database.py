@@ -761,11 +761,8 @@ class Transaction:
         building the items (4 ms at 10,000 items; building them all takes 100 ms), and for the
         archive from the summaries the active file keeps."""
         counts = self._archive.person_counts() if self._archive is not None else {}
-        for record in (self._db.storage.read() or {}).get(ITEMS, {}).values():
-            person = record.get("person") if isinstance(record, dict) else None
-            if isinstance(person, str):
-                counts[person] = counts.get(person, 0) + 1
-        return counts
+        records = (self._db.storage.read() or {}).get(ITEMS, {}).values()
+        return layout.count_people(records, counts)
 
     def get(self, item_id: int) -> Item:
         """The item, from the active file or else the archive."""
@@ -949,11 +946,7 @@ class Store:
             return {}
         data = check_schema(self.path, data)
         counts = Archive(self.path, archive_state(data)).person_counts()
-        for record in data.get(ITEMS, {}).values():
-            person = record.get("person") if isinstance(record, dict) else None
-            if isinstance(person, str):
-                counts[person] = counts.get(person, 0) + 1
-        return counts
+        return layout.count_people(data.get(ITEMS, {}).values(), counts)
 
     def _prepare_directory(self) -> None:
         if self.path.exists() and not self.path.is_file():  # before creating <db>.lock beside it
