@@ -139,6 +139,12 @@ def to_utc_iso(moment: datetime) -> str:
 YEARS = range(2, 9999)
 
 
+def storable(moment: datetime) -> bool:
+    """Whether an aware ``moment`` is a time respond stores: within :data:`YEARS` as written
+    and in UTC, its stored form (``0002-01-01T00:00+14:00`` is year 1 in UTC)."""
+    return moment.year in YEARS and moment.astimezone(UTC).year in YEARS
+
+
 def from_iso(text: str) -> datetime:
     """Parse a stored ISO 8601 timestamp (always aware). ``ValueError`` for text that is not
     one, or a time outside :data:`YEARS`: every reader of stored times treats both alike."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from respond.core.clock import from_iso, to_utc_iso
+from respond.core.clock import from_iso, storable, to_utc_iso
 from respond.core.errors import RespondError
 from respond.core.text import quoted, visible
 
@@ -288,14 +288,14 @@ def _stored_value_flaw(value: Any, depth: int = 0) -> str | None:
 
 
 def _is_time(value: Any) -> bool:
-    """Whether ``value`` is a stored timestamp (:func:`respond.core.clock.from_iso`)."""
+    """Whether ``value`` is a stored timestamp (:func:`respond.core.clock.from_iso`) that
+    stays one once stored (:func:`respond.core.clock.storable`)."""
     if not isinstance(value, str):
         return False
     try:
-        from_iso(value)
+        return storable(from_iso(value))
     except ValueError:
         return False
-    return True
 
 
 def _encodable(value: str) -> bool:

@@ -37,7 +37,7 @@ import re
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from respond.core.clock import YEARS, to_local
+from respond.core.clock import YEARS, storable, to_local
 from respond.core.errors import RespondError
 from respond.core.model import Item, record_flaws
 from respond.core.text import quoted
@@ -97,11 +97,12 @@ def tw_time(value: Any, what: str, where: str) -> datetime:
             moment = datetime.fromisoformat(value)
         except ValueError:
             raise TaskwarriorError(f"{where}: {what} is not a date: {quoted(value)}") from None
-    if moment.year not in YEARS:
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if not storable(moment):
         raise TaskwarriorError(
             f"{where}: {what} {quoted(value)} is outside the years {YEARS[0]}-{YEARS[-1]}"
         )
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return moment
 
 
 def kind_of(tags: list[str], project: str) -> tuple[str, str | None]:
