@@ -313,11 +313,11 @@ def test_texts_no_output_can_write_are_found_by_doctor_and_break_no_output(
         for key in ("uuid", "person", "title", "note"):
             record[key] += "\ud800\u202e\x9b"
         record["tags"] = ["t\udc80"]
-        for event in record["history"]:
-            event["at"] = "9999-12-31T20:00:00+00:00"  # readers skip a time they can't show
+        for happened in record["history"]:
+            happened["at"] = "9999-12-31T20:00:00+00:00"  # readers skip a time they can't show
             for key in ("due", "from", "to"):
-                if key in event:
-                    event[key] = "0001-01-01T00:00+14:00"
+                if key in happened:
+                    happened[key] = "0001-01-01T00:00+14:00"
 
     hand_edit(db_path, spoil)
     every_output_works(db_path)
@@ -401,8 +401,9 @@ record_changes = changes(
         "id": st.integers(min_value=-3, max_value=2**60), "uuid": _texts,
         "kind": st.sampled_from(KINDS) | _texts, "person": _texts, "title": _texts,
         "channel": st.sampled_from(CHANNELS) | st.none() | _texts, "created": _times,
-        "due": _times, "status": st.sampled_from(STATUSES) | _texts, "for_id": st.integers(-1, 5), "tags": st.lists(_texts, max_size=3),
-        "note": _texts, "history": _history, "updated": _times, "extra": anything,
+        "due": _times, "status": st.sampled_from(STATUSES) | _texts,
+        "for_id": st.integers(-1, 5), "tags": st.lists(_texts, max_size=3), "note": _texts,
+        "history": _history, "updated": _times, "extra": anything,
     }
 )  # fmt: skip
 task_changes = changes(
@@ -438,7 +439,7 @@ def one_line_or_works(tmp_path: Path, text: str, source: str) -> None:
     path = tmp_path / "hostile.json"
     path.write_text(text, encoding="utf-8")
     code, _, err = invoke(db, "import", "--from", source, str(path))
-    event("imported" if code == 0 else re.sub(r"[0-9]+", "N", err.replace(str(path), "F"))[:50])
+    event("imported" if code == 0 else "refused")
     if code == 0:
         every_output_works(db)
     else:

@@ -9,8 +9,9 @@ Pure: each function turns items into text or bytes; the CLI decides where they g
 * **CSV** has a header row, one row per item, times in local time as ``YYYY-MM-DD HH:MM``
   (which spreadsheets read as dates), tags separated by spaces. Text that a spreadsheet would
   run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return), the
-  uuid's too, is prefixed with ``'``, the usual guard against CSV injection. Files get a UTF-8 byte order
-  mark so that Excel reads non-ASCII names right (:data:`CSV_BOM`); other spreadsheets ignore it.
+  uuid's too, is prefixed with ``'``, the usual guard against CSV injection. Files get a UTF-8
+  byte order mark so that Excel reads non-ASCII names right (:data:`CSV_BOM`); other
+  spreadsheets ignore it.
 * **ICS** (RFC 5545, written by the ``icalendar`` library, imported only here): one ``VTODO``
   per open item with its ``DUE`` time, ``UID`` = the item's uuid, a summary that says what to
   do ("Reply to Dana: Q3 numbers"), the note as description and kind and tags as categories.
