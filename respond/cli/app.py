@@ -41,7 +41,9 @@ class CliError(Exception):
         self.exit_code = exit_code
 
     def exit(self) -> NoReturn:
-        print(f"respond: {self}", file=sys.stderr)
+        from respond.core.text import visible  # the message may quote a file's text or ours
+
+        print(f"respond: {visible(str(self))}", file=sys.stderr)
         raise typer.Exit(self.exit_code)
 
 
@@ -758,12 +760,13 @@ def export(
 
     Example: respond export --format ics --output ~/respond.ics
     """
+    from respond.core.text import quoted
     from respond.formats import export as exporting
 
     chosen = fmt.strip().lower()
     if chosen not in exporting.FORMATS:
         formats = ", ".join(exporting.FORMATS)
-        raise CliError(f"unknown format '{fmt[:20]}'; use one of: {formats}", 2)
+        raise CliError(f"unknown format {quoted(fmt, 20)}; use one of: {formats}", 2)
     state = _app(ctx).without_settings()
     items = list(state.store.snapshot().items.values())
     to_file = output_file not in (None, "-")
@@ -815,11 +818,12 @@ def import_(
 
     Example: task export > tasks.json && respond import --from taskwarrior tasks.json
     """
+    from respond.core.text import quoted
     from respond.formats import imports
 
     chosen = source.strip().lower()
     if chosen not in imports.SOURCES:
-        raise CliError(f"unknown source '{source[:20]}'; use one of: respond, taskwarrior", 2)
+        raise CliError(f"unknown source {quoted(source, 20)}; use one of: respond, taskwarrior", 2)
     name = "stdin" if file == "-" else file
     try:
         if file == "-":

@@ -3,7 +3,6 @@ report (cheap to import)."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -61,8 +60,11 @@ class Environment:
         print(message, file=self.stdout)
 
     def json(self, data: Any) -> None:
-        """Data for scripts: UTF-8 JSON, user text exactly as stored."""
-        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        """Data for scripts: UTF-8 JSON, user text exactly as stored (its invisible characters
+        as JSON escapes: :func:`respond.core.text.json_text`)."""
+        from respond.core.text import json_text
+
+        self.stdout.write(json_text(data) + "\n")
 
 
 # How a command builds its output environment: ``Environment`` itself, or a test's stand-in

@@ -133,9 +133,24 @@ def to_utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
+#: The years a stored time may fall in: a year inside Python's own (1 to 9999) on each side, so
+#: that showing one in any time zone, or a day's or a month's arithmetic on it, never overflows
+#: (``9999-12-31T20:00Z`` is year 10000 in Tokyo).
+YEARS = range(2, 9999)
+
+
+def storable(moment: datetime) -> bool:
+    """Whether an aware ``moment`` is a time respond stores: within :data:`YEARS` as written
+    and in UTC, its stored form (``0002-01-01T00:00+14:00`` is year 1 in UTC)."""
+    return moment.year in YEARS and moment.astimezone(UTC).year in YEARS
+
+
 def from_iso(text: str) -> datetime:
-    """Parse a stored ISO 8601 timestamp (always aware)."""
+    """Parse a stored ISO 8601 timestamp (always aware). ``ValueError`` for text that is not
+    one, or a time outside :data:`YEARS`: every reader of stored times treats both alike."""
     value = datetime.fromisoformat(text)
+    if value.year not in YEARS:
+        raise ValueError(f"{value.year:04d} is outside the years {YEARS[0]}-{YEARS[-1]}")
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value

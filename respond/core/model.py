@@ -6,13 +6,14 @@ UTC ISO 8601 strings in records. History is append-only: scores are computed fro
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from respond.core.clock import from_iso, to_utc_iso
+from respond.core.clock import from_iso, storable, to_utc_iso
 from respond.core.errors import RespondError
-from respond.core.text import quoted
+from respond.core.text import quoted, visible
 
 KINDS: tuple[str, ...] = ("ask", "promise", "waiting", "followup", "thanks")
 STATUSES: tuple[str, ...] = ("open", "acked", "done", "dropped")
@@ -159,9 +160,11 @@ def record_flaws(record: Any) -> list[Flaw]:
     The one definition of a sound record, used by ``import`` (which refuses a file over its
     first flaw) and ``doctor`` (which lists them). :meth:`Item.from_record` reads any record
     whose fields have the right types; a sound one also has every field of
-    :data:`REQUIRED_FIELDS`, an ID above 0, text that is not blank and is valid UTF-8, a kind,
-    status and channel this version knows, times that parse, tags that are single words and a
-    history of events with a name and a time."""
+    :data:`REQUIRED_FIELDS`, an ID from 1 to :data:`MAX_ID`, text that is not blank, a kind,
+    status and channel this version knows, times that parse (within
+    :data:`respond.core.clock.YEARS`), tags that are single words and a history of events
+    with a name and times. Everywhere, history included, text is valid UTF-8, numbers are
+    finite and fit 64 bits, and nothing nests deeper than respond's own records do."""
     if not isinstance(record, dict):
         return [Flaw("record", "not an object", "is not an object")]
     flaws: list[Flaw] = []
@@ -173,9 +176,15 @@ def record_flaws(record: Any) -> list[Flaw]:
     for key in REQUIRED_FIELDS:
         if key not in present:
             flaw(key, f"{key} missing" + ("" if key == "id" else " or not text"), f"has no {key!r}")
+    for key, value in record.items():
+        wrong = _stored_value_flaw(value)
+        if wrong is not None or not isinstance(key, str) or not _encodable(key):
+            what = visible(str(key)) if isinstance(key, str) else "a field"
+            wrong = wrong or "a name that is not valid UTF-8 text"
+            flaw(str(key), f"{what} holds {wrong}", f"has {wrong} in its {what}")
     item_id = record.get("id")
-    if "id" in present and (type(item_id) is not int or item_id < 1):
-        flaw("id", "bad id", f"has a bad id {item_id!r}")
+    if "id" in present and (type(item_id) is not int or not 0 < item_id <= MAX_ID):
+        flaw("id", "bad id", f"has a bad id {item_id!r:.40}")
     for key in ("uuid", "person", "title"):
         value = record.get(key)
         if key not in present:
@@ -183,8 +192,6 @@ def record_flaws(record: Any) -> list[Flaw]:
         if not isinstance(value, str) or not value.strip():
             short = f"{key} is blank" if isinstance(value, str) else f"{key} missing or not text"
             flaw(key, short, f"has a bad {key} {value!r:.40}")
-        elif not _encodable(value):
-            flaw(key, f"{key} is not valid UTF-8 text", f"{key} is not valid UTF-8 text")
     kind = record.get("kind")
     if "kind" in present and not isinstance(kind, str):
         flaw("kind", "kind missing or not text", f"has an unknown kind {quoted(str(kind))}")
@@ -206,7 +213,7 @@ def record_flaws(record: Any) -> list[Flaw]:
         elif not _is_time(value):
             flaw(key, f"bad {key} time", f"has a bad {key} time {quoted(value)}")
     for_id = record.get("for_id")
-    if for_id is not None and type(for_id) is not int:
+    if for_id is not None and (type(for_id) is not int or not 0 < for_id <= MAX_ID):
         flaw("for_id", "for_id is not an item number", f"has a bad for_id {for_id!r:.40}")
     tags = record.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
@@ -221,23 +228,74 @@ def record_flaws(record: Any) -> list[Flaw]:
     if not isinstance(record.get("note") or "", str):
         flaw("note", "note is not text", "has a note that is not text")
     history = record.get("history") or []
-    if not isinstance(history, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("event"), str) and _is_time(e.get("at"))
-        for e in history
-    ):
+    if not isinstance(history, list) or not all(_is_event(e) for e in history):
         flaw("history", "damaged history", "has a history that is not a list of events")
     return flaws
 
 
+#: The highest item ID: the largest integer every JSON reader (JavaScript's too) reads exactly.
+MAX_ID = 2**53 - 1
+# How deep a stored record's values nest: an edit's change of tags is 6 levels down.
+_MAX_DEPTH = 12
+# The times of an event (``at``; a due time set, snoozed ``from`` and ``to``), and those of
+# an edit's change of the due time.
+_EVENT_TIMES = ("due", "from", "to")
+
+
+def _is_event(event: Any) -> bool:
+    """Whether ``event`` is a history event: a name, a time, and any other time it holds is
+    one (see :data:`_EVENT_TIMES`)."""
+    if not isinstance(event, dict) or not isinstance(event.get("event"), str):
+        return False
+    if not _is_time(event.get("at")):
+        return False
+    times = [event.get(key) for key in _EVENT_TIMES]
+    changes = event.get("changes")
+    if isinstance(changes, dict) and isinstance(changes.get("due"), dict):
+        times += [changes["due"].get(key) for key in ("from", "to")]
+    return all(value is None or _is_time(value) for value in times)
+
+
+def _stored_value_flaw(value: Any, depth: int = 0) -> str | None:
+    """What makes ``value`` (any JSON value in a record) unfit to store and show, or None:
+    text that is not valid UTF-8 (a lone surrogate, which no output can write), a number that
+    is not finite or beyond 64 bits, or nesting deeper than any record respond writes."""
+    if isinstance(value, str):
+        return None if _encodable(value) else "text that is not valid UTF-8"
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return None if -(2**63) <= value < 2**64 else "a number too large"
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "a number that is not finite"
+    if depth >= _MAX_DEPTH and isinstance(value, (dict, list)):
+        return "values nested too deeply"
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if not isinstance(key, str) or not _encodable(key):
+                return "text that is not valid UTF-8"
+            wrong = _stored_value_flaw(inner, depth + 1)
+            if wrong is not None:
+                return wrong
+        return None
+    if isinstance(value, list):
+        for inner in value:
+            wrong = _stored_value_flaw(inner, depth + 1)
+            if wrong is not None:
+                return wrong
+        return None
+    return "a value that is not JSON"
+
+
 def _is_time(value: Any) -> bool:
-    """Whether ``value`` is a stored timestamp (:func:`respond.core.clock.from_iso`)."""
+    """Whether ``value`` is a stored timestamp (:func:`respond.core.clock.from_iso`) that
+    stays one once stored (:func:`respond.core.clock.storable`)."""
     if not isinstance(value, str):
         return False
     try:
-        from_iso(value)
+        return storable(from_iso(value))
     except ValueError:
         return False
-    return True
 
 
 def _encodable(value: str) -> bool:

@@ -8,11 +8,43 @@ or break a table's layout. Pure: no terminal library.
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
+from typing import Any
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# Bidirectional overrides and isolates can reorder what the reader sees (Trojan Source).
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+# Categories never shown as they are: controls (C0 and C1), format characters (bidi overrides
+# and isolates, which can reorder what the reader sees (Trojan Source), zero-width characters,
+# U+061C, soft hyphens, the byte order mark, tag characters...), surrogates, private use, and
+# the line and paragraph separators that ``str.splitlines`` (and so Rich) break lines at.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+_ZWJ, _ZWNJ = "\u200d", "\u200c"
+_EMOJI_BEFORE_ZWJ = frozenset({"So", "Sk"})  # a pictograph, or a skin tone modifier
+_VS16 = "\ufe0f"  # the emoji presentation selector: 🏳️‍🌈 is U+1F3F3 U+FE0F ZWJ U+1F308
+
+
+def _joins(before: str, ch: str, after: str) -> bool:
+    """Whether a zero-width joiner or non-joiner is doing its job, so it is shown as it is:
+    inside an emoji sequence (👩‍💻), or between two letters of a script that it visibly
+    changes (Persian, Devanagari: from Greek on, so never inside Latin text, where it is
+    invisible and could make ``Dana`` and ``Da\u200cna`` look alike)."""
+    if before.isascii() or after.isascii():
+        return False
+    if ch == _ZWJ and (before == _VS16 or unicodedata.category(before) in _EMOJI_BEFORE_ZWJ):
+        return unicodedata.category(after) == "So"
+    return all(ord(c) >= 0x370 and unicodedata.category(c)[0] in "LM" for c in (before, after))
+
+
+def hidden_at(value: str, i: int) -> bool:
+    """Whether ``value[i]`` is a character that is not shown as it is (the rule of
+    :func:`visible` and :func:`json_text`)."""
+    ch = value[i]
+    if unicodedata.category(ch) not in _HIDDEN:
+        return False
+    if ch in (_ZWJ, _ZWNJ) and 0 < i < len(value) - 1:
+        return not _joins(value[i - 1], ch, value[i + 1])
+    return True
 
 
 def _escape(ch: str) -> str:
@@ -23,17 +55,41 @@ def _escape(ch: str) -> str:
 
 
 def visible(value: str) -> str:
-    """``value`` with every control character (and line or paragraph separator, which
-    ``str.splitlines`` and so Rich break lines at) replaced by a visible escape like ``\\x1b``."""
+    """``value`` with every control or format character (and line or paragraph separator,
+    which ``str.splitlines`` and so Rich break lines at) replaced by a visible escape like
+    ``\\x1b`` or ``\\u200b``. Accents, CJK and emoji (their joiners too) stay as they are."""
     if value.isprintable():
         return value
-    out = []
-    for ch in value:
-        if ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Zl", "Zp"):
-            out.append(_escape(ch))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return "".join(_escape(ch) if hidden_at(value, i) else ch for i, ch in enumerate(value))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7e]+")
+
+
+def _json_escape(ch: str) -> str:
+    code = ord(ch)
+    if code > 0xFFFF:  # a UTF-16 surrogate pair, as JSON writes characters beyond the BMP
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_text(data: Any) -> str:
+    """``data`` as JSON for people and scripts alike, the one serializer of respond's JSON
+    output (``--json`` and ``export``): UTF-8 text as it is, but every character that
+    :func:`visible` escapes written as a JSON escape (``\\u009b``, ``\\u202e``, a lone
+    surrogate's ``\\ud800``), so that no output can drive a terminal or fail to encode.
+    The escapes are JSON's own: a parser reads back exactly the stored text."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    # Such characters can only be inside JSON strings (the rest of the text is ASCII).
+
+    def escape(match: re.Match[str]) -> str:
+        run = match.group()
+        if run.isprintable():
+            return run
+        return "".join(_json_escape(ch) if hidden_at(run, i) else ch for i, ch in enumerate(run))
+
+    return _NON_ASCII.sub(escape, text)
 
 
 def shorten(value: str, width: int = 60) -> str:

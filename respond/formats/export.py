@@ -4,11 +4,14 @@ Pure: each function turns items into text or bytes; the CLI decides where they g
 
 * **JSON** holds every item exactly as stored (``id``, ``uuid``, history and all) under a small
   header, ``{"format": "respond-export", "version": 1, ...}``; ``respond import`` reads it back.
+  Control and format characters are written as JSON escapes (``\\u202e``), as in every JSON
+  output (:func:`respond.core.text.json_text`): a parser reads back the same text.
 * **CSV** has a header row, one row per item, times in local time as ``YYYY-MM-DD HH:MM``
   (which spreadsheets read as dates), tags separated by spaces. Text that a spreadsheet would
-  run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) is
-  prefixed with ``'``, the usual guard against CSV injection. Files get a UTF-8 byte order
-  mark so that Excel reads non-ASCII names right (:data:`CSV_BOM`); other spreadsheets ignore it.
+  run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return), the
+  uuid's too, is prefixed with ``'``, the usual guard against CSV injection. Files get a UTF-8
+  byte order mark so that Excel reads non-ASCII names right (:data:`CSV_BOM`); other
+  spreadsheets ignore it.
 * **ICS** (RFC 5545, written by the ``icalendar`` library, imported only here): one ``VTODO``
   per open item with its ``DUE`` time, ``UID`` = the item's uuid, a summary that says what to
   do ("Reply to Dana: Q3 numbers"), the note as description and kind and tags as categories.
@@ -23,14 +26,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from respond.core.clock import to_local, to_utc_iso
 from respond.core.model import Item
-from respond.core.text import visible
+from respond.core.text import json_text, visible
 
 FORMAT = "respond-export"
 VERSION = 1
@@ -68,7 +70,7 @@ def to_json(items: Iterable[Item], now: datetime) -> str:
         "exported": to_utc_iso(now),
         "items": [item.to_record() for item in by_id(items)],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document) + "\n"
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -91,7 +93,7 @@ def to_csv(items: Iterable[Item], tz: tzinfo | None = None, bom: bool = False) -
         writer.writerow(
             [
                 item.id,
-                item.uuid,
+                spreadsheet_safe(item.uuid),
                 item.kind,
                 item.status,
                 spreadsheet_safe(item.person),
@@ -104,7 +106,12 @@ def to_csv(items: Iterable[Item], tz: tzinfo | None = None, bom: bool = False) -
                 spreadsheet_safe(item.note),
             ]
         )
-    return out.getvalue()
+    text = out.getvalue()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a database edited by hand): shown as \udc80
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _ics_text(value: str, keep_newlines: bool = False) -> str:
@@ -145,7 +152,7 @@ def _todo(item: Item, now: datetime) -> Any:
     from icalendar import Todo
 
     todo = Todo()
-    todo.add("uid", item.uuid)
+    todo.add("uid", _ics_text(item.uuid))
     _describe(todo, item, now)
     if item.due is not None:
         todo.add("due", _utc(item.due))
@@ -158,7 +165,7 @@ def _event(item: Item, now: datetime) -> Any:
 
     assert item.due is not None
     event = Event()
-    event.add("uid", item.uuid + EVENT_UID_SUFFIX)
+    event.add("uid", _ics_text(item.uuid) + EVENT_UID_SUFFIX)
     _describe(event, item, now)
     event.add("dtstart", _utc(item.due))
     event.add("duration", EVENT_LENGTH)

@@ -24,6 +24,7 @@ from typing import Any
 from respond.core.clock import to_utc_iso
 from respond.core.errors import RespondError
 from respond.core.model import Item, record_flaws
+from respond.core.text import quoted, visible
 
 SOURCES = ("respond", "taskwarrior")
 
@@ -35,6 +36,8 @@ class ImportFileError(RespondError):
 def load_json(text: str, name: str) -> Any:
     try:
         return json.loads(text)
+    except RecursionError:
+        raise ImportFileError(f"{name} is not valid JSON (nested too deeply)") from None
     except ValueError as err:
         raise ImportFileError(f"{name} is not valid JSON ({err})") from None
 
@@ -81,7 +84,7 @@ def _no_duplicates(items: list[Item], name: str) -> None:
         if item.id in seen_ids:
             raise ImportFileError(f"{name}: ID {item.id} appears twice")
         if item.uuid in seen_uuids:
-            raise ImportFileError(f"{name}: uuid {item.uuid} appears twice")
+            raise ImportFileError(f"{name}: uuid {quoted(item.uuid)} appears twice")
         seen_ids.add(item.id)
         seen_uuids.add(item.uuid)
 
@@ -95,6 +98,7 @@ def import_items(session: Any, env: Any, items: list[Item], name: str) -> Any:
     """Add the items whose uuid is new; returns an :class:`respond.core.actions.Outcome`."""
     from respond.core.actions import Outcome
 
+    name = visible(name)  # a file's name is the user's text: shown, never obeyed
     if not items:
         return Outcome(f"Nothing to import in {name}", [])
     existing = session.items()

@@ -37,9 +37,10 @@ import re
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from respond.core.clock import to_local
+from respond.core.clock import YEARS, storable, to_local
 from respond.core.errors import RespondError
-from respond.core.model import Item, check_encodable
+from respond.core.model import Item, record_flaws
+from respond.core.text import quoted
 from respond.core.worktime import WorkWeek
 
 DEFAULT_KIND = "promise"
@@ -66,9 +67,13 @@ def parse_export(text: str, name: str) -> list[dict[str, Any]]:
         return []
     try:
         data = json.loads(stripped)
+    except RecursionError:
+        raise TaskwarriorError(f"{name} is not taskwarrior JSON (nested too deeply)") from None
     except ValueError:
         try:
             data = [json.loads(line) for line in stripped.splitlines() if line.strip()]
+        except RecursionError:
+            raise TaskwarriorError(f"{name} is not taskwarrior JSON (nested too deeply)") from None
         except ValueError as err:
             raise TaskwarriorError(f"{name} is not taskwarrior JSON ({err})") from None
     if isinstance(data, dict) and data.get("format") == "respond-export":
@@ -81,18 +86,23 @@ def parse_export(text: str, name: str) -> list[dict[str, Any]]:
 
 
 def tw_time(value: Any, what: str, where: str) -> datetime:
-    """``20261125T100000Z`` (taskwarrior's format) or ISO 8601, as an aware UTC datetime."""
+    """``20261125T100000Z`` (taskwarrior's format) or ISO 8601, as an aware datetime, within
+    the years respond stores (:data:`respond.core.clock.YEARS`)."""
     if not isinstance(value, str):
         raise TaskwarriorError(f"{where}: {what} is not a date: {value!r:.40}")
     try:
-        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        moment = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
-        pass
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise TaskwarriorError(f"{where}: {what} is not a date: {value!r:.40}") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise TaskwarriorError(f"{where}: {what} is not a date: {quoted(value)}") from None
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if not storable(moment):
+        raise TaskwarriorError(
+            f"{where}: {what} {quoted(value)} is outside the years {YEARS[0]}-{YEARS[-1]}"
+        )
+    return moment
 
 
 def kind_of(tags: list[str], project: str) -> tuple[str, str | None]:
@@ -113,12 +123,23 @@ def items_from_tasks(
     week: WorkWeek | None = None,
     tz: tzinfo | None = None,
 ) -> list[Item]:
-    """Items numbered 1..n in file order (the import gives them free local IDs)."""
+    """Items numbered 1..n in file order (the import gives them free local IDs). Two tasks
+    with the same uuid make the file an error, as in a respond export: taskwarrior writes
+    each task once, so such a file was put together by hand, and which copy is right is not
+    respond's to guess."""
     items: list[Item] = []
+    task_of: dict[str, int] = {}
     for n, task in enumerate(tasks, start=1):
-        item = item_from_task(task, now, f"{name}: task {n}", len(items) + 1, week, tz)
-        if item is not None:
-            items.append(item)
+        where = f"{name}: task {n}"
+        item = item_from_task(task, now, where, len(items) + 1, week, tz)
+        if item is None:
+            continue
+        if item.uuid in task_of:
+            raise TaskwarriorError(
+                f"{where} has the uuid {quoted(item.uuid)} of task {task_of[item.uuid]}"
+            )
+        task_of[item.uuid] = n
+        items.append(item)
     return items
 
 
@@ -134,7 +155,7 @@ def item_from_task(
     status = task.get("status")
     if status == "recurring":
         return None
-    if status not in STATUS:
+    if not isinstance(status, str) or status not in STATUS:
         raise TaskwarriorError(f"{where}: unknown status {status!r:.40}")
     uuid = task.get("uuid")
     if not isinstance(uuid, str) or not uuid.strip():
@@ -142,7 +163,6 @@ def item_from_task(
     title = task.get("description")
     if not isinstance(title, str) or not title.strip():
         raise TaskwarriorError(f"{where}: has no description")
-    check_encodable(title, "description")
     created = tw_time(task.get("entry"), "entry", where) if "entry" in task else now
     due = tw_time(task["due"], "due", where) if task.get("due") else None
     if due is None and STATUS[status] == "open" and task.get("wait"):
@@ -172,9 +192,10 @@ def item_from_task(
     person = task.get("person")
     if not isinstance(person, str) or not person.strip():
         person = UNKNOWN_PERSON
-    check_encodable(person, "person")
 
     annotations = task.get("annotations") or []
+    if not isinstance(annotations, list):
+        raise TaskwarriorError(f"{where}: annotations are not a list")
     lines: list[str] = []
     for note in sorted(
         (a for a in annotations if isinstance(a, dict)), key=lambda a: str(a.get("entry", ""))
@@ -204,6 +225,11 @@ def item_from_task(
         at = tw_time(ended, "end", where) if ended else now
         item.record(item.status, at)
     item.record("imported", now, source="taskwarrior")
+    # The one rule of a sound record, the one a respond export meets: every text (uuid,
+    # description, person, annotations, tags, project) valid UTF-8, every time in range.
+    flaws = record_flaws(item.to_record())
+    if flaws:
+        raise TaskwarriorError(f"{where}: {flaws[0].sentence}")
     return item
 
 
