@@ -99,7 +99,7 @@ def _read(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except NotRegularFile as err:
-        if err.strerror.endswith("a directory)"):
+        if err.kind == "a directory":
             raise ConfigError(f"config {path} is a directory, not a file") from None
         raise ConfigError(f"config {path} is {err.strerror}") from None
     except OSError as err:

@@ -158,7 +158,7 @@ def load_raw(path: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except NotRegularFile as err:
-        if err.strerror.endswith("a directory)"):
+        if err.kind == "a directory":
             raise DatabaseError(f"database {path} is a directory, not a file") from None
         raise DatabaseError(f"database {path} is {err.strerror}") from None
     except PermissionError:

@@ -23,8 +23,8 @@ class NotRegularFile(OSError):
     """The path names a FIFO, a device, a socket or a directory, not a regular file."""
 
     def __init__(self, path: str, mode: int) -> None:
-        kind = _KINDS.get(mode & _S_IFMT, "special")
-        super().__init__(0, f"not a regular file (it is {kind})")
+        self.kind = _KINDS.get(mode & _S_IFMT, "special")  # "a FIFO", "a directory"...
+        super().__init__(0, f"not a regular file (it is {self.kind})")
         self.filename = path
 
 
