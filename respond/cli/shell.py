@@ -2,7 +2,8 @@ r"""``respond shell-init bash|zsh|fish``: snippets that put the prompt counter i
 
 bash and zsh keep the counter in ``$RESPOND_PROMPT`` together with the Unix time it next changes
 (the next due time or local midnight) and the state file's STAMP. Before each prompt they only
-compare numbers and read the state file's first line with the ``read`` builtin; they run
+compare numbers and read the state file's first line with the ``read`` builtin (only when it
+is a regular file: a FIFO or a link to ``/dev/zero`` there would hang the shell); they run
 ``respond prompt --shell`` again only when that time has passed, the state file was rewritten
 (any respond command that changed something) or ``$RESPOND_DB`` changed. So most prompts start
 no process at all. fish has no built-in clock, so its snippet runs ``respond prompt`` each time.
@@ -38,7 +39,8 @@ _POSIX_FUNCTIONS = r"""__respond_refresh() {
 }
 __respond_check() {
     local magic version stamp rest
-    if [[ -n $__respond_state ]]; then
+    # -f: a regular file (or a link to one) only; a FIFO would hang `read`, /dev/zero too
+    if [[ -n $__respond_state && -f $__respond_state ]]; then
         { read -r magic version stamp rest < "$__respond_state"; } 2>/dev/null
     fi
     if (( $1 >= __respond_until )) || [[ ${stamp:--} != "$__respond_stamp" ]] \

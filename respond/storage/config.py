@@ -43,6 +43,11 @@ from respond.core.settings import Settings
 from respond.core.worktime import DAY_NAMES, SLA_DEFAULTS, WEEKDAYS, WorkWeek
 from respond.storage.paths import config_path
 
+#: The longest respond-by times (about four working years): more is a typo, and would take
+#: due times past the year 9999.
+SLA_MAX_HOURS = 10_000
+SLA_MAX_BDAYS = 1_000
+
 
 class ConfigError(RespondError):
     """A config file that can't be read or holds a bad value (exit code 2)."""
@@ -87,12 +92,16 @@ def load_settings(path: Path | None = None) -> tuple[Settings, dict[str, str]]:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    from respond.storage.reading import NotRegularFile, read_regular
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)  # a FIFO or a device is refused before any read
     except FileNotFoundError:
         return {}
-    except IsADirectoryError:
-        raise ConfigError(f"config {path} is a directory, not a file") from None
+    except NotRegularFile as err:
+        if err.kind == "a directory":
+            raise ConfigError(f"config {path} is a directory, not a file") from None
+        raise ConfigError(f"config {path} is {err.strerror}") from None
     except OSError as err:
         raise ConfigError(f"can't read config {path}: {err.strerror}") from None
     import tomllib
@@ -103,6 +112,8 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config {path} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"config {path} is not valid TOML: {err}") from None
+    except RecursionError:
+        raise ConfigError(f"config {path} is not valid TOML: nested too deeply") from None
 
 
 class _Builder:
@@ -242,12 +253,15 @@ class _Builder:
             why = 'must be working hours like "4h" or business days like "1bd"'
             raise self.fail(key, f"{why}, not {_shown(value)}")
         amount, unit = float(match[1]), match[2]
-        if unit in ("m", "min"):
-            return ("hours", amount / 60)
-        if unit.startswith("h"):
-            return ("hours", amount)
+        hours = amount / 60 if unit in ("m", "min") else amount
+        if unit.startswith(("m", "h")):
+            if hours > SLA_MAX_HOURS:
+                raise self.fail(key, f"must be at most {SLA_MAX_HOURS}h, not {_shown(value)}")
+            return ("hours", hours)
         if amount != int(amount):
             raise self.fail(key, f"must be a whole number of business days, not {_shown(value)}")
+        if amount > SLA_MAX_BDAYS:
+            raise self.fail(key, f"must be at most {SLA_MAX_BDAYS}bd, not {_shown(value)}")
         return ("bdays", int(amount))
 
     def delay(self, key: str, value: Any, week: WorkWeek) -> str:

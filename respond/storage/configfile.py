@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from respond.core.promptformat import DEFAULT_PROMPT_FORMAT, prompt_format_problem
 from respond.storage.paths import config_path
+from respond.storage.reading import read_regular
 
 
 def read_prompt_format(path: str | None = None) -> str:
@@ -23,8 +24,7 @@ def read_prompt_format(path: str | None = None) -> str:
     """
     path = path or config_path()
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read(65536)
+        text = read_regular(path, 65536).decode("utf-8")  # never a FIFO or a device
     except (OSError, UnicodeDecodeError):
         return DEFAULT_PROMPT_FORMAT
     if "prompt_format" not in text:

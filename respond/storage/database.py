@@ -69,7 +69,6 @@ import fcntl
 import gc
 import json
 import os
-import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -88,6 +87,7 @@ from respond.core.model import OPEN_STATUSES, Item
 from respond.storage import archive as layout
 from respond.storage import backups, scorelog
 from respond.storage.files import fsync_dir, write_temp
+from respond.storage.reading import NotRegularFile, read_regular
 from respond.storage.state import refresh_state as refresh_prompt_state
 
 SCHEMA_VERSION = 3
@@ -151,40 +151,65 @@ def lock_path(db: Path) -> Path:
 
 
 def load_raw(path: Path) -> dict[str, Any] | None:
-    """The file's JSON tables, or ``None`` when there is no file yet."""
+    """The file's JSON tables, or ``None`` when there is no file yet. A file from a newer
+    respond is :class:`NewerSchema` whatever else it holds (its tables may have new shapes)."""
     try:
-        # O_NONBLOCK: opening a FIFO must not hang; regular files ignore the flag
-        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise DatabaseError(f"database {path} is not a regular file")
-            raw = handle.read()
+        raw = read_regular(path)  # a FIFO or a device is refused before any read
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise DatabaseError(f"database {path} is a directory, not a file") from None
+    except NotRegularFile as err:
+        if err.kind == "a directory":
+            raise DatabaseError(f"database {path} is a directory, not a file") from None
+        raise DatabaseError(f"database {path} is {err.strerror}") from None
     except PermissionError:
         raise DatabaseError(f"can't read database {path}: permission denied") from None
     except OSError as err:
         raise DatabaseError(f"can't read database {path}: {err.strerror}") from None
     try:
         data = decode(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError):
         what = "empty" if not raw.strip() else "not valid JSON (truncated or damaged?)"
         raise DatabaseError(
             f"database {path} is {what}", f"nothing was changed: {REPAIR_HINT}"
         ) from None
+    except ValueError as err:  # from decode: nested too deeply, a number too long
+        raise DatabaseError(
+            f"database {path} is damaged ({err})", f"nothing was changed: {REPAIR_HINT}"
+        ) from None
+    _refuse_newer(path, data)
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise DatabaseError(
             f"{path} is JSON but not a respond database", f"nothing was changed ({REPAIR_HINT})"
         )
     for name, table in data.items():
         for key, doc in table.items():
-            if not (key.isascii() and key.isdigit() and int(key) > 0) or not isinstance(doc, dict):
+            if not _doc_key(key) or not isinstance(doc, dict):
                 raise DatabaseError(
                     f"database {path} is damaged (bad entry in table {name[:20]!r})",
                     f"nothing was changed: {REPAIR_HINT}",
                 )
     return data
+
+
+def _doc_key(key: str) -> bool:
+    """Whether a table's key is a document ID: a positive whole number (of at most 18
+    digits: a longer one is damage, and ``int`` refuses 4,300 digits and more)."""
+    return key.isascii() and key.isdigit() and len(key) <= 18 and int(key) > 0
+
+
+def _refuse_newer(path: Path, data: Any) -> None:
+    """NewerSchema when the file's meta says a schema above ours: checked before anything else
+    about its shape, so a newer file with a new kind of table is refused as newer, not taken
+    for damage (which ``doctor --repair`` would replace with an old backup)."""
+    meta = data.get(META) if isinstance(data, dict) else None
+    first = meta.get("1") if isinstance(meta, dict) else None
+    version = first.get("schema") if isinstance(first, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{path} was written by a newer respond (schema {version}; this one knows "
+            f"{SCHEMA_VERSION})",
+            "upgrade respond. Nothing was changed",
+        )
 
 
 def check_schema(path: Path, data: dict[str, Any]) -> dict[str, Any]:
@@ -204,12 +229,7 @@ def check_schema(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     next_id = meta.get("next_id", 1)
     if not isinstance(next_id, int) or isinstance(next_id, bool):
         raise DatabaseError(f"{path} has a bad next ID", f"nothing was changed ({REPAIR_HINT})")
-    if version > SCHEMA_VERSION:
-        raise NewerSchema(
-            f"{path} was written by a newer respond (schema {version}; this one knows "
-            f"{SCHEMA_VERSION})",
-            "upgrade respond. Nothing was changed",
-        )
+    _refuse_newer(path, data)
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](data)
         version += 1
@@ -242,7 +262,15 @@ def decode(raw: bytes) -> Any:
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
+            pass
+        try:
             return json.loads(raw)
+        except RecursionError:  # orjson stops at 1,024 levels; json at the stack's depth
+            raise ValueError("nested too deeply") from None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise
+        except ValueError:  # int's limit: 4,300 digits and more
+            raise ValueError("a number too long to read") from None
 
 
 def encode(data: dict[str, Any]) -> bytes:
@@ -270,28 +298,93 @@ def atomic_write(path: Path, payload: bytes) -> None:
 
 @contextmanager
 def exclusive_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold ``flock(LOCK_EX)`` on ``<db>.lock``; released by the kernel if the process dies."""
+    """Hold ``flock(LOCK_EX)`` on ``<db>.lock``; released by the kernel if the process dies.
+
+    The wait is a blocking ``flock`` (the kernel hands the lock on the moment it is released,
+    where polling let whoever polled at the right instant jump the queue), interrupted every
+    ``timeout`` seconds to look at who holds it: each holder writes its PID and a stamp into
+    the lock file. While the lock changes hands (a queue of writers, each brief) the wait goes
+    on; only when one process held it for a whole ``timeout`` is the command refused.
+    """
     try:
         fd = os.open(lock_path(db), os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as err:
         raise DatabaseError(f"can't lock database {db}: {err.strerror}") from None
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise DatabaseError(
-                        f"database {db} is busy: another respond process held it for "
-                        f"{timeout:.0f} s",
-                        "try again",
-                    ) from None
-                time.sleep(0.005)
+        holder = _holder(fd)
+        while not _flock(fd, timeout):
+            now = _holder(fd)
+            if now == holder:
+                raise _busy(db, now, timeout)
+            holder = now  # others got their turn meanwhile: keep waiting for ours
+        with contextlib.suppress(OSError):
+            os.pwrite(fd, b"%10d %20d\n" % (os.getpid(), time.time_ns()), 0)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _busy(db: Path, holder: bytes, timeout: float) -> DatabaseError:
+    first = holder.split()[0] if holder.split() else b""
+    pid = int(first) if first.isdigit() and len(first) < 11 else None
+    who = "another respond process" if pid is None else f"another respond process (PID {pid})"
+    stuck = f"end it (kill {pid})" if pid is not None else "end it"
+    return DatabaseError(
+        f"database {db} is busy: {who} has held it for {timeout:.0f} s",
+        f"nothing was changed; try again. If it stays busy, that process is stuck: {stuck}",
+    )
+
+
+def _holder(fd: int) -> bytes:
+    """Who holds the lock (or last held it): ``PID STAMP`` as its holder wrote it."""
+    try:
+        return os.pread(fd, 64, 0)
+    except OSError:
+        return b""
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _flock(fd: int, timeout: float) -> bool:
+    """``flock(LOCK_EX)``, waiting at most ``timeout`` seconds; whether it was taken."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        pass
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        # signals reach the main thread only: poll (a library caller's worker thread)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            time.sleep(0.005)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                continue
+        return False
+    waiting = [True]
+
+    def ring(signum: int, frame: object) -> None:
+        if waiting[0]:
+            raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # a blocking wait, queued by the kernel
+        return True
+    except _Timeout:
+        return False
+    finally:
+        waiting[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
 
 
 class _BufferedStorage(Storage):
@@ -417,6 +510,8 @@ def load_archive_file(path: Path) -> dict[str, Any]:
     is a one-line DatabaseError that names it (it is never overwritten)."""
     try:
         data = load_raw(path)
+    except NewerSchema:
+        raise
     except DatabaseError as err:
         cause = str(err).split(";")[0].split(" (")[0].replace(f"database {path} ", "")
         raise DatabaseError(

@@ -45,6 +45,7 @@ from respond.core.model import record_flaws
 from respond.core.text import visible
 from respond.storage import backups
 from respond.storage.archive import archive_dir
+from respond.storage.reading import read_regular
 
 OK, NOTE, PROBLEM, UNUSABLE = "ok", "note", "problem", "unusable"
 
@@ -158,8 +159,9 @@ class Backup:
 
 
 def good_backup(db: Path) -> Backup | None:
-    """The newest backup that loads completely."""
-    for day, path in backups.backups(db):
+    """The newest backup that loads completely; one dated in the future (kept while the clock
+    was wrong) only when no other loads (see :func:`respond.storage.backups.future`)."""
+    for day, path in backups.backups(db) + backups.future(db):
         try:
             loaded = load(path)
             saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
@@ -190,12 +192,15 @@ def _aside_name(db: Path, suffix: str = "") -> Path:
 def _restore(db: Path, backup: Backup) -> str:
     from respond.storage.database import META, atomic_write
 
-    payload = backup.path.read_bytes()
+    payload = read_regular(backup.path)
     moved = kept_id = ""
     if db.exists():
         # The damaged file keeps its bytes under a new name first, so that at every moment
         # the database's own name holds either the damaged file or the restored one.
-        damaged = db.read_bytes()
+        try:
+            damaged = read_regular(db)
+        except OSError:
+            damaged = b""
         aside = _aside_name(db)
         try:
             os.link(db, aside)
@@ -290,6 +295,15 @@ def _check_contents(db: Path, report: Report) -> None:
     if backup is not None:
         restore = lambda: _restore(db, backup)  # noqa: E731
         how = f"--repair restores {backup.describe()}"
+    try:
+        mode = db.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        # a FIFO, a device, a folder: never read (a FIFO would hang), never replaced
+        what = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        report.add(UNUSABLE, "loads", f"{visible(str(db))} is {what}; move it aside yourself")
+        return
     if not db.exists():
         if backup is None:
             report.add(NOTE, "loads", "no database yet (the first change creates it)")
@@ -554,12 +568,30 @@ def _check_backups(db: Path, report: Report) -> None:
         aside = [p for p in db.parent.iterdir() if p.name.startswith(f"{db.name}.broken-")]
         if aside:
             report.add(NOTE, "kept aside", f"{len(aside)} damaged file(s) {db.name}.broken-*")
+    where = visible(backups.backup_dir(db).name)
+    unusable = backups.folder_problem(db)
+    if unusable is not None:
+        report.add(
+            PROBLEM,
+            "backups",
+            f"{where} {unusable}: no backup is kept; replace it with a folder of your own",
+        )
+        return
+    ahead = backups.future(db)
+    if ahead:
+        names = ", ".join(visible(path.name) for _, path in ahead[:3])
+        report.add(
+            PROBLEM,
+            "backups",
+            f"{len(ahead)} dated in the future ({names}{', ...' if len(ahead) > 3 else ''}): "
+            "kept while the clock was wrong. They are never restored before the others, nor "
+            "counted among the 7 days kept, nor pruned: look at them, and delete them yourself",
+        )
     found = backups.backups(db)
     if not found:
         report.add(NOTE, "backups", "none yet (each change keeps the day's last good copy)")
         return
     good = good_backup(db)
-    where = visible(backups.backup_dir(db).name)
     if good is None:
         report.add(NOTE, "backups", f"{len(found)} in {where}, but none of them loads")
     else:
@@ -583,6 +615,8 @@ def repair(db: Path) -> list[str]:
                 if f.repair is not None and (f.area, f.text) not in tried
             ]
             if not fixes or report.newer:
+                if done:
+                    _refresh_prompt_state(db)
                 return done
             for finding, fix in fixes:
                 tried.add((finding.area, finding.text))
@@ -590,6 +624,19 @@ def repair(db: Path) -> list[str]:
                     done.append(fix())
                 except OSError as err:
                     done.append(f"could not repair {finding.area}: {err.strerror}")
+
+
+def _refresh_prompt_state(db: Path) -> None:
+    """Rewrite the prompt's state file after repairs (under the lock, as a commit does): a
+    restored file may have another inode, size and mtime, but also the same ones (a backup
+    restored twice), and the shell snippets re-run the counter when its STAMP changes."""
+    from respond.storage.state import refresh_state
+
+    try:
+        data = load_file(db).data
+    except DatabaseError:
+        return
+    refresh_state(db, data)
 
 
 def check_config(path: Path, report: Report) -> None:

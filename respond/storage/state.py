@@ -67,9 +67,20 @@ def refresh_state(db: os.PathLike[str] | str, data: dict[str, Any]) -> None:
     """
     try:
         path = os.fspath(db)
+        if not _replaceable(state_path(path)):
+            return
         save_state(path, state_bytes(data, os.stat(path)))
     except (OSError, ValueError, TypeError, AttributeError):
         pass
+
+
+def _replaceable(path: str) -> bool:
+    """Whether the state file is a regular file or absent: something else put there (a FIFO,
+    a link to a device) is left alone, and the prompt shows nothing until it is removed."""
+    try:
+        return os.stat(path).st_mode & 0o170000 == 0o100000
+    except FileNotFoundError:
+        return True
 
 
 def save_state(db: str, payload: bytes) -> None:
@@ -98,9 +109,13 @@ def save_state(db: str, payload: bytes) -> None:
 
 
 def read_state(path: str) -> bytes:
+    """The state file's bytes (empty when there is none). A FIFO, a device or a link to one
+    is refused before any read (:class:`respond.storage.reading.NotRegularFile`, an
+    ``OSError``): opening a FIFO would hang the prompt, reading ``/dev/zero`` never ends."""
+    from respond.storage.reading import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_regular(path)
     except FileNotFoundError:
         return b""
 
