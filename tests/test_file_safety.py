@@ -339,3 +339,16 @@ def test_add_to_dev_full_says_the_change_was_saved(tmp_path: Path) -> None:
             )  # fmt: skip
         assert read.returncode == 1, args
         assert read.stderr == "respond: could not write the output: No space left on device\n"
+
+
+def test_export_to_a_link_to_stdout_writes_into_the_pipe(tmp_path: Path) -> None:
+    """As ``-o /dev/stdout`` (a link to ``/proc/self/fd/1``), with a link of the test's own: a
+    run of code that replaces the link never touches the machine's /dev/stdout."""
+    db = tmp_path / "respond.json"
+    _add(db, "piped")
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    out = respond(db, "export", "-o", str(link))
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["items"][0]["title"] == "piped"
+    assert os.readlink(link) == "/proc/self/fd/1"

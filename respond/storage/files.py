@@ -195,13 +195,12 @@ def write_output(target: Path, payload: bytes) -> None:
     if lst is not None and stat.S_ISLNK(lst.st_mode):
         if not _followable(target, lst):
             raise TargetError(f"{target} is a symlink another user put in a shared folder")
-        real = Path(os.path.realpath(target))
-        try:
-            mode: int | None = os.stat(real).st_mode
+        try:  # what the kernel reaches through it (/dev/stdout's /proc link to a pipe too)
+            mode: int | None = os.stat(target).st_mode
         except FileNotFoundError:
             mode = None
         if mode is None or stat.S_ISREG(mode):
-            _replace(real, payload)
+            _replace(Path(os.path.realpath(target)), payload)
             return
         nofollow = 0
     elif lst is None or stat.S_ISREG(lst.st_mode):
