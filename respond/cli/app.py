@@ -58,6 +58,23 @@ def one_line_usage_error(err: Any) -> CliError:
     return CliError(f"{err.format_message()} (see: {where} --help)", err.exit_code)
 
 
+def output_lost(ctx: Any, err: OSError) -> NoReturn:
+    """stdout could not be written (``> /dev/full``, a closed pipe): one line on stderr, exit
+    1. A change that was committed is said to be saved, so that nobody retries it."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError):  # what is still buffered goes nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    saved = getattr(ctx.find_root().obj, "saved", None)
+    why = err.strerror or type(err).__name__
+    if saved is not None:
+        CliError(f"saved {saved}, but could not write the confirmation: {why}", 1).exit()
+    if isinstance(err, BrokenPipeError):
+        raise typer.Exit(1)  # the reader stopped reading (respond list | head -1)
+    CliError(f"could not write the output: {why}", 1).exit()
+
+
 class RespondGroup(TyperGroup):
     """Turns the core's errors (and date and usage errors) into clean one-line CLI errors."""
 
@@ -69,7 +86,14 @@ class RespondGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a full disk or closed pipe shows here, not at exit
+        except OSError as err:
+            if err.filename is not None:  # a file's error, not the output's
+                raise
+            output_lost(ctx, err)
         except CliError as err:
             err.exit()
         except (RespondError, DateError) as err:
@@ -115,6 +139,7 @@ class App:
         # broken file stops it), "colour" (only ``color``: a broken file means the defaults,
         # silently) or "none" (never read). See :meth:`without_settings`.
         self.config_use = "all"
+        self.saved: str | None = None  # what a committed change saved (see output_lost)
 
     def without_settings(self, *, colour: bool = False) -> "App":
         """For a command that depends on no setting (``show``, ``undo``, ``export``,
@@ -172,7 +197,11 @@ class App:
         """Run one core action inside a locked transaction and print its confirmation."""
         with self.store.transaction(now=self.env.now()) as session:
             outcome = action(session, self.env, *args, **kwargs)
+        ids = [f"#{item.id}" for item in outcome.items]
+        self.saved = ", ".join(ids) if 0 < len(ids) <= 3 else "the change"
         self.output.confirm(outcome.message)
+        for warning in self.store.warnings:
+            print(f"respond: warning: {warning}", file=sys.stderr)
         return outcome
 
     def emit(self, view: View, data: Any, as_json: bool = False, **options: Any) -> None:
@@ -750,7 +779,11 @@ def export(
     output_file: Annotated[
         str | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (atomically; a FIFO or device such as /dev/null is written "
+            "into, never replaced; a file of the database is refused) instead of stdout.",
         ),
     ] = None,
 ) -> None:
@@ -787,15 +820,27 @@ def export(
         return
     from pathlib import Path
 
-    from respond.storage.database import atomic_write
+    from respond.core.text import visible
+    from respond.storage.files import NotDurable, TargetError, write_output
+    from respond.storage.paths import is_database_file
 
     assert output_file is not None
     target = Path(output_file).expanduser()
+    shown = visible(str(target))
+    if is_database_file(state.store.path, target):
+        raise CliError(f"can't export to {shown}: it is a file of the database; nothing written", 2)
+    warning = None
     try:
-        atomic_write(target, payload)
+        write_output(target, payload)
+    except TargetError as err:
+        raise CliError(f"can't export to {visible(str(err))}", 2) from None
+    except NotDurable as err:
+        warning = f"the disk did not confirm the export is durable ({err.strerror})"
     except OSError as err:
-        raise CliError(f"can't write {target}: {err.strerror}", 2) from None
-    print(f"Exported {written} as {chosen} to {target}", file=sys.stderr)
+        raise CliError(f"can't write {shown}: {err.strerror}", 2) from None
+    print(f"Exported {written} as {chosen} to {shown}", file=sys.stderr)
+    if warning:
+        print(f"respond: warning: {warning}", file=sys.stderr)
 
 
 @app.command("import")

@@ -199,9 +199,11 @@ def default_db_path() -> str:
 
 def db_path(option: str | None) -> str:
     """As ``respond.storage.paths.resolve_db_path``: ``--db``, then ``$RESPOND_DB``, then the
-    default."""
+    default; through a symlink, the file it points at."""
+    from respond.storage.paths import real_db_path
+
     chosen = option or os.environ.get("RESPOND_DB")
-    return os.path.expanduser(chosen) if chosen else default_db_path()
+    return real_db_path(os.path.expanduser(chosen) if chosen else default_db_path())
 
 
 def parse_now(text: str | None) -> float:

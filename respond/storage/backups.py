@@ -27,7 +27,7 @@ import stat
 from datetime import date, timedelta
 from pathlib import Path
 
-from respond.storage.files import fsync_dir
+from respond.storage.files import fsync_dir, open_temp, temp_name
 
 KEEP_DAYS = 7
 _NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
@@ -111,14 +111,14 @@ def keep(db: Path, day: date | None = None, name: str | None = None) -> Path | N
     if folder_problem(db) is not None:
         return None  # doctor reports it
     target = folder / (name or f"{(day or date.today()).isoformat()}.json")
-    tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+    tmp = temp_name(target)  # unpredictable; os.link never follows or reuses a name
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
-        tmp.unlink(missing_ok=True)
         try:
             os.link(db, tmp)
         except OSError:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            fd, name = open_temp(target)
+            tmp = Path(name)
             with os.fdopen(fd, "wb") as out, db.open("rb") as src:
                 shutil.copyfileobj(src, out)
                 out.flush()

@@ -86,7 +86,16 @@ from respond.core.errors import DatabaseError, NewerSchema, NotFound
 from respond.core.model import OPEN_STATUSES, Item
 from respond.storage import archive as layout
 from respond.storage import backups, scorelog
-from respond.storage.files import fsync_dir, write_temp
+from respond.storage.files import (
+    NotDurable,
+    fsync_dir,
+    make_private_dirs,
+    open_temp,
+    replace_durably,
+    temp_name,
+    unsafe_to_write,
+    write_temp,
+)
 from respond.storage.reading import NotRegularFile, read_regular
 from respond.storage.state import refresh_state as refresh_prompt_state
 
@@ -286,14 +295,9 @@ def encode(data: dict[str, Any]) -> bytes:
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload``: temp file (0600) + fsync + rename + directory fsync."""
-    tmp = write_temp(path, payload)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+    """Replace ``path`` with ``payload``: temp file (0600) + fsync + rename + directory fsync
+    (:class:`NotDurable` if only that last fsync failed: the file was replaced)."""
+    replace_durably(write_temp(path, payload), path)
 
 
 @contextmanager
@@ -810,9 +814,8 @@ def _keep_previous(path: Path) -> None:
     """Keep an archive file about to be replaced as ``<name>.bak`` (a hard link: the rename
     that follows leaves the old inode to it). Best effort, as daily backups are."""
     bak = path.with_name(path.name + ".bak")
-    tmp = path.with_name(f".{bak.name}.{os.getpid()}.tmp")
+    tmp = temp_name(bak)  # unpredictable; os.link never follows or reuses a name
     try:
-        tmp.unlink(missing_ok=True)
         try:
             os.link(path, tmp)
         except FileNotFoundError:
@@ -820,7 +823,11 @@ def _keep_previous(path: Path) -> None:
         except OSError:
             import shutil
 
-            shutil.copy2(path, tmp)
+            fd, name = open_temp(bak)
+            tmp = Path(name)
+            with os.fdopen(fd, "wb") as out, path.open("rb") as src:
+                shutil.copyfileobj(src, out)
+            shutil.copystat(path, tmp)
             os.chmod(tmp, 0o600)
         os.replace(tmp, bak)
     except OSError:
@@ -959,6 +966,8 @@ class Store:
     def __init__(self, path: Path, *, explicit: bool = False) -> None:
         self.path = path
         self.explicit = explicit
+        # what a commit that took effect still has to tell (printed after the confirmation)
+        self.warnings: list[str] = []
 
     def _open(self, data: dict[str, Any]) -> tuple[TinyDB, _BufferedStorage]:
         db = TinyDB(storage=_BufferedStorage, data=data)
@@ -1048,14 +1057,16 @@ class Store:
             what = "a directory" if self.path.is_dir() else "not a regular file"
             raise DatabaseError(f"database {self.path} is {what}")
         parent = self.path.parent
-        if parent.is_dir():
-            return
-        if self.explicit:
-            raise DatabaseError(f"can't create database {self.path}: {parent} does not exist")
-        try:
-            parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        except OSError as err:
-            raise DatabaseError(f"can't create {parent}: {err.strerror}") from None
+        if not parent.is_dir():
+            if self.explicit:
+                raise DatabaseError(f"can't create database {self.path}: {parent} does not exist")
+            try:
+                make_private_dirs(parent)  # each folder 0700, whatever the umask
+            except OSError as err:
+                raise DatabaseError(f"can't create {parent}: {err.strerror}") from None
+        refusal = unsafe_to_write(self.path)  # before the lock file is created in it
+        if refusal is not None:
+            raise DatabaseError(refusal, "nothing was changed")
 
     @contextmanager
     def transaction(self, now: datetime | None = None) -> Iterator[Transaction]:
@@ -1090,7 +1101,13 @@ class Store:
                     backups.keep_before_upgrade(self.path, SCHEMA_VERSION)
             try:
                 archive.write_before()
-                atomic_write(self.path, encode(storage.data))
+                try:
+                    atomic_write(self.path, encode(storage.data))
+                except NotDurable as err:  # replaced: the change took effect, say so
+                    self.warnings.append(
+                        f"the change was saved, but the disk did not confirm it is durable "
+                        f"({err.strerror}): a power cut now could lose it"
+                    )
             except BaseException as err:
                 archive.abandon()
                 if isinstance(err, OSError):

@@ -280,6 +280,7 @@ def _remove(paths: list[Path]) -> str:
 def check(db: Path) -> Report:
     report = Report(db)
     _check_contents(db, report)
+    _check_owner(db, report)
     _check_permissions(db, report)
     _check_temp_files(db, report)
     _check_backups(db, report)
@@ -531,6 +532,17 @@ def _check_permissions(db: Path, report: Report) -> None:
         report.add(OK, "permissions", "database, lock, state, archive and backups are private")
 
 
+def _check_owner(db: Path, report: Report) -> None:
+    """A database folder or file another user owns or may write to: every change is refused
+    (see :func:`respond.storage.files.write_refusal`); the finding says the fix. Not repaired:
+    ``--repair`` refuses to write there too."""
+    from respond.storage.files import unsafe_to_write
+
+    refusal = unsafe_to_write(db)
+    if refusal is not None:
+        report.add(PROBLEM, "owner", f"changes are refused: {visible(refusal)}")
+
+
 def _dead(pid_text: str) -> bool:
     try:
         os.kill(int(pid_text), 0)
@@ -543,14 +555,15 @@ def _dead(pid_text: str) -> bool:
 
 def _check_temp_files(db: Path, report: Report) -> None:
     """Temp files whose writer is dead: harmless (never read), but they hold copies of data."""
-    pattern = re.compile(r"^\..*\.(\d+)\.tmp$")
+    # .<name>.<pid>.<random>.tmp (files.open_temp), or an older respond's .<name>.<pid>.tmp
+    pattern = re.compile(r"^\..*\.(\d+)\.[a-z0-9_]{8}\.tmp$|^\..*\.(\d+)\.tmp$")
     stray: list[Path] = []
     folders = ((db.parent, f".{db.name}."), (backups.backup_dir(db), "."), (archive_dir(db), "."))
     for folder, prefix in folders:
         with contextlib.suppress(OSError):
             for name in os.listdir(folder):
                 match = pattern.match(name)
-                if name.startswith(prefix) and match and _dead(match.group(1)):
+                if name.startswith(prefix) and match and _dead(match.group(1) or match.group(2)):
                     stray.append(folder / name)
     if stray:
         report.add(
@@ -601,10 +614,13 @@ def _check_backups(db: Path, report: Report) -> None:
 def repair(db: Path) -> list[str]:
     """Apply every safe repair under the lock; returns what was done, one line each."""
     from respond.storage.database import exclusive_lock
+    from respond.storage.files import unsafe_to_write
 
     done: list[str] = []
     if not db.parent.is_dir():
         return done
+    if unsafe_to_write(db) is not None:  # never write where someone else can (the report says)
+        return ["nothing: the database folder or file is not safe to write (see owner)"]
     tried: set[tuple[str, str]] = set()
     with exclusive_lock(db):
         while True:  # after a restore, the restored file is checked (and fixed) in turn

@@ -1,19 +1,60 @@
-"""The two steps every durable write of respond's files is made of: a complete, ``fsync``ed
-temp file beside the target (mode 0600), and an ``fsync`` of the folder once it has been
-renamed into place (:func:`respond.storage.database.atomic_write` and the archive's staged
-writes combine them; backups fsync their folder)."""
+"""How respond writes files that others may share a folder with.
+
+The two steps every durable write is made of: a complete, ``fsync``ed temp file beside the
+target, and an ``fsync`` of the folder once it has been renamed into place
+(:func:`respond.storage.database.atomic_write` and the archive's staged writes combine them;
+backups fsync their folder). Every temp file has an unpredictable name,
+``.<name>.<pid>.<8 random characters>.tmp`` (the pid lets ``doctor`` find those of killed
+commands), and is created by :func:`tempfile.mkstemp`: ``O_CREAT | O_EXCL | O_NOFOLLOW``, mode
+0600. ``O_EXCL`` alone already means a planted file or symlink of that name (even a dangling
+one) makes the open fail rather than be followed or reused; mkstemp then tries another name.
+
+Also here: the folders respond creates (0700 whatever the umask), the rule that refuses to
+write into a folder or file someone else controls (:func:`write_refusal`), and writing an
+export to a path the user names, device or FIFO included (:func:`write_output`).
+"""
 
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Callable
 from pathlib import Path
+
+TEMP_SUFFIX = ".tmp"
+TEMP_RANDOM = 8  # characters of randomness in a temp name (mkstemp's own length)
+
+
+class NotDurable(OSError):
+    """A file was renamed into place (the change took effect, every reader sees it) but its
+    folder's ``fsync`` failed: a power cut could still lose it."""
+
+
+def temp_prefix(name: str) -> str:
+    """The start of every temp file for ``name``: ``.<name>.<pid>.`` (then random, ``.tmp``)."""
+    return f".{name}.{os.getpid()}."
+
+
+def temp_name(path: Path) -> Path:
+    """A fresh, unpredictable temp name beside ``path``, for a hard link (``os.link`` never
+    follows or reuses an existing name: it fails)."""
+    return path.with_name(temp_prefix(path.name) + os.urandom(TEMP_RANDOM // 2).hex() + TEMP_SUFFIX)
+
+
+def open_temp(path: Path | str) -> tuple[int, str]:
+    """Create a new temp file beside ``path`` (mode 0600, never an existing file or link):
+    its descriptor and name."""
+    import tempfile
+
+    folder, name = os.path.split(os.fspath(path))
+    return tempfile.mkstemp(prefix=temp_prefix(name), suffix=TEMP_SUFFIX, dir=folder or ".")
 
 
 def write_temp(path: Path, payload: bytes) -> Path:
-    """``payload`` in a temp file beside ``path`` (mode 0600), flushed to the disk; the caller
-    renames it over ``path``, or removes it. Nothing is left behind if writing fails."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """``payload`` in a new temp file beside ``path`` (mode 0600), flushed to the disk; the
+    caller renames it over ``path``, or removes it. Nothing is left behind if writing fails."""
+    fd, name = open_temp(path)
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -32,3 +73,158 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def replace_durably(tmp: Path, path: Path) -> None:
+    """Rename ``tmp`` over ``path`` and fsync the folder. Once the rename is done the change
+    has taken effect: a failed folder fsync is :class:`NotDurable`, not a failed write."""
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    try:
+        fsync_dir(path.parent)
+    except OSError as err:
+        raise NotDurable(err.errno, err.strerror) from None
+
+
+# --- folders respond creates, and folders it refuses to write into -------------------------
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and its missing parents, each 0700 whatever the umask (``mkdir -p``
+    would give the parents the umask's mode: 0777 under umask 000)."""
+    missing = []
+    for path in [folder, *folder.parents]:
+        if os.path.lexists(path):
+            break
+        missing.append(path)
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue  # created meanwhile (another respond): not ours to change
+        os.chmod(path, 0o700)
+
+
+def _private_group(gid: int, uid: int) -> bool:
+    """Whether ``gid`` is ``uid``'s own group (same name, no other member), as distributions
+    with user private groups and umask 002 give every user: its write bit lets no one else in."""
+    try:
+        import grp
+        import pwd
+
+        group = grp.getgrgid(gid)
+        return group.gr_name == pwd.getpwuid(uid).pw_name and not group.gr_mem
+    except (ImportError, KeyError, OSError):
+        return False
+
+
+def write_refusal(
+    path: Path,
+    st: os.stat_result,
+    uid: int,
+    private_group: Callable[[int, int], bool] = _private_group,
+) -> str | None:
+    """Why respond, running as ``uid``, must not write into the folder or file ``path`` whose
+    ``stat`` is ``st`` (with how to fix it, one line), or ``None`` when it may. Another user
+    who owns it, or may write to it, could read every change or swap in a file of their own.
+    A pure function of the stat result (tests give it any owner)."""
+    folder = stat.S_ISDIR(st.st_mode)
+    what = "folder" if folder else "file"
+    if st.st_uid != uid:
+        if uid == 0:
+            fix = "run respond as that user, not as root"
+        elif folder:
+            fix = f"sudo chown $USER {path}"
+        else:  # its lock, state, backups... were made by the same run
+            fix = f"sudo chown -R $USER {path}*"
+        return f"the database {what} {path} belongs to another user (uid {st.st_uid}); {fix}"
+    mode = stat.S_IMODE(st.st_mode)
+    if mode & stat.S_IWOTH or (mode & stat.S_IWGRP and not private_group(st.st_gid, uid)):
+        fix = f"chmod {'700' if folder else '600'} {path}"
+        return f"the database {what} {path} is writable by others (mode {mode:04o}); {fix}"
+    return None
+
+
+def unsafe_to_write(db: Path) -> str | None:
+    """:func:`write_refusal` for the database's folder, then its file (if there is one)."""
+    for path in (db.parent, db):
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None  # the write itself will say what is wrong
+        reason = write_refusal(path, st, os.geteuid())
+        if reason is not None:
+            return reason
+    return None
+
+
+# --- a file the user names (export --output) ------------------------------------------------
+
+
+class TargetError(OSError):
+    """An output path respond will not write to (``str``: why, one line)."""
+
+
+def _followable(link: Path, link_st: os.stat_result) -> bool:
+    """Linux's ``protected_symlinks`` rule: in a sticky folder anyone may write to (``/tmp``),
+    a symlink is followed only if it is ours or the folder owner's."""
+    try:
+        folder = os.stat(link.parent)
+    except OSError:
+        return False
+    shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+    return not shared or link_st.st_uid in (os.geteuid(), folder.st_uid)
+
+
+def write_output(target: Path, payload: bytes) -> None:
+    """Write an export to ``target``. A regular file (or none yet) is replaced atomically; a
+    symlink to one keeps the link and replaces the file it points at; a FIFO or character
+    device (``/dev/null``, ``/dev/stdout``, a terminal) is written into, never replaced.
+    Refused (:class:`TargetError`): a folder, a block device, a socket, and a symlink planted
+    by another user in a shared sticky folder such as ``/tmp``."""
+    try:
+        lst: os.stat_result | None = os.lstat(target)
+    except FileNotFoundError:
+        lst = None
+    nofollow = os.O_NOFOLLOW
+    if lst is not None and stat.S_ISLNK(lst.st_mode):
+        if not _followable(target, lst):
+            raise TargetError(f"{target} is a symlink another user put in a shared folder")
+        try:  # what the kernel reaches through it (/dev/stdout's /proc link to a pipe too)
+            mode: int | None = os.stat(target).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is None or stat.S_ISREG(mode):
+            _replace(Path(os.path.realpath(target)), payload)
+            return
+        nofollow = 0
+    elif lst is None or stat.S_ISREG(lst.st_mode):
+        _replace(target, payload)
+        return
+    else:
+        mode = lst.st_mode
+    if stat.S_ISDIR(mode):
+        raise TargetError(f"{target} is a folder")
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        kind = "block device" if stat.S_ISBLK(mode) else "socket or special file"
+        raise TargetError(f"{target} is a {kind}; write the export to a file")
+    # no O_CREAT, no O_TRUNC: into the device or FIFO that is there (a FIFO waits for a reader)
+    fd = os.open(target, os.O_WRONLY | os.O_NOCTTY | nofollow)
+    try:
+        if not stat.S_ISCHR(os.fstat(fd).st_mode) and not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            raise TargetError(f"{target} was replaced while it was opened; nothing written")
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _replace(path: Path, payload: bytes) -> None:
+    tmp = write_temp(path, payload)
+    replace_durably(tmp, path)

@@ -61,5 +61,51 @@ def resolve_db_path(option: str | None) -> tuple[Path, bool]:
 
     chosen = option or os.environ.get("RESPOND_DB")
     if chosen:
-        return Path(chosen).expanduser(), True
-    return default_db_path(), False
+        return Path(real_db_path(os.path.expanduser(chosen))), True
+    return Path(real_db_path(str(default_db_path()))), False
+
+
+def real_db_path(path: str) -> str:
+    """A database reached through a symlink (``ln -s ~/Sync/respond.json $RESPOND_DB``) is the
+    file the link points at: resolved once, here, so that every command locks and replaces
+    the real file (the link stays a link) and takes the same lock whichever path it was given.
+    Any other path is kept as given."""
+    return os.path.realpath(path) if os.path.islink(path) else path
+
+
+def is_database_file(db: Path, target: Path) -> bool:
+    """Whether ``target`` is (or would replace) one of the database's files: the active file,
+    its lock, state, score cache, archive and backups folders and what they hold, by path
+    (through any symlink) or as the same file under another name (a hard link)."""
+    real_db = os.path.realpath(db)
+    folder, name = os.path.split(real_db)
+    path = os.path.realpath(target)
+    while True:
+        parent, base = os.path.split(path)
+        if parent == folder and (base == name or base.startswith(name + ".")):
+            return True
+        if parent == path:
+            break
+        path = parent
+    try:
+        st = os.stat(target)
+    except OSError:
+        return False
+    return any(os.path.samestat(st, other) for other in _database_files(folder, name))
+
+
+def _database_files(folder: str, name: str) -> list[os.stat_result]:
+    found: list[os.stat_result] = []
+    try:
+        entries = [e for e in os.scandir(folder) if e.name == name or e.name.startswith(name + ".")]
+    except OSError:
+        return found
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                found += [inner.stat() for inner in os.scandir(entry.path)]
+            else:
+                found.append(entry.stat())
+        except OSError:
+            continue
+    return found

@@ -84,15 +84,17 @@ def _replaceable(path: str) -> bool:
 
 
 def save_state(db: str, payload: bytes) -> None:
-    """Replace ``<db>.state`` atomically: a temp file (mode 0600) in the same directory, renamed.
+    """Replace ``<db>.state`` atomically: a new temp file (mode 0600, see
+    :func:`respond.storage.files.open_temp`) in the same directory, renamed.
 
     Unlike the database it is not ``fsync``ed (that would double the cost of every write): it is
     a cache, and whatever a crash leaves (the old file, an empty one) fails the freshness check
     and is rebuilt from the database.
     """
+    from respond.storage.files import open_temp
+
     path = state_path(db)
-    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd, tmp = open_temp(path)  # an unpredictable name, never an existing file or link
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
