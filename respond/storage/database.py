@@ -96,6 +96,7 @@ META = "meta"
 JOURNAL = "journal"
 ARCHIVE = "archive"  # the active file's meta: what the archive holds (see Archive)
 JOURNAL_KEEP = 200
+WHO_LINES = 15  # history lines the summaries keep per person (``respond who``'s default)
 LOCK_TIMEOUT = 10.0
 
 REPAIR_HINT = "run respond doctor --repair to restore the newest good backup"
@@ -562,6 +563,11 @@ class Archive:
                 if entry.get("drop"):
                     del entry["drop"]  # the commit that dropped them was completed
                     self.dirty = True
+                if not layout.summary_current(entry):  # by an older respond: rebuilt once
+                    with contextlib.suppress(DatabaseError):
+                        self.load(period)
+                        self.resummed.add(period)
+                        self.dirty = True
                 continue
             try:
                 records = self.load(period)
@@ -653,6 +659,8 @@ class Archive:
             if gone:
                 entry["drop"] = sorted(int(key) for key in gone)
             self.files[period] = entry
+        if changed:
+            layout.trim(self.files, WHO_LINES)
         commit_step("archive")
 
     def write_after(self) -> None:
@@ -947,6 +955,41 @@ class Store:
         data = check_schema(self.path, data)
         counts = Archive(self.path, archive_state(data)).person_counts()
         return layout.count_people(data.get(ITEMS, {}).values(), counts)
+
+    def summaries(self, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+        """The active file's records and, for each archive file (oldest first), its summary
+        (:func:`layout.summary`), without opening an archive file: ``None`` unless every
+        summary is current and describes the file on disk (same fingerprint, nothing left to
+        drop) as of ``now`` (not before its ``asof``: a clock set back reads the files)."""
+        with gc_paused():
+            data = load_raw(self.path)
+        if data is None:
+            return {}, []
+        data = check_schema(self.path, data)
+        files = archive_state(data).get("files", {})
+        on_disk = set(layout.periods_on_disk(self.path))
+        found = []
+        for period in sorted(set(files) | on_disk):
+            entry = files.get(period)
+            if (
+                not isinstance(entry, dict)
+                or entry.get("drop")
+                or not layout.summary_current(entry)
+            ):
+                return None
+            try:
+                st = os.stat(layout.file_of(self.path, period))
+            except OSError:
+                return None
+            asof = entry["who"]["asof"]
+            if (
+                entry["who"]["people"] is None
+                or entry.get("fingerprint") != layout.fingerprint(st)
+                or (asof is not None and now < datetime.fromisoformat(asof))
+            ):
+                return None
+            found.append(entry)
+        return data.get(ITEMS, {}), found
 
     def _prepare_directory(self) -> None:
         if self.path.exists() and not self.path.is_file():  # before creating <db>.lock beside it
