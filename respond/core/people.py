@@ -180,6 +180,7 @@ class Part:
     kept: int = 0
     broken: int = 0
     thanks: Item | None = None  # the latest thanks (of equal times, the first read)
+    thanked: datetime | None = None  # when: kept when the item is not (see ``merge``)
     last: datetime | None = None  # the latest activity
 
     @property
@@ -209,8 +210,8 @@ def parts(items: Iterable[Item], now: datetime) -> dict[str, Part]:
         if item.kind == "ask" and line.first_response is not None:
             part.waits.append((line.first_response - item.created).total_seconds())
         part.asks += item.kind == "ask"
-        if item.kind == "thanks" and (part.thanks is None or item.created > part.thanks.created):
-            part.thanks = item
+        if item.kind == "thanks" and (part.thanked is None or item.created > part.thanked):
+            part.thanks, part.thanked = item, item.created
         last = _last_at(item)
         if part.last is None or last > part.last:
             part.last = last
@@ -233,7 +234,8 @@ def parts(items: Iterable[Item], now: datetime) -> dict[str, Part]:
 def merge(pieces: Iterable[Part], limit: int | None = None) -> Part | None:
     """The pieces as one part (in reading order). With ``limit``, only the first ``limit``
     lines are needed; ``None`` when the pieces' kept lines can't tell them for certain (a piece
-    keeps only its most recent lines, and one it left out might rank among them)."""
+    keeps only its most recent lines, and one it left out might rank among them; or the latest
+    thanks is one whose item a piece did not keep)."""
     import heapq
 
     total = Part()
@@ -250,13 +252,13 @@ def merge(pieces: Iterable[Part], limit: int | None = None) -> Part | None:
         total.replies_scored += piece.replies_scored
         total.kept += piece.kept
         total.broken += piece.broken
-        if piece.thanks is not None and (
-            total.thanks is None or piece.thanks.created > total.thanks.created
-        ):
-            total.thanks = piece.thanks
+        if piece.thanked is not None and (total.thanked is None or piece.thanked > total.thanked):
+            total.thanks, total.thanked = piece.thanks, piece.thanked
         if piece.last is not None and (total.last is None or piece.last > total.last):
             total.last = piece.last
     total.open.sort(key=due_order)
+    if total.thanked is not None and total.thanks is None:
+        return None
     if limit is None:
         total.lines.sort(key=line_rank, reverse=True)
     else:
@@ -398,7 +400,7 @@ def people_summarised(
             tally = tallies.setdefault(key, _Tally())
             if part.last is not None and (tally.last is None or part.last > tally.last):
                 tally.last = part.last
-            thanked = part.thanks.created if part.thanks is not None else None
+            thanked = part.thanked
             if thanked is not None and (tally.thanked is None or thanked > tally.thanked):
                 tally.thanked = thanked
     rows = [

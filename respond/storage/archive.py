@@ -237,7 +237,13 @@ def part_to_json(part: Any, records: Mapping[str, Any]) -> dict[str, Any]:
         "waits": [int(w) if w.is_integer() else w for w in part.waits],
         "replies": [part.replies_in_time, part.replies_scored],
         "promises": [part.kept, part.broken],
-        "thanks": [part.thanks.id, records[str(part.thanks.id)]] if part.thanks else None,
+        "thanks": [
+            part.thanked.isoformat(),
+            part.thanks.id,
+            records[str(part.thanks.id)],
+        ]
+        if part.thanks is not None and part.thanked is not None
+        else None,
         "last": part.last.isoformat() if part.last is not None else None,
         "lines": [[*_rank(line_rank(line)), records[str(line[0].id)]] for line in part.lines],
         "below": _rank(part.below) if part.below is not None else None,
@@ -273,7 +279,8 @@ def part_from_json(block: Mapping[str, Any]) -> Any:
         replies_scored=block["replies"][1],
         kept=block["promises"][0],
         broken=block["promises"][1],
-        thanks=item(*thanks) if thanks else None,
+        thanks=item(thanks[1], thanks[2]) if thanks and thanks[2] is not None else None,
+        thanked=from_iso(thanks[0]) if thanks else None,
         last=from_iso(last) if last else None,
     )
 
@@ -282,7 +289,10 @@ def trim(files: Mapping[str, Any], keep: int) -> None:
     """Keep, of each person's history lines in the summaries (``files``, changed in place),
     only the ``keep`` most recent over all files: a file that gives up lines records the rank
     of the first one it gave up (``below``), which lets a reader tell when the kept ones are
-    enough. Trimming never makes a summary wrong, only shorter."""
+    enough. Of each person's thanks, only the file with the latest keeps its item; the others
+    keep its time. Trimming never makes a summary wrong, only shorter."""
+    from respond.core.clock import from_iso
+
     ranked: dict[str, list[tuple[str, int, str]]] = {}
     for period, entry in files.items():
         if not summary_current(entry) or entry["who"]["people"] is None:
@@ -291,11 +301,26 @@ def trim(files: Mapping[str, Any], keep: int) -> None:
         for key, part in block["people"].items():
             for rank in part["lines"]:
                 ranked.setdefault(key, []).append((rank[0], rank[1], period))
+    latest: dict[str, tuple[Any, str]] = {}  # each person's latest thanks: when, which file
+    for period in sorted(files):
+        entry = files[period]
+        if not summary_current(entry) or entry["who"]["people"] is None:
+            continue
+        for key, part in entry["who"]["people"].items():
+            thanks = part["thanks"]
+            if thanks is not None:
+                when = from_iso(thanks[0])
+                if key not in latest or when > latest[key][0]:
+                    latest[key] = (when, period)
+    for period, entry in files.items():
+        if not summary_current(entry) or entry["who"]["people"] is None:
+            continue
+        for key, part in entry["who"]["people"].items():
+            if part["thanks"] is not None and latest[key][1] != period:
+                part["thanks"][2] = None  # only its time counts: a later one is elsewhere
     for key, lines in ranked.items():
         if len(lines) <= keep:
             continue
-        from respond.core.clock import from_iso
-
         lines.sort(key=lambda line: (from_iso(line[0]), line[1]), reverse=True)
         cut: dict[str, int] = {}
         for _, _, period in lines[:keep]:
