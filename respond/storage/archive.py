@@ -154,9 +154,15 @@ def count_people(records: Iterable[Any], counts: dict[str, int] | None = None) -
     return counts
 
 
-def summary(records: Mapping[str, Any], st: os.stat_result | None) -> dict[str, Any]:
+def summary(
+    records: Mapping[str, Any],
+    st: os.stat_result | None,
+    previous: Any = None,
+    persons: set[str] | None = None,
+) -> dict[str, Any]:
     """What the active file's meta keeps about one archive file (its records in the file's
-    order, by ID)."""
+    order, by ID); with the ``previous`` summary and the only ``persons`` (keys) whose items
+    came or went, their parts are made again and everyone else's kept."""
     ordered = {key: records[key] for key in sorted(records, key=int)}
     people = count_people(ordered.values())
     ids = [int(key) for key in ordered]
@@ -171,7 +177,7 @@ def summary(records: Mapping[str, Any], st: os.stat_result | None) -> dict[str, 
         "ids": [min(ids), max(ids)] if ids else None,
         "latest": latest or None,  # the latest time any of them holds
         "people": people,
-        "who": who_summary(ordered),
+        "who": who_summary(ordered, previous, persons),
     }
 
 
@@ -183,15 +189,31 @@ WHO_VERSION = 1
 SETTLED = timedelta(days=1)
 
 
-def who_summary(records: Mapping[str, Any]) -> dict[str, Any] | None:
+def who_summary(
+    records: Mapping[str, Any], previous: Any = None, persons: set[str] | None = None
+) -> dict[str, Any]:
     """What ``who`` and ``people`` need of one archive file, per person key, as
     :class:`respond.core.people.Part` (see :func:`part_to_json`), as of ``asof``: later than
     every time the records hold, so that any reading at or after it sees the same. No
-    ``people`` when a record can't be read (the commands then read the file and report it)."""
+    ``people`` when a record can't be read (the commands then read the file and report it).
+    With ``previous`` and ``persons``, see :func:`summary` (an edit of one archived item costs
+    its person's items, not the file's)."""
     from respond.core.clock import from_iso
     from respond.core.model import Item
-    from respond.core.people import parts
+    from respond.core.people import parts, person_key
 
+    kept: dict[str, Any] = {}
+    since = None
+    if persons is not None and summary_current(previous) and previous["who"]["people"]:
+        kept = {k: v for k, v in previous["who"]["people"].items() if k not in persons}
+        since = previous["who"]["asof"]
+        records = {
+            key: record
+            for key, record in records.items()
+            if not isinstance(record, dict)
+            or not isinstance(record.get("person"), str)
+            or person_key(record["person"]) in persons
+        }
     try:
         items = [Item.from_record({**record, "id": int(key)}) for key, record in records.items()]
     except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
@@ -205,11 +227,13 @@ def who_summary(records: Mapping[str, Any]) -> dict[str, Any] | None:
         return {"v": WHO_VERSION, "asof": None, "people": None}
     asof = max(moments, default=None)
     asof = asof + SETTLED if asof is not None else None
+    if since is not None and (asof is None or from_iso(since) > asof):
+        asof = from_iso(since)  # (the kept parts hold as of then)
     found = parts(items, asof) if asof is not None else {}
     return {
         "v": WHO_VERSION,
         "asof": asof.isoformat() if asof is not None else None,
-        "people": {key: part_to_json(part, records) for key, part in found.items()},
+        "people": kept | {key: part_to_json(part, records) for key, part in found.items()},
     }
 
 

@@ -654,7 +654,7 @@ class Archive:
                     st = os.stat(path)
                 except OSError:
                     continue
-            entry = layout.summary(records, st)
+            entry = layout.summary(records, st, self.files.get(period), self._persons(period))
             gone = {k for k in set(removed) | self.dropped.get(period, set()) if k not in records}
             if gone:
                 entry["drop"] = sorted(int(key) for key in gone)
@@ -662,6 +662,21 @@ class Archive:
         if changed:
             layout.trim(self.files, WHO_LINES)
         commit_step("archive")
+
+    def _persons(self, period: str) -> set[str] | None:
+        """The people (keys) whose items came into or left a file in this transaction;
+        ``None`` when that is not known (a file changed behind the active file's back)."""
+        if period in self.resummed or self.dropped.get(period):
+            return None
+        from respond.core.people import person_key
+
+        records = self.loaded.get(period, {})
+        moved = [records.get(key) for key in self.gained.get(period, ())]
+        moved += self.removed.get(period, {}).values()
+        names = [r.get("person") if isinstance(r, dict) else None for r in moved]
+        if not all(isinstance(name, str) for name in names):
+            return None
+        return {person_key(name) for name in names if isinstance(name, str)}
 
     def write_after(self) -> None:
         """After the active file is written: install the prepared archive files. Never fails:
