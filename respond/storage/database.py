@@ -45,8 +45,12 @@ the archive file is replaced after it: again never in neither.
 
 Reading: the API
 ----------------
-* ``Store.snapshot()`` reads everything, archive included (``week``, ``who``, ``people``,
-  ``export``, ``list --all``). ``snapshot(history=False)`` reads the active file only
+* ``Store.snapshot()`` reads everything, archive included (``week``, ``who --all``,
+  ``export``, ``list --all``). ``Store.summaries(now)`` reads the active file and the
+  summaries its meta keeps of each archive file, which hold per person what ``who`` and
+  ``people`` show (see :func:`respond.storage.archive.who_summary`), or says they can't be
+  trusted (a file changed behind its back, a summary by an older respond, a clock set back).
+  ``snapshot(history=False)`` reads the active file only
   (completion). ``snapshot(open_only=True)`` (``list``) and ``snapshot(active_since=t)``
   (``today``) read the active file only, unless the archive may hold something from after
   ``t`` (a clock set back before the last pass). ``snapshot(only=ids)`` (``show``) looks in
