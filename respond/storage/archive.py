@@ -11,7 +11,10 @@ and documents the API and the crash safety; this module decides:
   an item that stays (so a review of the active file finds what its items point at);
 * the file each goes to (:func:`period_of`);
 * the summary of an archive file that the active file's meta keeps (:func:`summary`): its item
-  count, ID range and people, so that ``add`` matches names and finds IDs without opening it;
+  count, ID range and people, so that ``add`` matches names and finds IDs without opening it,
+  and per person what ``who`` and ``people`` show (:func:`who_summary`), in a form that adds
+  up exactly over the files, with each person's most recent history lines over all files
+  (:func:`trim`);
 * a file's fingerprint (:func:`fingerprint`), which tells a file the active file knows from one
   written behind its back (a crash between the two writes, a restore, a sync tool).
 """
