@@ -1000,14 +1000,16 @@ class Store:
                 st = os.stat(layout.file_of(self.path, period))
             except OSError:
                 return None
-            asof = entry["who"]["asof"]
+            block = layout.unpack(entry)
+            asof = block["asof"] if block is not None else None
             if (
-                entry["who"]["people"] is None
+                block is None
+                or block["people"] is None
                 or entry.get("fingerprint") != layout.fingerprint(st)
                 or (asof is not None and now < datetime.fromisoformat(asof))
             ):
                 return None
-            found.append(entry)
+            found.append({**entry, "who": block})  # (its who part read)
         return data.get(ITEMS, {}), found
 
     def _prepare_directory(self) -> None:
