@@ -9,7 +9,7 @@ annotations at start-up, and evaluating them as strings costs ~6 ms per invocati
 
 import sys
 from functools import cached_property
-from typing import Annotated, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -18,6 +18,9 @@ from respond import __version__
 from respond.core.dateforms import ACCEPTED_FORMS
 from respond.core.errors import DateError, RespondError
 from respond.core.promptformat import DEFAULT_PROMPT_FORMAT
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 # Typer (>= 0.26) vendors Click and exports none of its error classes but BadParameter (and
 # says not to import its private ``typer._click``). Every mistake on the command line raises a
@@ -1001,14 +1004,31 @@ def who(
 
     Example: respond who dana
     """
-    from respond.core.people import who as person_view
+    from respond.core import people as persons
 
     state = _app(ctx)
-    env = state.env
-    view = person_view(
-        state.store.snapshot().items.values(), person, env.now(), env.settings, env.clock.tz
-    )
-    state.emit("person", view, as_json, limit=None if show_all else 15)
+    now = state.env.now()
+    view = None
+    if not (show_all or as_json):  # the last lines: the archive's summaries are enough
+        summarised = _summarised(state, now)
+        if summarised is not None:
+            active, known, archived = summarised
+            view = persons.who_summarised(active, known, archived, person, now, persons.LINES)
+    if view is None:
+        view = persons.who(state.store.snapshot().items.values(), person, now)
+    state.emit("person", view, as_json, limit=None if show_all else persons.LINES)
+
+
+def _summarised(state: "App", now: "datetime", lines: bool = True) -> Any:
+    """What :func:`respond.storage.archive.read_summaries` gives, or ``None`` (then the
+    archive is read)."""
+    from respond.storage import archive as layout
+
+    found = state.store.summaries(now)
+    if found is None:
+        return None
+    table, entries = found
+    return layout.read_summaries(table, entries, lines)
 
 
 people_app = typer.Typer(
@@ -1039,13 +1059,20 @@ def people(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from respond.core.people import known_names, people_summarised
     from respond.core.people import people as people_rows
 
     if not 1 <= days <= 36_500:
         raise RespondError(f"--days must be between 1 and 36500, not {days}")
     state = _app(ctx)
-    env = state.env
-    rows = people_rows(state.store.snapshot().items.values(), env.now(), days)
+    now = state.env.now()
+    rows = None
+    summarised = _summarised(state, now, lines=False)
+    if summarised is not None:
+        active, spellings, archived = summarised
+        rows = people_summarised(active, known_names(spellings), archived, now, days)
+    if rows is None:
+        rows = people_rows(state.store.snapshot().items.values(), now, days)
     state.emit("people", rows, as_json)
 
 

@@ -780,7 +780,7 @@ def person(view: PersonView, env: Env, io: Environment, limit: int | None = None
     open_text = Text(f"{len(view.open)} open")
     if overdue:
         open_text.append(f", {overdue} overdue", style="bold red")
-    open_text.append(f" · {len(view.open) + len(view.history)} in all", style="dim")
+    open_text.append(f" · {len(view.open) + view.closed} in all", style="dim")
     stats.add_row(Text("items"), open_text)
     asks = Text(f"{view.asks} from them")
     if view.replies_scored:
@@ -818,7 +818,7 @@ def person(view: PersonView, env: Env, io: Environment, limit: int | None = None
         if rows:
             _emit(out, Text(heading, style="bold"))
             _print_lines(out, [line for row in rows for line in row_lines(out, layout, row)])
-    hidden = len(view.history) - len(shown)
+    hidden = view.closed - len(shown)
     if hidden > 0:
         _emit(out, Text(f"  … and {hidden} more (--all shows everything)", style="dim"))
 

@@ -153,7 +153,7 @@ def person(view: PersonView) -> dict[str, Any]:
     return {
         "person": view.name,
         "stats": {
-            "items": len(view.open) + len(view.history),
+            "items": len(view.open) + view.closed,
             "open": len(view.open),
             "asks": view.asks,
             "acknowledged": view.acked,

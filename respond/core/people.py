@@ -16,7 +16,7 @@ import functools
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
@@ -142,59 +142,193 @@ class PersonView:
     promises_broken: int
     last_thanked: datetime | None
     last_thanks: Item | None
+    closed: int = -1  # closed items in all (``history`` may hold only the most recent)
+
+    def __post_init__(self) -> None:
+        if self.closed < 0:
+            object.__setattr__(self, "closed", len(self.history))
+
+
+#: The history lines ``respond who`` shows without ``--all``.
+LINES = 15
+
+Line = tuple[Item, datetime | None]
+
+
+def line_rank(line: Line) -> tuple[datetime, int]:
+    """The order of history lines (most recent first when reversed): closing time, else
+    creation, then ID."""
+    item, closed_at = line
+    return (closed_at or item.created, item.id)
+
+
+@dataclass
+class Part:
+    """What some of one person's items say, in a form that merges exactly: everything ``who``
+    and ``people`` show about them. The archive keeps one per person per archive file (see
+    :mod:`respond.storage.archive`); :func:`merge` adds them up in the order the items are
+    read (active file first, then each archive file), as if the items were read together."""
+
+    items: int = 0
+    open: list[Item] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)  # the most recent closed first (all, or some)
+    below: tuple[datetime, int] | None = None  # closed items not in ``lines`` rank at most here
+    asks: int = 0
+    waits: list[float] = field(default_factory=list)  # seconds from ask to first response, sorted
+    replies_in_time: int = 0
+    replies_scored: int = 0
+    kept: int = 0
+    broken: int = 0
+    thanks: Item | None = None  # the latest thanks (of equal times, the first read)
+    thanked: datetime | None = None  # when: kept when the item is not (see ``merge``)
+    last: datetime | None = None  # the latest activity
+
+    @property
+    def closed(self) -> int:
+        return self.items - len(self.open)
+
+
+def parts(items: Iterable[Item], now: datetime) -> dict[str, Part]:
+    """Each person's :class:`Part` of ``items`` (read in this order), by person key, as of
+    ``now``; every closed item is in ``lines``."""
+    from respond.core.history import timeline
+    from respond.core.scoring import checks
+    from respond.core.settings import Settings
+
+    out: dict[str, Part] = {}
+    everything = list(items)
+    for item in everything:
+        part = out.get(key := person_key(item.person))
+        if part is None:
+            part = out[key] = Part()
+        part.items += 1
+        line = timeline(item.history, now)
+        if item.is_open:
+            part.open.append(item)
+        else:
+            part.lines.append((item, line.closed_at))
+        if item.kind == "ask" and line.first_response is not None:
+            part.waits.append((line.first_response - item.created).total_seconds())
+        part.asks += item.kind == "ask"
+        if item.kind == "thanks" and (part.thanked is None or item.created > part.thanked):
+            part.thanks, part.thanked = item, item.created
+        last = _last_at(item)
+        if part.last is None or last > part.last:
+            part.last = last
+    # "reply" and "word" checks read one item's own history and ``now``, never the settings
+    for check in checks(everything, now, Settings()):
+        part = out[person_key(check.person)]
+        if check.habit == "reply":
+            part.replies_scored += 1
+            part.replies_in_time += check.kept
+        elif check.habit == "word":
+            part.kept += check.kept
+            part.broken += not check.kept
+    for part in out.values():
+        part.open.sort(key=due_order)
+        part.lines.sort(key=line_rank, reverse=True)
+        part.waits.sort()
+    return out
+
+
+def merge(pieces: Iterable[Part], limit: int | None = None) -> Part | None:
+    """The pieces as one part (in reading order). With ``limit``, only the first ``limit``
+    lines are needed; ``None`` when the pieces' kept lines can't tell them for certain (a piece
+    keeps only its most recent lines, and one it left out might rank among them; or the latest
+    thanks is one whose item a piece did not keep)."""
+    import heapq
+
+    total = Part()
+    bounds: list[tuple[datetime, int]] = []
+    for piece in pieces:
+        total.items += piece.items
+        total.open.extend(piece.open)
+        total.lines.extend(piece.lines)
+        if piece.below is not None:
+            bounds.append(piece.below)
+        total.asks += piece.asks
+        total.waits.extend(piece.waits)
+        total.replies_in_time += piece.replies_in_time
+        total.replies_scored += piece.replies_scored
+        total.kept += piece.kept
+        total.broken += piece.broken
+        if piece.thanked is not None and (total.thanked is None or piece.thanked > total.thanked):
+            total.thanks, total.thanked = piece.thanks, piece.thanked
+        if piece.last is not None and (total.last is None or piece.last > total.last):
+            total.last = piece.last
+    total.open.sort(key=due_order)
+    if total.thanked is not None and total.thanks is None:
+        return None
+    if limit is None:
+        total.lines.sort(key=line_rank, reverse=True)
+    else:
+        total.lines = heapq.nlargest(limit, total.lines, key=line_rank)
+    if bounds:
+        needed = min(limit, total.closed) if limit is not None else total.closed
+        if len(total.lines) < needed or (
+            needed and line_rank(total.lines[needed - 1]) <= max(bounds)
+        ):
+            return None
+        total.lines = total.lines[:needed]
+    return total
 
 
 def who(
     items: Iterable[Item],
     query: str,
     now: datetime,
-    settings: Settings,
+    settings: Settings | None = None,
     tz: tzinfo | None = None,
 ) -> PersonView:
-    import statistics
-
-    from respond.core.history import timeline
-    from respond.core.scoring import checks
-
+    """Everything with one person, from all their items (``settings`` and ``tz`` are not
+    needed: nothing ``who`` shows depends on them)."""
     everything = list(items)
     key = resolve(everything, query)
     mine = [item for item in everything if person_key(item.person) == key]
-    display = names(mine)[key]
-    open_items = sorted((item for item in mine if item.is_open), key=due_order)
-    history: list[tuple[Item, datetime | None]] = []
-    waits: list[timedelta] = []
-    asks = 0
-    last_thanks: Item | None = None
-    for item in mine:
-        line = timeline(item.history, now)
-        if not item.is_open:
-            history.append((item, line.closed_at))
-        if item.kind == "ask":
-            asks += 1
-            if line.first_response is not None:
-                waits.append(line.first_response - item.created)
-        elif item.kind == "thanks" and (last_thanks is None or item.created > last_thanks.created):
-            last_thanks = item
-    history.sort(key=lambda pair: (pair[1] or pair[0].created, pair[0].id), reverse=True)
-    decided = checks(mine, now, settings, tz)
-    words = [check for check in decided if check.habit == "word"]
-    replies = [check for check in decided if check.habit == "reply"]
+    part = merge(parts(mine, now).values())
+    assert part is not None  # every line is there
+    return person_view(names(mine)[key], part)
+
+
+def person_view(name: str, part: Part) -> PersonView:
+    """``who``'s view of one person's merged part."""
+    import statistics
+
+    waits = part.waits
     return PersonView(
-        name=display,
-        open=open_items,
-        history=history,
-        asks=asks,
-        median_ack=timedelta(seconds=statistics.median(w.total_seconds() for w in waits))
-        if waits
-        else None,
+        name=name,
+        open=part.open,
+        history=part.lines,
+        asks=part.asks,
+        median_ack=timedelta(seconds=statistics.median(waits)) if waits else None,
         acked=len(waits),
-        replies_in_time=sum(check.kept for check in replies),
-        replies_scored=len(replies),
-        promises_kept=sum(check.kept for check in words),
-        promises_broken=sum(not check.kept for check in words),
-        last_thanked=last_thanks.created if last_thanks is not None else None,
-        last_thanks=last_thanks,
+        replies_in_time=part.replies_in_time,
+        replies_scored=part.replies_scored,
+        promises_kept=part.kept,
+        promises_broken=part.broken,
+        last_thanked=part.thanks.created if part.thanks is not None else None,
+        last_thanks=part.thanks,
+        closed=part.closed,
     )
+
+
+def who_summarised(
+    active: Iterable[Item],
+    counts: Iterable[tuple[str, int]],
+    archived: Iterable[Mapping[str, Part]],
+    query: str,
+    now: datetime,
+    limit: int = LINES,
+) -> PersonView | None:
+    """:func:`who` showing ``limit`` history lines, from the active file's items, everyone's
+    ``(spelling, items)`` counts (active file first, then each archive file) and each archive
+    file's parts by person key; ``None`` when the parts can't tell the lines for certain."""
+    known = known_names(counts)
+    key = resolve_key(known, query)
+    mine = [item for item in active if person_key(item.person) == key]
+    pieces = [*parts(mine, now).values(), *(one[key] for one in archived if key in one)]
+    part = merge(pieces, limit)
+    return person_view(known[key], part) if part is not None else None
 
 
 @dataclass(frozen=True)
@@ -228,11 +362,25 @@ class _Tally:
 def people(items: Iterable[Item], now: datetime, days: int = RECENT_DAYS) -> list[PersonRow]:
     """Everyone with open items or activity in the last ``days`` days: those with overdue
     items first, then by open items, then by the most recent activity."""
-    since = now - timedelta(days=days)
     everything = list(items)
-    spelled = names(everything)
+    rows = people_summarised(everything, names(everything), (), now, days)
+    assert rows is not None  # (no archived parts)
+    return rows
+
+
+def people_summarised(
+    active: Iterable[Item],
+    known: Mapping[str, str],
+    archived: Iterable[Mapping[str, Part]],
+    now: datetime,
+    days: int = RECENT_DAYS,
+) -> list[PersonRow] | None:
+    """:func:`people` from the active file's items, everyone's spelling (:func:`known_names`)
+    and each archive file's parts by person key; ``None`` when an archived item may count as
+    recent (``--days`` reaching back past the archive's newest activity)."""
+    since = now - timedelta(days=days)
     tallies: dict[str, _Tally] = {}
-    for item in everything:
+    for item in active:
         tally = tallies.setdefault(person_key(item.person), _Tally())
         last = _last_at(item)
         if tally.last is None or last > tally.last:
@@ -245,9 +393,19 @@ def people(items: Iterable[Item], now: datetime, days: int = RECENT_DAYS) -> lis
             tally.overdue += item.due is not None and item.due < now
         if item.kind == "thanks" and (tally.thanked is None or item.created > tally.thanked):
             tally.thanked = item.created
+    for one in archived:
+        for key, part in one.items():
+            if part.open or (part.last is not None and part.last >= since):
+                return None
+            tally = tallies.setdefault(key, _Tally())
+            if part.last is not None and (tally.last is None or part.last > tally.last):
+                tally.last = part.last
+            thanked = part.thanked
+            if thanked is not None and (tally.thanked is None or thanked > tally.thanked):
+                tally.thanked = thanked
     rows = [
         PersonRow(
-            name=spelled[key],
+            name=known[key],
             open=tally.open,
             overdue=tally.overdue,
             waiting=tally.waiting,

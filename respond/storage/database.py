@@ -45,8 +45,12 @@ the archive file is replaced after it: again never in neither.
 
 Reading: the API
 ----------------
-* ``Store.snapshot()`` reads everything, archive included (``week``, ``who``, ``people``,
-  ``export``, ``list --all``). ``snapshot(history=False)`` reads the active file only
+* ``Store.snapshot()`` reads everything, archive included (``week``, ``who --all``,
+  ``export``, ``list --all``). ``Store.summaries(now)`` reads the active file and the
+  summaries its meta keeps of each archive file, which hold per person what ``who`` and
+  ``people`` show (see :func:`respond.storage.archive.who_summary`), or says they can't be
+  trusted (a file changed behind its back, a summary by an older respond, a clock set back).
+  ``snapshot(history=False)`` reads the active file only
   (completion). ``snapshot(open_only=True)`` (``list``) and ``snapshot(active_since=t)``
   (``today``) read the active file only, unless the archive may hold something from after
   ``t`` (a clock set back before the last pass). ``snapshot(only=ids)`` (``show``) looks in
@@ -105,6 +109,7 @@ META = "meta"
 JOURNAL = "journal"
 ARCHIVE = "archive"  # the active file's meta: what the archive holds (see Archive)
 JOURNAL_KEEP = 200
+WHO_LINES = 15  # history lines the summaries keep per person (``respond who``'s default)
 LOCK_TIMEOUT = 10.0
 
 REPAIR_HINT = "run respond doctor --repair to restore the newest good backup"
@@ -661,6 +666,11 @@ class Archive:
                 if entry.get("drop"):
                     del entry["drop"]  # the commit that dropped them was completed
                     self.dirty = True
+                if not layout.summary_current(entry):  # by an older respond: rebuilt once
+                    with contextlib.suppress(DatabaseError):
+                        self.load(period)
+                        self.resummed.add(period)
+                        self.dirty = True
                 continue
             try:
                 records = self.load(period)
@@ -747,12 +757,29 @@ class Archive:
                     st = os.stat(path)
                 except OSError:
                     continue
-            entry = layout.summary(records, st)
+            entry = layout.summary(records, st, self.files.get(period), self._persons(period))
             gone = {k for k in set(removed) | self.dropped.get(period, set()) if k not in records}
             if gone:
                 entry["drop"] = sorted(int(key) for key in gone)
             self.files[period] = entry
+        if changed:
+            layout.trim(self.files, WHO_LINES)
         commit_step("archive")
+
+    def _persons(self, period: str) -> set[str] | None:
+        """The people (keys) whose items came into or left a file in this transaction;
+        ``None`` when that is not known (a file changed behind the active file's back)."""
+        if period in self.resummed or self.dropped.get(period):
+            return None
+        from respond.core.people import person_key
+
+        records = self.loaded.get(period, {})
+        moved = [records.get(key) for key in self.gained.get(period, ())]
+        moved += self.removed.get(period, {}).values()
+        names = [r.get("person") if isinstance(r, dict) else None for r in moved]
+        if not all(isinstance(name, str) for name in names):
+            return None
+        return {person_key(name) for name in names if isinstance(name, str)}
 
     def write_after(self) -> None:
         """After the active file is written: install the prepared archive files. Never fails:
@@ -1051,6 +1078,43 @@ class Store:
         data = check_schema(self.path, data)
         counts = Archive(self.path, archive_state(data)).person_counts()
         return layout.count_people(data.get(ITEMS, {}).values(), counts)
+
+    def summaries(self, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+        """The active file's records and, for each archive file (oldest first), its summary
+        (:func:`layout.summary`), without opening an archive file: ``None`` unless every
+        summary is current and describes the file on disk (same fingerprint, nothing left to
+        drop) as of ``now`` (not before its ``asof``: a clock set back reads the files)."""
+        with gc_paused():
+            data = load_raw(self.path)
+        if data is None:
+            return {}, []
+        data = check_schema(self.path, data)
+        files = archive_state(data).get("files", {})
+        on_disk = set(layout.periods_on_disk(self.path))
+        found = []
+        for period in sorted(set(files) | on_disk):
+            entry = files.get(period)
+            if (
+                not isinstance(entry, dict)
+                or entry.get("drop")
+                or not layout.summary_current(entry)
+            ):
+                return None
+            try:
+                st = os.stat(layout.file_of(self.path, period))
+            except OSError:
+                return None
+            block = layout.unpack(entry)
+            asof = block["asof"] if block is not None else None
+            if (
+                block is None
+                or block["people"] is None
+                or entry.get("fingerprint") != layout.fingerprint(st)
+                or (asof is not None and now < datetime.fromisoformat(asof))
+            ):
+                return None
+            found.append({**entry, "who": block})  # (its who part read)
+        return data.get(ITEMS, {}), found
 
     def _prepare_directory(self) -> None:
         if self.path.exists() and not self.path.is_file():  # before creating <db>.lock beside it

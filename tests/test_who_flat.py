@@ -1,0 +1,283 @@
+"""``who`` and ``people`` cost what they show (issue 12): they read the active file and the
+summaries its meta keeps of each archive file, never the archive files themselves (but for
+``who --all`` and ``--json``, which show every item), and show exactly what reading every
+item shows. When the summaries can't be trusted (written by an older respond, a file changed
+behind the active file's back, a clock set back), they read the archive as before.
+
+Real files in temp folders; the property test drives the storage with the core's actions."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Run
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from respond.core import actions
+from respond.core import people as persons
+from respond.core.actions import Env
+from respond.core.clock import FixedClock
+from respond.core.errors import RespondError
+from respond.storage import archive as layout
+from respond.storage import database
+from respond.storage.database import Store, archive_state, load_raw
+
+START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+PEOPLE = ["Ann Lee", "Bob Okafor", "Cy Young"]
+QUERIES = ["ann", "Bob Okafor", "cy", "Cy Young X", "zed", ""]
+SEEDED: list[bytes] = []
+
+
+def seed(store: Store) -> None:
+    """Five months before START: asks every few days, most answered (some with a follow-up,
+    done or dropped), promises, thanks now and then; some items spell Ann's name another
+    way (as an import may). Archived by the first transaction given a time."""
+    for n in range(45):
+        at = START - timedelta(days=150 - 3 * n)
+        env = Env(FixedClock(at))
+        person = PEOPLE[n % 3]
+        with store.transaction() as tx:
+            if n % 6 == 3:
+                item = actions.add_promise(tx, env, f"promise {n}", person, "1d").items[0]
+            else:
+                item = actions.add_ask(tx, env, f"ask {n}", person, by="1d").items[0]
+        later = Env(FixedClock(at + timedelta(days=n % 3, hours=n % 5)))
+        with store.transaction() as tx:
+            if n % 5 == 0:
+                actions.drop(tx, later, item.id)
+            elif n % 5 != 2:
+                actions.complete(tx, later, item.id, no_follow_up=n % 2 == 0)
+        if n % 4 == 0:
+            with store.transaction() as tx:
+                actions.thank(tx, later, person, "for it")
+    data = load_raw(store.path)
+    assert data is not None
+    for key, record in data["items"].items():
+        if record["person"] == "Ann Lee" and int(key) % 4 == 1:
+            record["person"] = "ANN  LEE"
+    store.path.write_bytes(json.dumps(data).encode())
+
+
+op = st.one_of(
+    st.tuples(st.just("add"), st.integers(0, 2)),
+    st.tuples(st.just("thank"), st.integers(0, 2)),
+    st.tuples(st.sampled_from(["done", "drop", "edit", "delete", "ack"]), st.integers(0, 90)),
+    st.tuples(st.just("undo"), st.just(0)),
+    st.tuples(st.just("rename"), st.integers(0, 2)),
+)
+step = st.tuples(
+    op,
+    st.one_of(st.integers(0, 72), st.integers(24 * 20, 24 * 60), st.integers(-300, 0)),
+    st.booleans(),  # whether the command's transaction runs the day's archiving pass
+)
+
+
+def apply(store: Store, env: Env, what: tuple[str, int], archiving: bool) -> None:
+    name, arg = what
+    ids = sorted(store.snapshot().items)
+    item_id = ids[arg % len(ids)] if ids else 1
+    try:
+        with store.transaction(now=env.now() if archiving else None) as tx:
+            if name == "add":
+                actions.add_ask(tx, env, "ask", PEOPLE[arg], by="2h")
+            elif name == "thank":
+                actions.thank(tx, env, PEOPLE[arg], "for it")
+            elif name == "undo":
+                actions.undo(tx, env)
+            elif name == "rename":
+                actions.rename_person(tx, env, PEOPLE[arg], PEOPLE[arg] + " X")
+            elif name == "done":
+                actions.complete(tx, env, item_id)
+            elif name == "drop":
+                actions.drop(tx, env, item_id)
+            elif name == "ack":
+                actions.ack(tx, env, item_id, "3h")
+            elif name == "edit":
+                actions.edit(tx, env, item_id, note=f"at {env.now().isoformat()}")
+            else:
+                actions.delete(tx, env, item_id)
+    except RespondError:
+        pass
+
+
+def summarised(store: Store, now: datetime, lines: bool = True) -> Any:
+    found = store.summaries(now)
+    return layout.read_summaries(*found, lines) if found is not None else None
+
+
+def full_who(store: Store, query: str, now: datetime) -> Any:
+    try:
+        return persons.who(store.snapshot().items.values(), query, now)
+    except RespondError as err:
+        return str(err)
+
+
+def fast_who(store: Store, query: str, now: datetime, limit: int) -> Any:
+    found = summarised(store, now)
+    if found is None:
+        return None
+    try:
+        return persons.who_summarised(*found, query, now, limit)
+    except RespondError as err:
+        return str(err)
+
+
+def compare(store: Store, now: datetime, used: list[int]) -> None:
+    """Whatever the summaries answer equals what reading every item answers."""
+    for query in QUERIES:
+        full = full_who(store, query, now)
+        for limit in (2, 4, persons.LINES):
+            fast = fast_who(store, query, now, limit)
+            if fast is None:
+                continue
+            used.append(1)
+            if isinstance(full, str):
+                assert fast == full
+            else:
+                assert fast == replace(full, history=full.history[:limit]), query
+    for days in (1, 30, 45, 400):
+        found = summarised(store, now, lines=False)
+        if found is None:
+            continue
+        active, spellings, archived = found
+        rows = persons.people_summarised(
+            active, persons.known_names(spellings), archived, now, days
+        )
+        if rows is not None:
+            assert rows == persons.people(store.snapshot().items.values(), now, days)
+
+
+@pytest.fixture
+def few_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Summaries keep 4 lines a person, so that small histories exercise the trimming."""
+    monkeypatch.setattr(database, "WHO_LINES", 4)
+
+
+@settings(
+    max_examples=int(os.environ.get("RESPOND_FUZZ", "25")),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    deadline=None,
+)
+@given(steps=st.lists(step, min_size=1, max_size=25))
+def test_who_and_people_from_the_summaries_equal_reading_every_item(
+    tmp_path_factory: pytest.TempPathFactory,
+    few_lines: None,
+    steps: list[tuple[tuple[str, int], int, bool]],
+) -> None:
+    folder = tmp_path_factory.mktemp("who")
+    store = Store(folder / "db.json")
+    if not SEEDED:
+        seed(Store(template := folder / "seeded.json"))
+        SEEDED.append(template.read_bytes())
+        for period in layout.periods_on_disk(template):
+            SEEDED.append(period.encode())
+            SEEDED.append(layout.file_of(template, period).read_bytes())
+    store.path.write_bytes(SEEDED[0])
+    layout.archive_dir(store.path).mkdir()
+    for period, content in zip(SEEDED[1::2], SEEDED[2::2], strict=True):
+        layout.file_of(store.path, period.decode()).write_bytes(content)
+    # (copied files have new fingerprints: the first transaction reconciles them)
+    now = START
+    used: list[int] = []
+    with store.transaction(now=now):
+        pass
+    compare(store, now, used)
+    for what, hours, archiving in steps:
+        now += timedelta(hours=hours)
+        apply(store, Env(FixedClock(now)), what, archiving)
+        compare(store, now, used)
+        compare(store, now + timedelta(days=400), used)
+    assert used  # the summaries answered at least once
+
+
+# -- the everyday view opens no archive file ----------------------------------------------------
+
+
+def archived_db(folder: Path) -> Path:
+    seed(Store(db := folder / "db.json"))
+    with Store(db).transaction(now=START):
+        pass  # the day's archiving pass
+    assert layout.periods_on_disk(db)
+    return db
+
+
+def test_who_reads_no_archive_file_but_for_all_and_json(
+    db_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = archived_db(db_path.parent)
+    db.rename(db_path)
+    layout.archive_dir(db).rename(layout.archive_dir(db_path))
+    with Store(db_path).transaction():
+        pass  # (the files moved: the meta learns their new fingerprints)
+    now = "2026-10-01T09:00"
+    before = run("who", "ann", now=now)
+    assert before.exit_code == 0, before
+    assert "more (--all shows everything)" in before.stdout
+    people_before = run("people", now=now).stdout
+    people_long = run("people", "--days", "90", now=now).stdout
+
+    def refuse(path: Path) -> dict[str, Any]:
+        raise AssertionError(f"read {path.name}")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(database, "load_archive_file", refuse)
+        assert run("who", "ann", now=now).stdout == before.stdout
+        assert run("people", now=now).stdout == people_before
+        every = (["who", "ann", "--all"], ["who", "ann", "--json"], ["people", "--days", "90"])
+        for args in every:
+            with pytest.raises(AssertionError, match="read 2026-Q"):
+                run(*args, now=now)  # every item, or back past the archive's newest activity
+    assert run("people", "--days", "90", now=now).stdout == people_long
+
+
+def test_summaries_by_an_older_respond_are_not_trusted_and_rebuilt_by_the_next_write(
+    tmp_path: Path,
+) -> None:
+    db = archived_db(tmp_path)
+    data = load_raw(db)
+    assert data is not None
+    for entry in archive_state(data)["files"].values():
+        del entry["who"], entry["who_v"]  # as main's code before this change wrote them
+    db.write_bytes(json.dumps(data).encode())
+    store = Store(db)
+    assert store.summaries(START) is None  # who and people read the archive
+    with store.transaction(now=START):
+        pass  # nothing to change, but the summaries are rebuilt
+    assert store.summaries(START) is not None
+    full = full_who(store, "ann", START)
+    assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+
+
+def test_a_clock_set_back_or_a_file_changed_behind_the_back_reads_the_archive(
+    tmp_path: Path,
+) -> None:
+    db = archived_db(tmp_path)
+    store = Store(db)
+    assert store.summaries(START) is not None
+    assert store.summaries(START - timedelta(days=150)) is None  # before archived activity
+    path = layout.file_of(db, layout.periods_on_disk(db)[0])
+    path.write_bytes(path.read_bytes())  # a sync tool rewrote it: another fingerprint
+    assert store.summaries(START) is None
+
+
+def test_summaries_keep_a_bounded_number_of_history_lines_per_person(
+    tmp_path: Path, few_lines: None
+) -> None:
+    db = archived_db(tmp_path)
+    data = load_raw(db)
+    assert data is not None
+    kept: dict[str, int] = {}
+    archived: dict[str, int] = {}
+    for entry in archive_state(data)["files"].values():
+        for key, part in (layout.unpack(entry) or {})["people"].items():
+            kept[key] = kept.get(key, 0) + len(part["lines"])
+            archived[key] = archived.get(key, 0) + part["n"]
+    assert max(archived.values()) > database.WHO_LINES  # more history than is kept
+    assert max(kept.values()) <= database.WHO_LINES
