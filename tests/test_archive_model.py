@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from respond.cli import shapes
@@ -115,6 +115,17 @@ def records(store: Store, **how: Any) -> dict[int, dict[str, Any]]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=st.lists(step, min_size=1, max_size=40))
+# A crash after the archive file gained a thanks, then an undo that deletes it: the pass
+# archives it again and the delete takes it out, so the file on disk must still lose it (it
+# kept showing the deleted thanks).
+@example(
+    steps=[
+        *[(("add", 0), 0, None)] * 3,
+        (("thank", 0), 0, None),
+        (("idle", 0), 841, "archive"),
+        (("undo", 0), 0, None),
+    ]
+)
 def test_reads_equal_a_single_file_whatever_was_archived_or_interrupted(
     tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,

@@ -712,7 +712,8 @@ class Archive:
                 records[key] = active.pop(key)
                 self.gained.setdefault(period, set()).add(key)
                 self.removed.get(period, {}).pop(key, None)
-                self.dropped.get(period, set()).discard(key)
+                # (a key reconcile dropped stays in ``dropped``: the file on disk holds it, and
+                # if this transaction releases it again the file must still lose it)
 
     def release(self, item_id: int) -> bool:
         """Take ``item_id`` out of the archive (it is put back into the active file, or
@@ -746,7 +747,8 @@ class Archive:
             path = layout.file_of(self.db, period)
             gained = self.gained.get(period)
             removed = self.removed.get(period, {})
-            losing = bool(removed) or bool(self.dropped.get(period))
+            dropped = self.dropped.get(period, set())
+            losing = bool(removed) or any(key not in records for key in dropped)
             st: os.stat_result | None = None
             if gained:
                 st = self._write(period, {**records, **removed} if removed else records)
@@ -758,7 +760,7 @@ class Archive:
                 except OSError:
                     continue
             entry = layout.summary(records, st, self.files.get(period), self._persons(period))
-            gone = {k for k in set(removed) | self.dropped.get(period, set()) if k not in records}
+            gone = {k for k in set(removed) | dropped if k not in records}
             if gone:
                 entry["drop"] = sorted(int(key) for key in gone)
             self.files[period] = entry
