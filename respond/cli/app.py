@@ -171,6 +171,9 @@ class App:
         with self.store.transaction(now=self.env.now()) as session:
             outcome = action(session, self.env, *args, **kwargs)
         self.output.confirm(outcome.message)
+        from respond.cli.sync import after_change
+
+        after_change(self)  # [sync] auto: a sync in the background, without waiting for it
         return outcome
 
     def emit(self, view: View, data: Any, as_json: bool = False, **options: Any) -> None:
@@ -690,6 +693,11 @@ def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         week_start=_week_start(state),
     )
     state.emit("review", view, as_json)
+    from respond.cli.sync import notice
+
+    failed = notice(state)  # the last sync failed: one line until a sync works
+    if failed:
+        print(failed, file=sys.stderr)
 
 
 config_app = typer.Typer(
@@ -1120,6 +1128,11 @@ def doctor(
     for line in lines:
         state.output.confirm(line)
     raise typer.Exit(report.exit_code)
+
+
+from respond.cli.sync import sync_app  # noqa: E402  (its module keeps this one small)
+
+app.add_typer(sync_app)
 
 
 def _command_name(info: Any) -> str | None:

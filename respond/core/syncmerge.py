@@ -136,6 +136,13 @@ def merge(
             continue
         present = mine if mine is not None else theirs
         assert present is not None
+        absent = remote if mine is not None else local
+        revived = before is None and uuid in base.tombstones
+        if revived and absent.tombstones.get(uuid) == base.tombstones[uuid]:
+            # deleted before the base; this side brought it back (it kept an edit made against
+            # the delete) and the other side has done nothing to it since: it is kept
+            items[uuid] = present
+            continue
         if _survives(before, present, tombstones.get(uuid), deleted=before is not None):
             items[uuid] = present
     for uuid in items:
@@ -154,7 +161,7 @@ def _survives(before: Any, present: dict[str, Any], tombstone: str | None, delet
     after its last change. The other side deleted it (it was in the base): kept only if this
     side changed it since (delete against edit keeps the edit)."""
     if deleted:
-        return present != before
+        return bool(present != before)
     if tombstone is None:
         return True
     return _time(present.get("updated")) > _time(tombstone)
