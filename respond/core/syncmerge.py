@@ -147,13 +147,17 @@ def merge(
     return Merged(replica, conflicts, renumbered)
 
 
-def _state(replica: Replica, uuid: str) -> dict[str, Any] | str | None:
+#: What a replica says of a uuid: its record, the time it was deleted, or nothing.
+State = dict[str, Any] | str | None
+
+
+def _state(replica: Replica, uuid: str) -> State:
     """What a replica says of a uuid: its record, the time it was deleted, or nothing."""
     record = replica.items.get(uuid)
     return record if record is not None else replica.tombstones.get(uuid)
 
 
-def _deleted_or_edited(before: Any, mine: Any, theirs: Any) -> dict[str, Any] | str | None:
+def _deleted_or_edited(before: State, mine: State, theirs: State) -> State:
     """Both sides changed an item and one (or both) deleted it. An item edited since the base
     is kept against a delete; one that is new to the base is kept only if it changed after it
     was deleted; two deletes keep the later time."""
@@ -162,6 +166,7 @@ def _deleted_or_edited(before: Any, mine: Any, theirs: Any) -> dict[str, Any] | 
     if isinstance(mine, str) and isinstance(theirs, str):
         return max(mine, theirs, key=lambda t: (_time(t), t))
     live, dead = (mine, theirs) if isinstance(mine, dict) else (theirs, mine)
+    assert isinstance(live, dict) and isinstance(dead, str)
     if isinstance(before, dict) or _time(live.get("updated")) > _time(dead):
         return live
     return dead
