@@ -123,30 +123,23 @@ def merge(
     """``local`` and ``remote`` merged item by item (see the module's rules)."""
     conflicts: list[Conflict] = []
     items: dict[str, dict[str, Any]] = {}
-    tombstones = dict(base.tombstones)
-    for side in (local, remote):
-        for uuid, at in side.tombstones.items():
-            if uuid not in tombstones or at > tombstones[uuid]:
-                tombstones[uuid] = at
-    for uuid in sorted(set(local.items) | set(remote.items)):
-        before = base.items.get(uuid)
-        mine, theirs = local.items.get(uuid), remote.items.get(uuid)
-        if mine is not None and theirs is not None:
-            items[uuid] = _merge_record(before, mine, theirs, names, conflicts)
-            continue
-        present = mine if mine is not None else theirs
-        assert present is not None
-        absent = remote if mine is not None else local
-        revived = before is None and uuid in base.tombstones
-        if revived and absent.tombstones.get(uuid) == base.tombstones[uuid]:
-            # deleted before the base; this side brought it back (it kept an edit made against
-            # the delete) and the other side has done nothing to it since: it is kept
-            items[uuid] = present
-            continue
-        if _survives(before, present, tombstones.get(uuid), deleted=before is not None):
-            items[uuid] = present
-    for uuid in items:
-        tombstones.pop(uuid, None)
+    tombstones: dict[str, str] = {}
+    every = set(local.items) | set(remote.items) | set(local.tombstones) | set(remote.tombstones)
+    for uuid in sorted(every):
+        before, mine, theirs = _state(base, uuid), _state(local, uuid), _state(remote, uuid)
+        if mine == theirs or before == theirs:
+            state = mine
+        elif before == mine:
+            state = theirs
+        elif isinstance(mine, dict) and isinstance(theirs, dict):
+            earlier = before if isinstance(before, dict) else None
+            state = _merge_record(earlier, mine, theirs, names, conflicts)
+        else:
+            state = _deleted_or_edited(before, mine, theirs)
+        if isinstance(state, dict):
+            items[uuid] = state
+        elif isinstance(state, str):
+            tombstones[uuid] = state
     next_id = max(base.next_id, local.next_id, remote.next_id)
     renumbered = _settle_ids(base, local, items, next_id, names)
     top = max((int(record["id"]) for record in items.values()), default=0)
@@ -154,17 +147,29 @@ def merge(
     return Merged(replica, conflicts, renumbered)
 
 
-def _survives(before: Any, present: dict[str, Any], tombstone: str | None, deleted: bool) -> bool:
-    """Whether an item one side has and the other has not is kept.
+#: What a replica says of a uuid: its record, the time it was deleted, or nothing.
+State = dict[str, Any] | str | None
 
-    The other side never had it (new here): kept, unless a tombstone says it was deleted
-    after its last change. The other side deleted it (it was in the base): kept only if this
-    side changed it since (delete against edit keeps the edit)."""
-    if deleted:
-        return bool(present != before)
-    if tombstone is None:
-        return True
-    return _time(present.get("updated")) > _time(tombstone)
+
+def _state(replica: Replica, uuid: str) -> State:
+    """What a replica says of a uuid: its record, the time it was deleted, or nothing."""
+    record = replica.items.get(uuid)
+    return record if record is not None else replica.tombstones.get(uuid)
+
+
+def _deleted_or_edited(before: State, mine: State, theirs: State) -> State:
+    """Both sides changed an item and one (or both) deleted it. An item edited since the base
+    is kept against a delete; one that is new to the base is kept only if it changed after it
+    was deleted; two deletes keep the later time."""
+    if mine is None or theirs is None:
+        return mine if theirs is None else theirs
+    if isinstance(mine, str) and isinstance(theirs, str):
+        return max(mine, theirs, key=lambda t: (_time(t), t))
+    live, dead = (mine, theirs) if isinstance(mine, dict) else (theirs, mine)
+    assert isinstance(live, dict) and isinstance(dead, str)
+    if isinstance(before, dict) or _time(live.get("updated")) > _time(dead):
+        return live
+    return dead
 
 
 def _merge_record(
