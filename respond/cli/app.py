@@ -205,6 +205,9 @@ class App:
         self.output.confirm(outcome.message)
         for warning in self.store.warnings:
             print(f"respond: warning: {warning}", file=sys.stderr)
+        from respond.cli.sync import after_change
+
+        after_change(self)  # [sync] auto: a sync in the background, without waiting for it
         return outcome
 
     def emit(self, view: View, data: Any, as_json: bool = False, **options: Any) -> None:
@@ -724,6 +727,11 @@ def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         week_start=_week_start(state),
     )
     state.emit("review", view, as_json)
+    from respond.cli.sync import notice
+
+    failed = notice(state)  # the last sync failed: one line until a sync works
+    if failed:
+        print(failed, file=sys.stderr)
 
 
 config_app = typer.Typer(
@@ -1196,6 +1204,11 @@ def doctor(
     for line in lines:
         state.output.confirm(line)
     raise typer.Exit(report.exit_code)
+
+
+from respond.cli.sync import sync_app  # noqa: E402  (its module keeps this one small)
+
+app.add_typer(sync_app)
 
 
 def _command_name(info: Any) -> str | None:

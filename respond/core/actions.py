@@ -522,6 +522,12 @@ def undo(session: Session, env: Env) -> Outcome:
     entry = session.pop_journal()
     if entry is None:
         raise NothingFound("nothing to undo")
+    synced = entry.get("synced")
+    if synced:  # the transaction is abandoned: the entry stays
+        raise NothingFound(
+            f"can't undo {entry['command']}: #{synced[0]} was changed on another machine since "
+            "(respond sync)"
+        )
     now = env.now()
     restored: list[Item] = []
     removed: list[int] = []

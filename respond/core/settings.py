@@ -20,3 +20,5 @@ class Settings:
     prompt_format: str = DEFAULT_PROMPT_FORMAT
     week_start: int = 0  # Monday=0 .. Sunday=6: the first day of a scoring week
     color: bool = True  # False: never colour; True: colour when the terminal allows it
+    sync_auto: bool = False  # True: sync in the background after each change (respond sync)
+    sync_name: str = ""  # this machine's name in sync commits and lines ("": its host name)

@@ -16,6 +16,10 @@ The file (every key optional; unknown keys are refused, so typos don't go unnoti
     prompt_format = "!{overdue}"
     color = true                # false: never colour (NO_COLOR also turns colour off)
 
+    [sync]                      # respond sync (see the README: "Several machines")
+    auto = false                # true: sync in the background after every change
+    name = "laptop"             # this machine's name in sync lines (default: its host name)
+
     [work]
     days = ["mon", "tue", "wed", "thu", "fri"]   # or "mon-fri"
     start = "09:00"
@@ -66,7 +70,14 @@ KEYS: tuple[str, ...] = (
     "week_start",
     "prompt_format",
     "color",
+    "sync.auto",
+    "sync.name",
 )
+
+#: The tables of the file (``[work]``...), each holding some of :data:`KEYS`.
+TABLES = ("work", "sla", "sync")
+#: What a machine's name may be (it goes into git commits: ``respond@NAME``).
+MACHINE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
 
 def default_path() -> Path:
@@ -139,7 +150,7 @@ class _Builder:
 
     def check_unknown(self) -> None:
         for name, value in self.data.items():
-            if name in ("work", "sla"):
+            if name in TABLES:
                 if not isinstance(value, dict):
                     raise self.fail(name, f"must be a table ([{name}]), not {_shown(value)}")
                 for sub in value:
@@ -208,6 +219,18 @@ class _Builder:
             if not isinstance(color, bool):
                 raise self.fail("color", f"must be true or false, not {_shown(color)}")
             kwargs["color"] = color
+
+        auto = self.value("sync.auto")
+        if auto is not None:
+            if not isinstance(auto, bool):
+                raise self.fail("sync.auto", f"must be true or false, not {_shown(auto)}")
+            kwargs["sync_auto"] = auto
+        name = self.value("sync.name")
+        if name is not None:
+            if not MACHINE_NAME.fullmatch(self.string("sync.name", name)):
+                why = "must be letters, digits, '.', '_' or '-' (up to 40), not"
+                raise self.fail("sync.name", f"{why} {_shown(name)}")
+            kwargs["sync_name"] = name
         return Settings(**kwargs)
 
     def string(self, key: str, value: Any) -> str:
@@ -311,6 +334,8 @@ def describe(settings: Settings) -> dict[str, Any]:
             "week_start": DAY_NAMES[settings.week_start],
             "prompt_format": settings.prompt_format,
             "color": settings.color,
+            "sync.auto": settings.sync_auto,
+            "sync.name": settings.sync_name,
         }
     )
     return values

@@ -907,14 +907,18 @@ class Transaction:
 
     def next_id(self) -> int:
         """A fresh ID: never one that was used before, even by a deleted item."""
+        item_id = self.peek_id()
+        self._meta.update({"next_id": item_id + 1}, doc_ids=[1])
+        return item_id
+
+    def peek_id(self) -> int:
+        """The ID :meth:`next_id` would give, without taking it."""
         meta = self._meta.get(doc_id=1)
         assert meta is not None
         used = max((doc.doc_id for doc in self._items), default=0)
         if self._archive is not None:
             used = max(used, self._archive.top_id())
-        item_id = max(int(meta.get("next_id", 1)), used + 1)
-        self._meta.update({"next_id": item_id + 1}, doc_ids=[1])
-        return item_id
+        return max(int(meta.get("next_id", 1)), used + 1)
 
     def put(self, item: Item) -> None:
         """Insert or replace an item. An archived item comes back into the active file."""
@@ -955,6 +959,18 @@ class Transaction:
         if surplus > 0:
             oldest = sorted(doc.doc_id for doc in self._journal)[:surplus]
             self._journal.remove(doc_ids=oldest)
+
+    def mark_synced(self, ids: Iterable[int]) -> None:
+        """Mark the undo journal's entries that touch any of ``ids`` as not undoable: a sync
+        changed those items with what another machine did (``undo`` refuses them)."""
+        changed = set(ids)
+        for doc in list(self._journal):
+            changes = doc.get("changes") or []
+            named = (c.get("id") for c in changes if isinstance(c, dict))
+            touched = {i for i in named if isinstance(i, int) and i in changed}
+            if touched:
+                hit = sorted(touched | set(doc.get("synced") or []))
+                self._journal.update({"synced": hit}, doc_ids=[doc.doc_id])
 
     def pop_journal(self) -> dict[str, Any] | None:
         if not len(self._journal):

@@ -1,0 +1,372 @@
+"""Merging two machines' items, item by item: the rules of ``respond sync``.
+
+Pure: the git plumbing and the files are in :mod:`respond.storage.gitsync`. A machine's data,
+as sync sees it, is a :class:`Replica`: every item by uuid (its stored record, with the item it
+is for named by uuid as well as by ID, so that links survive a renumbering), the uuids of
+deleted items with the time they were deleted (tombstones), and the next ID.
+
+:func:`merge` is a three-way merge: ``base`` is what both sides last had in common (the merge
+base of the two git commits), and the rules are
+
+- an item new on either side is kept;
+- a field changed on one side takes that side's value; changed on both, the later change (the
+  item's ``updated``, the time of its last history event) wins, and the merge reports it;
+- histories are the union of both sides, ordered by time, each event once;
+- an item deleted on one side and edited on the other is kept (edited after its tombstone, or
+  changed since the base); deleted and not edited, it is deleted everywhere;
+- two items with the same short ID: the one the base already had keeps it, else the one created
+  first; the others get new IDs after the highest either side has used, and links follow.
+
+The result does not depend on which side is "local": ``merge(b, x, y)`` and ``merge(b, y, x)``
+hold the same replica, so machines that merge in any order converge.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
+
+from respond.core.clock import from_iso
+from respond.core.model import Item, record_flaws
+
+FORMAT = 1
+
+#: Fields that are not merged one by one: the history (a union), ``updated`` (the latest) and
+#: ``id`` (a short name, settled after the merge).
+_SPECIAL = frozenset({"history", "updated", "id"})
+
+
+@dataclass
+class Replica:
+    """One machine's items as sync sees them."""
+
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tombstones: dict[str, str] = field(default_factory=dict)
+    next_id: int = 1
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Replica):
+            return NotImplemented
+        return (self.items, self.tombstones, self.next_id) == (
+            other.items,
+            other.tombstones,
+            other.next_id,
+        )
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field both sides changed: ``kept`` names the side whose value won."""
+
+    id: int
+    uuid: str
+    field: str
+    kept: str
+
+
+@dataclass(frozen=True)
+class Renumbered:
+    """An item whose short ID collided: ``old`` on ``side``, now ``new`` everywhere."""
+
+    uuid: str
+    old: int
+    new: int
+    side: str
+
+
+@dataclass
+class Merged:
+    replica: Replica
+    conflicts: list[Conflict]
+    renumbered: list[Renumbered]
+
+
+# -- items <-> replica records ---------------------------------------------------------------
+
+
+def replica_of(items: Iterable[Item], tombstones: Mapping[str, str], next_id: int) -> Replica:
+    """A machine's items as a :class:`Replica` (links named by uuid as well)."""
+    items = list(items)
+    uuid_of = {item.id: item.uuid for item in items}
+    records: dict[str, dict[str, Any]] = {}
+    for item in items:
+        record = item.to_record()
+        record["for_uuid"] = uuid_of.get(item.for_id) if item.for_id is not None else None
+        records[item.uuid] = record
+    top = max((item.id for item in items), default=0)
+    live = {uuid: at for uuid, at in tombstones.items() if uuid not in records}
+    return Replica(records, live, max(next_id, top + 1))
+
+
+def items_of(replica: Replica) -> list[Item]:
+    """The items a replica holds, their links (``for_id``) following the uuids they name."""
+    id_of = {uuid: int(record["id"]) for uuid, record in replica.items.items()}
+    items = []
+    for record in replica.items.values():
+        record = dict(record)
+        target = record.pop("for_uuid", None)
+        if target is not None and target in id_of:
+            record["for_id"] = id_of[target]
+        items.append(Item.from_record(record))
+    return items
+
+
+# -- the merge -------------------------------------------------------------------------------
+
+
+def merge(
+    base: Replica, local: Replica, remote: Replica, names: tuple[str, str] = ("here", "there")
+) -> Merged:
+    """``local`` and ``remote`` merged item by item (see the module's rules)."""
+    conflicts: list[Conflict] = []
+    items: dict[str, dict[str, Any]] = {}
+    tombstones: dict[str, str] = {}
+    every = set(local.items) | set(remote.items) | set(local.tombstones) | set(remote.tombstones)
+    for uuid in sorted(every):
+        before, mine, theirs = _state(base, uuid), _state(local, uuid), _state(remote, uuid)
+        if mine == theirs or before == theirs:
+            state = mine
+        elif before == mine:
+            state = theirs
+        elif isinstance(mine, dict) and isinstance(theirs, dict):
+            earlier = before if isinstance(before, dict) else None
+            state = _merge_record(earlier, mine, theirs, names, conflicts)
+        else:
+            state = _deleted_or_edited(before, mine, theirs)
+        if isinstance(state, dict):
+            items[uuid] = state
+        elif isinstance(state, str):
+            tombstones[uuid] = state
+    next_id = max(base.next_id, local.next_id, remote.next_id)
+    renumbered = _settle_ids(base, local, items, next_id, names)
+    top = max((int(record["id"]) for record in items.values()), default=0)
+    replica = Replica(items, tombstones, max(next_id, top + 1))
+    return Merged(replica, conflicts, renumbered)
+
+
+#: What a replica says of a uuid: its record, the time it was deleted, or nothing.
+State = dict[str, Any] | str | None
+
+
+def _state(replica: Replica, uuid: str) -> State:
+    """What a replica says of a uuid: its record, the time it was deleted, or nothing."""
+    record = replica.items.get(uuid)
+    return record if record is not None else replica.tombstones.get(uuid)
+
+
+def _deleted_or_edited(before: State, mine: State, theirs: State) -> State:
+    """Both sides changed an item and one (or both) deleted it. An item edited since the base
+    is kept against a delete; one that is new to the base is kept only if it changed after it
+    was deleted; two deletes keep the later time."""
+    if mine is None or theirs is None:
+        return mine if theirs is None else theirs
+    if isinstance(mine, str) and isinstance(theirs, str):
+        return max(mine, theirs, key=lambda t: (_time(t), t))
+    live, dead = (mine, theirs) if isinstance(mine, dict) else (theirs, mine)
+    assert isinstance(live, dict) and isinstance(dead, str)
+    if isinstance(before, dict) or _time(live.get("updated")) > _time(dead):
+        return live
+    return dead
+
+
+def _merge_record(
+    before: dict[str, Any] | None,
+    mine: dict[str, Any],
+    theirs: dict[str, Any],
+    names: tuple[str, str],
+    conflicts: list[Conflict],
+) -> dict[str, Any]:
+    if mine == theirs:
+        return mine
+    if before == mine:
+        return theirs
+    if before == theirs:
+        return mine
+    base = before or {}
+    mine_later = _later(mine, theirs)
+    merged: dict[str, Any] = {}
+    for key in sorted((set(mine) | set(theirs)) - _SPECIAL):
+        ours, other = mine.get(key), theirs.get(key)
+        if ours == other:
+            merged[key] = ours
+        elif before is not None and ours == base.get(key):
+            merged[key] = other
+        elif before is not None and other == base.get(key):
+            merged[key] = ours
+        else:
+            merged[key] = ours if mine_later else other
+            conflicts.append(
+                Conflict(int(mine["id"]), mine["uuid"], key, names[0 if mine_later else 1])
+            )
+    merged["id"] = _merge_id(base.get("id"), mine.get("id"), theirs.get("id"))
+    merged["history"] = _union(mine.get("history") or [], theirs.get("history") or [])
+    merged["updated"] = max(
+        mine.get("updated") or "", theirs.get("updated") or "", key=lambda t: (_time(t), t)
+    )
+    return merged
+
+
+def _merge_id(before: Any, mine: Any, theirs: Any) -> Any:
+    if mine == theirs or theirs == before:
+        return mine
+    if mine == before:
+        return theirs
+    return min(mine, theirs)
+
+
+def _later(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """Whether ``mine`` holds the later change: by the time of the last change, then (the same
+    moment on both machines) by the content, so that both sides decide alike."""
+    ours, other = _time(mine.get("updated")), _time(theirs.get("updated"))
+    if ours != other:
+        return ours > other
+    return _canonical(mine) > _canonical(theirs)
+
+
+def _union(mine: list[Any], theirs: list[Any]) -> list[Any]:
+    """Both histories, each event once, ordered by time (then by content)."""
+    seen: dict[str, Any] = {}
+    for event in [*mine, *theirs]:
+        seen.setdefault(_canonical(event), event)
+    return [seen[key] for key in sorted(seen, key=lambda key: (_time(_at(seen[key])), key))]
+
+
+def _at(event: Any) -> Any:
+    return event.get("at") if isinstance(event, dict) else None
+
+
+def _settle_ids(
+    base: Replica,
+    local: Replica,
+    items: dict[str, dict[str, Any]],
+    next_id: int,
+    names: tuple[str, str],
+) -> list[Renumbered]:
+    """Give every item but one of each shared short ID a new one (see the module's rules)."""
+    by_id: dict[int, list[str]] = {}
+    for uuid, record in items.items():
+        by_id.setdefault(int(record["id"]), []).append(uuid)
+
+    def rank(uuid: str) -> tuple[bool, float, str]:
+        record = items[uuid]
+        return (uuid not in base.items, _time(record.get("created")), uuid)
+
+    moving = sorted(
+        (
+            uuid
+            for uuids in by_id.values()
+            if len(uuids) > 1
+            for uuid in sorted(uuids, key=rank)[1:]
+        ),
+        key=rank,
+    )
+    top = max([next_id - 1, *by_id])
+    renumbered = []
+    for uuid in moving:
+        top += 1
+        old = int(items[uuid]["id"])
+        items[uuid] = {**items[uuid], "id": top}
+        side = names[0] if uuid in local.items else names[1]
+        renumbered.append(Renumbered(uuid, old, top, side))
+    return renumbered
+
+
+def _time(text: Any) -> float:
+    """A stored time as a number to compare (an unreadable one sorts first)."""
+    if not isinstance(text, str) or not text:
+        return float("-inf")
+    try:
+        return from_iso(text).timestamp()
+    except (ValueError, OverflowError):
+        return float("-inf")
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# -- the files in the repository -------------------------------------------------------------
+
+META_FILE = "meta.json"
+TOMBSTONES_FILE = "tombstones.json"
+ITEMS_DIR = "items"
+
+
+class SyncFileError(ValueError):
+    """A file in the sync repository that is not what ``respond sync`` writes."""
+
+
+def files_of(replica: Replica) -> dict[str, bytes]:
+    """The repository's files for a replica: ``items/2026-Q3.json`` by the quarter each item was
+    created in (a change rewrites one line of one small file), the tombstones, and the meta.
+    One entry per line, sorted, so that git's diffs and deltas stay small."""
+    quarters: dict[str, dict[str, Any]] = {}
+    for uuid, record in replica.items.items():
+        quarters.setdefault(_quarter(record.get("created")), {})[uuid] = record
+    files = {f"{ITEMS_DIR}/{name}.json": _lines(records) for name, records in quarters.items()}
+    files[TOMBSTONES_FILE] = _lines(replica.tombstones)
+    files[META_FILE] = _canonical({"format": FORMAT, "next_id": replica.next_id}).encode() + b"\n"
+    return files
+
+
+def replica_from_files(files: Mapping[str, bytes]) -> Replica:
+    """The replica a repository's files hold; :class:`SyncFileError` naming a file that is not
+    sound (another machine's files are input like any other)."""
+    replica = Replica()
+    for name, payload in sorted(files.items()):
+        data = _load(name, payload)
+        if name == META_FILE:
+            next_id = data.get("next_id")
+            if data.get("format") != FORMAT or type(next_id) is not int or next_id < 1:
+                raise SyncFileError(f"{name} is not a respond sync file of format {FORMAT}")
+            replica.next_id = next_id
+        elif name == TOMBSTONES_FILE:
+            for uuid, at in data.items():
+                if not isinstance(at, str) or _time(at) == float("-inf"):
+                    raise SyncFileError(f"{name} has a bad time for {uuid!r:.40}")
+                replica.tombstones[uuid] = at
+        elif name.startswith(ITEMS_DIR + "/") and name.endswith(".json"):
+            for uuid, record in data.items():
+                flaws = record_flaws({k: v for k, v in record.items() if k != "for_uuid"})
+                if flaws or record.get("uuid") != uuid:
+                    what = flaws[0].sentence if flaws else "is filed under another uuid"
+                    raise SyncFileError(f"{name}: the item {uuid!r:.40} {what}")
+                for_uuid = record.get("for_uuid")
+                if for_uuid is not None and not isinstance(for_uuid, str):
+                    raise SyncFileError(f"{name}: the item {uuid!r:.40} has a bad for_uuid")
+                replica.items[uuid] = record
+    return replica
+
+
+def _load(name: str, payload: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise SyncFileError(f"{name} is not JSON") from None
+    if not isinstance(data, dict):
+        raise SyncFileError(f"{name} is not a JSON object")
+    if name != META_FILE and not all(
+        isinstance(v, dict if name != TOMBSTONES_FILE else str) for v in data.values()
+    ):
+        raise SyncFileError(f"{name} holds something that is not an item")
+    return data
+
+
+def _lines(entries: Mapping[str, Any]) -> bytes:
+    if not entries:
+        return b"{}\n"
+    body = ",\n".join(f"{_canonical(key)}:{_canonical(entries[key])}" for key in sorted(entries))
+    return ("{\n" + body + "\n}\n").encode()
+
+
+def _quarter(created: Any) -> str:
+    text = created if isinstance(created, str) else ""
+    try:
+        moment = from_iso(text)
+    except (ValueError, OverflowError):
+        return "undated"
+    moment = moment.astimezone(UTC)
+    return f"{moment.year:04d}-Q{(moment.month - 1) // 3 + 1}"

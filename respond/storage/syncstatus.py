@@ -1,0 +1,40 @@
+"""``<db>.sync-status``: this machine's record of its syncs (mode 0600, never committed): when
+the last one worked, and the last failure until a sync works again (``today`` shows it).
+Cheap to import: ``today`` reads it on every run."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from respond.core.clock import to_utc_iso
+from respond.storage.database import atomic_write
+
+
+def status_path(db: Path) -> Path:
+    return db.with_name(db.name + ".sync-status")
+
+
+def read_status(db: Path) -> dict[str, Any]:
+    """The last sync that worked (``last_sync``) and the last failure (``failure``: ``at``
+    and ``message``, or ``None``); ``{}`` before the first sync."""
+    try:
+        data = json.loads(status_path(db).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_status(db: Path, now: datetime, failure: str | None) -> None:
+    """Record a sync: one that worked clears the failure; a failure keeps the last success."""
+    status = read_status(db)
+    stamp = to_utc_iso(now)
+    if failure is None:
+        status.update(last_sync=stamp, failure=None)
+    else:
+        status["failure"] = {"at": stamp, "message": failure}
+    with contextlib.suppress(OSError):
+        atomic_write(status_path(db), json.dumps(status, sort_keys=True).encode() + b"\n")

@@ -1,0 +1,338 @@
+"""respond sync between two machines (two database folders) through a bare git repository in a
+tmp dir: real git, no network. Machines are driven in-process (``run`` with ``--db``), except
+where only a real process shows it (the background sync)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import Result, Run
+from tests.support.processes import HANG, respond
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+class Machine:
+    """One machine: its own database folder and config file (its sync name)."""
+
+    def __init__(self, run: Run, mp: pytest.MonkeyPatch, root: Path, name: str) -> None:
+        self.run, self.mp, self.name = run, mp, name
+        folder = root / name
+        folder.mkdir()
+        self.db = folder / "respond.json"
+        self.config = folder / "config.toml"
+        self.config.write_text(f'[sync]\nname = "{name}"\n')
+
+    def __call__(self, *args: str, now: str = "2026-11-25T10:00") -> Result:
+        self.mp.setenv("RESPOND_CONFIG", str(self.config))
+        return self.run("--db", str(self.db), *args, now=now)
+
+    def items(self) -> list[dict]:
+        return json.loads(self("list", "--all", "--json").stdout)
+
+    def by_title(self) -> dict[str, dict]:
+        return {item["title"]: item for item in self.items()}
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    path = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
+    return path
+
+
+@pytest.fixture
+def machines(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, remote: Path):
+    """Two machines set up on the remote, the laptop first (with #1 and #2), then the desktop."""
+    laptop = Machine(run, monkeypatch, tmp_path, "laptop")
+    desktop = Machine(run, monkeypatch, tmp_path, "desktop")
+    laptop("add", "Q3 numbers", "--from", "Dana", now="2026-11-25T09:00")
+    laptop("add", "Laptop", "--from", "Bob", now="2026-11-25T09:01")
+    assert laptop("sync", "init", str(remote), now="2026-11-25T09:02").exit_code == 0
+    result = desktop("sync", "init", str(remote), now="2026-11-25T09:03")
+    assert result.exit_code == 0, result
+    assert "received 2" in result.stdout
+    return laptop, desktop
+
+
+def converged(*machines: Machine) -> bool:
+    """Whether every machine's ``list --all --json`` holds the same (an event's keys may come
+    in another order: JSON objects are unordered)."""
+    first = machines[0].items()
+    return all(m.items() == first for m in machines[1:])
+
+
+def test_sync_init_merges_what_the_remote_holds_and_nothing_here_is_lost(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, remote: Path
+) -> None:
+    laptop = Machine(run, monkeypatch, tmp_path, "laptop")
+    desktop = Machine(run, monkeypatch, tmp_path, "desktop")
+    laptop("add", "Q3 numbers", "--from", "Dana", now="2026-11-25T09:00")
+    assert (
+        laptop("sync", "init", str(remote)).stdout == f"sync set up with {remote}: sent 1 change\n"
+    )
+    desktop("add", "Invoice", "--from", "Sam", now="2026-11-25T09:30")  # also #1
+    result = desktop("sync", "init", str(remote))
+    assert result.stdout == (
+        f"sync set up with {remote}: sent 1 change, received 1; #1 from desktop is now #2\n"
+    )
+    assert laptop("sync").stdout == "received 1\n"
+    assert converged(laptop, desktop)
+    assert {i["title"]: i["id"] for i in laptop.items()} == {"Q3 numbers": 1, "Invoice": 2}
+    again = desktop("sync", "init", str(remote))
+    assert (again.exit_code, again.stdout) == (
+        0,
+        f"sync is already set up with {remote}: respond sync syncs\n",
+    )
+    other = desktop("sync", "init", str(tmp_path / "other.git"))
+    assert other.exit_code == 2 and "already set up" in other.stderr
+
+
+def test_one_item_edited_on_both_keeps_the_later_edit_and_says_so(machines) -> None:
+    laptop, desktop = machines
+    laptop("edit", "1", "--title", "Q3 from laptop", now="2026-11-25T10:00")
+    desktop("edit", "1", "--title", "Q3 from desktop", now="2026-11-25T11:00")
+    assert laptop("sync", now="2026-11-25T12:00").stdout == "sent 1 change\n"
+    result = desktop("sync", now="2026-11-25T12:01")
+    assert result.stdout == (  # received: the laptop's edit joins the item's history
+        "sent 1 change, received 1, 1 conflict settled: #1 title kept from desktop (later edit)\n"
+    )
+    assert laptop("sync", now="2026-11-25T12:02").stdout == "received 1\n"
+    assert converged(laptop, desktop)
+    item = laptop.by_title()["Q3 from desktop"]
+    assert [e["event"] for e in item["history"]] == ["created", "edited", "edited"]
+
+
+def test_different_items_edited_on_each_machine_both_kept(machines) -> None:
+    laptop, desktop = machines
+    laptop("done", "1", "--no-follow-up", now="2026-11-25T10:00")
+    desktop("edit", "2", "--note", "the blue one", now="2026-11-25T10:30")
+    laptop("sync", now="2026-11-25T11:00")
+    assert desktop("sync", now="2026-11-25T11:01").stdout == "sent 1 change, received 1\n"
+    laptop("sync", now="2026-11-25T11:02")
+    assert converged(laptop, desktop)
+    items = laptop.by_title()
+    assert items["Q3 numbers"]["status"] == "done" and items["Laptop"]["note"] == "the blue one"
+
+
+def test_delete_against_edit_keeps_the_edit_on_both(machines) -> None:
+    laptop, desktop = machines
+    laptop("delete", "2", now="2026-11-25T10:00")
+    desktop("edit", "2", "--note", "still needed", now="2026-11-25T09:30")  # even before it
+    laptop("sync", now="2026-11-25T11:00")
+    desktop("sync", now="2026-11-25T11:01")
+    laptop("sync", now="2026-11-25T11:02")
+    assert converged(laptop, desktop)
+    assert laptop.by_title()["Laptop"]["note"] == "still needed"
+
+
+def test_delete_against_nothing_deletes_on_both(machines) -> None:
+    laptop, desktop = machines
+    laptop("delete", "2", now="2026-11-25T10:00")
+    laptop("sync", now="2026-11-25T11:00")
+    assert desktop("sync", now="2026-11-25T11:01").stdout == "received 1\n"
+    assert set(desktop.by_title()) == {"Q3 numbers"}
+    assert laptop("sync", now="2026-11-25T11:02").stdout == "up to date\n"
+    assert converged(laptop, desktop)
+
+
+def test_both_machines_create_the_same_id_the_later_is_renumbered_and_links_follow(
+    machines,
+) -> None:
+    laptop, desktop = machines
+    laptop("add", "Slides", "--from", "Ann", now="2026-11-25T10:00")  # #3
+    desktop("add", "Budget", "--from", "Lee", now="2026-11-25T10:05")  # #3 too, created later
+    desktop("wait", "Budget figures", "--on", "Kim", "--for", "3", now="2026-11-25T10:06")  # #4
+    laptop("sync", now="2026-11-25T11:00")
+    result = desktop("sync", now="2026-11-25T11:01")
+    assert result.stdout == "sent 2 changes, received 1; #3 from desktop is now #5\n"
+    laptop("sync", now="2026-11-25T11:02")
+    assert converged(laptop, desktop)
+    for machine in (laptop, desktop):
+        items = machine.by_title()
+        assert (items["Slides"]["id"], items["Budget"]["id"]) == (3, 5)
+        assert (items["Budget figures"]["id"], items["Budget figures"]["for_id"]) == (4, 5)
+        assert machine("add", "Next", "--from", "Ann").stdout.startswith("Added #6:")
+
+
+def test_after_one_sync_on_each_and_another_on_the_first_all_agree(machines) -> None:
+    laptop, desktop = machines
+    laptop("ack", "1", "--by", "fri", now="2026-11-25T10:00")
+    laptop("thanks", "Dana", "for the numbers", now="2026-11-25T10:01")
+    desktop("snooze", "2", "mon", now="2026-11-25T10:02")
+    desktop("promise", "the deck", "--to", "Sam", "--by", "fri", now="2026-11-25T10:03")
+    laptop("sync", now="2026-11-25T11:00")
+    desktop("sync", now="2026-11-25T11:01")
+    laptop("sync", now="2026-11-25T11:02")
+    assert converged(laptop, desktop)
+    assert desktop("sync", now="2026-11-25T11:03").stdout == "up to date\n"
+    ids = [item["id"] for item in laptop.items()]
+    assert len(ids) == len(set(ids)) == 4  # Q3, Laptop, the thanks, the deck
+
+
+def test_undo_never_reverts_a_change_from_another_machine(machines) -> None:
+    laptop, desktop = machines
+    desktop("edit", "1", "--title", "Q3 numbers, final", now="2026-11-25T10:00")
+    desktop("sync", now="2026-11-25T10:01")
+    laptop("edit", "1", "--note", "mine", now="2026-11-25T10:02")
+    laptop("sync", now="2026-11-25T10:03")
+    result = laptop("undo", now="2026-11-25T10:04")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "respond: can't undo edit: #1 was changed on another machine since (respond sync)\n"
+    )
+    assert laptop.by_title()["Q3 numbers, final"]["note"] == "mine"  # nothing changed
+    # a change made here and only sent is still undoable
+    laptop("edit", "2", "--note", "x", now="2026-11-25T10:05")
+    laptop("sync", now="2026-11-25T10:06")
+    assert laptop("undo", now="2026-11-25T10:07").exit_code == 0
+
+
+def test_an_unreachable_remote_keeps_the_change_committed_and_the_next_sync_sends_it(
+    machines, tmp_path: Path, remote: Path
+) -> None:
+    laptop, desktop = machines
+    moved = tmp_path / "moved.git"
+    remote.rename(moved)
+    laptop("add", "Offline work", "--from", "Ann", now="2026-11-25T10:00")
+    result = laptop("sync", now="2026-11-25T10:02")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("respond: the remote could not be reached (")
+    assert result.stderr.count("\n") == 1 and "next respond sync sends it" in result.stderr
+    log = subprocess.run(
+        ["git", "-C", str(laptop.db) + ".sync", "log", "-1", "--format=%s"],
+        capture_output=True,
+        text=True,
+    )
+    assert log.stdout == "respond: 1 change on laptop\n"
+    today = laptop("today", now="2026-11-25T10:05")
+    assert "sync failed at 10:02: the remote could not be reached" in today.stderr
+    assert "respond sync to retry" in today.stderr
+    status = laptop("sync", "status", now="2026-11-25T10:06").stdout
+    assert "to send    1 item changed here" in status and "failed     10:02" in status
+    moved.rename(remote)
+    assert laptop("sync", now="2026-11-25T10:10").stdout == "sent 1 change\n"
+    assert laptop("today", now="2026-11-25T10:11").stderr == ""
+    assert desktop("sync").stdout == "received 1\n"
+    assert "last sync  10:10" in laptop("sync", "status", now="2026-11-25T10:12").stdout
+
+
+def test_a_push_refused_by_the_remote_is_one_line_and_exit_1(machines, remote: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes to a read-only folder")
+    laptop, _ = machines
+    laptop("add", "More", "--from", "Ann")
+    for folder in [remote, *remote.rglob("*")]:
+        if folder.is_dir():
+            folder.chmod(0o555)
+    try:
+        result = laptop("sync")
+    finally:
+        for folder in [remote, *remote.rglob("*")]:
+            if folder.is_dir():
+                folder.chmod(0o755)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert laptop("sync").stdout == "sent 1 change\n"
+
+
+def test_http_remotes_are_refused(run: Run, db_path: Path) -> None:
+    result = run("sync", "init", "http://example.com/me/respond.git")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("respond: refusing http://example.com/me/respond.git: ")
+    assert "plain text" in result.stderr and result.stderr.count("\n") == 1
+    assert not Path(str(db_path) + ".sync").exists()
+
+
+def test_git_missing_is_one_line(
+    run: Run, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    result = run("sync", "init", str(tmp_path / "remote.git"))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "respond: respond sync needs git, which was not found: install git (e.g. apt install git)\n"
+    )
+
+
+def test_sync_before_init_says_how_to_set_it_up(run: Run, db_path: Path) -> None:
+    result = run("sync")
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"respond: sync is not set up for {db_path}: run respond sync init REMOTE\n"
+    )
+
+
+def test_only_respond_files_are_committed_private_and_never_with_conflict_markers(machines) -> None:
+    laptop, desktop = machines
+    laptop("edit", "1", "--title", "A", now="2026-11-25T10:00")
+    desktop("edit", "1", "--title", "B", now="2026-11-25T10:01")
+    laptop("undo", now="2026-11-25T10:02")  # a journal, backups: all per machine
+    laptop("edit", "1", "--title", "C", now="2026-11-25T10:03")
+    for machine in (laptop, desktop, laptop):
+        machine("sync", now="2026-11-25T11:00")
+    for machine in (laptop, desktop):
+        repo = Path(str(machine.db) + ".sync")
+        tracked = subprocess.run(
+            ["git", "-C", str(repo), "ls-files"], capture_output=True, text=True
+        ).stdout.split()
+        assert set(tracked) == {".gitignore", "meta.json", "tombstones.json", "items/2026-Q4.json"}
+        assert stat.S_IMODE(repo.stat().st_mode) == 0o700
+        for name in tracked:
+            path = repo / name
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
+            text = path.read_text()
+            assert "<<<<<<<" not in text and ">>>>>>>" not in text
+        status = Path(str(machine.db) + ".sync-status")
+        assert stat.S_IMODE(status.stat().st_mode) == 0o600
+    assert converged(laptop, desktop)
+
+
+def _wait_for(check, what: str) -> None:
+    deadline = time.monotonic() + HANG
+    while not check():
+        assert time.monotonic() < deadline, f"hung waiting for {what}"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_auto_sync_runs_in_the_background_silently_and_a_failure_shows_in_today(
+    tmp_path: Path, remote: Path
+) -> None:
+    db = tmp_path / "auto" / "respond.json"
+    db.parent.mkdir()
+    config = tmp_path / "auto.toml"
+    config.write_text('[sync]\nname = "laptop"\nauto = true\n')
+    env = {"RESPOND_CONFIG": str(config)}
+    assert respond(db, "sync", "init", str(remote), **env).returncode == 0
+    added = respond(db, "add", "Q3 numbers", "--from", "Dana", **env)
+    assert (added.returncode, added.stderr) == (0, "")
+    assert added.stdout.startswith("Added #1: Q3 numbers")  # nothing else on stdout
+
+    def remote_has_it() -> bool:  # the real clock: whatever quarter's file it is in
+        log = ["git", "-C", str(remote), "log", "-p", "--all"]
+        return "Q3 numbers" in subprocess.run(log, capture_output=True, text=True).stdout
+
+    _wait_for(remote_has_it, "the background sync")
+    shutil.rmtree(remote)  # now the remote is gone
+    status = Path(str(db) + ".sync-status")
+    before = status.read_text()
+    added = respond(db, "add", "Laptop", "--from", "Bob", **env)
+    assert added.stdout.startswith("Added #2: Laptop") and added.stdout.count("\n") == 1
+    _wait_for(
+        lambda: status.read_text() != before and 'failure": {' in status.read_text(), "failure"
+    )
+    today = respond(db, "today", **env)
+    assert today.returncode == 0
+    lines = [line for line in today.stderr.splitlines() if line.startswith("sync failed at ")]
+    assert len(lines) == 1 and lines[0].endswith("; respond sync to retry")

@@ -1,0 +1,290 @@
+"""The merge rules of ``respond sync`` (respond.core.syncmerge), without git: each rule on its
+own, then hypothesis over random histories of several machines that sync in random orders."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from respond.core.syncmerge import (
+    Replica,
+    SyncFileError,
+    files_of,
+    items_of,
+    merge,
+    replica_from_files,
+    replica_of,
+)
+
+T0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
+def at(minutes: int) -> str:
+    return (T0 + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record(uuid: str, item_id: int, minute: int = 0, **fields: Any) -> dict[str, Any]:
+    base = {
+        "id": item_id,
+        "uuid": uuid,
+        "kind": "ask",
+        "person": "Dana",
+        "title": f"item {uuid}",
+        "channel": None,
+        "created": at(minute),
+        "due": None,
+        "status": "open",
+        "for_id": None,
+        "for_uuid": None,
+        "tags": [],
+        "note": "",
+        "history": [{"event": "created", "at": at(minute)}],
+        "updated": at(minute),
+    }
+    base.update(fields)
+    return base
+
+
+def edited(rec: dict[str, Any], minute: int, **fields: Any) -> dict[str, Any]:
+    new = copy.deepcopy(rec)
+    new.update(fields)
+    new["history"].append({"event": "edited", "at": at(minute), **fields})
+    new["updated"] = at(minute)
+    return new
+
+
+def replica(*records: dict[str, Any], tombstones: dict[str, str] | None = None) -> Replica:
+    items = {r["uuid"]: r for r in records}
+    top = max((r["id"] for r in records), default=0)
+    return Replica(items, dict(tombstones or {}), top + 1)
+
+
+def test_items_new_on_either_side_are_kept():
+    base = replica(record("a", 1))
+    here = replica(record("a", 1), record("b", 2, 5))
+    there = replica(record("a", 1), record("c", 3, 6))
+    merged = merge(base, here, there).replica
+    assert set(merged.items) == {"a", "b", "c"}
+
+
+def test_a_field_changed_on_one_side_takes_that_side():
+    a = record("a", 1)
+    base = replica(a)
+    here = replica(edited(a, 10, title="new title"))
+    there = replica(edited(a, 20, note="a note"))
+    out = merge(base, here, there)
+    got = out.replica.items["a"]
+    assert (got["title"], got["note"]) == ("new title", "a note")
+    assert out.conflicts == []
+    assert got["updated"] == at(20)
+    assert [e["event"] for e in got["history"]] == ["created", "edited", "edited"]
+
+
+def test_a_field_changed_on_both_sides_takes_the_later_change_and_reports_it():
+    a = record("a", 12)
+    base = replica(a)
+    here = replica(edited(a, 30, title="from laptop"))
+    there = replica(edited(a, 20, title="from desktop"))
+    out = merge(base, here, there, names=("laptop", "desktop"))
+    assert out.replica.items["a"]["title"] == "from laptop"
+    assert [(c.id, c.field, c.kept) for c in out.conflicts] == [(12, "title", "laptop")]
+    # the other way round, the same result
+    again = merge(base, there, here, names=("desktop", "laptop"))
+    assert again.replica == out.replica
+    assert [(c.id, c.field, c.kept) for c in again.conflicts] == [(12, "title", "laptop")]
+
+
+def test_histories_are_the_union_ordered_by_time_each_event_once():
+    a = record("a", 1)
+    here = edited(edited(a, 10, title="x"), 30, note="n")
+    there = edited(a, 20, status="acked")
+    merged = merge(replica(a), replica(here), replica(there)).replica.items["a"]
+    assert [e["at"] for e in merged["history"]] == [at(0), at(10), at(20), at(30)]
+
+
+def test_delete_against_edit_keeps_the_edit_and_delete_against_nothing_deletes():
+    a, b = record("a", 1), record("b", 2)
+    base = replica(a, b)
+    here = replica(edited(a, 10, title="edited here"), b)
+    there = replica(tombstones={"a": at(20), "b": at(20)})
+    merged = merge(base, here, there).replica
+    assert set(merged.items) == {"a"}
+    assert merged.items["a"]["title"] == "edited here"
+    assert merged.tombstones == {"b": at(20)}
+
+
+def test_a_tombstone_deletes_an_item_the_base_never_had_unless_edited_after_it():
+    a = record("a", 1)
+    there = replica(tombstones={"a": at(5)})
+    assert merge(Replica(), replica(a), there).replica.items == {}
+    later = edited(a, 10, title="after the delete")
+    assert set(merge(Replica(), replica(later), there).replica.items) == {"a"}
+
+
+def test_colliding_ids_renumber_the_later_item_and_links_follow():
+    base = replica(record("a", 56))
+    mine = record("m", 57, 10)
+    theirs = record("t", 57, 5)
+    follow = record("f", 58, 11, for_id=57, for_uuid="m", kind="followup")
+    here = replica(record("a", 56), mine, follow)
+    there = replica(record("a", 56), theirs)
+    out = merge(base, here, there, names=("laptop", "desktop"))
+    ids = {uuid: r["id"] for uuid, r in out.replica.items.items()}
+    assert ids["t"] == 57  # created first
+    assert ids["m"] == 59 and ids["f"] == 58  # after the highest either side used
+    assert [(r.old, r.new, r.side) for r in out.renumbered] == [(57, 59, "laptop")]
+    assert out.replica.next_id == 60
+    items = {item.uuid: item for item in items_of(out.replica)}
+    assert items["f"].for_id == 59  # the follow-up still points at its item
+
+
+def test_the_repository_files_round_trip_and_are_one_line_per_item():
+    rep = replica(record("a", 1), record("b", 2, 60 * 24 * 40), tombstones={"z": at(3)})
+    files = files_of(rep)
+    assert sorted(files) == [
+        "items/2026-Q4.json",
+        "items/2027-Q1.json",
+        "meta.json",
+        "tombstones.json",
+    ]
+    assert files["items/2026-Q4.json"].count(b"\n") == 3
+    assert replica_from_files(files) == rep
+
+
+def test_a_hostile_repository_file_is_one_error():
+    bad = {
+        "meta.json": b'{"format": 1, "next_id": 3}\n',
+        "items/2026-Q4.json": b'{"a": {"id": "x"}}',
+    }
+    for files in (
+        bad,
+        {"meta.json": b"[" * 5000},
+        {"meta.json": b'{"format": 9, "next_id": 1}'},
+        {"tombstones.json": b'{"a": 5}'},
+        {"items/2026-Q4.json": b'{"a": 1}'},
+        {"items/2026-Q4.json": b"\xff"},
+    ):
+        try:
+            replica_from_files(files)
+        except SyncFileError:
+            pass
+        else:  # pragma: no cover - the assertion's message
+            raise AssertionError(f"accepted {files!r}")
+
+
+def test_replica_of_names_links_by_uuid_and_drops_tombstones_of_live_items():
+    from respond.core.model import Item
+
+    a = Item.from_record(record("a", 1))
+    f = Item.from_record(record("f", 2, 1, for_id=1, kind="followup"))
+    rep = replica_of([a, f], {"a": at(9), "gone": at(9)}, 1)
+    assert rep.items["f"]["for_uuid"] == "a"
+    assert rep.tombstones == {"gone": at(9)}
+    assert rep.next_id == 3
+
+
+# -- several machines, random operations, random sync orders -----------------------------------
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "edit", "delete", "sync"]),
+        st.integers(0, 2),  # which machine
+        st.integers(0, 50),  # which item (modulo what the machine has)
+        st.sampled_from(["title", "note", "status"]),
+    ),
+    max_size=40,
+)
+
+
+class Machine:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.here = Replica()
+        self.base = Replica()
+
+
+@settings(max_examples=150)
+@given(OPS)
+def test_machines_that_sync_in_any_order_converge_and_lose_nothing(ops):
+    remote = Replica()
+    machines = [Machine(f"m{i}") for i in range(3)]
+    clock = iter(range(1, 10_000))
+    created: set[str] = set()
+    deleted: set[str] = set()
+
+    def sync(m: Machine) -> None:
+        nonlocal remote
+        out = merge(m.base, m.here, remote, names=(m.name, "remote"))
+        ids = [r["id"] for r in out.replica.items.values()]
+        assert len(ids) == len(set(ids))
+        remote = out.replica
+        m.here = copy.deepcopy(out.replica)
+        m.base = copy.deepcopy(out.replica)
+
+    for op, who, which, fld in ops:
+        m = machines[who]
+        now = next(clock)
+        uuids = sorted(m.here.items)
+        if op == "add":
+            uuid = f"{m.name}-{now}"
+            m.here.items[uuid] = record(uuid, m.here.next_id, now)
+            m.here.next_id += 1
+            created.add(uuid)
+        elif op == "edit" and uuids:
+            uuid = uuids[which % len(uuids)]
+            value = "done" if fld == "status" else f"{fld} {now} on {m.name}"
+            m.here.items[uuid] = edited(m.here.items[uuid], now, **{fld: value})
+        elif op == "delete" and uuids:
+            uuid = uuids[which % len(uuids)]
+            del m.here.items[uuid]
+            m.here.tombstones[uuid] = at(now)
+            deleted.add(uuid)
+        elif op == "sync":
+            sync(m)
+    for _ in range(2):
+        for m in machines:
+            sync(m)
+    first = machines[0].here
+    assert all(m.here == first for m in machines)
+    assert created - deleted <= set(first.items)
+    ids = [r["id"] for r in first.items.values()]
+    assert len(ids) == len(set(ids))
+    assert first.next_id > max(ids, default=0)
+
+
+SIDE = st.dictionaries(
+    st.sampled_from(["a", "b", "c", "d"]),
+    st.tuples(st.integers(1, 4), st.integers(0, 30), st.sampled_from(["x", "y", "z"])),
+    max_size=4,
+)
+
+
+def _side(spec: dict[str, tuple[int, int, str]], base: Replica) -> Replica:
+    out = Replica(next_id=base.next_id)
+    for uuid, (item_id, minute, title) in spec.items():
+        start = base.items.get(uuid) or record(uuid, item_id)
+        out.items[uuid] = edited(start, minute, title=title) if minute else start
+    return out
+
+
+@given(SIDE, SIDE, SIDE)
+def test_which_side_is_local_does_not_change_the_result(b, x, y):
+    base = _side(b, Replica())
+    here, there = _side(x, base), _side(y, base)
+    assert merge(base, here, there).replica == merge(base, there, here).replica
+
+
+@given(SIDE, SIDE)
+def test_merging_with_nothing_new_changes_nothing(b, x):
+    base = _side(b, Replica())
+    here = _side(x, base)
+    ids = [r["id"] for r in here.items.values()]
+    if len(ids) != len(set(ids)):
+        return  # a replica never holds one ID twice
+    assert merge(base, here, base).replica.items == here.items
+    assert merge(base, base, here).replica.items == here.items
+    assert merge(here, here, here).replica.items == here.items
