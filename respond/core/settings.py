@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import time, timedelta
 
 from respond.core.promptformat import DEFAULT_PROMPT_FORMAT
 from respond.core.worktime import SLA_DEFAULTS, WorkWeek
@@ -20,3 +21,9 @@ class Settings:
     prompt_format: str = DEFAULT_PROMPT_FORMAT
     week_start: int = 0  # Monday=0 .. Sunday=6: the first day of a scoring week
     color: bool = True  # False: never colour; True: colour when the terminal allows it
+    # respond remind (see respond.core.remind): where to send, how early, the morning digest's
+    # time (None: no digest), and whether to remind outside working hours too
+    remind_urls: tuple[str, ...] = ()
+    remind_before: timedelta = timedelta(minutes=15)
+    remind_digest: time | None = None
+    remind_always: bool = False
