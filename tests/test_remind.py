@@ -391,3 +391,42 @@ def test_the_launchd_agent_runs_remind_every_five_minutes() -> None:
         "StartInterval": 300,
         "RunAtLoad": True,
     }
+
+
+class _Desktop:
+    """Stands in for apprise's D-Bus sender (there is no session bus here): keeps what it got."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def notify(self, **kwargs: Any) -> bool:
+        self.sent.append(kwargs)
+        return True
+
+
+def test_a_desktop_body_is_escaped_for_the_notification_servers_markup() -> None:
+    from respond.cli.notify import Channel
+    from respond.core.remind import Notice
+
+    desktop = _Desktop()
+    channel = Channel("desktop", "dbus://", desktop, markup=True)
+    assert channel.send(Notice("Reply to <i>Dana</i>", "<b>Q3</b> & more, #1")) is None
+    [sent] = desktop.sent
+    assert sent["title"] == "Reply to <i>Dana</i>"  # a summary is never markup
+    assert sent["body"] == "&lt;b&gt;Q3&lt;/b&gt; &amp; more, #1"
+    assert sent["body_format"] == "text" and sent["interpret_escapes"] is False
+
+
+def test_a_damaged_reminder_log_is_refused_not_overwritten(
+    db_path: Path, config: Path, inbox: Inbox
+) -> None:
+    write_config(config, inbox)
+    add(db_path, "13:00", "add", "Q3 numbers", "--from", "Dana", "--by", "14:00")
+    log_path(db_path).write_text("{not json")
+    out = remind(db_path, "14:01")
+    assert out.returncode == 2 and inbox.take() == []
+    assert out.stderr == (
+        f"respond: reminder log {log_path(db_path)} is damaged; remove it to start afresh "
+        "(reminders already sent will be sent again)\n"
+    )
+    assert log_path(db_path).read_text() == "{not json"

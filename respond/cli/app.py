@@ -1159,6 +1159,8 @@ def remind(
     from respond.cli import notify
 
     state = _app(ctx)
+    if install and uninstall:
+        raise CliError("--install and --uninstall can't be used together", 2)
     if install or uninstall:
         from respond.storage import schedule
 
