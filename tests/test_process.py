@@ -65,9 +65,10 @@ def test_commands_import_only_what_they_use(tmp_path: Path) -> None:
 
 
 #: Never imported by the everyday commands below: the export and import formats, the date
-#: grammar (read only when a date is typed or a default like done's "7d" is parsed), and the
-#: JSON shapes (only with --json).
+#: grammar (read only when a date is typed or a default like done's "7d" is parsed), the
+#: JSON shapes (only with --json), and apprise (respond remind's alone).
 NOT_EVERYDAY = {
+    "apprise",
     "dateutil",
     "icalendar",
     "platformdirs",

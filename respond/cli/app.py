@@ -1211,6 +1211,57 @@ from respond.cli.sync import sync_app  # noqa: E402  (its module keeps this one 
 app.add_typer(sync_app)
 
 
+@app.command()
+def remind(
+    ctx: typer.Context,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            metavar="WHEN",
+            help="Run as if it were WHEN (e.g. 2026-11-25T14:03): to try it, or to catch up.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would be sent; send and record nothing.")
+    ] = False,
+    install: Annotated[
+        bool,
+        typer.Option(
+            "--install",
+            help="Run respond remind every 5 minutes: a systemd user timer, a launchd agent "
+            "(macOS), or the crontab line to add.",
+        ),
+    ] = False,
+    uninstall: Annotated[
+        bool, typer.Option("--uninstall", help="Remove what --install wrote.")
+    ] = False,
+) -> None:
+    """Send the reminders that fall due: open asks, promises, follow-ups and chases due within
+    [remind] before (15m) or overdue, each once per due time (snoozed: again at its new time),
+    within working hours unless [remind] always = true; and the [remind] digest once each
+    working day. To [remind] urls (apprise), else a desktop notification, else stdout.
+
+    Exit code 0 sent (or nothing to send), 1 a channel failed (retried next run), 2 a bad
+    [remind] setting. A timer runs it: respond remind --install.
+    """
+    from respond.cli import notify
+
+    state = _app(ctx)
+    if install and uninstall:
+        raise CliError("--install and --uninstall can't be used together", 2)
+    if install or uninstall:
+        from respond.storage import schedule
+
+        command, env = notify.scheduled_command(state.db_option)
+        for line in (schedule.install if install else schedule.uninstall)(command, env):
+            print(line)
+        return
+    if now is not None:
+        state.now_option = now
+    raise typer.Exit(notify.run(state, dry_run=dry_run))
+
+
 def _command_name(info: Any) -> str | None:
     """The name Typer gives a registered command or sub-app (without building it)."""
     from typer.main import get_command_name, solve_typer_info_defaults

@@ -315,9 +315,7 @@ def _cell(text: Text | str, width: int, right: bool = False) -> Text:
     return cell
 
 
-def late(due: datetime, now: datetime) -> str:
-    """``3h late``: how long ago a due time passed, the one wording for it in every view."""
-    return f"{timefmt.span(now - due)} late"
+late = timefmt.late  # ``3h late``: the one wording for a passed due time, in every view
 
 
 def _today(moment: datetime, now: datetime, env: Env) -> bool:

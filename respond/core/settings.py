@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import time, timedelta
 
 from respond.core.promptformat import DEFAULT_PROMPT_FORMAT
 from respond.core.worktime import SLA_DEFAULTS, WorkWeek
@@ -22,3 +23,9 @@ class Settings:
     color: bool = True  # False: never colour; True: colour when the terminal allows it
     sync_auto: bool = False  # True: sync in the background after each change (respond sync)
     sync_name: str = ""  # this machine's name in sync commits and lines ("": its host name)
+    # respond remind (see respond.core.remind): where to send, how early, the morning digest's
+    # time (None: no digest), and whether to remind outside working hours too
+    remind_urls: tuple[str, ...] = ()
+    remind_before: timedelta = timedelta(minutes=15)
+    remind_digest: time | None = None
+    remind_always: bool = False

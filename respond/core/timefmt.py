@@ -70,6 +70,11 @@ def span(delta: timedelta) -> str:
     return f"{weeks} weeks"
 
 
+def late(due: datetime, now: datetime) -> str:
+    """``3h late``: how long ago a due time passed, the one wording for it in every view."""
+    return f"{span(now - due)} late"
+
+
 def day(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
     """A date as people say it: ``today``, ``yesterday``, ``Mon 23 Nov``, ``Sun 23 Nov 2025``."""
     local = to_local(moment, tz).date()

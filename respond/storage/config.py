@@ -32,6 +32,12 @@ The file (every key optional; unknown keys are refused, so typos don't go unnoti
     in-person = "1bd"
     meeting = "2bd"
     other = "1bd"
+
+    [remind]                    # respond remind: notifications away from the prompt
+    urls = ["ntfy://my-topic"]  # apprise URLs; none: a desktop notification, else stdout
+    before = "15m"              # remind this long before the due time ("0m" to "24h")
+    digest = "08:30"            # the morning digest's time on working days, or "off"
+    always = false              # true: remind outside working hours too
 """
 
 from __future__ import annotations
@@ -51,6 +57,8 @@ from respond.storage.paths import config_path
 #: due times past the year 9999.
 SLA_MAX_HOURS = 10_000
 SLA_MAX_BDAYS = 1_000
+#: The form of a notification URL (``scheme://...``, no spaces); apprise judges the rest.
+URL_FORM = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*")
 
 
 class ConfigError(RespondError):
@@ -72,10 +80,14 @@ KEYS: tuple[str, ...] = (
     "color",
     "sync.auto",
     "sync.name",
+    "remind.urls",
+    "remind.before",
+    "remind.digest",
+    "remind.always",
 )
 
 #: The tables of the file (``[work]``...), each holding some of :data:`KEYS`.
-TABLES = ("work", "sla", "sync")
+TABLES: tuple[str, ...] = ("work", "sla", "sync", "remind")
 #: What a machine's name may be (it goes into git commits: ``respond@NAME``).
 MACHINE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
@@ -231,7 +243,44 @@ class _Builder:
                 why = "must be letters, digits, '.', '_' or '-' (up to 40), not"
                 raise self.fail("sync.name", f"{why} {_shown(name)}")
             kwargs["sync_name"] = name
+        self.remind(kwargs)
         return Settings(**kwargs)
+
+    def remind(self, kwargs: dict[str, Any]) -> None:
+        """The ``[remind]`` table (see :mod:`respond.core.remind`). URLs are checked for their
+        form here; whether apprise knows them is checked by ``respond remind`` (which alone
+        imports apprise), and reported the same way, naming ``remind.urls``."""
+        urls = self.value("remind.urls")
+        if urls is not None:
+            if not isinstance(urls, list):
+                raise self.fail(
+                    "remind.urls", f'must be a list like ["ntfy://topic"], not {_shown(urls)}'
+                )
+            for url in urls:
+                if not isinstance(url, str) or not URL_FORM.fullmatch(url):
+                    raise self.fail(
+                        "remind.urls", f"has {_shown(url)}, not a URL like ntfy://topic"
+                    )
+            kwargs["remind_urls"] = tuple(urls)
+        before = self.value("remind.before")
+        if before is not None:
+            text = self.string("remind.before", before).strip().lower()
+            match = re.fullmatch(r"(\d+)\s*(m|min|h)", text)
+            lead = (
+                timedelta(minutes=int(match[1]) * (60 if match[2] == "h" else 1)) if match else None
+            )
+            if lead is None or lead > timedelta(hours=24):
+                why = 'must be minutes or hours like "15m" or "1h" (at most 24h)'
+                raise self.fail("remind.before", f"{why}, not {_shown(before)}")
+            kwargs["remind_before"] = lead
+        digest = self.value("remind.digest")
+        if digest is not None and digest != "off":
+            kwargs["remind_digest"] = self.clock_time("remind.digest", time(0, 0))
+        always = self.value("remind.always")
+        if always is not None:
+            if not isinstance(always, bool):
+                raise self.fail("remind.always", f"must be true or false, not {_shown(always)}")
+            kwargs["remind_always"] = always
 
     def string(self, key: str, value: Any) -> str:
         if not isinstance(value, str):
@@ -336,9 +385,19 @@ def describe(settings: Settings) -> dict[str, Any]:
             "color": settings.color,
             "sync.auto": settings.sync_auto,
             "sync.name": settings.sync_name,
+            # URLs may hold tokens and passwords: only their scheme is shown
+            "remind.urls": [url.split("://", 1)[0] + "://…" for url in settings.remind_urls],
+            "remind.before": _minutes(settings.remind_before),
+            "remind.digest": f"{settings.remind_digest:%H:%M}" if settings.remind_digest else "off",
+            "remind.always": settings.remind_always,
         }
     )
     return values
+
+
+def _minutes(lead: timedelta) -> str:
+    minutes = int(lead.total_seconds() // 60)
+    return f"{minutes // 60}h" if minutes and minutes % 60 == 0 else f"{minutes}m"
 
 
 def _toml_value(value: Any) -> str:
