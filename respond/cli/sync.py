@@ -5,7 +5,6 @@ The git work and the merge are in :mod:`respond.storage.gitsync`; this module on
 and says what happened, in one line.
 """
 
-import subprocess
 import sys
 from typing import Annotated, Any
 
@@ -88,7 +87,7 @@ def sync_init(
     import shutil
 
     from respond.core.errors import RespondError
-    from respond.storage import gitsync
+    from respond.storage import gitsync, syncstatus
 
     state = _state(ctx)
     url = gitsync.check_remote(remote)
@@ -96,12 +95,12 @@ def sync_init(
         raise gitsync.SyncError(gitsync.git_missing())
     db = state.store.path
     host = _host(state)
-    if gitsync.is_initialised(db):
-        known = gitsync.configured_remote(gitsync.Git(gitsync.repo_dir(db), host))
+    if syncstatus.is_initialised(db):
+        known = gitsync.configured_remote(gitsync.Git(syncstatus.repo_dir(db), host))
         if known != url:
             raise gitsync.SyncError(
                 f"sync is already set up for {db} with {known}; to change the remote: "
-                f"git -C {gitsync.repo_dir(db)} remote set-url origin NEW"
+                f"git -C {syncstatus.repo_dir(db)} remote set-url origin NEW"
             )
         state.output.confirm(f"sync is already set up with {url}: respond sync syncs")
         return
@@ -121,15 +120,15 @@ def sync_status(ctx: typer.Context) -> None:
 
     Example: respond sync status
     """
-    from respond.storage import gitsync
+    from respond.storage import gitsync, syncstatus
     from respond.storage.syncstatus import read_status
 
     state = _state(ctx)
     db = state.store.path
-    if not gitsync.is_initialised(db):
+    if not syncstatus.is_initialised(db):
         raise gitsync.SyncError(f"sync is not set up for {db}: run respond sync init REMOTE")
     host = _host(state)
-    git = gitsync.Git(gitsync.repo_dir(db), host)
+    git = gitsync.Git(syncstatus.repo_dir(db), host)
     status = read_status(db)
     env = state.env
     count = gitsync.waiting(state.store, host, env.now())
@@ -153,7 +152,7 @@ def _host(state: Any) -> str:
 
 
 def _sync(state: Any) -> str:
-    from respond.storage import gitsync
+    from respond.storage import gitsync, syncstatus
 
     report = gitsync.sync(state.store, _host(state), state.env.now())
     return line_of(report)
@@ -200,7 +199,7 @@ def line_of(report: Any) -> str:
 def after_change(state: Any) -> None:
     """After a command changed the database: with ``[sync] auto = true``, start a sync in the
     background (detached, silent) and return at once. Nothing at all when sync is not set up."""
-    from respond.storage.gitsync import is_initialised
+    from respond.storage.syncstatus import is_initialised
 
     db = state.store.path
     if not is_initialised(db):
@@ -216,6 +215,8 @@ def after_change(state: Any) -> None:
             return
     if not auto:
         return
+    import subprocess  # (only here: every change runs this function)
+
     args = [sys.executable, "-m", "respond", "--db", str(db)]
     if state.now_option:
         args += ["--now", state.now_option]

@@ -56,6 +56,7 @@ from respond.core.syncmerge import (
 )
 from respond.core.text import shorten
 from respond.storage.database import Store, Transaction, atomic_write, exclusive_lock
+from respond.storage.syncstatus import is_initialised, repo_dir
 
 BRANCH = "refs/heads/main"
 REMOTE_BRANCH = "refs/remotes/origin/main"
@@ -107,10 +108,6 @@ class Unreachable(SyncError):
     is committed, and the next sync sends it."""
 
     exit_code = 1
-
-
-def repo_dir(db: Path) -> Path:
-    return db.with_name(db.name + ".sync")
 
 
 def machine_name(configured: str) -> str:
@@ -311,10 +308,6 @@ def unreachable(stderr: bytes) -> str:
 
 
 # -- the repository --------------------------------------------------------------------------
-
-
-def is_initialised(db: Path) -> bool:
-    return (repo_dir(db) / ".git").is_dir()
 
 
 def configured_remote(git: Git) -> str | None:

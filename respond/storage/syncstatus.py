@@ -12,6 +12,17 @@ from typing import Any
 
 from respond.core.clock import to_utc_iso
 from respond.storage.database import atomic_write
+from respond.storage.reading import read_regular
+
+
+def repo_dir(db: Path) -> Path:
+    """The sync repository beside the database: ``<db>.sync/``."""
+    return db.with_name(db.name + ".sync")
+
+
+def is_initialised(db: Path) -> bool:
+    """Whether ``respond sync init`` set this database up (cheap: every change asks)."""
+    return (repo_dir(db) / ".git").is_dir()
 
 
 def status_path(db: Path) -> Path:
@@ -22,7 +33,7 @@ def read_status(db: Path) -> dict[str, Any]:
     """The last sync that worked (``last_sync``) and the last failure (``failure``: ``at``
     and ``message``, or ``None``); ``{}`` before the first sync."""
     try:
-        data = json.loads(status_path(db).read_bytes())
+        data = json.loads(read_regular(status_path(db), limit=1 << 20))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
