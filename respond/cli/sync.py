@@ -152,7 +152,7 @@ def _host(state: Any) -> str:
 
 
 def _sync(state: Any) -> str:
-    from respond.storage import gitsync, syncstatus
+    from respond.storage import gitsync
 
     report = gitsync.sync(state.store, _host(state), state.env.now())
     return line_of(report)
