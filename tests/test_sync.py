@@ -336,3 +336,18 @@ def test_auto_sync_runs_in_the_background_silently_and_a_failure_shows_in_today(
     assert today.returncode == 0
     lines = [line for line in today.stderr.splitlines() if line.startswith("sync failed at ")]
     assert len(lines) == 1 and lines[0].endswith("; respond sync to retry")
+
+
+def test_a_push_the_remote_rejects_names_the_remotes_reason(machines, tmp_path: Path) -> None:
+    """A remote that is not bare (or a host's hook: a protected branch, a full disk) rejects
+    the push: the line says why, not git's closing "failed to push some refs"."""
+    laptop, _ = machines
+    checked_out = tmp_path / "checked-out"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(checked_out)], check=True)
+    repo = str(laptop.db) + ".sync"
+    subprocess.run(["git", "-C", repo, "remote", "set-url", "origin", str(checked_out)], check=True)
+    laptop("add", "More", "--from", "Ann")
+    result = laptop("sync")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result
+    assert "the remote refused the push (branch is currently checked out)" in result.stderr
+    assert "next respond sync sends it" in result.stderr
