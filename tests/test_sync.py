@@ -336,3 +336,39 @@ def test_auto_sync_runs_in_the_background_silently_and_a_failure_shows_in_today(
     assert today.returncode == 0
     lines = [line for line in today.stderr.splitlines() if line.startswith("sync failed at ")]
     assert len(lines) == 1 and lines[0].endswith("; respond sync to retry")
+
+
+def test_a_push_the_remote_rejects_names_the_remotes_reason(machines, tmp_path: Path) -> None:
+    """A remote that is not bare (or a host's hook: a protected branch, a full disk) rejects
+    the push: the line says why, not git's closing "failed to push some refs"."""
+    laptop, _ = machines
+    checked_out = tmp_path / "checked-out"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(checked_out)], check=True)
+    repo = str(laptop.db) + ".sync"
+    subprocess.run(["git", "-C", repo, "remote", "set-url", "origin", str(checked_out)], check=True)
+    laptop("add", "More", "--from", "Ann")
+    result = laptop("sync")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result
+    assert "the remote refused the push (branch is currently checked out)" in result.stderr
+    assert "next respond sync sends it" in result.stderr
+
+
+def test_sync_status_still_shows_the_remote_and_the_failure_when_the_remote_holds_other_files(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, remote: Path
+) -> None:
+    other = tmp_path / "other"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(other)], check=True)
+    (other / "README").write_text("not respond's\n")
+    git = ["git", "-C", str(other), "-c", "user.name=a", "-c", "user.email=a@b"]
+    subprocess.run([*git, "add", "README"], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    subprocess.run([*git, "push", "-q", str(remote), "main"], check=True)
+    laptop = Machine(run, monkeypatch, tmp_path, "laptop")
+    laptop("add", "Q3 numbers", "--from", "Dana")
+    result = laptop("sync", "init", str(remote), now="2026-11-25T10:01")
+    assert result.exit_code == 2 and "holds files that are not respond's" in result.stderr
+    status = laptop("sync", "status", now="2026-11-25T10:02")
+    assert status.exit_code == 0 and status.stderr == "", status
+    assert f"remote     {remote}\n" in status.stdout
+    assert "to send    unknown: the remote holds files that are not respond's" in status.stdout
+    assert "failed     10:01: the remote holds files that are not respond's" in status.stdout

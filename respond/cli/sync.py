@@ -131,12 +131,16 @@ def sync_status(ctx: typer.Context) -> None:
     git = gitsync.Git(syncstatus.repo_dir(db), host)
     status = read_status(db)
     env = state.env
-    count = gitsync.waiting(state.store, host, env.now())
+    try:
+        count = gitsync.waiting(state.store, host, env.now())
+        to_send = f"{count} item{'s' if count != 1 else ''} changed here since the last sync"
+    except gitsync.SyncError as err:  # a remote holding what sync refuses: status all the same
+        to_send = f"unknown: {err}"
     lines = [
         f"remote     {gitsync.configured_remote(git) or '(none)'}",
         f"machine    {host}",
         f"last sync  {_when(status.get('last_sync'), env) or 'never'}",
-        f"to send    {count} item{'s' if count != 1 else ''} changed here since the last sync",
+        f"to send    {to_send}",
     ]
     failure = status.get("failure")
     if isinstance(failure, dict):

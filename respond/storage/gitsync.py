@@ -97,6 +97,8 @@ _GIT_REPO_VARIABLES = (
     "GIT_PREFIX",
 )
 _NAME = re.compile(r"[^A-Za-z0-9._-]+")
+#: A ref the remote itself rejected, in ``push --porcelain``'s output, and its reason.
+_REMOTE_REJECTED = re.compile(rb"\[remote rejected\] \((.*)\)")
 
 
 class SyncError(RespondError):
@@ -275,6 +277,10 @@ class Git:
             return True
         if b"[rejected]" in done.stdout:
             return False
+        rejected = _REMOTE_REJECTED.search(done.stdout)
+        if rejected:  # its own reason: not bare, a hook (protected branch), a full disk...
+            reason = shorten(rejected.group(1).decode("utf-8", "replace"), 120)
+            raise Unreachable(not_sent(f"the remote refused the push ({reason})"))
         raise Unreachable(unreachable(done.stderr or done.stdout))
 
 
@@ -301,10 +307,11 @@ def summary(stderr: bytes) -> str:
 
 
 def unreachable(stderr: bytes) -> str:
-    return (
-        f"the remote could not be reached ({summary(stderr)}); what changed here is committed "
-        "and the next respond sync sends it"
-    )
+    return not_sent(f"the remote could not be reached ({summary(stderr)})")
+
+
+def not_sent(what: str) -> str:
+    return f"{what}; what changed here is committed and the next respond sync sends it"
 
 
 # -- the repository --------------------------------------------------------------------------
@@ -516,10 +523,7 @@ def sync(store: Store, host: str, now: datetime) -> Report:
             if git.push():
                 report.sent += sent
                 return report
-    raise Unreachable(
-        "the remote kept changing while this machine pushed; what changed here is committed "
-        "and the next respond sync sends it"
-    )
+    raise Unreachable(not_sent("the remote kept changing while this machine pushed"))
 
 
 def waiting(store: Store, host: str, now: datetime) -> int:
