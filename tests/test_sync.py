@@ -372,3 +372,14 @@ def test_sync_status_still_shows_the_remote_and_the_failure_when_the_remote_hold
     assert f"remote     {remote}\n" in status.stdout
     assert "to send    unknown: the remote holds files that are not respond's" in status.stdout
     assert "failed     10:01: the remote holds files that are not respond's" in status.stdout
+
+
+def test_a_mistyped_path_remote_is_refused_and_nothing_is_set_up(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    run("add", "Q3 numbers", "--from", "Dana")
+    result = run("sync", "init", str(tmp_path / "no-such" / "remote.git"))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("respond: no repository at ")
+    assert "git init --bare" in result.stderr and result.stderr.count("\n") == 1
+    assert not Path(str(db_path) + ".sync").exists()

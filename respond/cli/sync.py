@@ -104,6 +104,7 @@ def sync_init(
             )
         state.output.confirm(f"sync is already set up with {url}: respond sync syncs")
         return
+    gitsync.check_local_remote(url)
     gitsync.create(db, url, host)
     try:
         line = _sync(state)

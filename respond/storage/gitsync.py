@@ -136,6 +136,18 @@ def check_remote(remote: str) -> str:
     return str(Path(text).expanduser().absolute())
 
 
+def check_local_remote(url: str) -> None:
+    """A remote that is a path must be a folder already (``git init --bare`` makes one): a
+    mistyped path would otherwise be set up as a remote that is never reachable."""
+    if "://" in url or re.match(r"[^/]+:", url):
+        return
+    if not Path(url).is_dir():
+        raise SyncError(
+            f"no repository at {shorten(url, 60)}: check the path, or make one first "
+            f"(git init --bare {shorten(url, 60)})"
+        )
+
+
 # -- git -------------------------------------------------------------------------------------
 
 
