@@ -383,3 +383,17 @@ def test_a_mistyped_path_remote_is_refused_and_nothing_is_set_up(
     assert result.stderr.startswith("respond: no repository at ")
     assert "git init --bare" in result.stderr and result.stderr.count("\n") == 1
     assert not Path(str(db_path) + ".sync").exists()
+
+
+def test_undo_names_a_renumbered_item_by_its_new_id(machines) -> None:
+    laptop, desktop = machines
+    laptop("add", "Budget", "--from", "Ann", now="2026-11-25T10:00")  # #3 on the laptop
+    desktop("add", "Invoice", "--from", "Sam", now="2026-11-25T10:01")  # #3 on the desktop
+    laptop("sync", now="2026-11-25T10:02")
+    result = desktop("sync", now="2026-11-25T10:03")
+    assert "#3 from desktop is now #4" in result.stdout
+    undo = desktop("undo", now="2026-11-25T10:04")
+    assert undo.exit_code == 1
+    assert undo.stderr == (
+        "respond: can't undo add: #4 was changed on another machine since (respond sync)\n"
+    )

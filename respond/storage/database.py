@@ -960,16 +960,18 @@ class Transaction:
             oldest = sorted(doc.doc_id for doc in self._journal)[:surplus]
             self._journal.remove(doc_ids=oldest)
 
-    def mark_synced(self, ids: Iterable[int]) -> None:
+    def mark_synced(self, ids: Iterable[int], renamed: Mapping[int, int] | None = None) -> None:
         """Mark the undo journal's entries that touch any of ``ids`` as not undoable: a sync
-        changed those items with what another machine did (``undo`` refuses them)."""
+        changed those items with what another machine did (``undo`` refuses them, naming
+        each item by its ID now: ``renamed`` maps an old ID to the new one)."""
         changed = set(ids)
+        now_called = renamed or {}
         for doc in list(self._journal):
             changes = doc.get("changes") or []
             named = (c.get("id") for c in changes if isinstance(c, dict))
             touched = {i for i in named if isinstance(i, int) and i in changed}
             if touched:
-                hit = sorted(touched | set(doc.get("synced") or []))
+                hit = sorted({now_called.get(i, i) for i in touched} | set(doc.get("synced") or []))
                 self._journal.update({"synced": hit}, doc_ids=[doc.doc_id])
 
     def pop_journal(self) -> dict[str, Any] | None:

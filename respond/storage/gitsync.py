@@ -451,18 +451,21 @@ def _apply(txn: Transaction, target: Replica) -> int:
     current = {item.uuid: item for item in txn.items().values()}
     wanted = {item.uuid: item for item in items_of(target)}
     touched: set[int] = set()
+    renamed: dict[int, int] = {}
     for uuid, item in current.items():
         new = wanted.get(uuid)
         if new is None or new.id != item.id:
             txn.delete(item.id)
             touched.add(item.id)
+            if new is not None:
+                renamed[item.id] = new.id
     for uuid, item in wanted.items():
         old = current.get(uuid)
         if old is None or old.id != item.id or old.to_record() != item.to_record():
             txn.put(item)
             touched.add(item.id)
     txn.reserve_ids(target.next_id - 1)
-    txn.mark_synced(touched)
+    txn.mark_synced(touched, renamed)
     # received: what another machine did (a renumbering alone is reported on its own)
     return sum(
         1
