@@ -5,6 +5,9 @@ never deletes through a link, and 0700 folders for the timer `remind --install` 
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import shutil
 import stat
@@ -166,3 +169,26 @@ def test_remind_install_folders_are_0700_under_umask_000(tmp_path: Path) -> None
     assert out.returncode == 0, out.stderr
     for folder in (".config", ".config/systemd", ".config/systemd/user"):
         assert stat.S_IMODE((home / folder).stat().st_mode) == 0o700, folder
+
+
+def test_csv_export_runs_no_escape_sequence_on_a_terminal(tmp_path: Path) -> None:
+    """Before: an imported title holding an OSC 52 clipboard write reached the terminal raw
+    through `export --format csv` (JSON, ICS and tables already escaped it)."""
+    db = _db(tmp_path)
+    exported = respond(db, "export")
+    doc = json.loads(exported.stdout)
+    doc["items"][0]["title"] = "T\x1b]52;c;ZXZpbA==\x07\u009b31m\u202eX"
+    doc["items"][0]["note"] = "line one\nline\x1b[2J two"
+    doc["items"][0]["uuid"] = "00000000-0000-4000-8000-000000000001"
+    source = tmp_path / "hostile.json"
+    source.write_text(json.dumps(doc))
+    other = tmp_path / "other" / "respond.json"
+    other.parent.mkdir(mode=0o700)
+    assert respond(other, "import", str(source)).returncode == 0
+    out = respond(other, "export", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    assert not any(ch in out.stdout for ch in "\x1b\x07\u009b\u202e"), repr(out.stdout)
+    row = next(csv.reader(io.StringIO(out.stdout.lstrip("\ufeff")), strict=True))
+    assert row  # still a CSV
+    assert "T\\x1b]52;c;ZXZpbA==\\x07\\x9b31m\\u202eX" in out.stdout
+    assert '"line one\nline\\x1b[2J two"' in out.stdout.replace("\r\n", "\n")
