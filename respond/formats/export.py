@@ -9,9 +9,10 @@ Pure: each function turns items into text or bytes; the CLI decides where they g
 * **CSV** has a header row, one row per item, times in local time as ``YYYY-MM-DD HH:MM``
   (which spreadsheets read as dates), tags separated by spaces. Text that a spreadsheet would
   run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return), the
-  uuid's too, is prefixed with ``'``, the usual guard against CSV injection. Files get a UTF-8
-  byte order mark so that Excel reads non-ASCII names right (:data:`CSV_BOM`); other
-  spreadsheets ignore it.
+  uuid's too, is prefixed with ``'``, the usual guard against CSV injection. Control and
+  format characters are shown as tables show them (``\\x1b``, ``\\u202e``): a CSV printed
+  on a terminal runs no escape sequence. Files get a UTF-8 byte order mark so that Excel
+  reads non-ASCII names right (:data:`CSV_BOM`); other spreadsheets ignore it.
 * **ICS** (RFC 5545, written by the ``icalendar`` library, imported only here): one ``VTODO``
   per open item with its ``DUE`` time, ``UID`` = the item's uuid, a summary that says what to
   do ("Reply to Dana: Q3 numbers"), the note as description and kind and tags as categories.
@@ -93,17 +94,17 @@ def to_csv(items: Iterable[Item], tz: tzinfo | None = None, bom: bool = False) -
         writer.writerow(
             [
                 item.id,
-                spreadsheet_safe(item.uuid),
+                spreadsheet_safe(_shown(item.uuid)),
                 item.kind,
                 item.status,
-                spreadsheet_safe(item.person),
-                spreadsheet_safe(item.title),
+                spreadsheet_safe(_shown(item.person)),
+                spreadsheet_safe(_shown(item.title)),
                 item.channel or "",
                 _local(item.created, tz),
                 _local(item.due, tz),
                 "" if item.for_id is None else item.for_id,
-                spreadsheet_safe(" ".join(item.tags)),
-                spreadsheet_safe(item.note),
+                spreadsheet_safe(_shown(" ".join(item.tags))),
+                spreadsheet_safe(_shown(item.note, keep_newlines=True)),
             ]
         )
     text = out.getvalue()
@@ -114,8 +115,9 @@ def to_csv(items: Iterable[Item], tz: tzinfo | None = None, bom: bool = False) -
     return text
 
 
-def _ics_text(value: str, keep_newlines: bool = False) -> str:
-    """iCalendar text may not hold control characters: make them visible (``\\x1b``)."""
+def _shown(value: str, keep_newlines: bool = False) -> str:
+    """CSV and iCalendar text shows control and format characters visibly (``\\x1b``), as
+    tables do: a CSV or calendar file shown in a terminal runs no escape sequence."""
     if keep_newlines:
         return "\n".join(visible(line) for line in value.replace("\r\n", "\n").split("\n"))
     return visible(value)
@@ -123,7 +125,7 @@ def _ics_text(value: str, keep_newlines: bool = False) -> str:
 
 def summary(item: Item) -> str:
     verb = _ICS_VERB.get(item.kind, "{person}").format(person=item.person)
-    return _ics_text(f"{verb}: {item.title}")
+    return _shown(f"{verb}: {item.title}")
 
 
 def calendar_items(items: Iterable[Item], *, events: bool = False) -> list[Item]:
@@ -152,7 +154,7 @@ def _todo(item: Item, now: datetime) -> Any:
     from icalendar import Todo
 
     todo = Todo()
-    todo.add("uid", _ics_text(item.uuid))
+    todo.add("uid", _shown(item.uuid))
     _describe(todo, item, now)
     if item.due is not None:
         todo.add("due", _utc(item.due))
@@ -165,7 +167,7 @@ def _event(item: Item, now: datetime) -> Any:
 
     assert item.due is not None
     event = Event()
-    event.add("uid", _ics_text(item.uuid) + EVENT_UID_SUFFIX)
+    event.add("uid", _shown(item.uuid) + EVENT_UID_SUFFIX)
     _describe(event, item, now)
     event.add("dtstart", _utc(item.due))
     event.add("duration", EVENT_LENGTH)
@@ -183,11 +185,11 @@ def _describe(component: Any, item: Item, now: datetime) -> None:
     component.add("dtstamp", _utc(now))
     component.add("created", _utc(item.created))
     component.add("summary", summary(item))
-    component.add("categories", [item.kind, *(_ics_text(tag) for tag in item.tags)])
+    component.add("categories", [item.kind, *(_shown(tag) for tag in item.tags)])
     description = f"respond #{item.id} · {item.kind} · {item.person}"
     if item.note:
         description += "\n\n" + item.note
-    component.add("description", _ics_text(description, keep_newlines=True))
+    component.add("description", _shown(description, keep_newlines=True))
 
 
 def _utc(moment: datetime) -> datetime:

@@ -69,10 +69,12 @@ whole, so a reader sees either the old or the new version of each.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import gc
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -314,11 +316,27 @@ def exclusive_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     ``timeout`` seconds to look at who holds it: each holder writes its PID and a stamp into
     the lock file. While the lock changes hands (a queue of writers, each brief) the wait goes
     on; only when one process held it for a whole ``timeout`` is the command refused.
+
+    Every lock (the database's, the reminder log's, the sync's) is refused where respond may
+    not write (:func:`respond.storage.files.unsafe_to_write`), before the lock file is
+    created; a lock file that is a symlink is never followed, nor one that is not a regular
+    file used (a link to a block device would get the PID written into it).
     """
+    refusal = unsafe_to_write(db)
+    if refusal is not None:
+        raise DatabaseError(refusal, "nothing was changed")
+    path = lock_path(db)
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
-        fd = os.open(lock_path(db), os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(path, flags, 0o600)
     except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise DatabaseError(f"lock file {path} is a symlink; remove it") from None
         raise DatabaseError(f"can't lock database {db}: {err.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise DatabaseError(f"lock file {path} is {NotRegularFile(str(path), mode).strerror}")
     try:
         holder = _holder(fd)
         while not _flock(fd, timeout):
@@ -1148,9 +1166,7 @@ class Store:
                 make_private_dirs(parent)  # each folder 0700, whatever the umask
             except OSError as err:
                 raise DatabaseError(f"can't create {parent}: {err.strerror}") from None
-        refusal = unsafe_to_write(self.path)  # before the lock file is created in it
-        if refusal is not None:
-            raise DatabaseError(refusal, "nothing was changed")
+        # (a folder or file someone else controls is refused by exclusive_lock)
 
     @contextmanager
     def transaction(self, now: datetime | None = None) -> Iterator[Transaction]:

@@ -30,6 +30,7 @@ import contextlib
 import os
 import re
 import socket
+import stat
 import subprocess
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,8 @@ from respond.core.syncmerge import (
 )
 from respond.core.text import shorten
 from respond.storage.database import Store, Transaction, atomic_write, exclusive_lock
+from respond.storage.files import unsafe_to_write
+from respond.storage.reading import read_regular
 from respond.storage.syncstatus import is_initialised, repo_dir
 
 BRANCH = "refs/heads/main"
@@ -338,6 +341,9 @@ def create(db: Path, remote: str, host: str) -> Git:
     """Make ``<db>.sync/`` a repository (mode 0700) on ``main``, with the ``.gitignore`` and
     ``remote`` as ``origin``."""
     folder = repo_dir(db)
+    refusal = unsafe_to_write(db)  # nothing made where it would lock the owner out
+    if refusal is not None:
+        raise SyncError(refusal)
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
         os.chmod(folder, 0o700)
@@ -353,15 +359,19 @@ def create(db: Path, remote: str, host: str) -> Git:
 
 
 def write_files(repo: Path, files: Mapping[str, bytes]) -> None:
-    """The work tree holds exactly ``files`` (each written atomically, mode 0600)."""
+    """The work tree holds exactly ``files`` (each written atomically, mode 0600). Its
+    ``items`` folder must be one (a symlink is refused: its target's files would be deleted
+    as stale); a FIFO or device in place of a file is replaced, never read."""
     items = repo / ITEMS_DIR
     with contextlib.suppress(FileExistsError):
         items.mkdir(mode=0o700)
+    if not stat.S_ISDIR(os.lstat(items).st_mode):
+        raise SyncError(f"{items} is not a folder (a link?); remove it and sync again")
     present = {f"{ITEMS_DIR}/{path.name}" for path in items.glob("*.json")}
     for name, payload in files.items():
         path = repo / name
         try:
-            if path.read_bytes() == payload:
+            if read_regular(path) == payload:
                 continue
         except OSError:
             pass

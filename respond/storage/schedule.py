@@ -26,6 +26,7 @@ from pathlib import Path
 
 from respond.core.errors import RespondError
 from respond.storage.database import atomic_write
+from respond.storage.files import make_private_dirs
 
 EVERY_MINUTES = 5
 UNIT = "respond-remind"
@@ -106,7 +107,7 @@ def _write(path: Path, text: str) -> str:
     try:
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             return f"unchanged {path}"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(path.parent)  # 0700 whatever the umask: no one swaps in a unit
         atomic_write(path, text.encode("utf-8"))
     except OSError as err:
         raise RespondError(f"can't write {path}: {err.strerror}") from None

@@ -12,6 +12,7 @@ from typing import Any
 
 from respond.core.clock import to_utc_iso
 from respond.storage.database import atomic_write
+from respond.storage.files import unsafe_to_write
 from respond.storage.reading import read_regular
 
 
@@ -40,7 +41,10 @@ def read_status(db: Path) -> dict[str, Any]:
 
 
 def write_status(db: Path, now: datetime, failure: str | None) -> None:
-    """Record a sync: one that worked clears the failure; a failure keeps the last success."""
+    """Record a sync: one that worked clears the failure; a failure keeps the last success.
+    Nothing where respond may not write (another user's folder: the sync was refused)."""
+    if unsafe_to_write(status_path(db)) is not None:
+        return
     status = read_status(db)
     stamp = to_utc_iso(now)
     if failure is None:
