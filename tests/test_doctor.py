@@ -160,12 +160,17 @@ def test_links_and_items_are_checked(run: Run, db_path: Path) -> None:
     def corrupt(data: dict) -> None:
         data["items"]["4"]["for_id"] = 99
         data["items"]["2"]["kind"] = "chore"
+        data["items"]["3"]["title"] = "   "
 
     edit_raw(db_path, corrupt)
     checked = run("doctor", "--repair")  # nothing here is repaired automatically
     assert checked.exit_code == 1
     assert "problem  links: #4 is for #99, an ID never issued" in checked.stdout
-    assert "problem  items: #2: unknown kind (fix it with edit)" in checked.stdout
+    assert (
+        "problem  items: #2: unknown kind (edit can't change that: correct the file by hand, "
+        "or respond delete 2)"
+    ) in checked.stdout
+    assert "problem  items: #3: title is blank (fix it with edit)" in checked.stdout
 
 
 def test_doctor_of_a_new_install_is_healthy(run: Run, db_path: Path) -> None:

@@ -92,6 +92,11 @@ class Report:
 # ---- what a good database looks like ------------------------------------------------------
 
 
+#: The fields of a record that ``respond edit`` rewrites (``--title``, ``--person``, ``--via``,
+#: ``--note``, ``--tag``/``--untag``, ``--by``): a flaw in any other one needs the file fixed.
+EDITABLE = frozenset({"title", "person", "channel", "note", "tags", "due"})
+
+
 def item_issues(item_id: int, doc: dict[str, Any]) -> list[str]:
     """What is wrong with the item stored under ``item_id`` (empty when nothing is): the
     flaws of :func:`respond.core.model.record_flaws`, in short."""
@@ -338,10 +343,17 @@ def _check_contents(db: Path, report: Report) -> None:
         )
     odd = 0
     for item_id, record in sorted(items.items()):
-        issues = item_issues(item_id, record)
-        if issues and item_id not in bad:
+        flaws = record_flaws({**record, "id": item_id})
+        if flaws and item_id not in bad:
             odd += 1
-            report.add(PROBLEM, "items", f"#{item_id}: {', '.join(issues)} (fix it with edit)")
+            issues = ", ".join(flaw.short for flaw in flaws)
+            if all(flaw.field in EDITABLE for flaw in flaws):
+                how = "fix it with edit"
+            else:  # a kind, status, uuid, time or history: no command rewrites those
+                how = (
+                    f"edit can't change that: correct the file by hand, or respond delete {item_id}"
+                )
+            report.add(PROBLEM, "items", f"#{item_id}: {issues} ({how})")
     if not bad and not odd:
         report.add(OK, "items", "every item is complete")
 
