@@ -397,3 +397,15 @@ def test_undo_names_a_renumbered_item_by_its_new_id(machines) -> None:
     assert undo.stderr == (
         "respond: can't undo add: #4 was changed on another machine since (respond sync)\n"
     )
+
+
+def test_sync_init_never_follows_a_linked_repository_folder(
+    run: Run, db_path: Path, tmp_path: Path, remote: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    Path(str(db_path) + ".sync").symlink_to(elsewhere)
+    result = run("sync", "init", str(remote))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "is not a folder (a link?)" in result.stderr
+    assert list(elsewhere.iterdir()) == []

@@ -344,6 +344,9 @@ def create(db: Path, remote: str, host: str) -> Git:
     refusal = unsafe_to_write(db)  # nothing made where it would lock the owner out
     if refusal is not None:
         raise SyncError(refusal)
+    with contextlib.suppress(FileNotFoundError):
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):  # a link, a file: never followed
+            raise SyncError(f"{folder} is not a folder (a link?); remove it, then sync init")
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
         os.chmod(folder, 0o700)
