@@ -422,11 +422,12 @@ def test_a_damaged_reminder_log_is_refused_not_overwritten(
 ) -> None:
     write_config(config, inbox)
     add(db_path, "13:00", "add", "Q3 numbers", "--from", "Dana", "--by", "14:00")
-    log_path(db_path).write_text("{not json")
-    out = remind(db_path, "14:01")
-    assert out.returncode == 2 and inbox.take() == []
-    assert out.stderr == (
-        f"respond: reminder log {log_path(db_path)} is damaged; remove it to start afresh "
-        "(reminders already sent will be sent again)\n"
-    )
-    assert log_path(db_path).read_text() == "{not json"
+    for damage in ("{not json", "[" * 100_000):  # nested past the parser's depth too
+        log_path(db_path).write_text(damage)
+        out = remind(db_path, "14:01")
+        assert out.returncode == 2 and inbox.take() == []
+        assert out.stderr == (
+            f"respond: reminder log {log_path(db_path)} is damaged; remove it to start afresh "
+            "(reminders already sent will be sent again)\n"
+        )
+        assert log_path(db_path).read_text() == damage

@@ -32,6 +32,7 @@ from respond.core.clock import from_iso, to_utc_iso
 from respond.core.errors import DatabaseError
 from respond.core.remind import Record
 from respond.storage.database import atomic_write, exclusive_lock
+from respond.storage.reading import NotRegularFile, read_regular
 
 SUFFIX = ".reminded"
 MAGIC = "respond-reminded"
@@ -93,16 +94,16 @@ def _load(path: Path) -> dict[str, Record]:
         "remove it to start afresh (reminders already sent will be sent again)",
     )
     try:
-        if path.exists() and not path.is_file():
-            raise DatabaseError(f"reminder log {path} is not a regular file")
-        raw = path.read_bytes()
+        raw = read_regular(path)  # a FIFO or a device is refused before any read
     except FileNotFoundError:
         return {}
+    except NotRegularFile:
+        raise DatabaseError(f"reminder log {path} is not a regular file") from None
     except OSError as err:
         raise DatabaseError(f"can't read reminder log {path}: {err.strerror}") from None
     try:
         data: Any = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise damaged from None
     if not isinstance(data, dict) or data.get(MAGIC) != VERSION:
         raise damaged

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import stat
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -50,6 +49,7 @@ from respond.storage.database import (
     item_from_doc,
     load_raw,
 )
+from respond.storage.reading import read_regular
 from respond.storage.scorelog import entries, position
 
 SUFFIX = ".scores"
@@ -109,17 +109,11 @@ def _identity(path: Path) -> list[int] | None:
 def _read(path: Path) -> dict[str, Any] | None:
     """The cache file's document, or ``None`` if there is none that reads as one."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-                return None
-            raw = handle.read()
+        raw = read_regular(path, limit=MAX_BYTES + 1)  # never a FIFO or a device
+        if len(raw) > MAX_BYTES:
+            return None
         doc = decode(raw)
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return None
     return doc if isinstance(doc, dict) and doc.get("format") == FORMAT else None
 
