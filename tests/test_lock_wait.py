@@ -59,7 +59,7 @@ RELAY = textwrap.dedent(
     import fcntl, os, sys, time
     fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)
-    for n in range(4):  # as four writers in turn write their marks: the holder changes
+    for n in range(8):  # as eight writers in turn write their marks: the holder changes
         os.pwrite(fd, b"%10d %20d\\n" % (100000 + n, time.time_ns()), 0)
         if n == 0:
             print("held", flush=True)
@@ -73,16 +73,16 @@ RELAY = textwrap.dedent(
 def test_a_waiter_keeps_waiting_while_the_lock_changes_hands(tmp_path: Path) -> None:
     """A queue of writers (each holder writes its mark into the lock file) never makes a
     waiter give up, however long the queue: only one holder keeping the lock a whole timeout
-    does. One process plays four holders in turn, a second each, against a 3 s timeout: the
-    holder changes every second (a slow machine only makes each turn longer, by two seconds
-    of margin). Polling gave up after 3 s, whoever held the lock."""
+    does. One process plays eight holders in turn, a second each (8 s in all), against a 6 s
+    timeout: the holder changes every second, so a busy machine has five seconds of margin
+    for each turn. Polling gave up after the timeout, whoever held the lock."""
     db = tmp_path / "respond.json"
     relay = subprocess.Popen(
         [sys.executable, "-c", RELAY, str(lock_path(db))], stdout=subprocess.PIPE, text=True
     )
     assert relay.stdout is not None and relay.stdout.readline() == "held\n"
     try:
-        with exclusive_lock(db, timeout=3.0):
+        with exclusive_lock(db, timeout=6.0):
             assert relay.stdout.readline() == "done\n"  # our turn came after the whole queue
     finally:
         relay.communicate(timeout=60)
