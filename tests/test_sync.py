@@ -251,6 +251,14 @@ def test_http_remotes_are_refused(run: Run, db_path: Path) -> None:
     assert not Path(str(db_path) + ".sync").exists()
 
 
+def test_remotes_that_are_commands_are_refused(run: Run, db_path: Path) -> None:
+    for remote in ("fd::3", "ext::sh -c touch% /tmp/pwned"):
+        result = run("sync", "init", remote)
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1
+        assert "not a command" in result.stderr
+        assert not Path(str(db_path) + ".sync").exists()
+
+
 def test_git_missing_is_one_line(
     run: Run, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

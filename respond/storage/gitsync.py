@@ -134,6 +134,11 @@ def check_remote(remote: str) -> str:
             f"refusing {shorten(text, 60)}: http:// sends your data in plain text; use an "
             "https:// or ssh remote, or a path"
         )
+    if re.match(r"(?i)(fd|ext)::", text):  # git's transports that run a command or a pipe
+        raise SyncError(
+            f"refusing {shorten(text, 60)}: a remote must be a repository (a URL, "
+            "user@host:path or a path), not a command"
+        )
     if "://" in text or re.match(r"[^/]+:", text):  # a URL, or scp-like user@host:path
         return text
     return str(Path(text).expanduser().absolute())
