@@ -9,13 +9,12 @@ import os
 import shutil
 import stat
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.support.cli import Result, Run
-from tests.support.processes import HANG, respond
+from tests.support.processes import respond, wait_until
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -306,13 +305,6 @@ def test_only_respond_files_are_committed_private_and_never_with_conflict_marker
     assert converged(laptop, desktop)
 
 
-def _wait_for(check, what: str) -> None:
-    deadline = time.monotonic() + HANG
-    while not check():
-        assert time.monotonic() < deadline, f"hung waiting for {what}"
-        time.sleep(0.05)
-
-
 @pytest.mark.slow
 def test_auto_sync_runs_in_the_background_silently_and_a_failure_shows_in_today(
     tmp_path: Path, remote: Path
@@ -331,14 +323,16 @@ def test_auto_sync_runs_in_the_background_silently_and_a_failure_shows_in_today(
         log = ["git", "-C", str(remote), "log", "-p", "--all"]
         return "Q3 numbers" in subprocess.run(log, capture_output=True, text=True).stdout
 
-    _wait_for(remote_has_it, "the background sync")
+    wait_until(remote_has_it, "the background sync", every=0.05)
     shutil.rmtree(remote)  # now the remote is gone
     status = Path(str(db) + ".sync-status")
     before = status.read_text()
     added = respond(db, "add", "Laptop", "--from", "Bob", **env)
     assert added.stdout.startswith("Added #2: Laptop") and added.stdout.count("\n") == 1
-    _wait_for(
-        lambda: status.read_text() != before and 'failure": {' in status.read_text(), "failure"
+    wait_until(
+        lambda: status.read_text() != before and 'failure": {' in status.read_text(),
+        "the failure's record",
+        every=0.05,
     )
     today = respond(db, "today", **env)
     assert today.returncode == 0

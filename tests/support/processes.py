@@ -13,6 +13,7 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,16 @@ def finish(proc: subprocess.Popen[str], what: str) -> tuple[str, str]:
         pytest.fail(f"{what} was still running after {HANG} s: it hangs")
 
 
+def wait_until(check: Callable[[], bool], what: str, every: float = 0.005) -> None:
+    """Wait until ``check()`` is true (an order, not a time): after :data:`HANG` seconds the
+    wait is taken for a hang and fails the test."""
+    give_up = time.monotonic() + HANG
+    while not check():
+        if time.monotonic() > give_up:
+            pytest.fail(f"{what} did not happen within {HANG} s: it hangs")
+        time.sleep(every)
+
+
 def wait_until_open(proc: subprocess.Popen[str], path: Path, what: str) -> None:
     """Wait until ``proc`` has ``path`` open (read from Linux's /proc: an order, not a time).
     Without /proc, give it a second."""
@@ -97,16 +108,16 @@ def wait_until_open(proc: subprocess.Popen[str], path: Path, what: str) -> None:
         time.sleep(1.0)
         return
     target = os.path.realpath(path)
-    give_up = time.monotonic() + HANG
-    while True:
+
+    def is_open() -> bool:
         with contextlib.suppress(OSError):  # a descriptor may close while we look
             if any(os.path.realpath(fd) == target for fd in fds.iterdir()):
-                return
+                return True
         if proc.poll() is not None:
             pytest.fail(f"{what} ended (exit {proc.returncode}) before it opened {path}")
-        if time.monotonic() > give_up:
-            pytest.fail(f"{what} did not open {path} within {HANG} s: it hangs")
-        time.sleep(0.005)
+        return False
+
+    wait_until(is_open, f"{what} opening {path}")
 
 
 def complete(db: Path, shell: str, line: str, **extra: str) -> subprocess.CompletedProcess[str]:
