@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner, Result
 
-from respond.cli.app import app
+from tests.support.cli import clean_answer, invoke
 
 FIXTURE = (Path(__file__).parent / "fixtures" / "schema1.json").read_bytes()
 COMMANDS = [
@@ -59,14 +58,6 @@ def damaged(draw: st.DrawFn) -> bytes:
     return json.dumps(data).encode()
 
 
-def invoke(*args: str) -> Result:
-    """Run the CLI in-process; any exception but a clean exit fails the test with the command."""
-    result = CliRunner().invoke(app, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"{args} raised {result.exception!r}") from result.exception
-    return result
-
-
 @pytest.mark.slow
 @settings(
     max_examples=int(os.environ.get("RESPOND_FUZZ", "100")),  # RESPOND_FUZZ=2000: look deeper
@@ -77,16 +68,8 @@ def invoke(*args: str) -> Result:
 def test_any_damage_gives_a_clean_answer_and_refusals_change_nothing(
     db_path: Path, content: bytes, command: tuple[str, ...]
 ) -> None:
-    for path in db_path.parent.iterdir():
-        if path.is_file():
-            path.unlink()
-    db_path.write_bytes(content)
-    result = invoke("--now", "2026-11-25T10:00", *command)
-    assert result.exit_code in (0, 1, 2)
+    result = clean_answer(db_path, content, "2026-11-25T10:00", *command)
     event(f"{command[0]} exit {result.exit_code}")
-    if result.exit_code == 2 and command[0] != "doctor":
-        assert result.stderr.startswith("respond: ") and result.stderr.count("\n") == 1
-        assert db_path.read_bytes() == content
     invoke("doctor", "--repair")
 
 

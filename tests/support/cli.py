@@ -4,6 +4,11 @@ tests/conftest.py), the fixed "now" and the shared scenarios built through it.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typer.testing import Result as CliResult
 
 NOW = "2026-11-25T10:00"  # a Wednesday, 10:00 local
 
@@ -33,3 +38,32 @@ def day(run: Run) -> None:
     run("add", "Call back", "--from", "Pat", "--via", "phone", now="2026-11-25T08:00")  # 7: 13:00
     run("promise", "the deck", "--to", "Sam", "--by", "fri", now="2026-11-25T08:05")  # 8: not today
     run("thanks", "Jane", "for the VPN", now="2026-11-24T08:05")  # 9
+
+
+def invoke(*args: str) -> CliResult:
+    """Run the CLI in-process with Typer's runner; any exception but a clean exit fails the
+    test, naming the command."""
+    from typer.testing import CliRunner
+
+    from respond.cli.app import app
+
+    result = CliRunner().invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"{args} raised {result.exception!r}") from result.exception
+    return result
+
+
+def clean_answer(db: Path, content: bytes, now: str, *command: str) -> CliResult:
+    """``command`` at ``now`` with ``db`` holding ``content``, alone in its folder: it answers
+    cleanly (exit 0, 1 or 2, no traceback), and a refusal (exit 2; ``doctor`` reports instead)
+    is one line that left the file as it was."""
+    for path in db.parent.iterdir():
+        if path.is_file():
+            path.unlink()
+    db.write_bytes(content)
+    result = invoke("--now", now, *command)
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code == 2 and command[0] != "doctor":
+        assert result.stderr.startswith("respond: ") and result.stderr.count("\n") == 1
+        assert db.read_bytes() == content
+    return result
