@@ -62,6 +62,39 @@ def kill_all_at_first_write(procs: list[subprocess.Popen[str]], db: Path) -> Non
         time.sleep(0.0002)
 
 
+def kill_on_schedule(
+    procs: list[subprocess.Popen[str]], kills: list[tuple[float, int]], started: float
+) -> None:
+    """SIGKILL writer ``n`` ``at`` seconds after ``started``, for each ``(at, n)`` in order."""
+    for at, n in kills:
+        time.sleep(max(0.0, started + at - time.monotonic()))
+        procs[n].send_signal(signal.SIGKILL)
+
+
+def finish_round(
+    procs: list[subprocess.Popen[str]],
+    round_no: int,
+    started: float,
+    span: float,
+    confirmed: dict[int, str],
+) -> tuple[float, int, list[str]]:
+    """Wait for a round's writers and note every confirmation that got out in ``confirmed``
+    (one is printed only after the commit, so it counts whether or not the process was killed
+    afterwards). Returns the round's new span (how long its writers take, measured as we go),
+    how many were killed, and each writer's output."""
+    killed = 0
+    outs = []
+    for proc in procs:
+        out, _ = finish(proc, f"writer of round {round_no}")
+        if proc.returncode == 0:
+            span = max(span * 0.8, time.monotonic() - started)
+        killed += proc.returncode == -signal.SIGKILL
+        for match in CONFIRMED.finditer(out):
+            confirmed[int(match.group(1))] = match.group(2)
+        outs.append(out)
+    return span, killed, outs
+
+
 def test_sigkilled_writers_never_lose_a_confirmed_add(tmp_path: Path) -> None:
     db = tmp_path / "respond.json"
     write(db, generate(1000, seed=11))  # a year of use: each write takes a while
@@ -90,18 +123,10 @@ def test_sigkilled_writers_never_lose_a_confirmed_add(tmp_path: Path) -> None:
                 for n in range(WRITERS)
                 if rng.random() < 0.7
             )
-            for at, n in kills:
-                time.sleep(max(0.0, started + at - time.monotonic()))
-                procs[n].send_signal(signal.SIGKILL)
-        for proc in procs:
-            out, _ = finish(proc, f"writer of round {round_no}")
-            if proc.returncode == 0:
-                span = max(span * 0.8, time.monotonic() - started)
-            killed += proc.returncode == -signal.SIGKILL
-            # A confirmation is printed only after the commit, so any that got out counts,
-            # whether or not the process was killed afterwards.
-            for match in CONFIRMED.finditer(out):
-                confirmed[int(match.group(1))] = match.group(2)
+            kill_on_schedule(procs, kills, started)
+        span, died, outs = finish_round(procs, round_no, started, span, confirmed)
+        killed += died
+        for proc, out in zip(procs, outs, strict=True):
             if proc.returncode == 0:
                 assert CONFIRMED.search(out), out
 
@@ -166,16 +191,11 @@ def test_sigkilled_writers_while_archiving_never_lose_an_item(tmp_path: Path) ->
         if round_no % 2:
             kill_all_at_first_write(procs, db)  # the active file: the archive is written
         else:
-            for at, n in sorted((rng.uniform(0, 1.05) * span, n) for n in range(WRITERS)):
-                time.sleep(max(0.0, started + at - time.monotonic()))
-                procs[n].send_signal(signal.SIGKILL)
-        for proc in procs:
-            out, _ = finish(proc, f"writer of round {round_no}")
-            if proc.returncode == 0:
-                span = max(span * 0.8, time.monotonic() - started)
-            killed += proc.returncode == -signal.SIGKILL
-            for match in CONFIRMED.finditer(out):
-                confirmed[int(match.group(1))] = match.group(2)
+            kills = sorted((rng.uniform(0, 1.05) * span, n) for n in range(WRITERS))
+            kill_on_schedule(procs, kills, started)
+        span, died, outs = finish_round(procs, round_no, started, span, confirmed)
+        killed += died
+        for out in outs:
             for match in EDITED.finditer(out):
                 notes[int(match.group(1))] = round_no
         items = Store(db).snapshot().items  # loads, archive and all
