@@ -139,17 +139,20 @@ def check_remote(remote: str) -> str:
             f"refusing {shorten(text, 60)}: a remote must be a repository (a URL, "
             "user@host:path or a path), not a command"
         )
-    if "://" in text or re.match(r"[^/]+:", text):  # a URL, or scp-like user@host:path
+    if is_url(text):
         return text
     return str(Path(text).expanduser().absolute())
+
+
+def is_url(remote: str) -> bool:
+    """Whether git reads ``remote`` as a URL (or scp-like ``user@host:path``), not a path."""
+    return "://" in remote or re.match(r"[^/]+:", remote) is not None
 
 
 def check_local_remote(url: str) -> None:
     """A remote that is a path must be a folder already (``git init --bare`` makes one): a
     mistyped path would otherwise be set up as a remote that is never reachable."""
-    if "://" in url or re.match(r"[^/]+:", url):
-        return
-    if not Path(url).is_dir():
+    if not is_url(url) and not Path(url).is_dir():
         raise SyncError(
             f"no repository at {shorten(url, 60)}: check the path, or make one first "
             f"(git init --bare {shorten(url, 60)})"
