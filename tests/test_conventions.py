@@ -18,7 +18,7 @@ from tests.support.processes import on_a_terminal
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;)[0-9;]*m")  # a foreground colour
 ANY_ESCAPE = re.compile(r"\x1b\[")
-README = Path(__file__).parent.parent / "README.md"
+USAGE = Path(__file__).parent.parent / "docs" / "usage.md"
 
 
 @pytest.fixture
@@ -74,8 +74,8 @@ def test_listings_have_json(run: Run, overdue: None) -> None:
 
 
 def test_exit_codes_are_documented_and_true(run: Run) -> None:
-    readme = README.read_text()
-    assert "Exit codes: 0 ok, 1 nothing found" in readme and "2 bad input" in readme
+    usage = USAGE.read_text()
+    assert "Exit codes: 0 ok, 1 nothing found" in usage and "2 bad input" in usage
     assert run("undo").exit_code == 1  # nothing found
     assert run("add", "x", "--from", "Dana", "--by", "someday").exit_code == 2  # bad input
     assert run("list").exit_code == 0

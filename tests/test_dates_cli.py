@@ -14,7 +14,7 @@ import pytest
 
 from tests.support.cli import NOW, Run
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+DATES = Path(__file__).resolve().parent.parent / "docs" / "dates.md"
 
 
 def stored_due(run: Run, item_id: int) -> str:
@@ -247,13 +247,12 @@ def test_the_follow_up_grace_day_is_a_working_day(run: Run) -> None:
     assert week["week"]["habits"]["followup"] == {"score": 100, "kept": 1, "total": 1}
 
 
-# --- 6. the README's date table is what the commands do --------------------------------------
+# --- 6. the docs' date table is what the commands do --------------------------------------
 
 
 def readme_date_table() -> list[tuple[str, str]]:
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("### Dates you can type") :]
-    section = section[: section.index("\n## ")]
+    text = DATES.read_text(encoding="utf-8")
+    section = text[text.index("## Dates you can type") :]
     rows = re.findall(r"^\| `([^`]+)` \| ([^|]+?) \|", section, re.MULTILINE)
     assert len(rows) >= 15, rows
     return rows
@@ -261,16 +260,15 @@ def readme_date_table() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("text", "shown"), readme_date_table())
 def test_the_readme_date_table_is_what_add_does(run: Run, text: str, shown: str) -> None:
-    assert "at Wed 25 Nov 2026 10:00" in README.read_text(encoding="utf-8")
+    assert "at Wed 25 Nov 2026 10:00" in DATES.read_text(encoding="utf-8")
     assert NOW == "2026-11-25T10:00"
     result = run("add", "Q3 numbers", "--from", "Dana", "--by", text)
     assert result.stdout == f"Added #1: Q3 numbers for Dana, due {shown}\n"
 
 
 def test_the_readme_says_what_now_is_and_no_longer_says_strictly_after_today_for_times() -> None:
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("### Dates you can type") :]
-    section = section[: section.index("\n## ")]
+    text = DATES.read_text(encoding="utf-8")
+    section = text[text.index("## Dates you can type") :]
     assert "| `now` | today 10:00 | the current minute |" in section
     for line in section.splitlines():
         if "strictly after today" in line:

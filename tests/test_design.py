@@ -1,4 +1,4 @@
-"""The README's Design section is the tree: every module of the package is listed under its
+"""The design page (docs/design.md) is the tree: every module of the package is listed under its
 layer, and nothing that does not exist is."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _tree_in_readme() -> set[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    design = text[text.index("## Design") :]
+    text = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
+    design = text
     block = design[design.index("```text") : design.index("```", design.index("```text") + 7)]
     listed: set[str] = set()
     package = ""
