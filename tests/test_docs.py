@@ -50,9 +50,8 @@ def test_every_link_resolves(page: Path) -> None:
             continue  # https:, mailto:: not checked offline
         path, _, anchor = target.partition("#")
         into = (page.parent / path).resolve() if path else page
-        if not into.exists():
-            broken.append(target)
-        elif anchor and (into.suffix != ".md" or anchor not in anchors(into)):
+        missing = not into.exists()
+        if missing or (anchor and (into.suffix != ".md" or anchor not in anchors(into))):
             broken.append(target)
     assert broken == []
 

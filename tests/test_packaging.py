@@ -79,7 +79,8 @@ def test_sdist_has_the_sources_and_the_same_metadata(tmp_path: Path) -> None:
         assert pkg_info is not None
         meta = Parser().parsestr(pkg_info.read().decode())
     for needed in ("pyproject.toml", "README.md", "CHANGELOG.md", "LICENSE", "scripts/respond",
-                   "respond/__init__.py", "respond/cli/app.py", "tests/conftest.py", "docs/usage.md"):  # fmt: skip
+                   "respond/__init__.py", "respond/cli/app.py", "tests/conftest.py",
+                   "docs/usage.md"):  # fmt: skip
         assert f"{top}/{needed}" in names, needed
     assert not [n for n in names if "/.venv/" in n or "__pycache__" in n]
     check_metadata(meta)
