@@ -6,13 +6,9 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
-import typer
-import typer.testing
 from hypothesis import settings
-from typer.testing import CliRunner
 
 os.environ["TZ"] = "Europe/Berlin"
 time.tzset()
@@ -28,27 +24,7 @@ settings.register_profile("repeatable", derandomize=True, deadline=None)
 settings.register_profile("explore", derandomize=False, deadline=None)
 settings.load_profile(os.environ.get("RESPOND_HYPOTHESIS", "repeatable"))
 
-from respond.cli.app import app, app_for  # noqa: E402
-from tests.support.cli import NOW, Result, Run  # noqa: E402
-
-
-# Typer's CliRunner rebuilds the whole Click command tree from the functions' signatures on every
-# invoke: most of the in-process tests' time. The app is the same all session, so the tree is
-# built once (per xdist worker), as the real command builds it once per process. Should Typer
-# rename its hook, nothing breaks: each invoke builds the tree again, as before.
-def _build_the_command_once() -> None:
-    build = getattr(typer.testing, "_get_command", None)
-    if build is None:
-        return
-    command = build(app)
-
-    def command_of(typer_instance: typer.Typer) -> Any:
-        return command if typer_instance is app else build(typer_instance)
-
-    typer.testing._get_command = command_of
-
-
-_build_the_command_once()
+from tests.support.cli import NOW, Result, Run, invoke  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -64,12 +40,8 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def run() -> Run:
     """Invoke the CLI in-process: ``run("add", "x", "--from", "Dana", now="2026-11-25T10:00")``."""
-    runner = CliRunner()
 
-    def invoke(*args: str, now: str | None = NOW, input: str | None = None) -> Result:
-        argv = (["--now", now] if now else []) + list(args)
-        # as the respond command runs: only the command named is built (see test_dispatch.py)
-        result = runner.invoke(app_for(argv), argv, input=input, catch_exceptions=False)
-        return Result(result.exit_code, result.stdout, result.stderr)
+    def run_at(*args: str, now: str | None = NOW, input: str | None = None) -> Result:
+        return invoke(*args, now=now, input=input)
 
-    return invoke
+    return run_at

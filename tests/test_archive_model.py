@@ -31,6 +31,7 @@ from respond.core.settings import Settings
 from respond.storage import database
 from respond.storage.database import Store, archive_state, archived_copies, load_raw
 from respond.storage.doctor import check
+from tests.support import fuzz
 
 START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 PEOPLE = ["Ann Lee", "Bob Okafor", "Cy Young"]
@@ -111,7 +112,7 @@ def records(store: Store, **how: Any) -> dict[int, dict[str, Any]]:
 
 
 @settings(
-    max_examples=int(os.environ.get("RESPOND_FUZZ", "40")),  # RESPOND_FUZZ=2000: deeper
+    max_examples=fuzz.examples(40),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=st.lists(step, min_size=1, max_size=40))

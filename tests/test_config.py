@@ -228,18 +228,15 @@ def test_show_honours_a_good_configs_colour_setting(
     item due today shows in yellow, unless the config file says ``color = false``."""
     from functools import partial
 
-    from typer.testing import CliRunner
-
-    from respond.cli.app import app
     from respond.cli.output import Environment
-    from tests.support.cli import NOW
+    from tests.support.cli import NOW, invoke
 
     monkeypatch.setenv("TERM", "xterm-256color")
     assert run("add", "Q3 numbers", "--from", "Dana", "--by", "today 11:00").exit_code == 0
     terminal = partial(Environment, stdout_isatty=True)
 
     def show() -> str:
-        result = CliRunner().invoke(app, ["--now", NOW, "show", "1"], obj=terminal)
+        result = invoke("show", "1", now=NOW, obj=terminal)
         assert result.exit_code == 0, result
         return result.stdout
 

@@ -4,7 +4,6 @@ is one line with exit 2, and a refused command leaves the file as it was."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from tests.support import fuzz
 from tests.support.cli import clean_answer, invoke
 
 FIXTURE = (Path(__file__).parent / "fixtures" / "schema1.json").read_bytes()
@@ -60,7 +60,7 @@ def damaged(draw: st.DrawFn) -> bytes:
 
 @pytest.mark.slow
 @settings(
-    max_examples=int(os.environ.get("RESPOND_FUZZ", "100")),  # RESPOND_FUZZ=2000: look deeper
+    max_examples=fuzz.examples(100),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

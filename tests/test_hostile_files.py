@@ -5,13 +5,13 @@ line (or doctor's report), never a traceback; hypothesis fuzzes both kinds of fi
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support import fuzz
 from tests.support.cli import NOW, clean_answer, invoke
 
 HEAD = b'{"meta": {"1": {"schema": 3, "next_id": 2}}, "items": {"1": '
@@ -151,7 +151,7 @@ FUZZ = [("list",), ("add", "x", "--from", "Kim"), ("today",), ("doctor",), ("doc
 
 @pytest.mark.slow
 @settings(
-    max_examples=int(os.environ.get("RESPOND_FUZZ", "60")),
+    max_examples=fuzz.examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -164,7 +164,7 @@ def test_fuzzed_hostile_databases_end_in_one_line(
 
 @pytest.mark.slow
 @settings(
-    max_examples=int(os.environ.get("RESPOND_FUZZ", "60")),
+    max_examples=fuzz.examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -7,7 +7,6 @@ shown by every command without a traceback."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from respond.cli.app import app_for
 from respond.core.model import CHANNELS, KINDS, STATUSES
 from respond.core.text import json_text, visible
+from tests.support import cli, fuzz
 from tests.support.cli import NOW
 from tests.support.processes import respond
 
@@ -53,12 +51,8 @@ def export_file(*records: Any) -> dict[str, Any]:
 
 
 def invoke(db: Path, *args: str) -> tuple[int, str, str]:
-    """The CLI in-process on ``db``, as the ``run`` fixture does it; a traceback fails."""
-    argv = ["--now", NOW, *args]
-    result = CliRunner().invoke(app_for(argv), argv, env={"RESPOND_DB": str(db)})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"{args!r} raised {result.exception!r}") from result.exception
-    assert "Traceback" not in result.stdout + result.stderr
+    """The CLI in-process on ``db``; a traceback fails."""
+    result = cli.invoke(*args, now=NOW, env={"RESPOND_DB": str(db)})
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -352,7 +346,7 @@ def test_a_stored_time_past_year_9999_is_a_damaged_item_that_repair_moves_aside(
 # ---- the fuzz run: hostile files in both formats end in one-line errors only ----------------
 
 SETTINGS = settings(
-    max_examples=int(os.environ.get("RESPOND_FUZZ", "40")),  # RESPOND_FUZZ=2000: deeper
+    max_examples=fuzz.examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -5,7 +5,6 @@ comes back exactly; markup and escape sequences never reach the terminal."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -13,13 +12,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from respond.cli.app import app
 from respond.core.clock import from_iso, to_utc_iso
 from respond.core.dates import DateError, parse_when
 from respond.core.text import visible
 from respond.core.worktime import WorkWeek
+from tests.support import fuzz
+from tests.support.cli import invoke
 
 NOW = "2026-11-25T10:00"
 NOW_AT = parse_when(NOW, from_iso("2026-11-25T09:00:00+00:00"), WorkWeek())
@@ -64,14 +63,10 @@ class Cli:
 
     def __init__(self, db: Path, **env: str) -> None:
         self.db = db
-        self.runner = CliRunner()
         self.env = {"RESPOND_DB": str(db), "COLUMNS": "200", **env}
 
     def __call__(self, *args: str) -> tuple[int, str, str]:
-        result = self.runner.invoke(app, ["--now", NOW, *args], env=self.env)
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise AssertionError(f"{args!r} raised {result.exception!r}") from result.exception
-        assert "Traceback" not in result.stdout + result.stderr
+        result = invoke(*args, now=NOW, env=self.env)
         return result.exit_code, result.stdout, result.stderr
 
     def fresh(self, seeded: bool) -> bytes | None:
@@ -117,7 +112,7 @@ def refused(cli: Cli, before: bytes | None, code: int, err: str) -> None:
 
 # RESPOND_FUZZ=2000 runs a deeper search than the quick default that CI uses.
 SETTINGS = settings(
-    max_examples=int(os.environ.get("RESPOND_FUZZ", "60")),
+    max_examples=fuzz.examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

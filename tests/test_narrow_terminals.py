@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from typer.testing import CliRunner
 
-from respond.cli.app import app
 from tests.support import processes
+from tests.support.cli import invoke
 
 pytestmark = pytest.mark.slow  # a real process on a pseudo-terminal per width
 
@@ -40,13 +39,12 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Wednesday 2026-11-25 10:00: something in every section, every name long (one database
     for the whole module: the views only read it)."""
     path = tmp_path_factory.mktemp("narrow") / "respond.json"
-    runner = CliRunner()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("RESPOND_DB", str(path))
         env.setenv("RESPOND_CONFIG", str(path.parent / "config.toml"))
         for args, now in STEPS:
-            result = runner.invoke(app, ["--now", now, *args], catch_exceptions=False)
-            assert result.exit_code == 0, (args, result.output)
+            result = invoke(*args, now=now)
+            assert result.exit_code == 0, (args, result)
     return path
 
 

@@ -186,16 +186,14 @@ def test_new_person_refuses_a_name_that_already_is_someone(crowd: None, run: Run
 
 
 def test_help_states_the_rule() -> None:
-    from typer.testing import CliRunner
-
-    from respond.cli.app import app
+    from tests.support.cli import invoke
 
     for command in ("add", "promise", "wait", "thanks", "edit"):
-        text = " ".join(CliRunner().invoke(app, [command, "--help"]).stdout.split())
+        text = " ".join(invoke(command, "--help").stdout.split())
         assert "dana finds Dana Whitfield" in text, command
         assert "--new-person" in text and "ambiguous one is refused" in text, command
     for args in (["list"], ["who"], ["people", "rename"]):
-        text = " ".join(CliRunner().invoke(app, [*args, "--help"]).stdout.split())
+        text = " ".join(invoke(*args, "--help").stdout.split())
         assert "ignoring case, accents and extra spaces" in text, args
 
 

@@ -22,6 +22,7 @@ from respond.core.clock import from_iso, to_utc_iso
 from respond.core.scorecache import GRACE, earliest_affected, score_neutral
 from respond.core.worktime import WorkWeek, add_business_days
 from respond.storage import scorecache, scorelog
+from tests.support import fuzz
 from tests.support.cli import Run
 
 BASE = datetime(2026, 10, 5)  # a Monday; the histories below span six weeks from it
@@ -153,7 +154,7 @@ steps = st.lists(
 
 
 @settings(
-    max_examples=int(os.environ.get("RESPOND_FUZZ", "60")),
+    max_examples=fuzz.examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -9,7 +9,6 @@ Real files in temp folders; the property test drives the storage with the core's
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +27,7 @@ from respond.core.errors import RespondError
 from respond.storage import archive as layout
 from respond.storage import database
 from respond.storage.database import Store, archive_state, load_raw
+from tests.support import fuzz
 
 START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 PEOPLE = ["Ann Lee", "Bob Okafor", "Cy Young"]
@@ -161,7 +161,7 @@ def few_lines(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @settings(
-    max_examples=int(os.environ.get("RESPOND_FUZZ", "25")),
+    max_examples=fuzz.examples(25),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     deadline=None,
 )

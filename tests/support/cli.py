@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from typer.testing import Result as CliResult
+from typing import Any
 
 NOW = "2026-11-25T10:00"  # a Wednesday, 10:00 local
 
@@ -40,20 +37,49 @@ def day(run: Run) -> None:
     run("thanks", "Jane", "for the VPN", now="2026-11-24T08:05")  # 9
 
 
-def invoke(*args: str) -> CliResult:
-    """Run the CLI in-process with Typer's runner; any exception but a clean exit fails the
-    test, naming the command."""
-    from typer.testing import CliRunner
+_COMMANDS: dict[tuple[int, ...], Any] = {}
 
-    from respond.cli.app import app
 
-    result = CliRunner().invoke(app, list(args))
+def command_for(argv: list[str]) -> Any:
+    """The Click command that ``respond ARGV`` runs (``app_for``: only the command named),
+    built once per test process through Typer's public ``get_command``, as the real command
+    builds it once per run."""
+    from typer.main import get_command
+
+    from respond.cli.app import app_for
+
+    typer_app = app_for(argv)
+    # the commands it holds are app's own CommandInfo objects, whichever copy holds them
+    key = tuple(id(c) for c in [*typer_app.registered_commands, *typer_app.registered_groups])
+    if key not in _COMMANDS:
+        _COMMANDS[key] = get_command(typer_app)
+    return _COMMANDS[key]
+
+
+def invoke(
+    *args: str,
+    now: str | None = None,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+    obj: Any = None,
+) -> Result:
+    """The one in-process invoker: ``respond [--now NOW] ARGS`` with Click's runner (stdout
+    and stderr apart); ``obj`` is the app's output environment, as a test may hand in its own
+    (``partial(Environment, stdout_isatty=True)``). Any exception but a clean exit fails the
+    test, naming the command, and so does a traceback in the output."""
+    from click.testing import CliRunner
+
+    argv = (["--now", now] if now else []) + list(args)
+    result = CliRunner().invoke(
+        command_for(argv), argv, input=input, env=env, obj=obj, prog_name="respond"
+    )
     if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"{args} raised {result.exception!r}") from result.exception
-    return result
+        raise AssertionError(f"{args!r} raised {result.exception!r}") from result.exception
+    assert "Traceback" not in result.stdout + result.stderr
+    return Result(result.exit_code, result.stdout, result.stderr)
 
 
-def clean_answer(db: Path, content: bytes, now: str, *command: str) -> CliResult:
+def clean_answer(db: Path, content: bytes, now: str, *command: str) -> Result:
     """``command`` at ``now`` with ``db`` holding ``content``, alone in its folder: it answers
     cleanly (exit 0, 1 or 2, no traceback), and a refusal (exit 2; ``doctor`` reports instead)
     is one line that left the file as it was."""
@@ -61,7 +87,7 @@ def clean_answer(db: Path, content: bytes, now: str, *command: str) -> CliResult
         if path.is_file():
             path.unlink()
     db.write_bytes(content)
-    result = invoke("--now", now, *command)
+    result = invoke(*command, now=now)
     assert result.exit_code in (0, 1, 2)
     if result.exit_code == 2 and command[0] != "doctor":
         assert result.stderr.startswith("respond: ") and result.stderr.count("\n") == 1
