@@ -35,7 +35,7 @@ from respond.core.model import OPEN_STATUSES
 #: everyday commands read from the active file alone: the review's window
 #: (``respond.core.review.REVIEW_WINDOW``, four weeks, which holds this week's and last week's
 #: scores too) and ``people``'s default 30 days, plus five days to spare. (A literal, so that
-#: ``add`` does not import the review; ``tests/test_archive.py`` checks that it covers them.)
+#: ``add`` does not import the review; ``tests/cli/test_archive.py`` checks that it covers them.)
 #: A read from further back than the last pass's cutoff reads the archive as well.
 WINDOW = timedelta(days=35)
 

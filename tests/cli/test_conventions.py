@@ -14,11 +14,12 @@ import pytest
 
 from respond import __version__
 from tests.support.cli import Run
+from tests.support.paths import ROOT
 from tests.support.processes import on_a_terminal
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;)[0-9;]*m")  # a foreground colour
 ANY_ESCAPE = re.compile(r"\x1b\[")
-USAGE = Path(__file__).parent.parent / "docs" / "usage.md"
+USAGE = ROOT / "docs" / "usage.md"
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from tests.support import fuzz
 from tests.support.cli import clean_answer, invoke
+from tests.support.paths import FIXTURES
 
-FIXTURE = (Path(__file__).parent / "fixtures" / "schema1.json").read_bytes()
+FIXTURE = (FIXTURES / "schema1.json").read_bytes()
 COMMANDS = [
     ("list", "--all", "--json"), ("today",), ("list",), ("show", "5"), ("show", "2", "--json"),
     ("add", "x", "--from", "Kim"), ("done", "4"), ("ack", "5", "--by", "fri"), ("undo",),

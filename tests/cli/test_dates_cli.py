@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import NOW, Run
+from tests.support.paths import ROOT
 
-DATES = Path(__file__).resolve().parent.parent / "docs" / "dates.md"
+DATES = ROOT / "docs" / "dates.md"
 
 
 def stored_due(run: Run, item_id: int) -> str:

@@ -11,8 +11,9 @@ import pytest
 
 from respond.formats.taskwarrior import TaskwarriorError, items_from_tasks, kind_of, parse_export
 from tests.support.cli import Run
+from tests.support.paths import FIXTURES
 
-FIXTURE = Path(__file__).parent / "fixtures" / "taskwarrior-export.json"
+FIXTURE = FIXTURES / "taskwarrior-export.json"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parent.parent
+from tests.support.paths import ROOT
+
 LINT = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
 
 pytestmark = [

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from respond import __version__
-
-ROOT = Path(__file__).parent.parent
+from tests.support.paths import ROOT
 
 
 def check_metadata(meta: Message) -> None:

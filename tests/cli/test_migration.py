@@ -17,9 +17,10 @@ from pathlib import Path
 from respond.storage.backups import backups
 from respond.storage.database import MIGRATIONS, SCHEMA_VERSION
 from tests.support.cli import NOW
+from tests.support.paths import FIXTURES
 from tests.support.processes import respond
 
-FIXTURE = Path(__file__).parent / "fixtures" / "schema1.json"
+FIXTURE = FIXTURES / "schema1.json"
 
 
 def v1_items() -> dict[int, dict]:
@@ -105,8 +106,8 @@ def test_newer_schema_is_refused_untouched_by_every_command(tmp_path: Path) -> N
 
 # ---- schema 2 -> 3: closed items past the window move to archive files ---------------------
 
-SCHEMA2 = Path(__file__).parent / "fixtures" / "schema2.json"
-EXPECTED = Path(__file__).parent / "fixtures" / "schema2-expected"
+SCHEMA2 = FIXTURES / "schema2.json"
+EXPECTED = FIXTURES / "schema2-expected"
 AT = "2026-11-25T09:00"  # when the fixture's outputs were captured (tests/fixtures/make-schema2.sh)
 SHOWN = {
     "today.json": ("today", "--json"),

@@ -4,9 +4,8 @@ layer, and nothing that does not exist is."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
 
 
 def _tree_in_readme() -> set[str]:
