@@ -1,0 +1,152 @@
+"""``add --mail``, ``wait --mail``, ``promise --mail`` and ``respond mail``: the command-line
+side of :mod:`respond.core.mail` (read the bytes, parse them, run the core's rule)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from respond.core.errors import RespondError
+
+
+def read_message(source: str | None) -> bytes:
+    """The message's bytes: a file, or stdin (``None`` or ``-``)."""
+    if source is None or source == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None or sys.stdin.isatty():
+            raise RespondError("--mail reads a message on stdin (pipe one in) or from a FILE")
+        return bytes(stream.read())
+    from pathlib import Path
+
+    from respond.storage.reading import read_regular
+
+    try:
+        return read_regular(Path(source))
+    except OSError as err:
+        raise RespondError(f"can't read {source}: {err.strerror or err}") from None
+
+
+def file_message(
+    state: Any,
+    kind: str,
+    source: str | None,
+    person: str | None,
+    by: str | None,
+    for_id: int | None,
+    tags: Sequence[str],
+    note: str,
+    new_person: bool,
+) -> None:
+    """File the message in ``source`` as an item of ``kind`` (see :func:`file_mail`)."""
+    from respond.core.mail import file_mail
+    from respond.formats.mail import parse
+
+    mail = parse(read_message(source))
+    state.run(
+        file_mail, mail, kind, person=person, by=by, for_id=for_id, tags=tags, note=note,
+        new_person=new_person,
+    )  # fmt: skip
+
+
+def scan(state: Any, dry_run: bool) -> int:
+    """``respond mail``: read the folders of ``[mail]``, do what their replies and flags say."""
+    from respond.core import mail as rules
+    from respond.formats.mail import MailError, parse
+    from respond.storage import mailseen
+
+    settings = state.env.settings
+    if not settings.mail_folders:
+        raise RespondError(
+            'respond mail needs [mail] folders = ["~/Mail/INBOX", ...] in the config'
+        )
+    if not settings.mail_me:
+        raise RespondError('respond mail needs [mail] me = ["you@example.org"] in the config')
+    flagged = {str(mailseen.folder_path(f)) for f in settings.mail_flagged}
+    now = state.env.now()
+    store = state.store
+    with mailseen.held(store.path) as seen:
+        found: list[rules.Found] = []
+        marks: list[Any] = []  # what to record once done (not in a dry run)
+        for text in settings.mail_folders:
+            folder = mailseen.folder_path(text)
+            where = str(folder)
+            if mailseen.is_maildir(folder):
+                known = seen.maildir.get(where, set())
+                filed = seen.filed.get(where, set())
+                names: set[str] = set()
+                for entry in mailseen.maildir_entries(folder):
+                    names.add(entry.name)
+                    star = where in flagged and "F" in entry.flags and entry.name not in filed
+                    if entry.name in known and not star:
+                        continue
+                    raw = mailseen.read_head(entry.path) if not star else _whole(entry.path)
+                    if raw is None:
+                        names.discard(entry.name)  # moved meanwhile: read next time
+                        continue
+                    try:
+                        mail = parse(raw, headers_only=not star)
+                    except MailError:
+                        continue
+                    found.append(rules.Found(mail, where, star))
+                    if star:
+                        marks.append(("filed", where, entry.name))
+                marks.append(("maildir", where, names))
+            elif folder.is_file():
+                mark = mailseen.mbox_mark(folder)
+                before = seen.mbox.get(where)
+                offset = 0
+                if before is not None and mark["size"] >= before["size"]:
+                    if mark["size"] == before["size"] and mark["mtime"] == before["mtime"]:
+                        continue
+                    offset = int(before["offset"])
+                for raw in mailseen.mbox_messages(folder, offset):
+                    try:
+                        found.append(rules.Found(parse(raw, headers_only=True), where))
+                    except MailError:
+                        continue
+                mark["offset"] = mark["size"]
+                marks.append(("mbox", where, mark))
+            else:
+                raise RespondError(f"mail folder {where} is neither a maildir nor an mbox file")
+        items = store.snapshot().items.values()
+        steps = rules.plan(items, found, settings.mail_me, settings.mail_reply, now)
+        if dry_run:
+            for step in steps:
+                print(f"would {step.describe()}")
+            print(f"{len(steps)} change{'s' if len(steps) != 1 else ''} to make (dry run)")
+            return 0
+        done = 0
+        for step in steps:
+            with store.transaction(now=now) as session:
+                outcome = rules.apply(session, state.env, step, settings.mail_promise)
+            if outcome is not None and outcome.items:
+                done += 1
+                state.output.confirm(outcome.message)
+        for what, where, value in marks:
+            if what == "filed":
+                seen.filed.setdefault(where, set()).add(value)
+            elif what == "maildir":
+                seen.maildir[where] = value
+            else:
+                seen.mbox[where] = value
+            seen.changed = True
+        seen.save()
+    if done:
+        from respond.cli.sync import after_change
+
+        state.saved = "the changes"
+        after_change(state)
+    state.output.confirm(rules.summary(range(done)))
+    return 0
+
+
+def _whole(path: Any) -> bytes | None:
+    """A flagged message, whole (its first line names it when it has no subject)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4 * 1024 * 1024)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise RespondError(f"can't read {path}: {err.strerror}") from None
