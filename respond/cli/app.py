@@ -1089,8 +1089,23 @@ def who(
             active, known, archived = summarised
             view = persons.who_summarised(active, known, archived, person, now, persons.LINES)
     if view is None:
-        view = persons.who(state.store.snapshot().items.values(), person, now)
+        everyone = list(state.store.snapshot().items.values())
+        view = persons.who(everyone, person, now)
+    else:  # (the active file's items only: an address seen only on archived items shows with --all)
+        everyone = list(active)
+    view = _with_addresses(view, everyone)
     state.emit("person", view, as_json, limit=None if show_all else persons.LINES)
+
+
+def _with_addresses(view: Any, items: Any) -> Any:
+    """``view`` with the person's email addresses (respond.core.addresses)."""
+    from dataclasses import replace
+
+    from respond.core.addresses import addresses_by_person
+    from respond.core.people import person_key
+
+    found = addresses_by_person(i for i in items if i.addresses)
+    return replace(view, addresses=tuple(found.get(person_key(view.name), ())))
 
 
 def _summarised(state: "App", now: "datetime", lines: bool = True) -> Any:
@@ -1122,9 +1137,15 @@ def people(
         typer.Option("--days", metavar="N", help="What counts as recent (default: 30)."),
     ] = 30,
     as_json: JsonOpt = False,
+    addresses: Annotated[
+        bool,
+        typer.Option(
+            "--addresses", help="List everyone's email addresses instead (respond people email)."
+        ),
+    ] = False,
 ) -> None:
     """Everyone with open items or recent history, with counts. respond people rename OLD NEW
-    renames a person (or merges two).
+    renames a person (or merges two); respond people email NAME ADDRESS adds an address.
 
     On a narrow terminal, headers wrap and rows go on two lines rather than cut a name (up to
     30 characters), a count or a time.
@@ -1139,6 +1160,8 @@ def people(
     if not 1 <= days <= 36_500:
         raise RespondError(f"--days must be between 1 and 36500, not {days}")
     state = _app(ctx)
+    if addresses:
+        return _addresses(state, as_json)
     now = state.env.now()
     rows = None
     summarised = _summarised(state, now, lines=False)
@@ -1148,6 +1171,23 @@ def people(
     if rows is None:
         rows = people_rows(state.store.snapshot().items.values(), now, days)
     state.emit("people", rows, as_json)
+
+
+def _addresses(state: App, as_json: bool) -> None:
+    """``people --addresses``: each person with an address, a line each (JSON: an object)."""
+    from respond.core.addresses import addresses_by_person
+    from respond.core.people import names
+    from respond.core.text import visible
+
+    items = list(state.store.snapshot().items.values())
+    spelling = names(items)
+    found = addresses_by_person(items)
+    rows = sorted((spelling[key], found[key]) for key in found)
+    if as_json:
+        state.output.json({name: list(addrs) for name, addrs in rows})
+        return
+    for name, addrs in rows:
+        print(f"{visible(name)}\t{visible(', '.join(addrs))}")
 
 
 @people_app.command("email")
