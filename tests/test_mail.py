@@ -6,9 +6,11 @@ Messages are built with the standard `email` package."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mailbox
 import os
+import shutil
 import stat
 from datetime import datetime
 from email.message import EmailMessage
@@ -242,26 +244,23 @@ def test_without_mail_the_usual_arguments_are_still_required(run: Run) -> None:
     assert "Missing argument 'TEXT'" in run("promise", "--to", "x", "--by", "fri").stderr
 
 
+# Pieces of headers, encodings and bodies that the bytes on stdin are made of.
+FRAGMENTS = [
+    b"From: ", b"Subject: ", b"Date: ", b"Message-ID: ", b"To: ", b"=?utf-8?q?", b"=?x?b?",
+    b"<a@b>", b"Re: ", b"\xc3\xa9", b"\xff", b"\r\n", b"@", b" ", b"\x00", b'"', b"--x",
+    b"Content-Type: text/html; charset=", b"multipart/mixed; boundary=x",
+    b"Mon, 30 Feb 9999 25:61:00 +9999",
+]  # fmt: skip
+HEADERS_AND_BODY = st.builds(
+    lambda head, body: head + b"\n\n" + body,
+    st.lists(st.sampled_from(FRAGMENTS), max_size=25).map(b"".join),
+    st.binary(max_size=100),
+)
+
+
 @hsettings(max_examples=int(os.environ.get("RESPOND_FUZZ", "150")),
            suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(
-    st.one_of(
-        st.binary(max_size=400),
-        st.builds(
-            lambda head, body: head + b"\n\n" + body,
-            st.lists(
-                st.sampled_from(
-                    [b"From: ", b"Subject: ", b"Date: ", b"Message-ID: ", b"To: ", b"=?utf-8?q?",
-                     b"=?x?b?", b"<a@b>", b"Re: ", b"\xc3\xa9", b"\xff", b"\r\n", b"@", b" ",
-                     b"Content-Type: text/html; charset=", b"multipart/mixed; boundary=x",
-                     b"--x", b"\x00", b'"', b"Mon, 30 Feb 9999 25:61:00 +9999"]  # fmt: skip
-                ),
-                max_size=25,
-            ).map(b"".join),
-            st.binary(max_size=100),
-        ),
-    )
-)
+@given(st.one_of(st.binary(max_size=400), HEADERS_AND_BODY))
 def test_any_bytes_exit_0_or_2_never_a_traceback_never_half_an_item(
     db_path: Path, data: bytes
 ) -> None:
@@ -278,6 +277,21 @@ def test_any_bytes_exit_0_or_2_never_a_traceback_never_half_an_item(
         return
     (item,) = json.loads(db_path.read_text())["items"].values()
     assert item["title"].strip() and item["person"].strip() and item["channel"] == "email"
+
+
+@hsettings(max_examples=int(os.environ.get("RESPOND_FUZZ", "300")))
+@given(st.one_of(st.binary(max_size=400), HEADERS_AND_BODY))
+def test_both_readers_give_a_record_or_a_mail_error_for_any_bytes(data: bytes) -> None:
+    """What `respond mail` reads of each file (the quick header reader) and what `add --mail`
+    reads never raise anything but the one-line MailError."""
+    from respond.core.mail import Mail
+    from respond.formats.mail import MailError, parse, parse_headers
+
+    for reader in (parse, parse_headers):
+        try:
+            assert isinstance(reader(data), Mail)
+        except MailError:
+            pass
 
 
 # --- respond mail ----------------------------------------------------------------------------
@@ -420,9 +434,7 @@ def test_an_mbox_is_read_from_where_the_last_scan_stopped(
     assert state_of(db_path) == before
 
 
-def test_mail_without_config_or_with_a_bad_folder_is_one_line(
-    run: Run, tmp_path: Path
-) -> None:
+def test_mail_without_config_or_with_a_bad_folder_is_one_line(run: Run, tmp_path: Path) -> None:
     result = run("mail")
     assert result.exit_code == 2 and "[mail] folders" in result.stderr
     write_config(tmp_path, folders=[str(tmp_path / "nowhere")], me=["me@example.org"])
@@ -462,3 +474,55 @@ def test_sync_merges_addresses_like_any_field() -> None:
     result = merged.replica if hasattr(merged, "replica") else merged
     assert isinstance(result, Replica)
     assert items_of(result)[0].addresses == ["dana@example.com"]
+
+
+# --- a real mail client ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("neomutt") is None, reason="neomutt is not installed")
+def test_neomutt_pipes_a_message_in(tmp_path: Path) -> None:
+    """neomutt, in a pseudo-terminal, runs the README's macro's command on a message of a
+    maildir (`<pipe-message>` with `pipe_decode` off: the raw message, as the README says)."""
+    import pty
+    import select
+    import time
+
+    from tests.support.processes import HANG, RESPOND, env_for
+
+    box = mailbox.Maildir(tmp_path / "box", create=True)
+    box.add(message(sender="Renée Müller <renee@example.com>", subject="Re: Budget"))
+    db = tmp_path / "respond.json"
+    out = tmp_path / "out.txt"
+    (tmp_path / "muttrc").write_text(
+        f"set folder={tmp_path}\nset spoolfile={tmp_path / 'box'}\n"
+        "set pipe_decode=no\nset wait_key=no\nset quit=yes\n"
+        f'push "<pipe-message>{RESPOND} --now {NOW} add --mail > {out} 2>&1<enter><quit>"\n'
+    )
+    env = env_for(db, home=tmp_path, TERM="xterm", RESPOND_CONFIG=str(tmp_path / "none.toml"))
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: neomutt on the pseudo-terminal
+        os.execvpe("neomutt", ["neomutt", "-n", "-F", str(tmp_path / "muttrc")], env)
+    deadline = time.monotonic() + HANG
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 1.0)
+            if ready:
+                try:
+                    if not os.read(fd, 65536):
+                        break
+                except OSError:  # the child closed the terminal: it exited
+                    break
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+        else:
+            os.kill(pid, 9)
+            pytest.fail(f"neomutt did not finish in {HANG} s")
+    finally:
+        os.close(fd)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+    assert "Added #1: Budget for Renée Müller <renee@example.com>" in out.read_text(), out
+    record = next(iter(json.loads(db.read_text())["items"].values()))
+    assert record["created"] == "2026-11-23T08:00:00+00:00"

@@ -52,7 +52,7 @@ def file_message(
 def scan(state: Any, dry_run: bool) -> int:
     """``respond mail``: read the folders of ``[mail]``, do what their replies and flags say."""
     from respond.core import mail as rules
-    from respond.formats.mail import MailError, parse
+    from respond.formats.mail import MailError, parse, parse_headers
     from respond.storage import mailseen
 
     settings = state.env.settings
@@ -74,24 +74,28 @@ def scan(state: Any, dry_run: bool) -> int:
             if mailseen.is_maildir(folder):
                 known = seen.maildir.get(where, set())
                 filed = seen.filed.get(where, set())
+                starred = where in flagged
                 names: set[str] = set()
-                for entry in mailseen.maildir_entries(folder):
-                    names.add(entry.name)
-                    star = where in flagged and "F" in entry.flags and entry.name not in filed
-                    if entry.name in known and not star:
+                for sub, file_name in mailseen.maildir_listing(folder):
+                    name, flags = mailseen.split_name(file_name)
+                    names.add(name)
+                    star = starred and sub == "cur" and "F" in flags and name not in filed
+                    if name in known and not star:
                         continue
-                    raw = mailseen.read_head(entry.path) if not star else _whole(entry.path)
+                    path = folder / sub / file_name
+                    raw = _whole(path) if star else mailseen.read_head(path)
                     if raw is None:
-                        names.discard(entry.name)  # moved meanwhile: read next time
+                        names.discard(name)  # moved meanwhile: read next time
                         continue
                     try:
-                        mail = parse(raw, headers_only=not star)
+                        mail = parse(raw) if star else parse_headers(raw)
                     except MailError:
                         continue
                     found.append(rules.Found(mail, where, star))
                     if star:
-                        marks.append(("filed", where, entry.name))
-                marks.append(("maildir", where, names))
+                        marks.append(("filed", where, name))
+                if names != known:
+                    marks.append(("maildir", where, names))
             elif folder.is_file():
                 mark = mailseen.mbox_mark(folder)
                 before = seen.mbox.get(where)
@@ -102,14 +106,14 @@ def scan(state: Any, dry_run: bool) -> int:
                     offset = int(before["offset"])
                 for raw in mailseen.mbox_messages(folder, offset):
                     try:
-                        found.append(rules.Found(parse(raw, headers_only=True), where))
+                        found.append(rules.Found(parse_headers(raw), where))
                     except MailError:
                         continue
                 mark["offset"] = mark["size"]
                 marks.append(("mbox", where, mark))
             else:
                 raise RespondError(f"mail folder {where} is neither a maildir nor an mbox file")
-        items = store.snapshot().items.values()
+        items = store.snapshot().items.values() if found else ()
         steps = rules.plan(items, found, settings.mail_me, settings.mail_reply, now)
         if dry_run:
             for step in steps:
@@ -128,6 +132,7 @@ def scan(state: Any, dry_run: bool) -> int:
                 seen.filed.setdefault(where, set()).add(value)
             elif what == "maildir":
                 seen.maildir[where] = value
+                seen.filed[where] = seen.filed.get(where, set()) & value  # (gone: forgotten)
             else:
                 seen.mbox[where] = value
             seen.changed = True
