@@ -51,8 +51,6 @@ def file_message(
 
 def scan(state: Any, dry_run: bool) -> int:
     """``respond mail``: read the folders of ``[mail]``, do what their replies and flags say."""
-    from respond.core import mail as rules
-    from respond.formats.mail import MailError, parse, parse_headers
     from respond.storage import mailseen
 
     settings = state.env.settings
@@ -63,10 +61,11 @@ def scan(state: Any, dry_run: bool) -> int:
     if not settings.mail_me:
         raise RespondError('respond mail needs [mail] me = ["you@example.org"] in the config')
     flagged = {str(mailseen.folder_path(f)) for f in settings.mail_flagged}
+    reader = _Reader()
     now = state.env.now()
     store = state.store
     with mailseen.held(store.path) as seen:
-        found: list[rules.Found] = []
+        found: list[Any] = []
         marks: list[Any] = []  # what to record once done (not in a dry run)
         for text in settings.mail_folders:
             folder = mailseen.folder_path(text)
@@ -74,24 +73,31 @@ def scan(state: Any, dry_run: bool) -> int:
             if mailseen.is_maildir(folder):
                 known = seen.maildir.get(where, set())
                 filed = seen.filed.get(where, set())
-                starred = where in flagged
-                names: set[str] = set()
-                for sub, file_name in mailseen.maildir_listing(folder):
-                    name, flags = mailseen.split_name(file_name)
-                    names.add(name)
-                    star = starred and sub == "cur" and "F" in flags and name not in filed
-                    if name in known and not star:
-                        continue
+                # message name (the file name without flags) -> (subfolder, file name)
+                listed = {
+                    file_name.partition(":2,")[0]: (sub, file_name)
+                    for sub, file_name in mailseen.maildir_listing(folder)
+                }
+                names = set(listed)
+                stars = set()
+                if where in flagged:
+                    stars = {
+                        name
+                        for name, (sub, file_name) in listed.items()
+                        if sub == "cur" and "F" in file_name.partition(":2,")[2]
+                    } - filed
+                for name in sorted((names - known) | stars):
+                    sub, file_name = listed[name]
+                    star = name in stars
                     path = folder / sub / file_name
                     raw = _whole(path) if star else mailseen.read_head(path)
                     if raw is None:
                         names.discard(name)  # moved meanwhile: read next time
                         continue
-                    try:
-                        mail = parse(raw) if star else parse_headers(raw)
-                    except MailError:
+                    one = reader.read(raw, where, star)
+                    if one is None:
                         continue
-                    found.append(rules.Found(mail, where, star))
+                    found.append(one)
                     if star:
                         marks.append(("filed", where, name))
                 if names != known:
@@ -105,15 +111,23 @@ def scan(state: Any, dry_run: bool) -> int:
                         continue
                     offset = int(before["offset"])
                 for raw in mailseen.mbox_messages(folder, offset):
-                    try:
-                        found.append(rules.Found(parse_headers(raw), where))
-                    except MailError:
-                        continue
+                    one = reader.read(raw, where, False)
+                    if one is not None:
+                        found.append(one)
                 mark["offset"] = mark["size"]
                 marks.append(("mbox", where, mark))
             else:
                 raise RespondError(f"mail folder {where} is neither a maildir nor an mbox file")
-        items = store.snapshot().items.values() if found else ()
+        if not found:  # nothing new: no parser, no rule, no database read
+            if dry_run:
+                print("0 changes to make (dry run)")
+                return 0
+            seen.save()
+            state.output.confirm("0 changes from mail")
+            return 0
+        from respond.core import mail as rules
+
+        items = store.snapshot().items.values()
         steps = rules.plan(items, found, settings.mail_me, settings.mail_reply, now)
         if dry_run:
             for step in steps:
@@ -144,6 +158,19 @@ def scan(state: Any, dry_run: bool) -> int:
         after_change(state)
     state.output.confirm(rules.summary(range(done)))
     return 0
+
+
+class _Reader:
+    """Reads each message found (imports the parser and the rules on the first)."""
+
+    def read(self, raw: bytes, where: str, star: bool) -> Any:
+        from respond.core.mail import Found
+        from respond.formats.mail import MailError, parse, parse_headers
+
+        try:
+            return Found(parse(raw) if star else parse_headers(raw), where, star)
+        except MailError:
+            return None
 
 
 def _whole(path: Any) -> bytes | None:

@@ -138,12 +138,6 @@ def maildir_listing(folder: Path) -> list[tuple[str, str]]:
     return found
 
 
-def split_name(file_name: str) -> tuple[str, str]:
-    """A maildir file name's message name and flags: ``("1700.M1.host", "FS")``."""
-    name, _, flags = file_name.partition(":2,")
-    return name, flags
-
-
 def read_head(path: Path) -> bytes | None:
     """A message's start, through the end of its headers (``None``: it went away)."""
     try:
