@@ -288,10 +288,8 @@ def test_both_readers_give_a_record_or_a_mail_error_for_any_bytes(data: bytes) -
     from respond.formats.mail import MailError, parse, parse_headers
 
     for reader in (parse, parse_headers):
-        try:
+        with contextlib.suppress(MailError):
             assert isinstance(reader(data), Mail)
-        except MailError:
-            pass
 
 
 # --- respond mail ----------------------------------------------------------------------------
@@ -443,6 +441,48 @@ def test_mail_without_config_or_with_a_bad_folder_is_one_line(run: Run, tmp_path
     write_config(tmp_path, folders=["x"], reply="maybe")
     result = run("mail")
     assert result.exit_code == 2 and "mail.reply" in result.stderr
+
+
+def test_two_replies_act_once_and_a_tilde_folder_is_expanded(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    sent = mailbox.Maildir(tmp_path / "Sent", create=True)
+    write_config(tmp_path, folders=["~/Sent"], me=["me@example.org"])
+    assert pipe(message().as_bytes(), "add", "--mail").exit_code == 0
+    for hour, mid in ((11, "<r1@x>"), (15, "<r2@x>")):
+        sent.add(message(sender="me@example.org", subject="Re: Q3", message_id=mid,
+                         replies_to="<ask1@example.com>",
+                         date=datetime(2026, 11, 23, hour, 0, tzinfo=BERLIN)))  # fmt: skip
+    result = run("mail")
+    assert result.stdout.count("Acknowledged #1") == 1 and "1 change from mail" in result.stdout
+    (item,) = items(run)
+    assert [e["at"] for e in item["history"] if e["event"] == "acked"] == [
+        "2026-11-23T10:00:00+00:00"  # the first reply's time
+    ]
+
+
+def test_a_dry_run_records_nothing_and_a_damaged_sidecar_is_one_line(
+    run: Run, db_path: Path, tree: dict[str, Any]
+) -> None:
+    tree["inbox"].add(message())
+    sidecar = db_path.parent / "respond.json.mailseen"
+    for _ in range(2):
+        result = run("mail", "--dry-run")
+        assert result.exit_code == 0 and "0 changes to make (dry run)" in result.stdout
+        assert not sidecar.exists() and not db_path.exists()
+    sidecar.write_text("{not json")
+    result = run("mail")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result
+    assert "mailseen" in result.stderr and sidecar.read_text() == "{not json"
+
+
+def test_a_wait_from_a_message_without_a_recipient_is_refused(run: Run, db_path: Path) -> None:
+    msg = message(sender="me@example.org")
+    del msg["To"]
+    result = pipe(msg.as_bytes(), "wait", "--mail")
+    assert result.exit_code == 2 and "no recipient" in result.stderr
+    assert not db_path.exists()
 
 
 # --- addresses travel ------------------------------------------------------------------------
