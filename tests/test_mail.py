@@ -462,6 +462,23 @@ def test_two_replies_act_once_and_a_tilde_folder_is_expanded(
     ]
 
 
+def test_a_rescan_opens_no_message_it_listed_before(
+    run: Run, db_path: Path, tree: dict[str, Any]
+) -> None:
+    """The sidecar names every message read, even when none of them mattered: after the first
+    scan, a file's content is never looked at again (here it is swapped for a reply that
+    would acknowledge #1: the rescan does not see it)."""
+    key = tree["sent"].add(message(sender="me@example.org", subject="unrelated",
+                                   message_id="<u@x>"))  # fmt: skip
+    assert run("mail").stdout.strip() == "0 changes from mail"
+    assert pipe(message().as_bytes(), "add", "--mail").exit_code == 0
+    path = Path(tree["sent"]._path) / tree["sent"]._lookup(key)
+    path.write_bytes(message(sender="me@example.org", subject="Re: Q3", message_id="<r@x>",
+                             replies_to="<ask1@example.com>").as_bytes())  # fmt: skip
+    assert run("mail").stdout.strip() == "0 changes from mail"
+    assert items(run)[0]["status"] == "open"
+
+
 def test_a_dry_run_records_nothing_and_a_damaged_sidecar_is_one_line(
     run: Run, db_path: Path, tree: dict[str, Any]
 ) -> None:

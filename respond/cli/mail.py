@@ -118,11 +118,11 @@ def scan(state: Any, dry_run: bool) -> int:
                 marks.append(("mbox", where, mark))
             else:
                 raise RespondError(f"mail folder {where} is neither a maildir nor an mbox file")
-        if not found:  # nothing new: no parser, no rule, no database read
+        if not found:  # nothing new to read: no parser, no rule, no database read
             if dry_run:
                 print("0 changes to make (dry run)")
                 return 0
-            seen.save()
+            _record(seen, marks)
             state.output.confirm("0 changes from mail")
             return 0
         from respond.core import mail as rules
@@ -134,30 +134,38 @@ def scan(state: Any, dry_run: bool) -> int:
                 print(f"would {step.describe()}")
             print(f"{len(steps)} change{'s' if len(steps) != 1 else ''} to make (dry run)")
             return 0
-        done = 0
-        for step in steps:
+        messages: list[str] = []
+        if steps:  # one transaction, one write; each change its own undo step
             with store.transaction(now=now) as session:
-                outcome = rules.apply(session, state.env, step, settings.mail_promise)
-            if outcome is not None and outcome.items:
-                done += 1
-                state.output.confirm(outcome.message)
-        for what, where, value in marks:
-            if what == "filed":
-                seen.filed.setdefault(where, set()).add(value)
-            elif what == "maildir":
-                seen.maildir[where] = value
-                seen.filed[where] = seen.filed.get(where, set()) & value  # (gone: forgotten)
-            else:
-                seen.mbox[where] = value
-            seen.changed = True
-        seen.save()
+                for step in steps:
+                    outcome = rules.apply(session, state.env, step, settings.mail_promise)
+                    if outcome is not None and outcome.items:
+                        messages.append(outcome.message)
+        for message in messages:
+            state.output.confirm(message)
+        done = len(messages)
+        _record(seen, marks)
     if done:
         from respond.cli.sync import after_change
 
         state.saved = "the changes"
         after_change(state)
-    state.output.confirm(rules.summary(range(done)))
+    state.output.confirm(rules.summary(done))
     return 0
+
+
+def _record(seen: Any, marks: list[Any]) -> None:
+    """Write down in the sidecar what this scan read."""
+    for what, where, value in marks:
+        if what == "filed":
+            seen.filed.setdefault(where, set()).add(value)
+        elif what == "maildir":
+            seen.maildir[where] = value
+            seen.filed[where] = seen.filed.get(where, set()) & value  # (gone: forgotten)
+        else:
+            seen.mbox[where] = value
+        seen.changed = True
+    seen.save()
 
 
 class _Reader:

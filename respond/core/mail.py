@@ -311,7 +311,6 @@ def apply(session: Session, env: Env, step: Step, promise: str) -> Outcome | Non
     return actions.complete(session, then, item.id)
 
 
-def summary(outcomes: Sequence[Any]) -> str:
+def summary(count: int) -> str:
     """The last line of a scan: how many things it did."""
-    count = len(outcomes)
     return f"{count} change{'s' if count != 1 else ''} from mail"
