@@ -291,6 +291,24 @@ CAPTURE = (
     "of a name: dana finds Dana Whitfield) is stored in their spelling; an ambiguous one is "
     "refused; one that finds no one adds a new person."
 )
+MailOpt = Annotated[
+    bool,
+    typer.Option(
+        "--mail",
+        help="File a mail message: TEXT is its file (none or -: stdin). respond reads its "
+        "headers, and its first line only when it has no subject.",
+    ),
+]
+
+
+def _needed(ctx: typer.Context, value: str | None, name: str) -> str:
+    """A value that is required unless --mail is given (worded as Click words its own)."""
+    if value is None:
+        what = "argument" if name == "TEXT" else "option"
+        raise CliError(f"Missing {what} '{name}' (see: {ctx.command_path} --help)", 2)
+    return value
+
+
 NewPersonOpt = Annotated[
     bool,
     typer.Option(
@@ -318,17 +336,23 @@ def main(
 @app.command()
 def add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(metavar="TEXT", help="What they asked for.")],
+    title: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="TEXT",
+            help="What they asked for (with --mail: the message's file; none or - for stdin).",
+        ),
+    ] = None,
     person: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--from",
             "-f",
             metavar="PERSON",
-            help="Who asked (required)." + CAPTURE,
+            help="Who asked (required, but with --mail)." + CAPTURE,
             autocompletion=_complete_people,
         ),
-    ],
+    ] = None,
     via: Annotated[
         str | None,
         typer.Option(
@@ -351,47 +375,73 @@ def add(
     tag: TagOpt = None,
     note: NoteOpt = "",
     new_person: NewPersonOpt = False,
+    mail: MailOpt = False,
 ) -> None:
     """Record an ask someone made of you.
+
+    With --mail, the ask is a mail message (a file, or stdin: what mutt's pipe-message gives):
+    from its sender, titled by its subject, created at its Date, due by the email SLA.
 
     Example: respond add "Q3 numbers" --from Dana --via phone
     """
     from respond.core import actions
 
-    _app(ctx).run(actions.add_ask, title, person, via, by, tag or [], note, new_person)
+    if mail:
+        from respond.cli.mail import file_message
+
+        return file_message(_app(ctx), "ask", title, person, by, None, tag or [], note, new_person)
+    _app(ctx).run(
+        actions.add_ask, _needed(ctx, title, "TEXT"), _needed(ctx, person, "--from"), via, by,
+        tag or [], note, new_person,
+    )  # fmt: skip
 
 
 @app.command()
 def promise(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(metavar="TEXT", help="What you promised.")],
+    title: Annotated[
+        str | None,
+        typer.Argument(metavar="TEXT", help="What you promised (with --mail: the message's file)."),
+    ] = None,
     person: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--to",
             "-t",
             metavar="PERSON",
-            help="Whom you promised (required)." + CAPTURE,
+            help="Whom you promised (required, but with --mail)." + CAPTURE,
             autocompletion=_complete_people,
         ),
-    ],
+    ] = None,
     by: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--by", "-b", metavar="WHEN", help="When you promised it (required). " + WHEN_RULE
         ),
-    ],
+    ] = None,
     tag: TagOpt = None,
     note: NoteOpt = "",
     new_person: NewPersonOpt = False,
+    mail: MailOpt = False,
 ) -> None:
     """Record something you promised someone, and by when.
+
+    With --mail, the promise is a message you sent (a file, or stdin), to its recipient.
 
     Example: respond promise "send the draft" --to Sam --by "fri 3pm"
     """
     from respond.core import actions
 
-    _app(ctx).run(actions.add_promise, title, person, by, tag or [], note, new_person)
+    if mail:
+        from respond.cli.mail import file_message
+
+        args = (title, person, by, None, tag or [], note, new_person)
+        return file_message(_app(ctx), "promise", *args)
+    _app(ctx).run(
+        actions.add_promise, _needed(ctx, title, "TEXT"), _needed(ctx, person, "--to"),
+        _needed(ctx, by, "--by"), tag or [],
+        note, new_person,
+    )  # fmt: skip
 
 
 @app.command()
@@ -421,16 +471,21 @@ def ack(
 @app.command()
 def wait(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(metavar="TEXT", help="What you asked them.")],
+    title: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="TEXT", help="What you asked them (with --mail: the message's file)."
+        ),
+    ] = None,
     person: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--on",
             metavar="PERSON",
-            help="Whom you are waiting on (required)." + CAPTURE,
+            help="Whom you are waiting on (required, but with --mail)." + CAPTURE,
             autocompletion=_complete_people,
         ),
-    ],
+    ] = None,
     for_id: Annotated[
         str | None,
         typer.Option(
@@ -452,17 +507,28 @@ def wait(
     tag: TagOpt = None,
     note: NoteOpt = "",
     new_person: NewPersonOpt = False,
+    mail: MailOpt = False,
 ) -> None:
     """Record that you asked someone else, maybe on behalf of one of your asks.
 
-    --for names an open ask or promise: the person you relay the answer to.
+    --for names an open ask or promise: the person you relay the answer to. With --mail, the
+    wait is a message you sent (a file, or stdin), on its recipient; respond mail sees the
+    reply and answers it.
 
     Example: respond wait "VPN access for Bob" --on Jane --for 12
     """
     from respond.core import actions
 
     target = _id(for_id) if for_id is not None else None
-    _app(ctx).run(actions.add_waiting, title, person, target, by, tag or [], note, new_person)
+    if mail:
+        from respond.cli.mail import file_message
+
+        args = (title, person, by, target, tag or [], note, new_person)
+        return file_message(_app(ctx), "waiting", *args)
+    _app(ctx).run(
+        actions.add_waiting, _needed(ctx, title, "TEXT"), _needed(ctx, person, "--on"), target, by,
+        tag or [], note, new_person,
+    )  # fmt: skip
 
 
 @app.command()
@@ -1023,8 +1089,23 @@ def who(
             active, known, archived = summarised
             view = persons.who_summarised(active, known, archived, person, now, persons.LINES)
     if view is None:
-        view = persons.who(state.store.snapshot().items.values(), person, now)
+        everyone = list(state.store.snapshot().items.values())
+        view = persons.who(everyone, person, now)
+    else:  # (the active file's items only: an address seen only on archived items shows with --all)
+        everyone = list(active)
+    view = _with_addresses(view, everyone)
     state.emit("person", view, as_json, limit=None if show_all else persons.LINES)
+
+
+def _with_addresses(view: Any, items: Any) -> Any:
+    """``view`` with the person's email addresses (respond.core.addresses)."""
+    from dataclasses import replace
+
+    from respond.core.addresses import addresses_by_person
+    from respond.core.people import person_key
+
+    found = addresses_by_person(i for i in items if i.addresses)
+    return replace(view, addresses=tuple(found.get(person_key(view.name), ())))
 
 
 def _summarised(state: "App", now: "datetime", lines: bool = True) -> Any:
@@ -1056,9 +1137,15 @@ def people(
         typer.Option("--days", metavar="N", help="What counts as recent (default: 30)."),
     ] = 30,
     as_json: JsonOpt = False,
+    addresses: Annotated[
+        bool,
+        typer.Option(
+            "--addresses", help="List everyone's email addresses instead (respond people email)."
+        ),
+    ] = False,
 ) -> None:
     """Everyone with open items or recent history, with counts. respond people rename OLD NEW
-    renames a person (or merges two).
+    renames a person (or merges two); respond people email NAME ADDRESS adds an address.
 
     On a narrow terminal, headers wrap and rows go on two lines rather than cut a name (up to
     30 characters), a count or a time.
@@ -1073,6 +1160,8 @@ def people(
     if not 1 <= days <= 36_500:
         raise RespondError(f"--days must be between 1 and 36500, not {days}")
     state = _app(ctx)
+    if addresses:
+        return _addresses(state, as_json)
     now = state.env.now()
     rows = None
     summarised = _summarised(state, now, lines=False)
@@ -1082,6 +1171,44 @@ def people(
     if rows is None:
         rows = people_rows(state.store.snapshot().items.values(), now, days)
     state.emit("people", rows, as_json)
+
+
+def _addresses(state: App, as_json: bool) -> None:
+    """``people --addresses``: each person with an address, a line each (JSON: an object)."""
+    from respond.core.addresses import addresses_by_person
+    from respond.core.people import names
+    from respond.core.text import visible
+
+    items = list(state.store.snapshot().items.values())
+    spelling = names(items)
+    found = addresses_by_person(items)
+    rows = sorted((spelling[key], found[key]) for key in found)
+    if as_json:
+        state.output.json({name: list(addrs) for name, addrs in rows})
+        return
+    for name, addrs in rows:
+        print(f"{visible(name)}\t{visible(', '.join(addrs))}")
+
+
+@people_app.command("email")
+def people_email(
+    ctx: typer.Context,
+    person: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME", help="The person. " + MATCHING, autocompletion=_complete_people
+        ),
+    ],
+    address: Annotated[str, typer.Argument(metavar="ADDRESS", help="Their email address.")],
+) -> None:
+    """Add an email address to a person: a message from it then finds them, whatever name
+    it shows (respond add --mail).
+
+    Example: respond people email dana dana@example.com
+    """
+    from respond.core.mail import add_address
+
+    _app(ctx).run(add_address, person, address)
 
 
 @people_app.command("rename")
@@ -1260,6 +1387,27 @@ def remind(
     if now is not None:
         state.now_option = now
     raise typer.Exit(notify.run(state, dry_run=dry_run))
+
+
+@app.command("mail")
+def mail_scan(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what it would do; change and record nothing.")
+    ] = False,
+) -> None:
+    """Read the folders of [mail] folders (maildirs or mbox files): your reply to a filed ask
+    acknowledges it at the reply's time ([mail] reply = "done": completes it), a reply to a
+    filed wait answers it, a flagged message in a [mail] flagged folder becomes an ask.
+
+    Each message is read once (this machine records what it read beside the database); respond
+    reads headers only, and sends nothing anywhere.
+
+    Example: respond mail --dry-run
+    """
+    from respond.cli.mail import scan
+
+    raise typer.Exit(scan(_app(ctx), dry_run))
 
 
 def _command_name(info: Any) -> str | None:

@@ -798,6 +798,8 @@ def person(view: PersonView, env: Env, io: Environment, limit: int | None = None
     else:
         thanked = Text("never", style="yellow")
     stats.add_row(Text("last thanked"), thanked)
+    if view.addresses:
+        stats.add_row(Text("email"), _user(", ".join(view.addresses)))
     _emit(out, Padding(stats, (0, 0, 0, 2), expand=False))
     shown = view.history if limit is None else view.history[:limit]
     opened = [_person_row(item, due_text(item, now, env)) for item in view.open]

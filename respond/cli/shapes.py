@@ -152,6 +152,7 @@ def person(view: PersonView) -> dict[str, Any]:
     """``respond who --json``."""
     return {
         "person": view.name,
+        "addresses": list(view.addresses),
         "stats": {
             "items": len(view.open) + view.closed,
             "open": len(view.open),

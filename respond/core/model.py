@@ -51,6 +51,10 @@ class Item:
     note: str = ""
     history: list[dict[str, Any]] = field(default_factory=list)
     updated: datetime | None = None  # the last recorded change (schema 2); set by record()
+    # Mail (``add --mail``): the person's addresses this item knows, lowercased, and the
+    # Message-ID of the message it was filed from. Stored only when set.
+    addresses: list[str] = field(default_factory=list)
+    message_id: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -63,7 +67,7 @@ class Item:
 
     def to_record(self) -> dict[str, Any]:
         """The JSON object stored in the database and printed by ``--json``."""
-        return {
+        record: dict[str, Any] = {
             "id": self.id,
             "uuid": self.uuid,
             "kind": self.kind,
@@ -79,6 +83,11 @@ class Item:
             "history": [dict(event) for event in self.history],
             "updated": to_utc_iso(self.updated or self.created),
         }
+        if self.addresses:
+            record["addresses"] = list(self.addresses)
+        if self.message_id is not None:
+            record["message_id"] = self.message_id
+        return record
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Item:
@@ -94,6 +103,9 @@ class Item:
         tags = record.get("tags") or []
         if type(tags) is not list or not all(type(tag) is str for tag in tags):
             raise TypeError("tags must be a list of text")
+        addresses = record.get("addresses") or []
+        if type(addresses) is not list or not all(type(a) is str for a in addresses):
+            raise TypeError("addresses must be a list of text")
         return cls(
             id=int(record["id"]),
             uuid=_text(record["uuid"], "uuid"),
@@ -109,6 +121,8 @@ class Item:
             note=_text(record.get("note") or "", "note"),
             history=_events(record.get("history")),
             updated=from_iso(updated) if updated else None,
+            addresses=list(addresses),
+            message_id=_optional_text(record.get("message_id"), "message_id"),
         )
 
 
@@ -227,6 +241,11 @@ def record_flaws(record: Any) -> list[Flaw]:
                 break
     if not isinstance(record.get("note") or "", str):
         flaw("note", "note is not text", "has a note that is not text")
+    addresses = record.get("addresses") or []
+    if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
+        flaw("addresses", "addresses are not a list of text", "has addresses that are not text")
+    if not isinstance(record.get("message_id") or "", str):
+        flaw("message_id", "message_id is not text", "has a message_id that is not text")
     history = record.get("history") or []
     if not isinstance(history, list) or not all(_is_event(e) for e in history):
         flaw("history", "damaged history", "has a history that is not a list of events")

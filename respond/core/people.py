@@ -143,6 +143,7 @@ class PersonView:
     last_thanked: datetime | None
     last_thanks: Item | None
     closed: int = -1  # closed items in all (``history`` may hold only the most recent)
+    addresses: tuple[str, ...] = ()  # their email addresses (see respond.core.addresses)
 
     def __post_init__(self) -> None:
         if self.closed < 0:

@@ -29,3 +29,11 @@ class Settings:
     remind_before: timedelta = timedelta(minutes=15)
     remind_digest: time | None = None
     remind_always: bool = False
+    # respond mail (see respond.core.mail): the folders to scan, your own addresses, what a
+    # reply to an ask means, the folders whose flagged messages become asks, and the time an
+    # acknowledging reply promises (from the reply)
+    mail_folders: tuple[str, ...] = ()
+    mail_me: tuple[str, ...] = ()
+    mail_reply: str = "ack"
+    mail_flagged: tuple[str, ...] = ()
+    mail_promise: str = "2bd"

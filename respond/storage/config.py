@@ -38,6 +38,13 @@ The file (every key optional; unknown keys are refused, so typos don't go unnoti
     before = "15m"              # remind this long before the due time ("0m" to "24h")
     digest = "08:30"            # the morning digest's time on working days, or "off"
     always = false              # true: remind outside working hours too
+
+    [mail]                      # respond mail: replies close what they answer
+    folders = ["~/Mail/INBOX", "~/Mail/Sent"]   # maildirs or mbox files
+    me = ["me@example.org"]     # your own addresses
+    reply = "ack"               # what your reply to an ask does: "ack" or "done"
+    flagged = ["~/Mail/INBOX"]  # folders whose flagged messages become asks
+    promise = "2bd"             # the time an acknowledging reply promises (from the reply)
 """
 
 from __future__ import annotations
@@ -84,10 +91,15 @@ KEYS: tuple[str, ...] = (
     "remind.before",
     "remind.digest",
     "remind.always",
+    "mail.folders",
+    "mail.me",
+    "mail.reply",
+    "mail.flagged",
+    "mail.promise",
 )
 
 #: The tables of the file (``[work]``...), each holding some of :data:`KEYS`.
-TABLES: tuple[str, ...] = ("work", "sla", "sync", "remind")
+TABLES: tuple[str, ...] = ("work", "sla", "sync", "remind", "mail")
 #: What a machine's name may be (it goes into git commits: ``respond@NAME``).
 MACHINE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
@@ -244,7 +256,27 @@ class _Builder:
                 raise self.fail("sync.name", f"{why} {_shown(name)}")
             kwargs["sync_name"] = name
         self.remind(kwargs)
+        self.mail(kwargs)
         return Settings(**kwargs)
+
+    def mail(self, kwargs: dict[str, Any]) -> None:
+        """The ``[mail]`` table (see :mod:`respond.core.mail`)."""
+        for key in ("folders", "me", "flagged"):
+            value = self.value(f"mail.{key}")
+            if value is None:
+                continue
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise self.fail(f"mail.{key}", f"must be a list of text, not {_shown(value)}")
+            kwargs[f"mail_{key}"] = tuple(value)
+        reply = self.value("mail.reply")
+        if reply is not None:
+            if reply not in ("ack", "done"):
+                raise self.fail("mail.reply", f'must be "ack" or "done", not {_shown(reply)}')
+            kwargs["mail_reply"] = reply
+        promise = self.value("mail.promise")
+        if promise is not None:
+            defaults = Settings()
+            kwargs["mail_promise"] = self.delay("mail.promise", promise, defaults.week)
 
     def remind(self, kwargs: dict[str, Any]) -> None:
         """The ``[remind]`` table (see :mod:`respond.core.remind`). URLs are checked for their
@@ -390,6 +422,11 @@ def describe(settings: Settings) -> dict[str, Any]:
             "remind.before": _minutes(settings.remind_before),
             "remind.digest": f"{settings.remind_digest:%H:%M}" if settings.remind_digest else "off",
             "remind.always": settings.remind_always,
+            "mail.folders": list(settings.mail_folders),
+            "mail.me": list(settings.mail_me),
+            "mail.reply": settings.mail_reply,
+            "mail.flagged": list(settings.mail_flagged),
+            "mail.promise": settings.mail_promise,
         }
     )
     return values
