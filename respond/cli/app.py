@@ -587,14 +587,116 @@ def edit(
 
 
 @app.command()
-def delete(ctx: typer.Context, item_id: IdArg) -> None:
+def delete(
+    ctx: typer.Context,
+    item_id: IdArg,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Don't ask for confirmation on a terminal.")
+    ] = False,
+) -> None:
     """Delete an item entered by mistake (respond undo brings it back).
+
+    On a terminal it shows the item and asks first (--yes skips the question); when not on a
+    terminal (a script, a pipe) it deletes without asking, as scripts expect.
 
     Example: respond delete 12
     """
     from respond.core import actions
 
-    _app(ctx).run(actions.delete, _id(item_id))
+    state = _app(ctx)
+    number = _id(item_id)
+    if not yes and sys.stdin.isatty() and state.output.stdout_isatty:
+        _confirm_delete(state, number)
+    state.run(actions.delete, number)
+
+
+def _confirm_delete(state: App, number: int) -> None:
+    """Ask before deleting ``number``; anything but y or yes keeps it (exit 1)."""
+    from respond.core.errors import NotFound
+    from respond.core.text import shorten
+
+    item = state.store.snapshot(only=[number]).items.get(number)
+    if item is None:
+        raise NotFound(f"no item #{number}")
+    question = (
+        f"Delete #{item.id}: {shorten(item.title)} ({item.status} {item.kind}, "
+        f"{shorten(item.person, 30)})? [y/N] "
+    )
+    try:
+        answer = input(question)
+    except (EOFError, KeyboardInterrupt):
+        answer = ""
+        print(file=state.output.stdout)
+    if answer.strip().lower() not in ("y", "yes"):
+        raise CliError(f"#{item.id} not deleted", 1)
+
+
+@app.command()
+def reopen(ctx: typer.Context, item_id: IdArg) -> None:
+    """Bring a done or dropped item back, as it was before it was closed (open, or
+    acknowledged): a wrong done fixed in one command, whatever came after it. The history
+    records it; the closing no longer counts in respond week; the follow-up that done
+    scheduled goes away unless it was changed since. respond undo reverses it.
+
+    Example: respond reopen 26
+    """
+    from respond.core import actions
+
+    _app(ctx).run(actions.reopen, _id(item_id))
+
+
+@app.command("follow-up")
+def follow_up(
+    ctx: typer.Context,
+    person: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PERSON]",
+            help="Whom to follow up with (default with --for: that item's person)." + CAPTURE,
+            autocompletion=_complete_people,
+        ),
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Argument(metavar="[TITLE]", help="What about (default: the --for item's title)."),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            "-b",
+            metavar="WHEN",
+            help="When to follow up (default: the [follow_up] delay, 7d). "
+            + WORKDAY_RULE
+            + " "
+            + WHEN_RULE,
+        ),
+    ] = None,
+    for_id: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            metavar="ID",
+            help="The item this follows up (its person and title are the defaults).",
+            autocompletion=_complete_ids,
+        ),
+    ] = None,
+    tag: TagOpt = None,
+    note: NoteOpt = "",
+    new_person: NewPersonOpt = False,
+) -> None:
+    """Schedule a follow-up by hand: one deleted by mistake, or a check-in of your own.
+
+    \b
+    Example: respond follow-up Dana "how did the launch go" --by fri
+    Example: respond follow-up --for 12 --by 3d
+    """
+    from respond.core import actions
+
+    target = _id(for_id) if for_id is not None else None
+    _app(ctx).run(
+        actions.add_follow_up, person, title, by, target, tag or [], note, new_person
+    )
 
 
 @app.command()

@@ -516,6 +516,114 @@ def delete(session: Session, env: Env, item_id: int) -> Outcome:
     return Outcome(f"Deleted {_label(item)} (respond undo brings it back)", [item])
 
 
+def reopen(session: Session, env: Env, item_id: int) -> Outcome:
+    """Bring a done or dropped item back: a mistaken ``done`` fixed in one command, however
+    many changes came after it. A ``reopened`` event takes back the closing (see
+    :mod:`respond.core.history`), so the item is as before it (open, or acknowledged) and the
+    closing no longer counts in the scores. The follow-up that closing scheduled goes away if
+    nothing happened to it yet (else it stays, and the confirmation names it). ``undo``
+    reverses the whole reopen."""
+    from respond.core.history import effective, timeline
+
+    item = session.get(item_id)
+    if item.is_open:
+        raise RespondError(f"can't reopen #{item.id}: it is {item.status}, not done or dropped")
+    if item.kind == "thanks":
+        raise RespondError(
+            f"#{item.id} is a thanks: there is nothing to reopen (respond delete {item.id} "
+            "takes it back)"
+        )
+    now = env.now()
+    change = _Change(session, env, "reopen")
+    change.touch(item)
+    follow_id = _scheduled_follow_up(effective(item.history))
+    item.record("reopened", now, was=item.status)
+    item.status = timeline(item.history).status
+    if item.status not in ("open", "acked"):  # a history that never says how it was opened
+        item.status = "open"
+    msg = f"Reopened {_label(item)}; {item.status}"
+    if item.due is not None:
+        msg += f", due {_due(env, item.due)}"
+    if follow_id is not None:
+        try:
+            follow = session.get(follow_id)
+        except NotFound:
+            follow = None
+        untouched = follow is not None and [
+            e.get("event") for e in effective(follow.history)
+        ] == ["created"]
+        if follow is not None and follow.is_open and untouched:
+            change.touch(follow)
+            session.delete(follow.id)
+            msg += f"; removed its follow-up #{follow.id}"
+        elif follow is not None and follow.is_open:
+            msg += f"; its follow-up #{follow.id} stays (changed since)"
+    change.commit(item)
+    return Outcome(msg, [item])
+
+
+def _scheduled_follow_up(events: list[dict[str, Any]]) -> int | None:
+    """The follow-up the last effective closing scheduled, if it did."""
+    for event in reversed(events):
+        name = event.get("event")
+        if name == "follow-up scheduled":
+            found = event.get("followup_id")
+            return found if isinstance(found, int) and not isinstance(found, bool) else None
+        if name in ("done", "dropped"):
+            return None
+    return None
+
+
+def add_follow_up(
+    session: Session,
+    env: Env,
+    person: str | None,
+    title: str | None,
+    by: str | None = None,
+    for_id: int | None = None,
+    tags: Iterable[str] = (),
+    note: str = "",
+    new_person: bool = False,
+) -> Outcome:
+    """A follow-up made by hand (one deleted by mistake, or a check-in nobody asked for): with
+    ``person``, or with ``for_id`` the item it follows up (its person, title, channel and tags
+    are the defaults). Due at ``by``, else after the ``[follow_up]`` delay."""
+    origin = session.get(for_id) if for_id is not None else None
+    if person is None and origin is None:
+        raise RespondError("give the PERSON to follow up with, or --for ID")
+    if origin is not None and origin.kind == "followup":
+        raise RespondError(
+            f"#{origin.id} is itself a follow-up: --for names the ask, promise or waiting it "
+            "follows up"
+        )
+    matched = ""
+    if person is not None:
+        person, matched = _person(session, person, new_person)
+    else:
+        assert origin is not None
+        person = origin.person
+    if title is None:
+        if origin is None:
+            raise RespondError("give a TITLE, or --for ID to follow up an item")
+        title = origin.title
+    due = env.later(by if by is not None else env.settings.follow_up)
+    change = _Change(session, env, "follow-up")
+    item = change.created(
+        _new_item(
+            session, env, kind="followup", title=title, person=person,
+            channel=origin.channel if origin is not None else None, due=due,
+            for_id=origin.id if origin is not None else None,
+            tags=[*(origin.tags if origin is not None else ()), *tags], note=note,
+        )
+    )  # fmt: skip
+    change.commit(item)
+    msg = f"Follow up with {shorten(item.person, 30)}{matched} {_label(item)}"
+    if origin is not None:
+        msg += f" (for #{origin.id})"
+    msg += f", due {_due(env, due)}"
+    return Outcome(msg, [item])
+
+
 def undo(session: Session, env: Env) -> Outcome:
     """Reverse the last change. Items it created go away (their IDs are never reused); items it
     changed or deleted come back as they were, with an ``undone`` event added to their history."""
