@@ -474,7 +474,8 @@ def done(
         typer.Option(
             "--follow-up",
             metavar="WHEN",
-            help="When to follow up with the person (default: 7d, for asks and promises). "
+            help="When to follow up with the person (default for asks and promises: the "
+            "[follow_up] delay of the item's tag or channel, else 7d; see respond config). "
             + WORKDAY_RULE
             + " "
             + WHEN_RULE,
@@ -488,7 +489,8 @@ def done(
         typer.Option("--note", "-n", metavar="TEXT", help="How it went (added to the note)."),
     ] = None,
 ) -> None:
-    """Mark an item done. Asks and promises get a follow-up a week later unless told otherwise.
+    """Mark an item done. Asks and promises get a follow-up a week later unless told otherwise
+    (the config's [follow_up] sets the delay per channel and tag, or "none").
 
     Example: respond done 12 --follow-up 3d
     """
@@ -694,9 +696,7 @@ def follow_up(
     from respond.core import actions
 
     target = _id(for_id) if for_id is not None else None
-    _app(ctx).run(
-        actions.add_follow_up, person, title, by, target, tag or [], note, new_person
-    )
+    _app(ctx).run(actions.add_follow_up, person, title, by, target, tag or [], note, new_person)
 
 
 @app.command()

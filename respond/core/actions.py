@@ -331,8 +331,11 @@ def complete(
     changed = [item]
     msg = f"Done {_label(item)}"
     wants_follow_up = item.kind in FOLLOW_UP_KINDS or follow_up is not None
-    if wants_follow_up and not no_follow_up:
-        due = env.later(follow_up if follow_up is not None else env.settings.follow_up)
+    delay, rule = (follow_up, "") if follow_up is not None else _default_follow_up(env, item)
+    if wants_follow_up and not no_follow_up and delay is None:
+        msg += f"; no follow-up ([follow_up] {rule} = none)"
+    elif wants_follow_up and not no_follow_up and delay is not None:
+        due = env.later(delay)
         follow = change.created(
             _new_item(
                 session, env, kind="followup", title=item.title, person=item.person,
@@ -549,9 +552,9 @@ def reopen(session: Session, env: Env, item_id: int) -> Outcome:
             follow = session.get(follow_id)
         except NotFound:
             follow = None
-        untouched = follow is not None and [
-            e.get("event") for e in effective(follow.history)
-        ] == ["created"]
+        untouched = follow is not None and [e.get("event") for e in effective(follow.history)] == [
+            "created"
+        ]
         if follow is not None and follow.is_open and untouched:
             change.touch(follow)
             session.delete(follow.id)
@@ -606,7 +609,12 @@ def add_follow_up(
         if origin is None:
             raise RespondError("give a TITLE, or --for ID to follow up an item")
         title = origin.title
-    due = env.later(by if by is not None else env.settings.follow_up)
+    if by is None:  # asked for by hand: where [follow_up] says "none", the built-in delay
+        from respond.core.settings import Settings
+
+        rule = _default_follow_up(env, origin)[0] if origin is not None else None
+        by = rule or env.settings.follow_up or Settings().follow_up or "7d"
+    due = env.later(by)
     change = _Change(session, env, "follow-up")
     item = change.created(
         _new_item(
@@ -622,6 +630,13 @@ def add_follow_up(
         msg += f" (for #{origin.id})"
     msg += f", due {_due(env, due)}"
     return Outcome(msg, [item])
+
+
+def _default_follow_up(env: Env, item: Item) -> tuple[str | None, str]:
+    """The ``[follow_up]`` delay for ``item`` (``None``: none) and the key that decided it."""
+    from respond.core.settings import follow_up_delay
+
+    return follow_up_delay(env.settings, item.channel, item.tags)
 
 
 def undo(session: Session, env: Env) -> Outcome:
