@@ -976,6 +976,8 @@ def import_(
 
     Example: task export > tasks.json && respond import --from taskwarrior tasks.json
     """
+    from functools import partial
+
     from respond.core.text import quoted
     from respond.formats import imports
 
@@ -1007,8 +1009,10 @@ def import_(
         items = taskwarrior.items_from_tasks(
             tasks, env.now(), name, env.settings.week, env.clock.tz
         )
-    else:
-        items = imports.items_from_export(imports.load_json(text, name), name)
+        lost = taskwarrior.left_out(tasks, env.now())
+        state.run(imports.import_items, items, name, partial(taskwarrior.report_lines, lost))
+        return
+    items = imports.items_from_export(imports.load_json(text, name), name)
     state.run(imports.import_items, items, name)
 
 
