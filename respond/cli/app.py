@@ -246,6 +246,12 @@ def _complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     return complete_ids(ctx, incomplete)
 
 
+def _complete_open_asks(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from respond.cli.complete import complete_open_asks
+
+    return complete_open_asks(ctx, incomplete)
+
+
 def _complete_people(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     from respond.cli.complete import complete_people
 
@@ -437,7 +443,7 @@ def wait(
             "--for",
             metavar="ID",
             help="The open ask or promise this answer is for (relay it back).",
-            autocompletion=_complete_ids,
+            autocompletion=_complete_open_asks,
         ),
     ] = None,
     by: Annotated[
@@ -1405,7 +1411,12 @@ def app_for(args: list[str]) -> typer.Typer:
 
     from typer.main import get_command
 
-    if os.environ.get("_RESPOND_COMPLETE"):
+    if os.environ.get("_RESPOND_COMPLETE") or any(
+        arg.startswith(("--show-completion", "--install-completion")) for arg in args
+    ):
+        from respond.cli.complete import take_over
+
+        take_over()  # respond's own completion scripts (cli/complete.py)
         return app
     group = get_command(_only(None))
     try:
