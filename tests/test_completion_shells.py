@@ -90,6 +90,8 @@ def test_the_protocol_quotes_for_bash_and_leaves_zsh_and_fish_their_own(
         'Kim "the boss" Lee\t1 open, 1 in all'
     ]
     assert protocol(db_path, "bash", "respond do") == ["done", "doctor"]
+    assert protocol(db_path, "bash", "respond who Nobody") == []  # not even an empty line
+    assert protocol(db_path, "fish", "respond\nimport\n/tmp/x") == []  # the shell's files
     assert protocol(db_path, "bash", "respond --d") == ["--db"]
 
 
@@ -230,6 +232,11 @@ def test_completed_names_reach_the_right_person(
     term = shell_session(shell, db_path, home)
     try:
         assert typed_with_tab(term, shell, "respond who 'Jos", 0) == 0, term.seen
+        (tmp_path / "tasks.json").write_text("[]")  # nothing of respond's: file names
+        status = typed_with_tab(
+            term, shell, f"respond import --from taskwarrior {tmp_path}/tas", 99
+        )
+        assert status == 0 and b"Nothing to import" in term.seen, term.seen
         for n, (keys, _) in enumerate(CASES[shell], start=1):
             status = typed_with_tab(term, shell, f"respond add case{n} --from {keys}", n)
             assert status == 0, (keys, term.seen)
@@ -266,6 +273,13 @@ def test_the_fish_file_goes_where_fish_reads_it(
         env=env, capture_output=True, text=True, timeout=HANG,
     )  # fmt: skip
     assert asked.stdout.startswith("José Ñúñez\t"), asked
+    # where respond has nothing to offer, file names, as for any command
+    (tmp_path / "tasks.json").write_text("[]")
+    files = subprocess.run(
+        ["fish", "-c", f"complete -C 'respond import {tmp_path}/tas'"],
+        env=env, capture_output=True, text=True, timeout=HANG,
+    )  # fmt: skip
+    assert files.stdout == f"{tmp_path}/tasks.json\n", files
 
 
 def test_install_for_bash_and_zsh_writes_our_script(tmp_path: Path, db_path: Path) -> None:

@@ -355,8 +355,13 @@ FISH_SCRIPT = r"""# respond: completion for fish (respond --install-completion f
 function __respond_complete
     set -l words (commandline -opc) (commandline -ct)
     set -l line (string join \n -- $words | string collect)
-    %(complete_var)s=complete_fish _RESPOND_COMPLETE_LINE=$line \
-        command %(prog_name)s </dev/null 2>/dev/null
+    set -l found (%(complete_var)s=complete_fish _RESPOND_COMPLETE_LINE=$line \
+        command %(prog_name)s </dev/null 2>/dev/null)
+    if set -q found[1]
+        printf '%%s\n' $found
+    else  # nothing of ours: files, as for any command (respond import FILE)
+        __fish_complete_path (commandline -ct)
+    end
 end
 complete --command %(prog_name)s --no-files --arguments '(__respond_complete)'
 """
@@ -434,7 +439,9 @@ def _shell_complete(
         return 0
     if shell in SCRIPTS and action == "complete" and LINE_VAR in os.environ:
         with contextlib.suppress(Exception):  # completion never prints an error on the line
-            print(answer(cli, ctx_args, prog_name, complete_var, shell))
+            found = answer(cli, ctx_args, prog_name, complete_var, shell)
+            if found:  # else nothing at all: the shell completes file names
+                print(found)
         return 0
     return int(_TYPERS["shell_complete"](cli, ctx_args, prog_name, complete_var, instruction))
 
