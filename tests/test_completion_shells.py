@@ -72,6 +72,7 @@ def test_bash_quoting_for_each_open_quote() -> None:
     assert bash_quoted(name, "") == 'Zoë\\ O\\\'Brien\\ \\"K\\"\\ \\$x'
 
 
+@pytest.mark.slow
 def test_the_protocol_quotes_for_bash_and_leaves_zsh_and_fish_their_own(
     people: None, db_path: Path
 ) -> None:
@@ -250,6 +251,7 @@ def test_completed_names_reach_the_right_person(
     assert sorted({item["person"] for item in found}) == sorted(PEOPLE)  # nobody new
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("xdg", [True, False])
 def test_the_fish_file_goes_where_fish_reads_it(
     tmp_path: Path, db_path: Path, people: None, xdg: bool
