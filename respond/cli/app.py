@@ -246,6 +246,12 @@ def _complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     return complete_ids(ctx, incomplete)
 
 
+def _complete_open_asks(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from respond.cli.complete import complete_open_asks
+
+    return complete_open_asks(ctx, incomplete)
+
+
 def _complete_people(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     from respond.cli.complete import complete_people
 
@@ -492,7 +498,7 @@ def wait(
             "--for",
             metavar="ID",
             help="The open ask or promise this answer is for (relay it back).",
-            autocompletion=_complete_ids,
+            autocompletion=_complete_open_asks,
         ),
     ] = None,
     by: Annotated[
@@ -540,7 +546,8 @@ def done(
         typer.Option(
             "--follow-up",
             metavar="WHEN",
-            help="When to follow up with the person (default: 7d, for asks and promises). "
+            help="When to follow up with the person (default for asks and promises: the "
+            "[follow_up] delay of the item's tag or channel, else 7d; see respond config). "
             + WORKDAY_RULE
             + " "
             + WHEN_RULE,
@@ -554,7 +561,8 @@ def done(
         typer.Option("--note", "-n", metavar="TEXT", help="How it went (added to the note)."),
     ] = None,
 ) -> None:
-    """Mark an item done. Asks and promises get a follow-up a week later unless told otherwise.
+    """Mark an item done. Asks and promises get a follow-up a week later unless told otherwise
+    (the config's [follow_up] sets the delay per channel and tag, or "none").
 
     Example: respond done 12 --follow-up 3d
     """
@@ -653,14 +661,114 @@ def edit(
 
 
 @app.command()
-def delete(ctx: typer.Context, item_id: IdArg) -> None:
+def delete(
+    ctx: typer.Context,
+    item_id: IdArg,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Don't ask for confirmation on a terminal.")
+    ] = False,
+) -> None:
     """Delete an item entered by mistake (respond undo brings it back).
+
+    On a terminal it shows the item and asks first (--yes skips the question); when not on a
+    terminal (a script, a pipe) it deletes without asking, as scripts expect.
 
     Example: respond delete 12
     """
     from respond.core import actions
 
-    _app(ctx).run(actions.delete, _id(item_id))
+    state = _app(ctx)
+    number = _id(item_id)
+    if not yes and sys.stdin.isatty() and state.output.stdout_isatty:
+        _confirm_delete(state, number)
+    state.run(actions.delete, number)
+
+
+def _confirm_delete(state: App, number: int) -> None:
+    """Ask before deleting ``number``; anything but y or yes keeps it (exit 1)."""
+    from respond.core.errors import NotFound
+    from respond.core.text import shorten
+
+    item = state.store.snapshot(only=[number]).items.get(number)
+    if item is None:
+        raise NotFound(f"no item #{number}")
+    question = (
+        f"Delete #{item.id}: {shorten(item.title)} ({item.status} {item.kind}, "
+        f"{shorten(item.person, 30)})? [y/N] "
+    )
+    try:
+        answer = input(question)
+    except (EOFError, KeyboardInterrupt):
+        answer = ""
+        print(file=state.output.stdout)
+    if answer.strip().lower() not in ("y", "yes"):
+        raise CliError(f"#{item.id} not deleted", 1)
+
+
+@app.command()
+def reopen(ctx: typer.Context, item_id: IdArg) -> None:
+    """Bring a done or dropped item back, as it was before it was closed (open, or
+    acknowledged): a wrong done fixed in one command, whatever came after it. The history
+    records it; the closing no longer counts in respond week; the follow-up that done
+    scheduled goes away unless it was changed since. respond undo reverses it.
+
+    Example: respond reopen 26
+    """
+    from respond.core import actions
+
+    _app(ctx).run(actions.reopen, _id(item_id))
+
+
+@app.command("follow-up")
+def follow_up(
+    ctx: typer.Context,
+    person: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PERSON]",
+            help="Whom to follow up with (default with --for: that item's person)." + CAPTURE,
+            autocompletion=_complete_people,
+        ),
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Argument(metavar="[TITLE]", help="What about (default: the --for item's title)."),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            "-b",
+            metavar="WHEN",
+            help="When to follow up (default: the [follow_up] delay, 7d). "
+            + WORKDAY_RULE
+            + " "
+            + WHEN_RULE,
+        ),
+    ] = None,
+    for_id: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            metavar="ID",
+            help="The item this follows up (its person and title are the defaults).",
+            autocompletion=_complete_ids,
+        ),
+    ] = None,
+    tag: TagOpt = None,
+    note: NoteOpt = "",
+    new_person: NewPersonOpt = False,
+) -> None:
+    """Schedule a follow-up by hand: one deleted by mistake, or a check-in of your own.
+
+    \b
+    Example: respond follow-up Dana "how did the launch go" --by fri
+    Example: respond follow-up --for 12 --by 3d
+    """
+    from respond.core import actions
+
+    target = _id(for_id) if for_id is not None else None
+    _app(ctx).run(actions.add_follow_up, person, title, by, target, tag or [], note, new_person)
 
 
 @app.command()
@@ -940,6 +1048,8 @@ def import_(
 
     Example: task export > tasks.json && respond import --from taskwarrior tasks.json
     """
+    from functools import partial
+
     from respond.core.text import quoted
     from respond.formats import imports
 
@@ -971,8 +1081,10 @@ def import_(
         items = taskwarrior.items_from_tasks(
             tasks, env.now(), name, env.settings.week, env.clock.tz
         )
-    else:
-        items = imports.items_from_export(imports.load_json(text, name), name)
+        lost = taskwarrior.left_out(tasks, env.now())
+        state.run(imports.import_items, items, name, partial(taskwarrior.report_lines, lost))
+        return
+    items = imports.items_from_export(imports.load_json(text, name), name)
     state.run(imports.import_items, items, name)
 
 
@@ -1447,7 +1559,12 @@ def app_for(args: list[str]) -> typer.Typer:
 
     from typer.main import get_command
 
-    if os.environ.get("_RESPOND_COMPLETE"):
+    if os.environ.get("_RESPOND_COMPLETE") or any(
+        arg.startswith(("--show-completion", "--install-completion")) for arg in args
+    ):
+        from respond.cli.complete import take_over
+
+        take_over()  # respond's own completion scripts (cli/complete.py)
         return app
     group = get_command(_only(None))
     try:

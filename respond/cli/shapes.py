@@ -198,6 +198,7 @@ def config(view: ConfigView) -> dict[str, Any]:
         "config_exists": view.path.is_file(),
         "db_path": str(view.db_path),
         "settings": {
-            key: {"value": values[key], "source": view.sources[key]} for key in settings_file.KEYS
+            key: {"value": values[key], "source": view.sources[key]}
+            for key in settings_file.keys_of(view.settings)
         },
     }

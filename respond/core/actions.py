@@ -331,8 +331,11 @@ def complete(
     changed = [item]
     msg = f"Done {_label(item)}"
     wants_follow_up = item.kind in FOLLOW_UP_KINDS or follow_up is not None
-    if wants_follow_up and not no_follow_up:
-        due = env.later(follow_up if follow_up is not None else env.settings.follow_up)
+    delay, rule = (follow_up, "") if follow_up is not None else _default_follow_up(env, item)
+    if wants_follow_up and not no_follow_up and delay is None:
+        msg += f"; no follow-up ([follow_up] {rule} = none)"
+    elif wants_follow_up and not no_follow_up and delay is not None:
+        due = env.later(delay)
         follow = change.created(
             _new_item(
                 session, env, kind="followup", title=item.title, person=item.person,
@@ -514,6 +517,126 @@ def delete(session: Session, env: Env, item_id: int) -> Outcome:
     session.delete(item.id)
     change.commit()
     return Outcome(f"Deleted {_label(item)} (respond undo brings it back)", [item])
+
+
+def reopen(session: Session, env: Env, item_id: int) -> Outcome:
+    """Bring a done or dropped item back: a mistaken ``done`` fixed in one command, however
+    many changes came after it. A ``reopened`` event takes back the closing (see
+    :mod:`respond.core.history`), so the item is as before it (open, or acknowledged) and the
+    closing no longer counts in the scores. The follow-up that closing scheduled goes away if
+    nothing happened to it yet (else it stays, and the confirmation names it). ``undo``
+    reverses the whole reopen."""
+    from respond.core.history import effective, timeline
+
+    item = session.get(item_id)
+    if item.is_open:
+        raise RespondError(f"can't reopen #{item.id}: it is {item.status}, not done or dropped")
+    if item.kind == "thanks":
+        raise RespondError(
+            f"#{item.id} is a thanks: there is nothing to reopen (respond delete {item.id} "
+            "takes it back)"
+        )
+    now = env.now()
+    change = _Change(session, env, "reopen")
+    change.touch(item)
+    follow_id = _scheduled_follow_up(effective(item.history))
+    item.record("reopened", now, was=item.status)
+    item.status = timeline(item.history).status
+    if item.status not in ("open", "acked"):  # a history that never says how it was opened
+        item.status = "open"
+    msg = f"Reopened {_label(item)}; {item.status}"
+    if item.due is not None:
+        msg += f", due {_due(env, item.due)}"
+    if follow_id is not None:
+        try:
+            follow = session.get(follow_id)
+        except NotFound:
+            follow = None
+        untouched = follow is not None and [e.get("event") for e in effective(follow.history)] == [
+            "created"
+        ]
+        if follow is not None and follow.is_open and untouched:
+            change.touch(follow)
+            session.delete(follow.id)
+            msg += f"; removed its follow-up #{follow.id}"
+        elif follow is not None and follow.is_open:
+            msg += f"; its follow-up #{follow.id} stays (changed since)"
+    change.commit(item)
+    return Outcome(msg, [item])
+
+
+def _scheduled_follow_up(events: list[dict[str, Any]]) -> int | None:
+    """The follow-up the last effective closing scheduled, if it did."""
+    for event in reversed(events):
+        name = event.get("event")
+        if name == "follow-up scheduled":
+            found = event.get("followup_id")
+            return found if isinstance(found, int) and not isinstance(found, bool) else None
+        if name in ("done", "dropped"):
+            return None
+    return None
+
+
+def add_follow_up(
+    session: Session,
+    env: Env,
+    person: str | None,
+    title: str | None,
+    by: str | None = None,
+    for_id: int | None = None,
+    tags: Iterable[str] = (),
+    note: str = "",
+    new_person: bool = False,
+) -> Outcome:
+    """A follow-up made by hand (one deleted by mistake, or a check-in nobody asked for): with
+    ``person``, or with ``for_id`` the item it follows up (its person, title, channel and tags
+    are the defaults). Due at ``by``, else after the ``[follow_up]`` delay."""
+    origin = session.get(for_id) if for_id is not None else None
+    if person is None and origin is None:
+        raise RespondError("give the PERSON to follow up with, or --for ID")
+    if origin is not None and origin.kind == "followup":
+        raise RespondError(
+            f"#{origin.id} is itself a follow-up: --for names the ask, promise or waiting it "
+            "follows up"
+        )
+    matched = ""
+    if person is not None:
+        person, matched = _person(session, person, new_person)
+    else:
+        assert origin is not None
+        person = origin.person
+    if title is None:
+        if origin is None:
+            raise RespondError("give a TITLE, or --for ID to follow up an item")
+        title = origin.title
+    if by is None:  # asked for by hand: where [follow_up] says "none", the built-in delay
+        from respond.core.settings import Settings
+
+        rule = _default_follow_up(env, origin)[0] if origin is not None else None
+        by = rule or env.settings.follow_up or Settings().follow_up or "7d"
+    due = env.later(by)
+    change = _Change(session, env, "follow-up")
+    item = change.created(
+        _new_item(
+            session, env, kind="followup", title=title, person=person,
+            channel=origin.channel if origin is not None else None, due=due,
+            for_id=origin.id if origin is not None else None,
+            tags=[*(origin.tags if origin is not None else ()), *tags], note=note,
+        )
+    )  # fmt: skip
+    change.commit(item)
+    msg = f"Follow up with {shorten(item.person, 30)}{matched} {_label(item)}"
+    if origin is not None:
+        msg += f" (for #{origin.id})"
+    msg += f", due {_due(env, due)}"
+    return Outcome(msg, [item])
+
+
+def _default_follow_up(env: Env, item: Item) -> tuple[str | None, str]:
+    """The ``[follow_up]`` delay for ``item`` (``None``: none) and the key that decided it."""
+    from respond.core.settings import follow_up_delay
+
+    return follow_up_delay(env.settings, item.channel, item.tags)
 
 
 def undo(session: Session, env: Env) -> Outcome:

@@ -14,6 +14,12 @@ trailing events of those names, at most one of each. For a command this module d
 (a newer respond), it pops the trailing events that share the last event's timestamp (one
 command's events share its instant).
 
+**Reopening.** ``reopen`` brings a done or dropped item back by appending a ``reopened``
+event, which takes back the last effective ``done`` (with its ``follow-up scheduled``) or
+``dropped`` before it, as though that command had been undone: the item's status and
+scores read as before it was closed. Undoing the reopen (``undone`` of ``reopen``) pops the
+``reopened`` event, so the closing counts again. Undos are resolved first, then reopens.
+
 **Corrections.** ``edit --by`` moves your reminder, not the deadline an item is scored against,
 except to correct a typo made when adding it: an edit within :data:`CORRECTION_WINDOW` of the
 item's creation, while nothing but its creation (and such edits) is in its effective history,
@@ -41,6 +47,12 @@ COMMAND_EVENTS: dict[str, frozenset[str]] = {
     "edit": frozenset({"edited"}),
     "rename": frozenset({"edited"}),  # respond people rename
     "delete": frozenset(),
+    "reopen": frozenset({"reopened"}),
+}
+# What a ``reopened`` event takes back: the last closing command's events.
+_CLOSING: dict[str, frozenset[str]] = {
+    "done": COMMAND_EVENTS["done"],
+    "dropped": COMMAND_EVENTS["drop"],
 }
 # Events that set an item's status.
 STATUS_EVENTS: dict[str, str] = {
@@ -77,9 +89,10 @@ def _pop_command(events: list[dict[str, Any]], command: str) -> None:
 
 
 def effective(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The raw events that still count after every ``undone`` took back its command's."""
+    """The raw events that still count after every ``undone`` took back its command's, and
+    every ``reopened`` the closing before it."""
     for event in history:
-        if _name(event) == "undone":
+        if _name(event) in ("undone", "reopened"):
             break
     else:
         return history
@@ -89,6 +102,25 @@ def effective(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
             _pop_command(kept, str(event.get("command", "")))
         else:
             kept.append(event)
+    if any(_name(event) == "reopened" for event in kept):
+        kept = _reopened(kept)
+    return kept
+
+
+def _reopened(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``events`` without the closings that a later ``reopened`` took back (the ``reopened``
+    events stay: they change no status and are no response)."""
+    kept: list[dict[str, Any]] = []
+    for event in events:
+        if _name(event) == "reopened":
+            for index in range(len(kept) - 1, -1, -1):
+                names = _CLOSING.get(_name(kept[index]))
+                if names is not None:  # the closing and what its command wrote after it
+                    tail = kept[index + 1 :]
+                    del kept[index:]
+                    kept.extend(e for e in tail if _name(e) not in names)
+                    break
+        kept.append(event)
     return kept
 
 

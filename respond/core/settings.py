@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
@@ -15,7 +16,7 @@ class Settings:
     week: WorkWeek = field(default_factory=WorkWeek)
     sla: dict[str, tuple[str, float]] = field(default_factory=lambda: dict(SLA_DEFAULTS))
     default_channel: str = "email"
-    follow_up: str = "7d"
+    follow_up: str | None = "7d"  # None: no follow-up unless asked for ([follow_up] "none")
     wait_chase: str = "2bd"
     gratitude_goal: int = 3
     prompt_format: str = DEFAULT_PROMPT_FORMAT
@@ -37,3 +38,21 @@ class Settings:
     mail_reply: str = "ack"
     mail_flagged: tuple[str, ...] = ()
     mail_promise: str = "2bd"
+    # [follow_up]: the delay per channel and per tag (None: no follow-up), over ``follow_up``
+    follow_up_channels: dict[str, str | None] = field(default_factory=dict)
+    follow_up_tags: dict[str, str | None] = field(default_factory=dict)
+
+
+def follow_up_delay(
+    settings: Settings, channel: str | None, tags: Iterable[str]
+) -> tuple[str | None, str]:
+    """The follow-up delay ``done`` uses for an item of ``channel`` with ``tags`` (``None``: no
+    follow-up), and the ``[follow_up]`` key that decided it. A tag is more specific than a
+    channel, so the item's first tag that has a rule wins, then its channel's rule, then the
+    default (``follow_up``)."""
+    for tag in tags:
+        if tag in settings.follow_up_tags:
+            return settings.follow_up_tags[tag], tag
+    if channel is not None and channel in settings.follow_up_channels:
+        return settings.follow_up_channels[channel], channel
+    return settings.follow_up, "default"

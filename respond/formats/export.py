@@ -4,9 +4,12 @@ Pure: each function turns items into text or bytes; the CLI decides where they g
 
 * **JSON** holds every item exactly as stored (``id``, ``uuid``, history and all) under a small
   header, ``{"format": "respond-export", "version": 1, ...}``; ``respond import`` reads it back.
+  Each item also has ``closed_at`` (:func:`closed_at`: when it was done or dropped, UTC; ``null``
+  while open), for scripts: derived from its history, so import ignores it.
   Control and format characters are written as JSON escapes (``\\u202e``), as in every JSON
   output (:func:`respond.core.text.json_text`): a parser reads back the same text.
-* **CSV** has a header row, one row per item, times in local time as ``YYYY-MM-DD HH:MM``
+* **CSV** has a header row, one row per item (the last column, ``closed_at``, says when it was
+  done or dropped: "what did I close this week"), times in local time as ``YYYY-MM-DD HH:MM``
   (which spreadsheets read as dates), tags separated by spaces. Text that a spreadsheet would
   run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return), the
   uuid's too, is prefixed with ``'``, the usual guard against CSV injection. Control and
@@ -41,7 +44,7 @@ FORMATS = ("json", "csv", "ics", "ics-events")
 CSV_BOM = "\ufeff"
 CSV_COLUMNS = (
     "id", "uuid", "kind", "status", "person", "title", "channel", "created", "due", "for_id",
-    "tags", "note",
+    "tags", "note", "closed_at",
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ICS_PRODID = "-//respond//respond//EN"
@@ -69,9 +72,24 @@ def to_json(items: Iterable[Item], now: datetime) -> str:
         "version": VERSION,
         "generator": f"respond {__version__}",
         "exported": to_utc_iso(now),
-        "items": [item.to_record() for item in by_id(items)],
+        "items": [_exported(item) for item in by_id(items)],
     }
     return json_text(document) + "\n"
+
+
+def closed_at(item: Item) -> datetime | None:
+    """When ``item`` was done or dropped (its effective history's last closing: a reopened
+    item's closing no longer counts), or ``None`` while it is open."""
+    from respond.core.history import timeline
+
+    return None if item.is_open else timeline(item.history).closed_at
+
+
+def _exported(item: Item) -> dict[str, Any]:
+    record = item.to_record()
+    closed = closed_at(item)
+    record["closed_at"] = to_utc_iso(closed) if closed is not None else None
+    return record
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -105,6 +123,7 @@ def to_csv(items: Iterable[Item], tz: tzinfo | None = None, bom: bool = False) -
                 "" if item.for_id is None else item.for_id,
                 spreadsheet_safe(_shown(" ".join(item.tags))),
                 spreadsheet_safe(_shown(item.note, keep_newlines=True)),
+                _local(closed_at(item), tz),
             ]
         )
     text = out.getvalue()

@@ -19,6 +19,7 @@ Pure core over a :class:`respond.core.actions.Session`. Rules:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from respond.core.clock import to_utc_iso
@@ -94,8 +95,16 @@ def _links(item: Item) -> list[int]:
     return [t for t in targets if isinstance(t, int) and not isinstance(t, bool)]
 
 
-def import_items(session: Any, env: Any, items: list[Item], name: str) -> Any:
-    """Add the items whose uuid is new; returns an :class:`respond.core.actions.Outcome`."""
+def import_items(
+    session: Any,
+    env: Any,
+    items: list[Item],
+    name: str,
+    left_out: Callable[[set[str]], list[str]] | None = None,
+) -> Any:
+    """Add the items whose uuid is new; returns an :class:`respond.core.actions.Outcome`.
+    ``left_out`` gives the lines that end the confirmation, given the uuids added: what the
+    source had that the items could not keep (taskwarrior's priority...)."""
     from respond.core.actions import Outcome
 
     name = visible(name)  # a file's name is the user's text: shown, never obeyed
@@ -173,4 +182,6 @@ def import_items(session: Any, env: Any, items: list[Item], name: str) -> Any:
         details.append(f"{len(move)} renumbered")
     if details:
         message += f" ({', '.join(details)})"
+    if left_out is not None:
+        message = "\n".join([message, *left_out({item.uuid for item in added})])
     return Outcome(message, added)

@@ -10,8 +10,10 @@ taskwarrior        respond
 ``entry``          created
 ``due``            due; a date without a time (taskwarrior stores local midnight) is due at
                    the end of that working day, as respond reads dates; an open task with a
-                   ``wait`` date and no due date (a waiting task: ``pending`` with ``wait``
-                   since taskwarrior 2.6, ``waiting`` before) is due at its ``wait`` date
+                   ``wait`` date still to come and no due date (a waiting task: ``pending``
+                   with ``wait`` since taskwarrior 2.6, ``waiting`` before) is due at its
+                   ``wait`` date; a ``wait`` that has passed is ignored (the task is back on
+                   taskwarrior's list with no due date: it is not overdue)
 ``status``         ``pending`` and ``waiting`` -> open; ``completed`` -> done and ``deleted``
                    -> dropped, both at the task's ``end`` time; ``recurring`` (the template
                    of a recurring task) is skipped: its pending instances are imported
@@ -27,7 +29,9 @@ Kind words (case-insensitive, in tags or project parts): ``ask``/``asks`` -> ask
 ``promise``/``promises`` -> promise, ``waiting``/``wait``/``waitingfor`` -> waiting,
 ``followup``/``follow-up``/``followups`` -> followup, ``thanks``/``thank`` -> thanks. A task
 with no kind word is a **promise**: a task on your list is something you said you would do.
-Asks get the channel ``other``. Priority, urgency, dependencies and other UDAs are left out.
+Asks get the channel ``other``. Priority, urgency, dependencies and other UDAs are left out;
+the import's confirmation ends with one line per kind of data left out and how many tasks had
+it (:func:`left_out`).
 """
 
 from __future__ import annotations
@@ -167,8 +171,9 @@ def item_from_task(
     due = tw_time(task["due"], "due", where) if task.get("due") else None
     if due is None and STATUS[status] == "open" and task.get("wait"):
         # A waiting task: status "waiting" before taskwarrior 2.6, "pending" with a wait date
-        # since. It is due when it comes back.
-        due = tw_time(task["wait"], "wait", where)
+        # since. It is due when it comes back; once that has passed, it is an ordinary task.
+        wait = tw_time(task["wait"], "wait", where)
+        due = wait if wait > now else None
     if due is not None:
         local = to_local(due, tz)
         if (local.hour, local.minute, local.second) == (0, 0, 0):
@@ -231,6 +236,83 @@ def item_from_task(
     if flaws:
         raise TaskwarriorError(f"{where}: {flaws[0].sentence}")
     return item
+
+
+# What respond reads from a task (above), and taskwarrior's bookkeeping that carries nothing of
+# the user's (``id`` is a working-set number, ``urgency`` is computed from the rest,
+# ``mask``/``imask``/``parent``/``rtype`` belong to a recurrence, reported on its own).
+_READ = frozenset({
+    "uuid", "description", "entry", "due", "wait", "status", "tags", "project", "annotations",
+    "person", "end", "modified", "id", "urgency", "mask", "imask", "parent", "rtype", "recur",
+})  # fmt: skip
+# Core attributes respond has no place for, in the order the report names them.
+_DROPPED = ("priority", "depends", "scheduled", "until", "start")
+
+
+def left_out(tasks: list[dict[str, Any]], now: datetime) -> dict[str, list[str]]:
+    """What the import leaves out of ``tasks``, by kind in report order, each with the uuids
+    of the tasks that had it (a template's uuid is never imported: it is skipped whole). The
+    kinds: ``recurrence template`` (skipped), ``recurrence`` (an instance, imported as one
+    task), ``without a person`` (set to unknown), each of :data:`_DROPPED`, ``passed wait``
+    (ignored), then each UDA (``UDA NAME``)."""
+    found: dict[str, list[str]] = {}
+
+    def note(kind: str, task: dict[str, Any]) -> None:
+        found.setdefault(kind, []).append(str(task.get("uuid", "")))
+
+    udas: dict[str, list[dict[str, Any]]] = {}
+    for task in tasks:
+        if task.get("status") == "recurring":
+            note("recurrence template", task)
+            continue
+        if task.get("recur") or task.get("parent"):
+            note("recurrence", task)
+        person = task.get("person")
+        if not isinstance(person, str) or not person.strip():
+            note("without a person", task)
+        for key in _DROPPED:
+            if task.get(key) not in (None, "", []):
+                note(key, task)
+        if (
+            not task.get("due")
+            and task.get("status") in ("pending", "waiting")
+            and task.get("wait")
+        ):
+            try:
+                passed = tw_time(task["wait"], "wait", "") <= now
+            except TaskwarriorError:
+                passed = False
+            if passed:
+                note("passed wait", task)
+        for key, value in task.items():
+            if key not in _READ and key not in _DROPPED and value not in (None, "", []):
+                udas.setdefault(key, []).append(task)
+    order = ["recurrence template", "recurrence", "without a person", *_DROPPED, "passed wait"]
+    ordered = {kind: found[kind] for kind in order if kind in found}
+    for key in sorted(udas):
+        ordered[f"UDA {key}"] = [str(task.get("uuid", "")) for task in udas[key]]
+    return ordered
+
+
+# What each kind of data left out became, after its count.
+_FATE = {
+    "recurrence template": " (skipped; its instances are imported)",
+    "recurrence": " (imported once; it does not repeat here)",
+    "without a person": " (set to unknown)",
+    "passed wait": " (ignored: not overdue)",
+}
+
+
+def report_lines(lost: dict[str, list[str]], added: set[str]) -> list[str]:
+    """One line per kind of data :func:`left_out` found, with how many of the tasks ``added``
+    (by uuid) had it; templates count whole (they are never added)."""
+    lines = []
+    for kind, uuids in lost.items():
+        count = len(uuids) if kind == "recurrence template" else sum(u in added for u in uuids)
+        if count:
+            what = "  no person:" if kind == "without a person" else f"  left out: {kind}"
+            lines.append(f"{what} {count}{_FATE.get(kind, '')}")
+    return lines
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -8,7 +8,8 @@ every value, and returns the effective settings plus where each value came from 
 
 The file (every key optional; unknown keys are refused, so typos don't go unnoticed)::
 
-    follow_up = "7d"            # default follow-up delay after `done` (a relative date)
+    follow_up = "7d"            # default follow-up delay after `done` (a relative date),
+                                # or "none"; or, per channel and tag, the table below
     wait_chase = "2bd"          # when to chase a waiting-on by default
     default_channel = "email"   # channel of `add` without --via
     gratitude_goal = 3          # thanks per week that score 100
@@ -32,6 +33,12 @@ The file (every key optional; unknown keys are refused, so typos don't go unnoti
     in-person = "1bd"
     meeting = "2bd"
     other = "1bd"
+
+    [follow_up]                 # instead of follow_up = "7d": the delay after `done`
+    default = "7d"              # ... of an ask or promise no rule below matches
+    phone = "2d"                # ... per channel (phone, chat, email, in-person, meeting, other)
+    internal = "none"           # ... per tag (any other key): "none" schedules no follow-up
+                                # a tag's rule beats the channel's; --follow-up beats both
 
     [remind]                    # respond remind: notifications away from the prompt
     urls = ["ntfy://my-topic"]  # apprise URLs; none: a desktop notification, else stdout
@@ -104,6 +111,23 @@ TABLES: tuple[str, ...] = ("work", "sla", "sync", "remind", "mail")
 MACHINE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
 
+#: The follow-up table (``[follow_up]``), whose keys are channels and tags besides
+#: ``default``: ``respond config`` lists those set after ``follow_up`` (:func:`keys_of`).
+FOLLOW_UP = "follow_up"
+NONE = "none"
+
+
+def keys_of(settings: Settings) -> tuple[str, ...]:
+    """The keys ``respond config`` shows: :data:`KEYS`, with the ``[follow_up]`` rules set
+    (channels, then tags) after ``follow_up``."""
+    rules = [f"{FOLLOW_UP}.{c}" for c in SLA_DEFAULTS if c in settings.follow_up_channels]
+    rules += [f"{FOLLOW_UP}.{tag}" for tag in settings.follow_up_tags]
+    if not rules:
+        return KEYS
+    at = KEYS.index(FOLLOW_UP) + 1
+    return (*KEYS[:at], *rules, *KEYS[at:])
+
+
 def default_path() -> Path:
     return Path(config_path())
 
@@ -174,7 +198,10 @@ class _Builder:
 
     def check_unknown(self) -> None:
         for name, value in self.data.items():
-            if name in TABLES:
+            if name == FOLLOW_UP and isinstance(value, dict):
+                for sub in value:
+                    self.follow_up_key(sub)
+            elif name in TABLES:
                 if not isinstance(value, dict):
                     raise self.fail(name, f"must be a table ([{name}]), not {_shown(value)}")
                 for sub in value:
@@ -215,10 +242,11 @@ class _Builder:
             except RespondError as err:
                 raise self.fail("default_channel", f"is wrong: {err}") from None
 
-        for key in ("follow_up", "wait_chase"):
-            raw = self.value(key)
-            if raw is not None:
-                kwargs[key] = self.delay(key, raw, kwargs.get("week", defaults.week))
+        week = kwargs.get("week", defaults.week)
+        raw = self.value("wait_chase")
+        if raw is not None:
+            kwargs["wait_chase"] = self.delay("wait_chase", raw, week)
+        self.follow_up(kwargs, week)
 
         goal = self.value("gratitude_goal")
         if goal is not None:
@@ -277,6 +305,49 @@ class _Builder:
         if promise is not None:
             defaults = Settings()
             kwargs["mail_promise"] = self.delay("mail.promise", promise, defaults.week)
+
+    def follow_up_key(self, sub: Any) -> str:
+        """What a key of the ``[follow_up]`` table names: ``default``, a channel, or a tag."""
+        if sub == "default" or sub in SLA_DEFAULTS:
+            return str(sub)
+        from respond.core.model import parse_tag
+
+        try:
+            tag = parse_tag(sub)
+        except RespondError as err:
+            raise self.fail(f"{FOLLOW_UP}.{sub}", f"is not a channel or a tag: {err}") from None
+        if tag != sub:
+            raise self.fail(f"{FOLLOW_UP}.{sub}", f"must be written as the tag is: {tag}")
+        return tag
+
+    def follow_up(self, kwargs: dict[str, Any], week: WorkWeek) -> None:
+        """``follow_up = "7d"``, or the ``[follow_up]`` table: ``default``, then a delay (or
+        ``"none"``) per channel and per tag (any other key)."""
+        raw = self.data.get(FOLLOW_UP)
+        if raw is None:
+            return
+        if not isinstance(raw, dict):
+            self.sources[FOLLOW_UP] = "file"
+            kwargs["follow_up"] = self.follow_up_delay(FOLLOW_UP, raw, week)
+            return
+        channels: dict[str, str | None] = {}
+        tags: dict[str, str | None] = {}
+        for sub, value in raw.items():
+            name = self.follow_up_key(sub)
+            key = f"{FOLLOW_UP}.{name}"
+            delay = self.follow_up_delay(key, value, week)
+            if name == "default":
+                self.sources[FOLLOW_UP] = "file"
+                kwargs["follow_up"] = delay
+                continue
+            self.sources[key] = "file"
+            (channels if name in SLA_DEFAULTS else tags)[name] = delay
+        kwargs["follow_up_channels"], kwargs["follow_up_tags"] = channels, tags
+
+    def follow_up_delay(self, key: str, value: Any, week: WorkWeek) -> str | None:
+        if isinstance(value, str) and value.strip().lower() == NONE:
+            return None
+        return self.delay(key, value, week)
 
     def remind(self, kwargs: dict[str, Any]) -> None:
         """The ``[remind]`` table (see :mod:`respond.core.remind`). URLs are checked for their
@@ -409,7 +480,9 @@ def describe(settings: Settings) -> dict[str, Any]:
     values.update(
         {
             "default_channel": settings.default_channel,
-            "follow_up": settings.follow_up,
+            "follow_up": settings.follow_up or NONE,
+            **{f"{FOLLOW_UP}.{k}": v or NONE for k, v in settings.follow_up_channels.items()},
+            **{f"{FOLLOW_UP}.{k}": v or NONE for k, v in settings.follow_up_tags.items()},
             "wait_chase": settings.wait_chase,
             "gratitude_goal": settings.gratitude_goal,
             "week_start": DAY_NAMES[settings.week_start],
@@ -455,9 +528,20 @@ def report(settings: Settings, sources: dict[str, str], config: Path, database: 
     exists = "" if config.is_file() else "  (not found: all defaults)"
     lines = [f"config    {config}{exists}", f"database  {database}", ""]
     values = describe(settings)
-    width = max(len(key) for key in KEYS)
-    shown = {key: _toml_value(values[key]) for key in KEYS}
+    keys = keys_of(settings)
+    width = max(len(key) for key in keys)
+    shown = {key: _toml_value(values[key]) for key in keys}
     value_width = max(len(v) for v in shown.values())
-    for key in KEYS:
+    for key in keys:
         lines.append(f"{key:<{width}}  {shown[key]:<{value_width}}  {sources[key]}")
+    lines.append("")
+    lines.extend(FOLLOW_UP_RULE)
     return lines
+
+
+#: How ``done`` picks its follow-up delay, under ``respond config``'s settings.
+FOLLOW_UP_RULE = (
+    "follow-ups: done on an ask or promise schedules one after [follow_up] TAG (its first tag",
+    'with a rule), else [follow_up] CHANNEL, else follow_up; "none" schedules none;',
+    "done --follow-up WHEN or --no-follow-up overrides them.",
+)

@@ -79,7 +79,8 @@ def test_respond_config_shows_values_sources_and_paths(
     lines = out.stdout.splitlines()
     assert lines[0].split() == ["config", str(config_file)]
     assert lines[1].split() == ["database", str(db_path)]
-    rows = {line.split()[0]: line.split()[1:] for line in lines[3:]}
+    table = lines[3 : lines.index("", 3)]  # then a note on how follow-up delays are chosen
+    rows = {line.split()[0]: line.split()[1:] for line in table}
     assert rows["follow_up"] == ['"3d"', "file"]
     assert rows["sla.phone"] == ['"2h"', "file"]
     assert rows["sla.email"] == ['"1bd"', "default"]

@@ -130,6 +130,18 @@ def assert_shows_what_schema_2_showed(db: Path) -> None:
     for name, args in SHOWN.items():
         result = respond(db, "--now", AT, *args)
         assert result.returncode == 0, (args, result.stderr)
+        if name == "export.json.gz":  # the export has gained closed_at since (issue 22)
+            exported = json.loads(result.stdout)
+            closed = [item.pop("closed_at") for item in exported["items"]]
+            assert exported == json.loads(expected(name))
+            shut = [item["status"] in ("done", "dropped") for item in exported["items"]]
+            assert [c is not None for c in closed] == shut
+            continue
+        if name == "who-dana.json.gz":  # who has gained the person's addresses (issue 24)
+            shown = json.loads(result.stdout)
+            assert shown.pop("addresses") == []
+            assert shown == json.loads(expected(name))
+            continue
         assert result.stdout == expected(name), args  # byte for byte
     old = (EXPECTED / "old-id").read_text().strip()
     assert respond(db, "--now", AT, "show", old, "--json").stdout == expected("show-old.json")

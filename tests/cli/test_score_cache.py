@@ -130,6 +130,7 @@ commands = st.one_of(
     st.tuples(st.just("done"), ids, st.just("--no-follow-up")),
     st.tuples(st.just("done"), ids, st.just("--follow-up"), whens),
     st.tuples(st.just("drop"), ids),
+    st.tuples(st.just("reopen"), ids),
     st.tuples(st.just("snooze"), ids, whens),
     st.tuples(st.just("edit"), ids, st.just("--by"), whens),
     st.tuples(st.just("edit"), ids, st.just("--title"), st.just("renamed")),

@@ -25,7 +25,12 @@ def imported(run: Run) -> dict[str, dict]:
 def test_real_export_imports_with_the_documented_mapping(run: Run) -> None:
     out = run("import", "--from", "taskwarrior", str(FIXTURE))
     assert out.exit_code == 0, out
-    assert out.stdout == f"Imported 11 item(s) from {FIXTURE}\n"
+    assert out.stdout == (
+        f"Imported 11 item(s) from {FIXTURE}\n"
+        "  left out: recurrence template 1 (skipped; its instances are imported)\n"
+        "  left out: recurrence 1 (imported once; it does not repeat here)\n"
+        "  no person: 2 (set to unknown)\n"
+    )
     tasks = {t["description"]: t for t in json.loads(FIXTURE.read_text())}
     items = imported(run)
     assert len(items) == 11  # 12 tasks, less the recurring template
@@ -139,3 +144,58 @@ def test_bad_exports_are_one_line_errors(
     out = run("import", "--from", "taskwarrior", str(bad))
     assert out.exit_code == 2 and out.stderr.count("\n") == 1 and message in out.stderr
     assert not db_path.exists()
+
+
+LOSSY = FIXTURES / "taskwarrior-lossy.json"  # make-taskwarrior-lossy.sh
+
+
+def test_the_import_says_what_it_left_out(run: Run) -> None:
+    """Made by a real taskwarrior on Tue 24 Nov 2026 09:00: priority on 3 tasks, a dependency,
+    scheduled/until, a started task, the UDA estimate on 2, a recurring task, a wait that has
+    passed by the import (Wed 25 Nov 10:00) and one still to come, 4 tasks without a person."""
+    out = run("import", "--from", "taskwarrior", str(LOSSY))
+    assert out.exit_code == 0, out
+    assert out.stdout == (
+        f"Imported 7 item(s) from {LOSSY}\n"
+        "  left out: recurrence template 1 (skipped; its instances are imported)\n"
+        "  left out: recurrence 1 (imported once; it does not repeat here)\n"
+        "  no person: 4 (set to unknown)\n"
+        "  left out: priority 3\n"
+        "  left out: depends 1\n"
+        "  left out: scheduled 1\n"
+        "  left out: until 1\n"
+        "  left out: start 1\n"
+        "  left out: passed wait 1 (ignored: not overdue)\n"
+        "  left out: UDA estimate 2\n"
+    )
+    items = imported(run)
+    caterer = items["Call the caterer"]  # wait:2026-11-24T08:00, passed: an ordinary task
+    assert caterer["due"] is None and caterer["status"] == "open"
+    assert "Call the caterer" not in run("list", "--overdue").stdout
+    budget = items["Write the budget"]  # wait:2026-11-30, still to come: due then
+    assert budget["due"] == "2026-11-30T16:00:00+00:00"
+    again = run("import", "--from", "taskwarrior", str(LOSSY))
+    assert again.stdout == f"Imported nothing from {LOSSY}: all 7 item(s) are already here\n"
+
+
+def test_only_what_the_added_tasks_had_is_counted(run: Run, tmp_path: Path) -> None:
+    tasks = json.loads(LOSSY.read_text())
+    first = tmp_path / "first.json"
+    first.write_text(json.dumps(tasks[:1]))  # Book the venue: priority H
+    assert run("import", "--from", "taskwarrior", str(first)).stdout.endswith(
+        "\n  left out: priority 1\n"
+    )
+    out = run("import", "--from", "taskwarrior", str(LOSSY)).stdout
+    assert "(1 already here)" in out and "  left out: priority 2\n" in out
+
+
+def test_a_passed_wait_is_not_a_due_date() -> None:
+    task = {"uuid": "u", "description": "x", "status": "pending", "entry": "20261120T080000Z"}
+    later = items_from_tasks([{**task, "wait": "20261126T080000Z"}], NOW, "f")
+    assert later[0].due == datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+    passed = items_from_tasks([{**task, "wait": "20261125T085959Z"}], NOW, "f")
+    assert passed[0].due is None and passed[0].is_open
+    waiting = items_from_tasks(
+        [{**task, "status": "waiting", "wait": "20261125T090000Z"}], NOW, "f"
+    )
+    assert waiting[0].due is None  # at the wait's own second it is back

@@ -153,6 +153,7 @@ def test_real_bash_runs_the_installed_script(filled: None, tmp_path: Path, db_pa
     driver = (
         f"source {tmp_path / 'respond.sh'}\n"
         "COMP_WORDS=(respond add x --from Da); COMP_CWORD=4\n"
+        "COMP_LINE='respond add x --from Da'; COMP_POINT=${#COMP_LINE}\n"
         "_respond_completion respond\n"
         'printf "%s|" "${COMPREPLY[@]}"\n'
     )
