@@ -266,7 +266,15 @@ DbOpt = Annotated[
         help="Database file (default: $RESPOND_DB, else respond.json in your user data dir).",
     ),
 ]
-NowOpt = Annotated[str | None, typer.Option("--now", hidden=True, help="Pin the clock.")]
+NowOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--now",
+        metavar="WHEN",
+        help="Run as if it were then (any date form, e.g. 2026-11-25T09:00): to try things "
+        "out, replay a day or catch up; nothing is read from the clock.",
+    ),
+]
 ByOpt = Annotated[
     str | None, typer.Option("--by", "-b", metavar="WHEN", help="Due time. " + WHEN_RULE)
 ]
