@@ -203,6 +203,8 @@ class App:
         ids = [f"#{item.id}" for item in outcome.items]
         self.saved = ", ".join(ids) if 0 < len(ids) <= 3 else "the change"
         self.output.confirm(outcome.message)
+        for hint in outcome.hints:
+            print(f"respond: hint: {hint}", file=sys.stderr)
         for warning in self.store.warnings:
             print(f"respond: warning: {warning}", file=sys.stderr)
         from respond.cli.sync import after_change
@@ -244,6 +246,13 @@ def _complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     from respond.cli.complete import complete_ids
 
     return complete_ids(ctx, incomplete)
+
+
+def _settle_person(ctx: typer.Context, person: str, new_person: bool) -> tuple[str, bool]:
+    """On a terminal, ask about a new name close to a known person's (``cli.askperson``)."""
+    from respond.cli.askperson import settle
+
+    return settle(_app(ctx), person, new_person)
 
 
 def _complete_people(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -291,13 +300,15 @@ IdArg = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 # The one person-matching rule (respond.core.people.find), as each command's --help states it.
 MATCHING = (
-    "Names match ignoring case, accents and extra spaces; a unique first name or start of a "
+    "Names match ignoring case, accents and extra spaces (transliterated: malgorzata finds "
+    "Małgorzata, bjorn Bjørn; apostrophes and hyphens too); a unique first name or start of a "
     "name also finds the person (dana finds Dana Whitfield)."
 )
 CAPTURE = (
     " A name that finds one known person (any case or accents, a unique first name or start "
     "of a name: dana finds Dana Whitfield) is stored in their spelling; an ambiguous one is "
-    "refused; one that finds no one adds a new person."
+    "refused; one that finds no one adds a new person (one close to a known name, Zoey "
+    "beside Zoë Müller, is asked about on a terminal, else hinted at)."
 )
 NewPersonOpt = Annotated[
     bool,
@@ -366,6 +377,7 @@ def add(
     """
     from respond.core import actions
 
+    person, new_person = _settle_person(ctx, person, new_person)
     _app(ctx).run(actions.add_ask, title, person, via, by, tag or [], note, new_person)
 
 
@@ -399,6 +411,7 @@ def promise(
     """
     from respond.core import actions
 
+    person, new_person = _settle_person(ctx, person, new_person)
     _app(ctx).run(actions.add_promise, title, person, by, tag or [], note, new_person)
 
 
@@ -470,6 +483,7 @@ def wait(
     from respond.core import actions
 
     target = _id(for_id) if for_id is not None else None
+    person, new_person = _settle_person(ctx, person, new_person)
     _app(ctx).run(actions.add_waiting, title, person, target, by, tag or [], note, new_person)
 
 
@@ -580,6 +594,8 @@ def edit(
 
     if new_person and person is None:
         raise CliError("--new-person goes with --person", 2)
+    if person is not None:
+        person, new_person = _settle_person(ctx, person, new_person)
     _app(ctx).run(
         actions.edit,
         _id(item_id),
@@ -994,6 +1010,7 @@ def thanks(
     """
     from respond.core import actions
 
+    person, new_person = _settle_person(ctx, person, new_person)
     _app(ctx).run(actions.thank, person, text, new_person)
 
 
