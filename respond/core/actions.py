@@ -27,7 +27,7 @@ from respond.core.model import (
     parse_tag,
     require_text,
 )
-from respond.core.text import quoted, shorten
+from respond.core.text import quoted, shorten, visible
 
 UNDO_DETAIL = 5  # undo names up to this many items, then counts them
 
@@ -66,7 +66,9 @@ def parse_id(text: str) -> int:
 
 
 def _label(item: Item) -> str:
-    return f"#{item.id}: {shorten(item.title)}"
+    """``#12: Q3 numbers``: the whole title (visible); a terminal wraps the confirmation
+    (:meth:`respond.cli.output.Environment.confirm`), a pipe gets it whole."""
+    return f"#{item.id}: {visible(item.title)}"
 
 
 class _Change:
@@ -381,7 +383,7 @@ def thank(session: Session, env: Env, person: str, text: str, new_person: bool =
     item.status = "done"
     item.record("done", env.now())
     change.commit(item)
-    msg = f"Thanked {shorten(item.person, 30)}{matched} #{item.id}: {shorten(item.title)}"
+    msg = f"Thanked {shorten(item.person, 30)}{matched} #{item.id}: {visible(item.title)}"
     return Outcome(msg, [item], hints)
 
 
