@@ -1193,3 +1193,42 @@ def test_localize_never_goes_back_and_round_trips_outside_gaps(
         before = wall_time.replace(tzinfo=zone, fold=0).utcoffset()
         assert after is not None and before is not None
         assert shown - wall_time == abs(after - before)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    now=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2150, 12, 31)),
+    week=work_weeks(),
+)
+def test_issue_22_forms_land_where_they_say_in_any_working_week(
+    now: datetime, week: WorkWeek
+) -> None:
+    now = now.replace(tzinfo=UTC)  # UTC: no DST gap moves a wall-clock time
+    today = now.date()
+
+    def at(text: str) -> datetime:
+        return wall(parse_when(text, now, week, UTC), UTC)
+
+    # next week: the first working day of the next Monday-to-Sunday week, at the close
+    monday = today + timedelta(days=7 - today.weekday())
+    first = min(d for d in (monday + timedelta(days=n) for n in range(7)) if week.is_workday(d))
+    assert at("next week") == datetime.combine(first, week.end)
+    assert at("sow") == datetime.combine(first, week.start)
+    # next month: its first working day
+    start = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    first = min(d for d in (start + timedelta(days=n) for n in range(7)) if week.is_workday(d))
+    assert at("next month") == datetime.combine(first, week.end)
+    assert at("som") == datetime.combine(first, week.start)
+    # parts of the day
+    assert at("tomorrow morning") == datetime.combine(today + timedelta(days=1), week.start)
+    assert at("tomorrow afternoon") == datetime.combine(today + timedelta(days=1), time(13))
+    assert at("eod fri").time() == week.end
+    # later today: today, after now (to the minute), at most three hours away
+    later = at("later today")
+    assert later.date() == today
+    assert now.replace(tzinfo=None, second=0, microsecond=0) <= later
+    assert later <= now.replace(tzinfo=None) + timedelta(hours=3)
+    # soy and eoy: working days at the opening / close
+    assert week.is_workday(at("soy").date()) and at("soy").time() == week.start
+    assert week.is_workday(at("eoy").date()) and at("eoy").time() == week.end
+    assert at("soy").year == today.year + 1
