@@ -108,3 +108,14 @@ def test_show_writes_every_time_in_one_form(run: Run) -> None:
     assert history[1].startswith("Mon 23 Nov 10:00  snoozed")
     assert "due      tomorrow 09:00" in out
     assert "created  Fri 20 Nov 09:30" in out
+
+
+def test_today_json_tells_your_promises_from_unanswered_asks(run: Run) -> None:
+    import json
+
+    run("add", "Q3 numbers", "--from", "Lee Park", now="2026-11-23T08:00")
+    run("add", "VPN access", "--from", "Dana", "--by", "2026-11-25 09:30", now="2026-11-23T08:00")
+    run("ack", "1", "--by", "2026-11-25 09:00", now="2026-11-23T08:10")
+    data = json.loads(run("today", "--json", now="2026-11-25T09:15").stdout)
+    assert [(e["item"]["id"], e["your_promise"]) for e in data["overdue"]] == [(1, True)]
+    assert [(e["item"]["id"], e["your_promise"]) for e in data["due_today"]] == [(2, False)]
