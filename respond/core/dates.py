@@ -300,7 +300,14 @@ def _suggestion(text: str) -> str:
         return ""
     import difflib
 
-    words = [*_KEYWORDS, *WEEKDAYS, *(f"tomorrow {part}" for part in _PARTS)]
+    days = ["today", "tomorrow", *WEEKDAYS]
+    words = [
+        *_KEYWORDS,
+        *_ALIASES,
+        *days,
+        *(f"{day} {part}" for day in days for part in _PARTS),
+        *(f"eod {day}" for day in days),
+    ]
     match = difflib.get_close_matches(word, words, n=1, cutoff=0.75)
     return f" (did you mean {match[0]!r}?)" if match and match[0] != word else ""
 
