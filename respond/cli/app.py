@@ -203,6 +203,8 @@ class App:
         ids = [f"#{item.id}" for item in outcome.items]
         self.saved = ", ".join(ids) if 0 < len(ids) <= 3 else "the change"
         self.output.confirm(outcome.message)
+        for hint in outcome.hints:
+            print(f"respond: hint: {hint}", file=sys.stderr)
         for warning in self.store.warnings:
             print(f"respond: warning: {warning}", file=sys.stderr)
         from respond.cli.sync import after_change
@@ -252,6 +254,13 @@ def _complete_open_asks(ctx: typer.Context, incomplete: str) -> list[tuple[str, 
     return complete_open_asks(ctx, incomplete)
 
 
+def _settle_person(ctx: typer.Context, person: str, new_person: bool) -> tuple[str, bool]:
+    """On a terminal, ask about a new name close to a known person's (``cli.askperson``)."""
+    from respond.cli.askperson import settle
+
+    return settle(_app(ctx), person, new_person)
+
+
 def _complete_people(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     from respond.cli.complete import complete_people
 
@@ -272,7 +281,15 @@ DbOpt = Annotated[
         help="Database file (default: $RESPOND_DB, else respond.json in your user data dir).",
     ),
 ]
-NowOpt = Annotated[str | None, typer.Option("--now", hidden=True, help="Pin the clock.")]
+NowOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--now",
+        metavar="WHEN",
+        help="Run as if it were then (any date form, e.g. 2026-11-25T09:00): to try things "
+        "out, replay a day or catch up; nothing is read from the clock.",
+    ),
+]
 ByOpt = Annotated[
     str | None, typer.Option("--by", "-b", metavar="WHEN", help="Due time. " + WHEN_RULE)
 ]
@@ -289,13 +306,15 @@ IdArg = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 # The one person-matching rule (respond.core.people.find), as each command's --help states it.
 MATCHING = (
-    "Names match ignoring case, accents and extra spaces; a unique first name or start of a "
+    "Names match ignoring case, accents and extra spaces (transliterated: malgorzata finds "
+    "Małgorzata, bjorn Bjørn; apostrophes and hyphens too); a unique first name or start of a "
     "name also finds the person (dana finds Dana Whitfield)."
 )
 CAPTURE = (
     " A name that finds one known person (any case or accents, a unique first name or start "
     "of a name: dana finds Dana Whitfield) is stored in their spelling; an ambiguous one is "
-    "refused; one that finds no one adds a new person."
+    "refused; one that finds no one adds a new person (one close to a known name, Zoey "
+    "beside Zoë Müller, is asked about on a terminal, else hinted at)."
 )
 MailOpt = Annotated[
     bool,
@@ -396,10 +415,9 @@ def add(
         from respond.cli.mail import file_message
 
         return file_message(_app(ctx), "ask", title, person, by, None, tag or [], note, new_person)
-    _app(ctx).run(
-        actions.add_ask, _needed(ctx, title, "TEXT"), _needed(ctx, person, "--from"), via, by,
-        tag or [], note, new_person,
-    )  # fmt: skip
+    text = _needed(ctx, title, "TEXT")
+    who, new_person = _settle_person(ctx, _needed(ctx, person, "--from"), new_person)
+    _app(ctx).run(actions.add_ask, text, who, via, by, tag or [], note, new_person)
 
 
 @app.command()
@@ -443,10 +461,11 @@ def promise(
 
         args = (title, person, by, None, tag or [], note, new_person)
         return file_message(_app(ctx), "promise", *args)
+    text = _needed(ctx, title, "TEXT")
+    who, new_person = _settle_person(ctx, _needed(ctx, person, "--to"), new_person)
     _app(ctx).run(
-        actions.add_promise, _needed(ctx, title, "TEXT"), _needed(ctx, person, "--to"),
-        _needed(ctx, by, "--by"), tag or [],
-        note, new_person,
+        actions.add_promise, text, who, _needed(ctx, by, "--by"),
+        tag or [], note, new_person,
     )  # fmt: skip
 
 
@@ -531,9 +550,11 @@ def wait(
 
         args = (title, person, by, target, tag or [], note, new_person)
         return file_message(_app(ctx), "waiting", *args)
+    text = _needed(ctx, title, "TEXT")
+    who, new_person = _settle_person(ctx, _needed(ctx, person, "--on"), new_person)
     _app(ctx).run(
-        actions.add_waiting, _needed(ctx, title, "TEXT"), _needed(ctx, person, "--on"), target, by,
-        tag or [], note, new_person,
+        actions.add_waiting, text, who, target, by, tag or [], note,
+        new_person,
     )  # fmt: skip
 
 
@@ -646,6 +667,8 @@ def edit(
 
     if new_person and person is None:
         raise CliError("--new-person goes with --person", 2)
+    if person is not None:
+        person, new_person = _settle_person(ctx, person, new_person)
     _app(ctx).run(
         actions.edit,
         _id(item_id),
@@ -1164,6 +1187,7 @@ def thanks(
     """
     from respond.core import actions
 
+    person, new_person = _settle_person(ctx, person, new_person)
     _app(ctx).run(actions.thank, person, text, new_person)
 
 

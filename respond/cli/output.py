@@ -56,7 +56,18 @@ class Environment:
         return self._color
 
     def confirm(self, message: str) -> None:
-        """A one-line confirmation (its user text is already made visible by the core)."""
+        """A confirmation (its user text is already made visible by the core): whole when
+        piped, for scripts; on a terminal wrapped at word boundaries to its width, so that a
+        long title is never cut."""
+        if self.stdout_isatty:
+            import shutil
+            import textwrap
+
+            width = self.width or shutil.get_terminal_size().columns
+            if len(message) > width > 20:
+                message = "\n".join(
+                    textwrap.wrap(message, width, subsequent_indent="  ", break_on_hyphens=False)
+                )
         print(message, file=self.stdout)
 
     def json(self, data: Any) -> None:

@@ -435,11 +435,13 @@ def _when(moment: datetime, env: Env) -> str:
 
 
 def _event_time(event: dict[str, Any], env: Env) -> str:
+    """When an event happened, in the form of every other time ``show`` writes (the due
+    time, the times inside events): :func:`_when`, e.g. ``Mon 23 Nov 08:00``."""
     from respond.core.clock import from_iso
 
     try:
-        return f"{to_local(from_iso(event['at']), env.clock.tz):%Y-%m-%d %H:%M}"
-    except (KeyError, ValueError, TypeError):
+        return _when(from_iso(event["at"]), env)
+    except (KeyError, ValueError, TypeError, OverflowError):
         return "?"
 
 
@@ -556,13 +558,15 @@ Row = list[Text]
 
 
 def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[Row]]]:
+    from respond.core.review import DUE_KINDS, your_promise
+
     now, tz = view.now, env.clock.tz
     sections: list[tuple[str, str, list[Row]]] = []
 
     def row(item: Item, when: Text, extra: Text | None = None) -> Row:
         return [
             Text(f"#{item.id}"),
-            Text(item.kind),
+            Text("promise" if item.kind in DUE_KINDS and your_promise(item) else item.kind),
             _user(item.person),
             _user(item.title, REVIEW_TITLE_WIDTH),
             when,
@@ -576,9 +580,20 @@ def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[Row]]]:
             return Text(late(item.due, now), style=style)
         return Text(f"due {to_local(item.due, tz):%H:%M}", style="yellow")
 
-    overdue = [row(item, due(item, "bold red")) for item in view.overdue]
+    def promised(item: Item) -> Text | None:
+        """``you promised Lee Park by 09:00``; once passed, ``broken promise (you promised...)``."""
+        if item.due is None or not your_promise(item):
+            return None
+        local = to_local(item.due, tz)
+        by = f"{local:%H:%M}" if _today(item.due, now, env) else timefmt.when(item.due, now, tz)
+        said = f"you promised {shorten(item.person, PERSON_WIDTH)} by {by}"
+        if item.due < now:
+            return Text(f"broken promise ({said})", style="red")
+        return Text(said)
+
+    overdue = [row(item, due(item, "bold red"), promised(item)) for item in view.overdue]
     sections.append(("Overdue", "bold red", overdue))
-    due_today = [row(item, due(item, "bold red")) for item in view.due_today]
+    due_today = [row(item, due(item, "bold red"), promised(item)) for item in view.due_today]
     sections.append(("Due today", "bold yellow", due_today))
     followups = [row(item, due(item, "red")) for item in view.followups]
     sections.append(("Follow-ups due", "bold magenta", followups))

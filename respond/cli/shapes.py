@@ -44,6 +44,7 @@ def items(listed: Sequence[Item]) -> list[dict[str, Any]]:
 
 def review(view: Review) -> dict[str, Any]:
     """``respond today --json``: the same sections as data, with the contract's item objects."""
+    from respond.core.review import your_promise
     from respond.core.scoring import HABITS
 
     now = view.now
@@ -66,11 +67,17 @@ def review(view: Review) -> dict[str, Any]:
     return {
         "now": to_utc_iso(now),
         "overdue": [
-            {"item": item(one), "overdue_seconds": _seconds(now - one.due)}
+            {
+                "item": item(one),
+                "overdue_seconds": _seconds(now - one.due),
+                "your_promise": your_promise(one),
+            }
             for one in view.overdue
             if one.due is not None
         ],
-        "due_today": [{"item": item(one)} for one in view.due_today],
+        "due_today": [
+            {"item": item(one), "your_promise": your_promise(one)} for one in view.due_today
+        ],
         "followups": [
             {
                 "item": item(one),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -27,7 +27,7 @@ from respond.core.model import (
     parse_tag,
     require_text,
 )
-from respond.core.text import quoted, shorten
+from respond.core.text import quoted, shorten, visible
 
 UNDO_DETAIL = 5  # undo names up to this many items, then counts them
 
@@ -49,6 +49,7 @@ class Session(Protocol):
 class Outcome:
     message: str
     items: list[Item]
+    hints: list[str] = field(default_factory=list)  # lines for stderr after the confirmation
 
 
 def _due(env: Env, moment: datetime) -> str:
@@ -65,7 +66,9 @@ def parse_id(text: str) -> int:
 
 
 def _label(item: Item) -> str:
-    return f"#{item.id}: {shorten(item.title)}"
+    """``#12: Q3 numbers``: the whole title (visible); a terminal wraps the confirmation
+    (:meth:`respond.cli.output.Environment.confirm`), a pipe gets it whole."""
+    return f"#{item.id}: {visible(item.title)}"
 
 
 class _Change:
@@ -137,15 +140,18 @@ def _tags(values: Iterable[str]) -> list[str]:
     return tags
 
 
-def _person(session: Session, typed: str, new_person: bool) -> tuple[str, str]:
-    """The name to store for a person the user typed, and what the confirmation adds.
+def _person(session: Session, typed: str, new_person: bool) -> tuple[str, str, list[str]]:
+    """The name to store for a person the user typed, what the confirmation adds, and hints.
 
     A name that the one matching rule (:func:`respond.core.people.find`) resolves to one known
     person is stored in that person's spelling, and the confirmation says so; an ambiguous one
     is refused naming the candidates; one that matches no one, or a name with ``new_person``,
     is a new person, stored exactly as typed (``new_person`` refuses a name that already is
-    someone's but for case, accents or spaces: the two could never be told apart)."""
-    from respond.core.people import find, known_names, listing, person_key
+    someone's but for case, accents or spaces: the two could never be told apart). A new name
+    close to a known one (:func:`respond.core.people.near_miss`) is not silent: the hint
+    gives the command that files it under the known person (on a terminal the CLI asks
+    first, and passes ``new_person`` when the answer is no)."""
+    from respond.core.people import find, known_names, listing, near_miss, person_key
 
     require_text(typed, "person")
     known = known_names(session.person_counts().items())
@@ -156,17 +162,31 @@ def _person(session: Session, typed: str, new_person: bool) -> tuple[str, str]:
                 f"{quoted(typed)} is already the name of {shorten(same, 30)}: leave out "
                 "--new-person, or tell the new person apart (a surname or initial)"
             )
-        return typed, ""
+        return typed, "", []
     found = find(known, typed)
     if not found:
-        return typed, ""
+        near = near_miss(known, typed)
+        if near is None:
+            return typed, "", []
+        return typed, "", [near_miss_hint(typed, known[near])]
     if len(found) > 1:
         raise RespondError(
             f"{quoted(typed)} could be several people: {listing(known, found)}; give more of "
             "the name, or --new-person to add someone new"
         )
     name = known[found[0]]
-    return name, "" if name == typed else f' (matched "{shorten(typed, 30)}")'
+    return name, "" if name == typed else f' (matched "{shorten(typed, 30)}")', []
+
+
+def near_miss_hint(typed: str, known: str) -> str:
+    """What ``add`` says, off a terminal, when it filed ``typed`` as a new person though it is
+    close to ``known``: the command that merges the two, quoted for the shell."""
+    from respond.core.text import shell_word
+
+    return (
+        f"{shorten(typed, 30)} is new; did you mean {shorten(known, 40)}? If so: "
+        f"respond people rename {shell_word(typed)} {shell_word(known)}"
+    )
 
 
 def _open_item(session: Session, item_id: int, verb: str) -> Item:
@@ -190,7 +210,7 @@ def add_ask(
     """Someone asked something of you. Without ``by``, the channel's SLA sets the time."""
     from respond.core.worktime import sla_due
 
-    person, matched = _person(session, person, new_person)
+    person, matched, hints = _person(session, person, new_person)
     chan = parse_channel(channel) if channel is not None else env.settings.default_channel
     due = (
         env.when(by)
@@ -206,7 +226,7 @@ def add_ask(
     )  # fmt: skip
     change.commit(item)
     msg = f"Added {_label(item)} for {shorten(item.person, 30)}{matched}, due {_due(env, due)}"
-    return Outcome(msg, [item])
+    return Outcome(msg, [item], hints)
 
 
 def add_promise(
@@ -220,7 +240,7 @@ def add_promise(
     new_person: bool = False,
 ) -> Outcome:
     """You promised ``person`` something by a time."""
-    person, matched = _person(session, person, new_person)
+    person, matched, hints = _person(session, person, new_person)
     due = env.when(by)
     change = _Change(session, env, "promise")
     item = change.created(
@@ -232,7 +252,7 @@ def add_promise(
     item.record("promised", env.now(), due=to_utc_iso(due))
     change.commit(item)
     msg = f"Promised {_label(item)} to {shorten(item.person, 30)}{matched}, by {_due(env, due)}"
-    return Outcome(msg, [item])
+    return Outcome(msg, [item], hints)
 
 
 ACK_KINDS = frozenset({"ask", "promise"})
@@ -287,7 +307,7 @@ def add_waiting(
 ) -> Outcome:
     """You asked someone else, maybe on behalf of ask ``for_id`` (an open ask or promise, whose
     person gets the answer relayed); chase them at ``by``."""
-    person, matched = _person(session, person, new_person)
+    person, matched, hints = _person(session, person, new_person)
     served = session.get(for_id) if for_id is not None else None
     if served is not None and (served.kind not in ACK_KINDS or not served.is_open):
         what = served.kind if served.kind not in ACK_KINDS else f"{served.status} {served.kind}"
@@ -307,7 +327,7 @@ def add_waiting(
     if served is not None:
         msg += f", for {shorten(served.person, 30)} (#{served.id})"
     msg += f"; chase {_due(env, due)}"
-    return Outcome(msg, [item])
+    return Outcome(msg, [item], hints)
 
 
 def complete(
@@ -358,7 +378,7 @@ def complete(
 
 def thank(session: Session, env: Env, person: str, text: str, new_person: bool = False) -> Outcome:
     """Log gratitude: a ``thanks`` item, done at once."""
-    person, matched = _person(session, person, new_person)
+    person, matched, hints = _person(session, person, new_person)
     change = _Change(session, env, "thanks")
     item = change.created(
         _new_item(session, env, kind="thanks", title=text, person=person, channel=None, due=None)
@@ -366,8 +386,8 @@ def thank(session: Session, env: Env, person: str, text: str, new_person: bool =
     item.status = "done"
     item.record("done", env.now())
     change.commit(item)
-    msg = f"Thanked {shorten(item.person, 30)}{matched} #{item.id}: {shorten(item.title)}"
-    return Outcome(msg, [item])
+    msg = f"Thanked {shorten(item.person, 30)}{matched} #{item.id}: {visible(item.title)}"
+    return Outcome(msg, [item], hints)
 
 
 def drop(session: Session, env: Env, item_id: int, reason: str | None = None) -> Outcome:
@@ -423,12 +443,13 @@ def edit(
     before = item.to_record()
     fields: list[str] = []
     matched = ""
+    hints: list[str] = []
     correction: dict[str, Any] = {}
     if title is not None and title != item.title:
         item.title = require_text(title, "title")
         fields.append("title")
     if person is not None:
-        person, matched = _person(session, person, new_person)
+        person, matched, hints = _person(session, person, new_person)
     if person is not None and person != item.person:
         item.person = person
         fields.append("person")
@@ -469,7 +490,7 @@ def edit(
         msg += f", due {_due(env, item.due)}"
     if correction:
         msg += "; a correction: scored against this time"
-    return Outcome(msg, [item])
+    return Outcome(msg, [item], hints)
 
 
 def rename_person(session: Session, env: Env, old: str, new: str) -> Outcome:
@@ -599,9 +620,9 @@ def add_follow_up(
             f"#{origin.id} is itself a follow-up: --for names the ask, promise or waiting it "
             "follows up"
         )
-    matched = ""
+    matched, hints = "", list[str]()
     if person is not None:
-        person, matched = _person(session, person, new_person)
+        person, matched, hints = _person(session, person, new_person)
     else:
         assert origin is not None
         person = origin.person
@@ -625,11 +646,11 @@ def add_follow_up(
         )
     )  # fmt: skip
     change.commit(item)
-    msg = f"Follow up with {shorten(item.person, 30)}{matched} {_label(item)}"
+    msg = f"Follow up with {visible(item.person)}{matched} {_label(item)}"
     if origin is not None:
         msg += f" (for #{origin.id})"
     msg += f", due {_due(env, due)}"
-    return Outcome(msg, [item])
+    return Outcome(msg, [item], hints)
 
 
 def _default_follow_up(env: Env, item: Item) -> tuple[str | None, str]:

@@ -6,7 +6,7 @@ the grammar's regular expressions.
 """
 
 ACCEPTED_FORMS = (
-    "now, today, tonight, tomorrow, eod, eow, eom, fri, next fri, fri 3pm, tomorrow 09:30, "
-    "30m, 2h, 3d, 2w, +3d, in 2 days, in 3 hours, 2bd, 2 business days, 2026-11-25, "
-    "2026-11-25 14:00, 25 nov, 25 nov 3pm"
+    "now, today, tomorrow, eod, cob, eow, eom, sow, next week, next month, later today, "
+    "this afternoon, tomorrow morning, fri, eod fri, 2pm tomorrow, 2h, 3d, "
+    "in a fortnight, 2bd, 2026-11-25 14:00, 25 nov, 18.12., 15th"
 )

@@ -22,6 +22,30 @@ Named moments
                     that has passed (Friday evening, the weekend), the one of next week
     ``eom``         the last working day of this month, at the close; once that has passed,
                     the one of next month
+    ``eoy``         the last working day of this year, at the close; once that has passed,
+                    the one of next year
+    ``sod``         the opening of the working day (``week.start``, 09:00 by default): today's
+                    on a working day until it has passed, else the next working day's
+    ``sow``         the opening of the first working day of next week (Monday 09:00)
+    ``som``         the opening of the first working day of next month
+    ``soy``         the opening of the first working day of next year
+    ``next week``   the first working day of next week (Monday), at the close
+    ``next month``  the first working day of next month, at the close
+    ``later today`` three hours from now, but no later than today's close (after the close,
+                    no later than 23:59 today); ``later`` is the same (taskwarrior's
+                    "someday" is not a deadline)
+
+Spellings of the same moments (rewritten before anything else is read, see ``_ALIASES``)
+    ``cob``, ``end of day``, ``close of business`` are ``eod``; ``end of week`` is ``eow``,
+    ``end of month`` ``eom``, ``end of year`` ``eoy``; ``start of day`` / ``week`` /
+    ``month`` / ``year`` are ``sod`` / ``sow`` / ``som`` / ``soy``; ``tmrw``, ``tmw``,
+    ``tmr`` are ``tomorrow``; ``in a fortnight`` (``fortnight``) is ``2w``.
+
+Parts of the day
+    ``morning`` is the opening of the working day (``week.start``), ``afternoon`` 13:00,
+    ``evening`` 20:00, ``eod`` the close. After ``tomorrow`` or a weekday: that day then
+    (``tomorrow morning``, ``fri afternoon``, ``eod fri``, ``fri eod``); after ``this`` or
+    ``today``, or alone: today's, or tomorrow's once it has passed (``this afternoon``).
 
 Weekdays
     ``mon``, ``tues``, ``thursday``... (every spelling in :data:`respond.core.worktime.WEEKDAYS`):
@@ -33,6 +57,9 @@ Times
     ``tomorrow`` or a weekday, optionally with ``at``: ``fri 3pm``, ``mon at 10am``. A time
     alone (``3pm``, ``at 15:00``) or after ``today`` is today at that time, or tomorrow at that
     time once it has passed (``9am`` at 10:00 is tomorrow 09:00, as taskwarrior's ``due:9am``).
+    A time may also come first: ``2pm tomorrow``, ``noon fri``. After a day, a bare hour is
+    read on the 24-hour clock from 7 to 23 (``tomorrow 9`` is 09:00, ``fri 15`` 15:00); 0 to
+    6 are refused as ambiguous (3am or 3pm?).
 
 Durations
     ``30m``, ``2h``, ``3d``, ``2w``, ``+3d``, ``in 2 days``, ``in 3 hours``, ``1 week``,
@@ -53,7 +80,9 @@ Absolute dates
     or after today (at 25 Nov 2026, ``jan 5`` is 5 Jan 2027, ``25 nov 9am`` today at 09:00,
     ``29 feb`` the next leap day); a date with its year is as written, even if it has passed
     (for backfilling: the commands' confirmations say "already overdue"). A date without a
-    time is at the close.
+    time is at the close. ``18.12.`` and ``18.12.2026`` are day.month. (with the dots: the
+    European way of writing it, never month.day); ``15th`` (``the 15th``) is the next 15th of a
+    month, today or later.
 
 Daylight saving time
     A wall-clock time that a DST change skips (``2026-03-29 02:30`` in Europe/Berlin) moves
@@ -62,11 +91,12 @@ Daylight saving time
 
 Rejected, with a one-line :class:`DateError`
     empty text; bare numbers (``3``, ``2026``: days? hours? a year?); all-numeric dates other
-    than year-month-day (``01/02/2026``, ``3/4``, ``25.11.2026``: day/month order is
-    ambiguous); anything outside the forms above (dateutil is only handed text already known
-    to be an ISO date, so its fuzzy guesses, e.g. ``may`` = 1 May, never happen); invalid
-    dates and times (``31 apr``, ``29 feb 2027``, ``25:00``, ``13pm``); non-ASCII or control
-    characters; text longer than 100 characters; results that would not fit in a datetime.
+    than year-month-day and day.month. (``01/02/2026``, ``3/4``, ``11-25-2026``: day/month
+    order is ambiguous); anything outside the forms above (dateutil is only handed text
+    already known to be an ISO date, so its fuzzy guesses, e.g. ``may`` = 1 May, never
+    happen); invalid dates and times (``31 apr``, ``29 feb 2027``, ``25:00``, ``13pm``);
+    non-ASCII or control characters; text longer than 100 characters; results that would
+    not fit in a datetime.
 """
 
 from __future__ import annotations
@@ -84,7 +114,48 @@ from respond.core.worktime import WEEKDAYS, WorkWeek, add_business_days
 __all__ = ["ACCEPTED_FORMS", "DateError", "has_passed", "parse_when"]
 
 TONIGHT = time(20, 0)
+AFTERNOON = time(13, 0)
+#: ``later today``: this many hours from now, capped at today's close.
+LATER_HOURS = 3
 MAX_LENGTH = 100
+
+#: Other spellings of forms the grammar reads, rewritten (whole words) before it reads them.
+_ALIASES: dict[str, str] = {
+    "cob": "eod",
+    "end of day": "eod",
+    "end of the day": "eod",
+    "close of business": "eod",
+    "end of week": "eow",
+    "end of the week": "eow",
+    "end of month": "eom",
+    "end of the month": "eom",
+    "end of year": "eoy",
+    "end of the year": "eoy",
+    "start of day": "sod",
+    "start of the day": "sod",
+    "start of week": "sow",
+    "start of next week": "sow",
+    "start of month": "som",
+    "start of next month": "som",
+    "start of year": "soy",
+    "start of next year": "soy",
+    "tmrw": "tomorrow",
+    "tmw": "tomorrow",
+    "tmr": "tomorrow",
+    "in a fortnight": "2w",
+    "a fortnight": "2w",
+    "fortnight": "2w",
+    "later": "later today",
+    "later today": "later today",
+}
+#: Parts of the day after a day (``tomorrow morning``); ``morning`` and ``eod`` depend on the
+#: working week (its opening and close), so they are ``None`` here.
+_PARTS: dict[str, time | None] = {
+    "morning": None,
+    "afternoon": AFTERNOON,
+    "evening": TONIGHT,
+    "eod": None,
+}
 
 
 _MONTHS: dict[str, int] = {
@@ -147,11 +218,19 @@ _UNIT_RE = _alternatives(_UNITS)
 _TIME_RE = r"\d{1,2}(?::\d{2})?(?:am|pm)|\d{1,2}:\d{2}|noon"
 _F = re.ASCII
 
+_PART_RE = _alternatives(_PARTS)
+_DAY_RE = rf"today|tomorrow|(?:next )?(?:{_WEEKDAY_RE})"
 _DAY_AND_TIME = re.compile(
-    rf"(?:(?P<day>today|tomorrow)|(?:next )?(?P<weekday>{_WEEKDAY_RE}))"
-    rf"(?: (?:at )?(?P<time>{_TIME_RE}))?",
+    rf"(?:(?P<day>today|tomorrow|this)|(?:next )?(?P<weekday>{_WEEKDAY_RE}))"
+    rf"(?: (?:at )?(?P<time>{_TIME_RE})| (?P<part>{_PART_RE})| (?:at )?(?P<hour>\d{{1,2}}))?",
     _F,
 )
+# "2pm tomorrow", "noon fri", "eod fri": read as "tomorrow 2pm"...
+_TIME_FIRST = re.compile(
+    rf"(?:at )?(?P<time>{_TIME_RE}|{_PART_RE}) (?:on )?(?P<day>{_DAY_RE})",
+    _F,
+)
+_ALIAS = re.compile(rf"\b(?:{_alternatives(_ALIASES)})\b", _F)
 _TIME_ALONE = re.compile(rf"(?:at )?(?P<time>{_TIME_RE})", _F)
 _DURATION = re.compile(
     rf"(?:in |\+)?(?:(?P<n>\d+) ?|(?<=in )an? )(?P<unit>{_UNIT_RE})",
@@ -174,6 +253,15 @@ _NAMED_DATE = re.compile(
     rf"(?: (?:at )?(?P<time>{_TIME_RE}))?",
     _F,
 )
+_ORDINAL_DAY = re.compile(
+    rf"(?:(?:on )?the )?(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?: (?:at )?(?P<time>{_TIME_RE}))?",
+    _F,
+)
+_DOTTED = re.compile(
+    r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|2[01])\d{2})?"
+    rf"(?: (?:at )?(?P<time>{_TIME_RE}))?",
+    _F,
+)
 _BARE_NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?", _F)
 # Day/month order unknowable: 01/02/2026, 3/4, 25.11.2026, 11-25-2026 (but not 2026-...).
 _NUMERIC_DATE = re.compile(
@@ -182,7 +270,10 @@ _NUMERIC_DATE = re.compile(
 )
 _ALLOWED_CHARS = re.compile(r"[\x20-\x7e\t\n\r]*", _F)
 
-_KEYWORDS = ("now", "today", "tonight", "tomorrow", "eod", "eow", "eom")
+_KEYWORDS = ("now", "today", "tonight", "tomorrow", "eod", "eow", "eom", "eoy", "sod", "sow",
+             "som", "soy", "later", "later today", "next week", "next month", "this morning",
+             "this afternoon", "tomorrow morning", "tomorrow afternoon", "end of day",
+             "end of week", "end of month", "close of business", "in a fortnight")  # fmt: skip
 
 
 def _shown(text: str) -> str:
@@ -202,12 +293,21 @@ def _fail(text: str, why: str | None = None) -> NoReturn:
 
 
 def _suggestion(text: str) -> str:
-    word = text.strip().lower()
-    if not word.isalpha() or not word.isascii() or not 4 <= len(word) <= 12:
+    """`` (did you mean 'next week'?)`` for a phrase close to a named one, else nothing."""
+    word = " ".join(text.lower().split())
+    letters = word.replace(" ", "")
+    if not letters.isalpha() or not letters.isascii() or not 3 <= len(word) <= 30:
         return ""
     import difflib
 
-    words = [*_KEYWORDS, *WEEKDAYS]
+    days = ["today", "tomorrow", *WEEKDAYS]
+    words = [
+        *_KEYWORDS,
+        *_ALIASES,
+        *days,
+        *(f"{day} {part}" for day in days for part in _PARTS),
+        *(f"eod {day}" for day in days),
+    ]
     match = difflib.get_close_matches(word, words, n=1, cutoff=0.75)
     return f" (did you mean {match[0]!r}?)" if match and match[0] != word else ""
 
@@ -256,6 +356,9 @@ def parse_when(
     s = " ".join(words)
     s = re.sub(r"(?<=\d) (?=(?:am|pm)\b)", "", s, flags=_F)  # "3 pm" -> "3pm"
     s = re.sub(r"(?<=\d),? ", " ", s, flags=_F)  # "nov 25, 2026" -> "nov 25 2026"
+    s = _ALIAS.sub(lambda m: _ALIASES[m.group()], s)  # "end of day" -> "eod"
+    if m := _TIME_FIRST.fullmatch(s):  # "2pm tomorrow" -> "tomorrow 2pm"
+        s = f"{m['day']} {m['time']}"
     try:
         return _parse(text, s, to_local(now, tz), week, tz)
     except DateError:
@@ -308,10 +411,50 @@ def _parse(text: str, s: str, now: datetime, week: WorkWeek, tz: tzinfo | None) 
     if s == "eom":
         last = _end_of_month(today, week)
         return upcoming(close(last), lambda: close(_end_of_month(last + timedelta(1), week)))
+    if s == "eoy":
+        last = _last_workday_before(date(today.year + 1, 1, 1), week)
+        return upcoming(
+            close(last), lambda: close(_last_workday_before(date(today.year + 2, 1, 1), week))
+        )
+    if s == "sod":
+        day = today if week.is_workday(today) else week.next_workday(today)
+        return upcoming(
+            _at(day, week.start, tz), lambda: _at(week.next_workday(day), week.start, tz)
+        )
+    if s in ("next week", "sow"):
+        monday = today + timedelta(days=7 - today.weekday())
+        first = _first_workday_from(monday, week)
+        return _at(first, week.start, tz) if s == "sow" else close(first)
+    if s in ("next month", "som"):
+        first = _first_workday_from(
+            date(today.year + today.month // 12, today.month % 12 + 1, 1), week
+        )
+        return _at(first, week.start, tz) if s == "som" else close(first)
+    if s == "soy":
+        return _at(_first_workday_from(date(today.year + 1, 1, 1), week), week.start, tz)
+    if s == "later today":
+        soon = to_local(now.astimezone(UTC) + timedelta(hours=LATER_HOURS), tz)
+        cap = close(today)
+        if has_passed(cap, now):
+            cap = _at(today, time(23, 59), tz)
+        return min(soon, cap)
+    if s in _PARTS:  # "afternoon" alone is this afternoon
+        s = f"this {s}"
 
     if m := _DAY_AND_TIME.fullmatch(s):
-        at = _parse_time(text, m["time"]) if m["time"] else eod
-        if m["day"] == "today":
+        if m["day"] == "this" and not m["part"]:  # this morning, not this 3pm
+            _fail(text)
+        if m["time"]:
+            at = _parse_time(text, m["time"])
+        elif m["part"]:
+            at = _PARTS[m["part"]] or (week.start if m["part"] == "morning" else eod)
+        elif m["hour"]:
+            at = _bare_hour(text, m["hour"])
+        else:
+            at = eod
+        if m["day"] == "today" and m["part"] == "eod":
+            return today_close()
+        if m["day"] in ("today", "this"):
             return clock_time(at)
         if m["day"] == "tomorrow":
             return _at(today + timedelta(days=1), at, tz)
@@ -341,7 +484,19 @@ def _parse(text: str, s: str, now: datetime, week: WorkWeek, tz: tzinfo | None) 
         return _parse_iso(text, m, week, tz)
 
     if m := _NAMED_DATE.fullmatch(s):
-        return _parse_named(text, m, today, week, tz)
+        month_name = m["m1"] or m["m2"]
+        number = int(m["d1"] or m["d2"])
+        return _calendar_day(text, number, _MONTHS[month_name], month_name, m, today, week, tz)
+
+    if m := _DOTTED.fullmatch(s):
+        month = int(m["month"])
+        if not 1 <= month <= 12:
+            _fail(text, f"there is no month {month} (18.12. is the 18th of December)")
+        name = _MONTH_NAMES[month - 1]
+        return _calendar_day(text, int(m["day"]), month, name, m, today, week, tz)
+
+    if m := _ORDINAL_DAY.fullmatch(s):
+        return _next_day_of_month(text, int(m["day"]), m["time"], today, week, tz)
 
     if _BARE_NUMBER.fullmatch(s):
         _fail(
@@ -403,14 +558,22 @@ def _parse_iso(text: str, m: re.Match[str], week: WorkWeek, tz: tzinfo | None) -
     return _at(parsed.date(), week.end, tz)
 
 
-def _parse_named(
-    text: str, m: re.Match[str], today: date, week: WorkWeek, tz: tzinfo | None
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _calendar_day(
+    text: str,
+    day: int,
+    month: int,
+    month_name: str,
+    m: re.Match[str],
+    today: date,
+    week: WorkWeek,
+    tz: tzinfo | None,
 ) -> datetime:
-    """``25 nov [2026] [3pm]``. Without a year: the next such date on or after today (so on
-    25 Nov, ``25 nov 9am`` is today even after 09:00, and ``29 feb`` the next leap day)."""
-    day = int(m["d1"] or m["d2"])
-    month_name = m["m1"] or m["m2"]
-    month = _MONTHS[month_name]
+    """``25 nov [2026] [3pm]``, ``25.11.[2026] [3pm]``. Without a year: the next such date on
+    or after today (so on 25 Nov, ``25 nov 9am`` is today even after 09:00, and ``29 feb`` the
+    next leap day)."""
     at = _parse_time(text, m["time"]) if m["time"] else week.end
     if m["year"]:
         years = [int(m["year"])]
@@ -426,6 +589,48 @@ def _parse_named(
     if m["year"] or not _exists(month, day):
         _fail(text, f"there is no {day} {month_name}" + (f" {m['year']}" if m["year"] else ""))
     _fail(text, "outside the range of dates that can be handled")
+
+
+def _next_day_of_month(
+    text: str, day: int, at_text: str | None, today: date, week: WorkWeek, tz: tzinfo | None
+) -> datetime:
+    """``15th [3pm]``: the next 15th of a month, today or later (the 31st skips short months)."""
+    if not 1 <= day <= 31:
+        _fail(text, f"no month has a day {day}")
+    at = _parse_time(text, at_text) if at_text else week.end
+    year, month = today.year, today.month
+    for _ in range(3):  # a 31st is at most two months away
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            found = None
+        if found is not None and found >= today:
+            return _at(found, at, tz)
+        year, month = year + month // 12, month % 12 + 1
+    raise AssertionError("unreachable: every day of the month comes round in three months")
+
+
+def _bare_hour(text: str, token: str) -> time:
+    """A bare hour after a day (``tomorrow 9``): 7 to 23 on the 24-hour clock."""
+    hour = int(token)
+    if 7 <= hour <= 23:
+        return time(hour, 0)
+    if hour < 7:
+        _fail(text, f"a bare {hour} could be {hour or 12}am or {hour or 12}pm: write which")
+    _fail(text, f"{token!r} is not a time of day (hours are 0 to 23)")
+
+
+def _first_workday_from(day: date, week: WorkWeek) -> date:
+    """``day`` if it is a working day, else the next one."""
+    return day if week.is_workday(day) else week.next_workday(day)
+
+
+def _last_workday_before(day: date, week: WorkWeek) -> date:
+    """The last working day strictly before ``day``."""
+    day -= timedelta(days=1)
+    while not week.is_workday(day):
+        day -= timedelta(days=1)
+    return day
 
 
 def _exists(month: int, day: int) -> bool:

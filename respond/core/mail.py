@@ -102,14 +102,14 @@ def _who(session: Session, items: list[Item], address: str, display: str, typed:
          new_person: bool) -> tuple[str, str]:  # fmt: skip
     """The person a message is with, and what the confirmation adds (see the module)."""
     if typed is not None:
-        return _person(session, typed, new_person)
+        return _person(session, typed, new_person)[:2]
     known = person_of(items, address)
     if known is not None:
         spelling = known_names(session.person_counts().items()).get(person_key(known), known)
         return spelling, ""
     name = " ".join(display.split()) or address
     try:
-        return _person(session, name, False)
+        return _person(session, name, False)[:2]
     except RespondError as err:
         raise RespondError(f"{err} (say who with --from/--to/--on)") from None
 

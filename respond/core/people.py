@@ -1,8 +1,10 @@
 """People: the one rule that matches a name to a person, everything with one person
 (``respond who``) and everyone at a glance (``respond people``). Pure core.
 
-One rule matches a person everywhere (:func:`find`): names compare ignoring case, accents and
-extra spaces (``ines  garcia`` is ``Ines García``), and each person is shown with the spelling
+One rule matches a person everywhere (:func:`find`): names compare as :func:`person_key`
+folds them, ignoring case, accents (after transliteration: ``ł``, ``ø``, ``æ``, ``ß``, ``đ``
+too), apostrophes, hyphens and extra spaces (``ines  garcia`` is ``Ines García``,
+``malgorzata`` ``Małgorzata``), and each person is shown with the spelling
 used most. A query names the person whose whole name it is; else the only person whose first
 name it is (``pat`` with ``Pat O'Brien`` and ``Sam Patel``); else the only person whose name
 has a word starting with each of its words (``ben`` finds ``Ben Carter``; ``whit`` and
@@ -13,7 +15,6 @@ name as a suggestion.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 from respond.core.clock import from_iso
 from respond.core.errors import NothingFound
 from respond.core.model import Item, due_order
-from respond.core.text import quoted, shorten
+from respond.core.text import fold, quoted, shorten
 
 if TYPE_CHECKING:
     from respond.core.settings import Settings
@@ -33,11 +34,11 @@ RECENT_DAYS = 30
 
 @functools.lru_cache(maxsize=4096)
 def person_key(name: str) -> str:
-    """The form names are compared in: case-folded, accents dropped (Unicode NFKD without its
-    combining marks), runs of spaces folded to one, no spaces at the ends."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+    """THE form names are compared in, everywhere (``who``, ``add --from``, completion,
+    ``people rename``...): :func:`respond.core.text.fold` (transliterated, case, accents,
+    apostrophes, hyphens and spaces folded): ``malgorzata`` is ``Małgorzata``, ``bjorn``
+    ``Bjørn``, ``Zoë OBrien-Łukasiewicz`` ``Zoë O'Brien-Łukasiewicz``."""
+    return fold(name)
 
 
 def known_names(counts: Iterable[tuple[str, int]]) -> dict[str, str]:
@@ -81,6 +82,53 @@ def find(known: Iterable[str], query: str) -> list[str]:
         if len(first) == 1:
             return first
     return matches
+
+
+def _distance(a: str, b: str, most: int) -> int:
+    """The edit distance (Levenshtein) of ``a`` and ``b``, or ``most + 1`` once it is more."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+        if min(row) > most:
+            return most + 1
+    return row[-1]
+
+
+def _close(a: str, b: str) -> int | None:
+    """How far apart two folded words or names are, when close enough to be a typo of one
+    another (one edit in up to 5 letters, two in longer ones); else ``None``."""
+    most = 1 if min(len(a), len(b)) <= 5 else 2
+    found = _distance(a, b, most)
+    return found if 0 < found <= most else None
+
+
+def near_miss(known: Iterable[str], typed: str) -> str | None:
+    """The key of the known person a new name is probably a slip for, or ``None``: a name that
+    :func:`find` matches to no one but that is a small edit away from someone's after folding
+    (``Zoey`` beside ``Zoë Müller``'s first name, ``Dana Whitfeld`` beside ``Dana
+    Whitfield``), or that has someone's first name and a surname close to theirs. Of several,
+    the closest (then the first in order)."""
+    key = person_key(typed)
+    words = key.split()
+    if not words:
+        return None
+    best: tuple[int, str] | None = None
+    for name in known:
+        parts = name.split()
+        if len(words) == 1:  # a first name, or a one-word name: against each one
+            gaps = [_close(key, name), _close(key, parts[0])]
+        else:
+            gaps = [_close(key, name)]
+            if parts[0] == words[0] and len(parts) > 1:
+                gaps.append(_close(" ".join(words[1:]), " ".join(parts[1:])))
+        found = min((gap for gap in gaps if gap is not None), default=None)
+        if found is not None and (best is None or (found, name) < best):
+            best = (found, name)
+    return best[1] if best is not None else None
 
 
 def listing(known: Mapping[str, str], keys: Iterable[str], most: int = 5) -> str:

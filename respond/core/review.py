@@ -6,7 +6,8 @@ sections below break it down (overdue asks and promises, late follow-ups, waitin
 
 Sections, in order (each omitted when empty):
 
-* **overdue**: open asks and promises whose due time has passed, most overdue first;
+* **overdue**: open asks and promises whose due time has passed, most overdue first (an
+  acknowledged ask is your promise, and reads as a broken one: :func:`your_promise`);
 * **due today**: open asks and promises due from now until local midnight;
 * **follow-ups**: open follow-ups due by local midnight (late ones first);
 * **waiting**: everything you are waiting on others for, longest wait first, with the ask
@@ -31,6 +32,13 @@ from respond.core.scoring import Scorecard, local_midnight, scorecard
 from respond.core.settings import Settings
 
 DUE_KINDS = frozenset({"ask", "promise"})
+
+
+def your_promise(item: Item) -> bool:
+    """Whether an item is a time you gave: a ``promise``, or an ask you acknowledged with
+    ``ack`` ("I'll get back to you by 9"). ``today`` shows it as your promise, and once its
+    time has passed as a broken one, not as an ask nobody has answered."""
+    return item.kind == "promise" or (item.kind == "ask" and item.status == "acked")
 
 
 @dataclass(frozen=True)

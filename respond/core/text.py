@@ -98,6 +98,56 @@ def shorten(value: str, width: int = 60) -> str:
     return shown if len(shown) <= width else shown[: max(width - 1, 0)] + "…"
 
 
+# Scripts whose letters are spelt out in ASCII before names compare: Latin (with its extended
+# blocks), Greek and Cyrillic, whose transliteration is one letter for one. Other scripts (CJK,
+# Arabic, Hebrew, Indic...) are compared as they are: their readings in ASCII merge different
+# names (王伟 and 王维 are both "WangWei").
+_SPELT_OUT = ((0x80, 0x530), (0x1D00, 0x2000), (0x2C60, 0x2C80), (0xA720, 0xA800), (0xAB30, 0xAB70))
+_APOSTROPHES = str.maketrans("", "", "'`\u2018\u2019\u201b\u02bc\u00b4\u2032")
+_DASHES = str.maketrans(dict.fromkeys("-_\u2010\u2011\u2012\u2013\u2014\u2015", " "))
+
+
+def _spelt_out(ch: str) -> bool:
+    code = ord(ch)
+    return any(low <= code < high for low, high in _SPELT_OUT)
+
+
+def _transliterate(ch: str) -> str:
+    from anyascii import anyascii  # only for a non-ASCII name: its tables load lazily
+
+    return anyascii(ch) or ch
+
+
+def fold(value: str) -> str:
+    """``value`` in the form names compare in: transliterated (Latin, Greek and Cyrillic
+    letters spelt in ASCII by ``anyascii``: ``Łukasiewicz`` -> ``lukasiewicz``, ``Bjørn`` ->
+    ``bjorn``, ``Straße`` -> ``strasse``, ``Đorđe`` -> ``dorde``), case-folded, accents
+    dropped, apostrophes dropped (``O'Brien`` and ``OBrien`` are one), hyphens as spaces
+    (``Anne-Marie`` is ``anne marie``), runs of spaces as one, none at the ends. Other
+    scripts stay as they are, case-folded and without combining marks."""
+    if value.isascii():
+        text = value.casefold()
+    else:
+        decomposed = unicodedata.normalize("NFKD", value)
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        text = "".join(
+            _transliterate(ch) if not ch.isascii() and _spelt_out(ch) else ch for ch in bare
+        ).casefold()
+    return " ".join(text.translate(_APOSTROPHES).translate(_DASHES).split())
+
+
+def shell_word(value: str) -> str:
+    """``value`` as one word for a POSIX shell, to copy into a command: in double quotes when
+    nothing in it is special there (``"Zoë O'Brien"``), else in single quotes
+    (:func:`shlex.quote`); control characters are made visible first."""
+    shown = visible(value)
+    if not any(ch in shown for ch in '"$`\\!'):
+        return f'"{shown}"'
+    import shlex
+
+    return shlex.quote(shown)
+
+
 def quoted(value: str, width: int = 40) -> str:
     """User text inside an error message: visible, shortened and quoted."""
     return f"'{shorten(value, width)}'"

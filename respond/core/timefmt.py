@@ -70,9 +70,23 @@ def span(delta: timedelta) -> str:
     return f"{weeks} weeks"
 
 
+#: Lateness under this many hours reads in hours (``40h late``); from it on, in days.
+LATE_IN_HOURS = 48
+
+
 def late(due: datetime, now: datetime) -> str:
-    """``3h late``: how long ago a due time passed, the one wording for it in every view."""
-    return f"{span(now - due)} late"
+    """``3h late``: how long ago a due time passed, the one wording for it in every view.
+    Rounded to the nearest: minutes under an hour (``45m late``), hours under
+    :data:`LATE_IN_HOURS` (39h40m is ``40h late``), then days (60h is ``3 days late``)."""
+    seconds = abs((now - due).total_seconds())
+    if seconds < 60:
+        return "<1m late"
+    minutes = int(seconds / 60 + 0.5)
+    if minutes < 60:
+        return f"{minutes}m late"
+    if seconds < LATE_IN_HOURS * 3600:
+        return f"{int(seconds / 3600 + 0.5)}h late"
+    return f"{int(seconds / 86400 + 0.5)} days late"
 
 
 def day(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:

@@ -187,7 +187,7 @@ def summary(
 
 #: The version of the ``who`` part of a summary: a summary without it (or of another version)
 #: is rebuilt by the next write, and ``who``/``people`` read the archive files until then.
-WHO_VERSION = 1
+WHO_VERSION = 2  # 2: person keys fold transliterated names (core.people.person_key)
 #: A summary's parts hold the item's state once every time in it has passed by this much
 #: (a scored deadline is decided one second after it), so they hold for any later reading.
 SETTLED = timedelta(days=1)

@@ -274,3 +274,21 @@ def test_the_readme_says_what_now_is_and_no_longer_says_strictly_after_today_for
     for line in section.splitlines():
         if "strictly after today" in line:
             assert "`3pm`" not in line and "`tomorrow" not in line, line
+
+
+def test_help_documents_now_and_the_new_forms(run: Run) -> None:
+    result = run("--help")
+    assert result.exit_code == 0, result
+    text = " ".join(result.stdout.split())
+    assert "--now WHEN" in text
+    assert "Run as if it were then" in text
+    for form in ("next week", "eod fri", "2pm tomorrow", "18.12.", "15th"):
+        assert form in text
+
+
+def test_an_unknown_phrase_suggests_the_nearest_one_and_writes_nothing(run: Run) -> None:
+    result = run("add", "Q3 numbers", "--from", "Dana", "--by", "nxt week")
+    assert result.exit_code == 2
+    assert "did you mean 'next week'?" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert run("show", "1").exit_code != 0  # nothing was added

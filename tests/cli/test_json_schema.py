@@ -38,8 +38,8 @@ def test_today_json_schema(run: Run) -> None:
     out = data(run, "today")
     assert set(out) == {"now", "overdue", "due_today", "followups", "waiting", "relay", "week"}
     shapes = {
-        "overdue": {"item", "overdue_seconds"},
-        "due_today": {"item"},
+        "overdue": {"item", "overdue_seconds", "your_promise"},
+        "due_today": {"item", "your_promise"},
         "followups": {"item", "late_seconds"},
         "waiting": {"item", "waited_seconds", "chase", "for"},
         "relay": {"answer", "ask", "answered_at"},

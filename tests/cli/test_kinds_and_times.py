@@ -30,9 +30,11 @@ def test_today_marks_each_lines_kind_and_says_what_its_time_is(run: Run) -> None
             if line.startswith("  #")}  # fmt: skip
     assert rows == {
         "#1": ["ask", "Dana", "Q3", "numbers", "17h", "late"],
-        "#2": ["promise", "Sam", "the", "deck", "3h", "late"],
+        "#2": ["promise", "Sam", "the", "deck", "3h", "late",
+               "broken", "promise", "(you", "promised", "Sam", "by", "07:00)"],
         "#3": ["ask", "Pat", "Call", "back", "due", "13:00"],
-        "#4": ["promise", "Kim", "the", "memo", "due", "14:00"],
+        "#4": ["promise", "Kim", "the", "memo", "due", "14:00",
+               "you", "promised", "Kim", "by", "14:00"],
         "#6": ["followup", "Lee", "Invoice", "22h", "late"],
         "#7": ["waiting", "Jane", "VPN", "access", "waited", "1", "day",
                "for", "Dana", "(#1)", "·", "chase", "them"],
@@ -74,8 +76,8 @@ def test_an_edits_history_line_says_old_and_new(run: Run) -> None:
     out = run("show", "1", now="2026-11-25T10:10").stdout.splitlines()
     history = [line.strip() for line in out[out.index("history") + 1 :]]
     assert history == [
-        "2026-11-25 10:00  created · due: today 15:00",
-        "2026-11-25 10:05  edited · a correction (scored against the new time) · "
+        "today 10:00  created · due: today 15:00",  # one form for every time (issue 22)
+        "today 10:05  edited · a correction (scored against the new time) · "
         "title: 'Q3 numbers' → 'Q3 and Q4 numbers'",
         "due: today 15:00 → Fri 17:00",
         "channel: email → phone",

@@ -194,7 +194,7 @@ def test_help_states_the_rule() -> None:
         assert "--new-person" in text and "ambiguous one is refused" in text, command
     for args in (["list"], ["who"], ["people", "rename"]):
         text = " ".join(invoke(*args, "--help").stdout.split())
-        assert "ignoring case, accents and extra spaces" in text, args
+        assert "ignoring case, accents and extra spaces (transliterated" in text, args
 
 
 # -- point 11: people rename ------------------------------------------------------------------

@@ -108,7 +108,7 @@ def check_rows(out: str, columns: int, rows: dict[int, tuple[str, ...]]) -> None
 
 # The texts each row must show in full: the kind, the person and the time.
 LIST_ROWS = {
-    1: ("ask", ANNA, "13 days late"),
+    1: ("ask", ANNA, "14 days late"),
     2: ("promise", BART, "today 15:00"),
     4: ("followup", CONST, "22h late"),
     5: ("ask", DMITRI, "17h late"),
@@ -117,7 +117,7 @@ LIST_ROWS = {
     10: ("ask", "Fri 17:00"),
 }
 TODAY_ROWS = {
-    1: ("ask", ANNA, "13 days late"),
+    1: ("ask", ANNA, "14 days late"),
     5: ("ask", DMITRI, "17h late"),
     2: ("promise", BART, "due 15:00"),
     7: ("ask", GWEN, "due 17:00"),
@@ -152,7 +152,7 @@ def test_today_keeps_ids_people_times_and_whom_for_whole(db: Path, columns: int)
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_who_keeps_ids_and_times_whole(db: Path, columns: int) -> None:
     anna = on_a_terminal(db, columns, "who", "anna")
-    check_rows(anna, columns, {1: ("13 days late",), 9: ("done yesterday",)})
+    check_rows(anna, columns, {1: ("14 days late",), 9: ("done yesterday",)})
     const = on_a_terminal(db, columns, "who", "constantina")
     check_rows(const, columns, {4: ("22h late",), 3: ("done Mon 16 Nov",)})
 

@@ -196,3 +196,39 @@ def on_a_terminal(db: Path, *args: str, columns: int | None = None, **env_extra:
     os.close(primary)
     assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
     return b"".join(chunks).decode()
+
+
+def converse(db: Path, *args: str, answer: bytes | None) -> tuple[int, str]:
+    """Run ``respond --now 2026-11-25T10:00 ARGS`` with stdin, stdout and stderr on one
+    pseudo-terminal, as a user's shell does; once it has written something (a question),
+    type ``answer`` (``None``: Ctrl-D, end of input). Returns the exit code and everything
+    the terminal showed."""
+    env = {**os.environ, "RESPOND_DB": str(db), "TERM": "xterm-256color", "TZ": "Europe/Berlin"}
+    for name in ("NO_COLOR", "COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE"):
+        env.pop(name, None)
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "respond", "--now", "2026-11-25T10:00", *args],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(secondary)
+    chunks: list[bytes] = []
+    answered = False
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+        if not answered and b"?" in b"".join(chunks):
+            answered = True
+            os.write(primary, answer if answer is not None else b"\x04")
+    proc.wait(timeout=HANG)
+    os.close(primary)
+    return proc.returncode, b"".join(chunks).decode()

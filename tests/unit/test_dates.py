@@ -193,6 +193,139 @@ def test_forms_on_a_wednesday(text: str, expected: datetime) -> None:
     assert result.tzinfo is BERLIN
 
 
+# Issue 22: what a busy person types (at Wed 25 Nov 2026 10:00, the default 09:00-17:00 week).
+ISSUE_22_TABLE: list[tuple[str, datetime]] = [
+    ("next week", berlin(2026, 11, 30, 17)),  # Monday of next week, at the close
+    ("end of day", berlin(2026, 11, 25, 17)),
+    ("cob", berlin(2026, 11, 25, 17)),
+    ("close of business", berlin(2026, 11, 25, 17)),
+    ("eod", berlin(2026, 11, 25, 17)),
+    ("eod fri", berlin(2026, 11, 27, 17)),
+    ("fri eod", berlin(2026, 11, 27, 17)),
+    ("cob tomorrow", berlin(2026, 11, 26, 17)),
+    ("2pm tomorrow", berlin(2026, 11, 26, 14)),
+    ("2 pm tomorrow", berlin(2026, 11, 26, 14)),
+    ("noon tomorrow", berlin(2026, 11, 26, 12)),
+    ("3pm fri", berlin(2026, 11, 27, 15)),
+    ("at noon on fri", berlin(2026, 11, 27, 12)),
+    ("tomorrow morning", berlin(2026, 11, 26, 9)),  # the start of working hours
+    ("tomorrow afternoon", berlin(2026, 11, 26, 13)),
+    ("fri morning", berlin(2026, 11, 27, 9)),
+    ("this afternoon", berlin(2026, 11, 25, 13)),
+    ("afternoon", berlin(2026, 11, 25, 13)),
+    ("this morning", berlin(2026, 11, 26, 9)),  # 09:00 has passed: tomorrow's
+    ("this evening", berlin(2026, 11, 25, 20)),
+    ("later today", berlin(2026, 11, 25, 13)),  # three hours from now
+    ("later", berlin(2026, 11, 25, 13)),
+    ("tmrw", berlin(2026, 11, 26, 17)),
+    ("tmrw 10am", berlin(2026, 11, 26, 10)),
+    ("next month", berlin(2026, 12, 1, 17)),  # the first working day of next month
+    ("end of week", berlin(2026, 11, 27, 17)),
+    ("end of the month", berlin(2026, 11, 30, 17)),
+    ("in a fortnight", berlin(2026, 12, 9, 17)),
+    ("fortnight", berlin(2026, 12, 9, 17)),
+    ("tomorrow 9", berlin(2026, 11, 26, 9)),
+    ("tomorrow at 9", berlin(2026, 11, 26, 9)),
+    ("fri 15", berlin(2026, 11, 27, 15)),
+    ("18.12.", berlin(2026, 12, 18, 17)),  # day.month.
+    ("1.12.", berlin(2026, 12, 1, 17)),
+    ("25.11.", berlin(2026, 11, 25, 17)),  # today's date
+    ("24.11.", berlin(2027, 11, 24, 17)),  # passed: next year's
+    ("18.12. 3pm", berlin(2026, 12, 18, 15)),
+    ("25.11.2026", berlin(2026, 11, 25, 17)),
+    ("1.1.2026", berlin(2026, 1, 1, 17)),  # a year given: as written
+    # taskwarrior's named dates
+    ("sod", berlin(2026, 11, 26, 9)),  # today's opening has passed: tomorrow's
+    ("start of day", berlin(2026, 11, 26, 9)),
+    ("sow", berlin(2026, 11, 30, 9)),
+    ("eow", berlin(2026, 11, 27, 17)),
+    ("som", berlin(2026, 12, 1, 9)),
+    ("eom", berlin(2026, 11, 30, 17)),
+    ("soy", berlin(2027, 1, 1, 9)),  # a Friday
+    ("eoy", berlin(2026, 12, 31, 17)),
+    ("end of year", berlin(2026, 12, 31, 17)),
+    # ordinals and month names
+    ("15th", berlin(2026, 12, 15, 17)),
+    ("the 15th", berlin(2026, 12, 15, 17)),
+    ("25th", berlin(2026, 11, 25, 17)),  # today
+    ("30th 3pm", berlin(2026, 11, 30, 15)),
+    ("31st", berlin(2026, 12, 31, 17)),
+    ("dec 18", berlin(2026, 12, 18, 17)),
+    ("18 december", berlin(2026, 12, 18, 17)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ISSUE_22_TABLE)
+def test_what_a_busy_person_types(text: str, expected: datetime) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected"),
+    [
+        (berlin(2026, 11, 25, 16), "later today", berlin(2026, 11, 25, 17)),  # capped at the close
+        (berlin(2026, 11, 25, 19), "later", berlin(2026, 11, 25, 22)),  # after the close
+        (berlin(2026, 11, 25, 22), "later", berlin(2026, 11, 25, 23, 59)),  # before midnight
+        (berlin(2026, 11, 25, 8), "sod", berlin(2026, 11, 25, 9)),  # today's, still ahead
+        (berlin(2026, 11, 25, 8), "this morning", berlin(2026, 11, 25, 9)),
+        (berlin(2026, 11, 25, 14), "this afternoon", berlin(2026, 11, 26, 13)),  # passed
+        (SAT, "sod", berlin(2026, 11, 30, 9)),  # a day off: Monday's
+        (SAT, "next week", berlin(2026, 11, 30, 17)),
+        (berlin(2026, 11, 29, 10), "next week", berlin(2026, 11, 30, 17)),  # Sunday
+        (berlin(2026, 11, 23, 10), "next week", berlin(2026, 11, 30, 17)),  # Monday
+        (berlin(2026, 12, 10, 10), "next month", berlin(2027, 1, 1, 17)),  # across the year
+        (berlin(2026, 7, 15, 10), "next month", berlin(2026, 8, 3, 17)),  # 1 Aug is a Saturday
+        (berlin(2026, 7, 15, 10), "som", berlin(2026, 8, 3, 9)),
+        (berlin(2026, 12, 31, 18), "eoy", berlin(2027, 12, 31, 17)),  # this year's has passed
+        (berlin(2026, 12, 31, 10), "15th", berlin(2027, 1, 15, 17)),
+        (berlin(2027, 2, 1, 10), "30th", berlin(2027, 3, 30, 17)),  # February has none
+        (berlin(2026, 12, 20, 10), "18.12.", berlin(2027, 12, 18, 17)),
+    ],
+)
+def test_issue_22_forms_at_other_moments(now: datetime, text: str, expected: datetime) -> None:
+    assert parse(text, now) == expected
+
+
+def test_morning_and_the_close_follow_the_working_week() -> None:
+    week = WorkWeek(days=frozenset({1, 2, 3, 4, 5}), start=time(8), end=time(18, 30))  # Tue-Sat
+    assert parse("tomorrow morning", WED, week) == berlin(2026, 11, 26, 8)
+    assert parse("cob", WED, week) == berlin(2026, 11, 25, 18, 30)
+    assert parse("next week", WED, week) == berlin(2026, 12, 1, 18, 30)  # its first working day
+    assert parse("sow", WED, week) == berlin(2026, 12, 1, 8)
+    assert parse("sod", SAT, week) == berlin(2026, 12, 1, 8)  # Saturday 11:00: Tuesday's
+
+
+# One grammar: each other spelling means exactly what its plain form means, at any moment.
+SAME_AS = [
+    ("cob", "eod"), ("end of day", "eod"), ("close of business", "eod"), ("eod today", "today"),
+    ("end of week", "eow"), ("end of month", "eom"), ("end of year", "eoy"),
+    ("start of day", "sod"), ("start of next week", "sow"), ("tmrw", "tomorrow"),
+    ("tmw 3pm", "tomorrow 3pm"), ("in a fortnight", "2w"), ("later", "later today"),
+    ("2pm tomorrow", "tomorrow 2pm"), ("noon fri", "fri noon"), ("eod fri", "fri"),
+    ("fri eod", "fri"), ("tomorrow morning", "tomorrow 9am"), ("this afternoon", "1pm"),
+    ("afternoon", "1pm"), ("this evening", "tonight"), ("tomorrow 9", "tomorrow 9am"),
+    ("tomorrow 15", "tomorrow 15:00"), ("dec 18", "18 december"), ("18.12.", "18 dec"),
+    ("18.12.2027 9am", "18 dec 2027 9am"),
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    now=st.datetimes(
+        min_value=datetime(1990, 1, 1),
+        max_value=datetime(2150, 12, 31),
+        timezones=st.sampled_from([BERLIN, UTC]),
+        allow_imaginary=False,
+    ),
+    pair=st.sampled_from(SAME_AS),
+)
+def test_other_spellings_are_the_same_form(now: datetime, pair: tuple[str, str]) -> None:
+    text, plain = pair
+    tz = now.tzinfo
+    assert tz is not None
+    assert parse_when(text, now, tz=tz) == parse_when(plain, now, tz=tz)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -383,7 +516,21 @@ def test_hour_durations_are_elapsed_time_across_dst() -> None:
         ("3.5", "bare number"),
         ("01/02/2026", "ambiguous"),
         ("3/4", "ambiguous"),
-        ("25.11.2026", "ambiguous"),
+        ("25.11", "bare number"),  # day.month. needs its dots: 25.11.
+        ("18.13.", "there is no month 13"),
+        ("31.4.", "there is no 31 apr"),
+        ("32nd", "no month has a day 32"),
+        ("tomorrow 3", "could be 3am or 3pm"),
+        ("fri at 0", "could be 12am or 12pm"),
+        ("tomorrow 24", "hours are 0 to 23"),
+        ("nxt week", "did you mean 'next week'?"),
+        ("end of dya", "did you mean 'end of day'?"),
+        ("tomorow mornin", "did you mean 'tomorrow morning'?"),
+        ("eod fr", "did you mean 'eod fri'?"),
+        ("fortnite", "did you mean 'fortnight'?"),
+        ("cobb", "did you mean 'cob'?"),
+        ("monday mornin", "did you mean 'monday morning'?"),
+        ("this", "try: "),
         ("11-25-2026", "ambiguous"),
         ("1/2 3pm", "ambiguous"),
         ("31 apr", "there is no 31 apr"),
@@ -438,8 +585,6 @@ JUNK = [
     "today tomorrow",
     "at at 3pm",
     "next",
-    "next week",
-    "next month",
     "next today",
     "this fri",
     "last fri",
@@ -459,10 +604,6 @@ JUNK = [
     "eod 3pm",
     "tonight 9pm",
     "now 3pm",
-    "noon tomorrow",
-    "3pm tomorrow",
-    "tomorrow at 9",
-    "tomorrow 9",
     "fri 1500",
     "1530",
     "nov 25 1530",  # a four-digit time is not a year here
@@ -486,6 +627,16 @@ JUNK = [
     "on fri",
     "by friday",
     "friday the 13th",
+    "the 15",
+    "15 th",
+    "this fri",
+    "this 3pm",
+    "morning 3pm",
+    "later tomorrow",
+    "eod eod",
+    "next year",
+    "18.12.26",
+    "1.2.3.",
     "12:00:00",
     "3p",
     "noonish",
@@ -639,7 +790,10 @@ VOCABULARY = [
     "2w",
     "+3d",
     "2bd",
-]
+    "cob", "end", "of", "day", "week", "month", "next", "later", "tmrw", "morning", "afternoon",
+    "evening", "this", "fortnight", "sod", "sow", "som", "soy", "eoy", "15th", "18.12.", "9",
+    "18.12.2026", "31st",
+]  # fmt: skip
 
 
 def _check(text: str, now: datetime, tz: tzinfo) -> None:
@@ -865,7 +1019,17 @@ RELATIVE_FORMS = [
     "next fri", "fri 9am", "mon at 10am", "sun 23:59",
     "0m", "1m", "30m", "2h", "in an hour", "0d", "1d", "3d", "0w", "1w", "2w", "in a day",
     "0bd", "1bd", "2bd", "5 business days",
+    # issue 22
+    "next week", "next month", "cob", "end of day", "eod fri", "2pm tomorrow", "noon tomorrow",
+    "tomorrow morning", "this afternoon", "this morning", "afternoon", "later today", "later",
+    "tmrw", "end of week", "end of month", "in a fortnight", "tomorrow 9", "sod", "sow", "som",
+    "soy", "eoy",
 ]  # fmt: skip
+
+
+# Forms that name a moment today (to the minute, so maybe seconds before now) until it passed.
+TODAY_AT = ("sod", "this morning", "this afternoon", "afternoon", "later today", "later", "cob",
+            "end of day")  # fmt: skip
 
 
 @pytest.mark.slow
@@ -881,9 +1045,16 @@ def test_relative_forms_never_give_a_moment_that_has_passed(
     assert not has_passed(result, now)
     if text == "now":
         assert result.astimezone(UTC) == minute
-    elif text not in ("today", "eod", "tonight", "0d", "0w", "0bd", *CLOCK_TIMES) and not (
-        text.startswith(("at ", "today "))
-    ):  # the rest never even come close
+    elif text not in (
+        "today",
+        "eod",
+        "tonight",
+        "0d",
+        "0w",
+        "0bd",
+        *CLOCK_TIMES,
+        *TODAY_AT,
+    ) and not (text.startswith(("at ", "today "))):  # the rest never even come close
         assert result.astimezone(UTC) >= now.astimezone(UTC)
 
 
@@ -1038,3 +1209,42 @@ def test_localize_never_goes_back_and_round_trips_outside_gaps(
         before = wall_time.replace(tzinfo=zone, fold=0).utcoffset()
         assert after is not None and before is not None
         assert shown - wall_time == abs(after - before)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    now=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2150, 12, 31)),
+    week=work_weeks(),
+)
+def test_issue_22_forms_land_where_they_say_in_any_working_week(
+    now: datetime, week: WorkWeek
+) -> None:
+    now = now.replace(tzinfo=UTC)  # UTC: no DST gap moves a wall-clock time
+    today = now.date()
+
+    def at(text: str) -> datetime:
+        return wall(parse_when(text, now, week, UTC), UTC)
+
+    # next week: the first working day of the next Monday-to-Sunday week, at the close
+    monday = today + timedelta(days=7 - today.weekday())
+    first = min(d for d in (monday + timedelta(days=n) for n in range(7)) if week.is_workday(d))
+    assert at("next week") == datetime.combine(first, week.end)
+    assert at("sow") == datetime.combine(first, week.start)
+    # next month: its first working day
+    start = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    first = min(d for d in (start + timedelta(days=n) for n in range(7)) if week.is_workday(d))
+    assert at("next month") == datetime.combine(first, week.end)
+    assert at("som") == datetime.combine(first, week.start)
+    # parts of the day
+    assert at("tomorrow morning") == datetime.combine(today + timedelta(days=1), week.start)
+    assert at("tomorrow afternoon") == datetime.combine(today + timedelta(days=1), time(13))
+    assert at("eod fri").time() == week.end
+    # later today: today, after now (to the minute), at most three hours away
+    later = at("later today")
+    assert later.date() == today
+    assert now.replace(tzinfo=None, second=0, microsecond=0) <= later
+    assert later <= now.replace(tzinfo=None) + timedelta(hours=3)
+    # soy and eoy: working days at the opening / close
+    assert week.is_workday(at("soy").date()) and at("soy").time() == week.start
+    assert week.is_workday(at("eoy").date()) and at("eoy").time() == week.end
+    assert at("soy").year == today.year + 1

@@ -1,0 +1,48 @@
+"""The question ``add``, ``promise``, ``wait``, ``thank`` and ``edit --person`` ask on a
+terminal when a new name is close to a known person's (``Zoey is new. Did you mean Zoë
+Müller? [Y/n]``). Off a terminal nothing is asked: the core files the new name and hints at
+the command that merges the two (:func:`respond.core.actions.near_miss_hint`)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+
+def interactive(app: Any) -> bool:
+    """Whether a person can answer: stdin and stdout are both a terminal."""
+    try:
+        return sys.stdin.isatty() and bool(app.output.stdout_isatty)
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
+
+
+def settle(app: Any, typed: str, new_person: bool) -> tuple[str, bool]:
+    """The person to file under and whether it is new: on a terminal, a name that finds no
+    one but is close to a known person's (:func:`respond.core.people.near_miss`) is asked
+    about; yes (the default) files under the known person, no under the new name as typed
+    (``--new-person`` skips the question). Ctrl-D or Ctrl-C cancels: nothing is written."""
+    if new_person or not typed.strip() or not interactive(app):
+        return typed, new_person
+    from respond.core.people import find, known_names, near_miss
+
+    known = known_names(app.store.person_counts().items())
+    if find(known, typed):
+        return typed, new_person
+    near = near_miss(known, typed)
+    if near is None:
+        return typed, new_person
+    from respond.core.text import shorten
+
+    question = f"{shorten(typed, 30)} is new. Did you mean {shorten(known[near], 40)}? [Y/n] "
+    while True:
+        print(question, end="", file=sys.stderr, flush=True)
+        try:
+            answer = input().strip().lower()
+        except (EOFError, KeyboardInterrupt):
+            print("\nrespond: cancelled: nothing was changed", file=sys.stderr)
+            raise SystemExit(1) from None
+        if answer in ("", "y", "yes"):
+            return known[near], False
+        if answer in ("n", "no"):
+            return typed, True
