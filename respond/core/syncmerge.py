@@ -185,6 +185,10 @@ def _merge_record(
         return theirs
     if before == theirs:
         return mine
+    if before is None:  # one uuid created on both sides: the same derived item (a follow-up)
+        chosen = _created_on_both(mine, theirs)
+        if chosen is not None:
+            return chosen
     base = before or {}
     mine_later = _later(mine, theirs)
     merged: dict[str, Any] = {}
@@ -209,6 +213,27 @@ def _merge_record(
     return merged
 
 
+def _created_on_both(mine: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any] | None:
+    """The one item that both sides derived from the same cause (the same ask done on both:
+    :func:`respond.core.model.derived_uuid`), or None when both changed it since. A copy
+    untouched since its creation gives way to the other, changed one; both untouched, the
+    first created is kept. Either way, with the lower of the two IDs."""
+    untouched = [_untouched(mine), _untouched(theirs)]
+    if not any(untouched):
+        return None
+    if all(untouched):
+        chosen = min(mine, theirs, key=lambda r: (_time(r.get("created")), _canonical(r)))
+    else:
+        chosen = theirs if untouched[0] else mine
+    return {**chosen, "id": _merge_id(None, mine.get("id"), theirs.get("id"))}
+
+
+def _untouched(record: dict[str, Any]) -> bool:
+    """Whether a record holds nothing but its creation."""
+    history = record.get("history") or []
+    return all(isinstance(e, dict) and e.get("event") == "created" for e in history)
+
+
 def _merge_id(before: Any, mine: Any, theirs: Any) -> Any:
     if mine == theirs or theirs == before:
         return mine
@@ -227,11 +252,29 @@ def _later(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
 
 
 def _union(mine: list[Any], theirs: list[Any]) -> list[Any]:
-    """Both histories, each event once, ordered by time (then by content)."""
+    """Both histories, each event once, ordered by time (then by content). A follow-up
+    scheduled on both sides (the same derived follow-up, named by its uuid) is one event: the
+    earlier."""
     seen: dict[str, Any] = {}
     for event in [*mine, *theirs]:
-        seen.setdefault(_canonical(event), event)
+        key = _canonical(event)
+        same = _scheduled(event)
+        if same is not None:
+            held = seen.get(same)
+            if held is None or (_time(_at(event)), key) < (_time(_at(held)), _canonical(held)):
+                seen[same] = event
+            continue
+        seen.setdefault(key, event)
     return [seen[key] for key in sorted(seen, key=lambda key: (_time(_at(seen[key])), key))]
+
+
+def _scheduled(event: Any) -> str | None:
+    """The key of a ``follow-up scheduled`` event that names its follow-up's uuid."""
+    if isinstance(event, dict) and event.get("event") == "follow-up scheduled":
+        uuid = event.get("followup_uuid")
+        if isinstance(uuid, str):
+            return "follow-up scheduled " + uuid
+    return None
 
 
 def _at(event: Any) -> Any:
