@@ -254,26 +254,44 @@ def _later(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
 def _union(mine: list[Any], theirs: list[Any]) -> list[Any]:
     """Both histories, each event once, ordered by time (then by content). A follow-up
     scheduled on both sides (the same derived follow-up, named by its uuid) is one event: the
-    earlier."""
+    n-th scheduling of it on one side and the n-th on the other are one, the earlier (after an
+    undo, ``done`` again schedules the same follow-up once more)."""
     seen: dict[str, Any] = {}
-    for event in [*mine, *theirs]:
-        key = _canonical(event)
-        same = _scheduled(event)
-        if same is not None:
-            held = seen.get(same)
-            if held is None or (_time(_at(event)), key) < (_time(_at(held)), _canonical(held)):
-                seen[same] = event
-            continue
-        seen.setdefault(key, event)
-    return [seen[key] for key in sorted(seen, key=lambda key: (_time(_at(seen[key])), key))]
+    for event in [*_unscheduled(mine), *_unscheduled(theirs)]:
+        seen.setdefault(_canonical(event), event)
+    ours, other = _schedulings(mine), _schedulings(theirs)
+    for uuid in ours.keys() | other.keys():
+        a, b = ours.get(uuid, []), other.get(uuid, [])
+        for n in range(max(len(a), len(b))):
+            pair = a[n : n + 1] + b[n : n + 1]
+            first = min(pair, key=lambda e: (_time(_at(e)), _canonical(e)))
+            seen[f"follow-up scheduled {uuid} {n}"] = first
+    return sorted(seen.values(), key=lambda event: (_time(_at(event)), _canonical(event)))
+
+
+def _unscheduled(history: list[Any]) -> list[Any]:
+    return [event for event in history if _scheduled(event) is None]
+
+
+def _schedulings(history: list[Any]) -> dict[str, list[Any]]:
+    """A history's ``follow-up scheduled`` events that name their follow-up's uuid, by it,
+    in order of time."""
+    found: dict[str, list[Any]] = {}
+    for event in history:
+        uuid = _scheduled(event)
+        if uuid is not None:
+            found.setdefault(uuid, []).append(event)
+    for events in found.values():
+        events.sort(key=lambda e: (_time(_at(e)), _canonical(e)))
+    return found
 
 
 def _scheduled(event: Any) -> str | None:
-    """The key of a ``follow-up scheduled`` event that names its follow-up's uuid."""
+    """The follow-up's uuid a ``follow-up scheduled`` event names, if it does."""
     if isinstance(event, dict) and event.get("event") == "follow-up scheduled":
         uuid = event.get("followup_uuid")
         if isinstance(uuid, str):
-            return "follow-up scheduled " + uuid
+            return uuid
     return None
 
 
