@@ -525,3 +525,19 @@ def test_an_ask_reopened_by_undo_and_done_again_schedules_the_same_follow_up(mac
         assert machine("sync", now="2026-11-25T10:08").exit_code == 0
     assert converged(laptop, desktop)
     assert len([i for i in laptop.items() if i["kind"] == "followup"]) == 1
+
+
+def test_one_follow_up_even_when_each_machine_gave_it_another_id(machines) -> None:
+    laptop, desktop = machines
+    desktop("add", "Invoice", "--from", "Sam", now="2026-11-25T09:50")  # #3 on the desktop
+    assert "(#3)" in laptop("done", "1", now="2026-11-25T10:00").stdout
+    assert "(#4)" in desktop("done", "1", now="2026-11-25T10:05").stdout
+    for machine in (laptop, desktop, laptop):
+        assert machine("sync", now="2026-11-25T11:00").exit_code == 0
+    assert converged(laptop, desktop)
+    items = laptop.items()
+    ids = [item["id"] for item in items]
+    assert len(ids) == len(set(ids)) == 4
+    (follow_up,) = [item for item in items if item["kind"] == "followup"]
+    assert follow_up["for_id"] == 1
+    assert laptop("show", "1").stdout.count("followup id:") == 1
