@@ -795,14 +795,25 @@ def follow_up(
 
 
 @app.command()
-def undo(ctx: typer.Context) -> None:
+def undo(
+    ctx: typer.Context,
+    skip: Annotated[
+        bool,
+        typer.Option(
+            "--skip",
+            help="Keep the last change as it is and drop it from the undo list, so that undo "
+            "goes on to the change before (for a change undo refuses).",
+        ),
+    ] = False,
+) -> None:
     """Reverse the last change (add, ack, done, edit, delete...). History records the undo.
+    A change another machine changed since is refused; --skip keeps it and goes on.
 
     Needs no settings: a broken config file never stops it.
     """
     from respond.core import actions
 
-    _app(ctx).without_settings().run(actions.undo)
+    _app(ctx).without_settings().run(actions.skip_undo if skip else actions.undo)
 
 
 @app.command()

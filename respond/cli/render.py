@@ -455,7 +455,7 @@ def _event_lines(event: dict[str, Any], env: Env) -> list[str]:
     changes = event.get("changes")
     edits = []
     for key, value in event.items():
-        if key in ("event", "at") or value in (None, "", []):
+        if key in ("event", "at", "followup_uuid") or value in (None, "", []):
             continue
         if key == "changes" and isinstance(value, dict):
             edits = [_change_text(name, change, env) for name, change in value.items()]

@@ -23,6 +23,7 @@ from respond.core.model import (
     FOLLOW_UP_KINDS,
     Item,
     check_encodable,
+    derived_uuid,
     parse_channel,
     parse_tag,
     require_text,
@@ -43,6 +44,7 @@ class Session(Protocol):
     def delete(self, item_id: int) -> None: ...
     def push_journal(self, entry: dict[str, Any]) -> None: ...
     def pop_journal(self) -> dict[str, Any] | None: ...
+    def keep_changes(self, ids: Iterable[int]) -> None: ...
 
 
 @dataclass
@@ -112,11 +114,14 @@ def _new_item(
     for_id: int | None = None,
     tags: Iterable[str] = (),
     note: str = "",
+    derived_from: str | None = None,
 ) -> Item:
+    """A new item; ``derived_from`` is its uuid when respond derives it from another item
+    (:func:`respond.core.model.derived_uuid`), else it gets a random one."""
     now = env.now()
     item = Item(
         id=session.next_id(),
-        uuid=str(uuid.uuid4()),
+        uuid=derived_from or str(uuid.uuid4()),
         kind=kind,
         person=require_text(person, "person"),
         title=require_text(title, "title"),
@@ -360,9 +365,10 @@ def complete(
             _new_item(
                 session, env, kind="followup", title=item.title, person=item.person,
                 channel=item.channel, due=due, for_id=item.id, tags=item.tags,
+                derived_from=_completion_follow_up(item),
             )
         )  # fmt: skip
-        item.record("follow-up scheduled", now, followup_id=follow.id)
+        item.record("follow-up scheduled", now, followup_id=follow.id, followup_uuid=follow.uuid)
         changed.append(follow)
         msg += f"; follow up with {shorten(item.person, 30)} {_due(env, due)} (#{follow.id})"
     if item.kind == "waiting" and item.for_id is not None:
@@ -374,6 +380,17 @@ def complete(
             msg += f"; now relay the answer to {shorten(served.person, 30)} (#{served.id})"
     change.commit(*changed)
     return Outcome(msg, changed)
+
+
+def _completion_follow_up(item: Item) -> str:
+    """The uuid of the follow-up that completing ``item`` schedules (its ``done`` just
+    recorded): derived from the item and which completion this is (``done-1`` the first; an
+    undone one does not count, a reopened and done again item counts again), so that the same
+    ask done on two machines schedules one follow-up."""
+    from respond.core.history import effective
+
+    completions = sum(1 for event in effective(item.history) if event.get("event") == "done")
+    return derived_uuid(item.uuid, "followup", f"done-{completions}")
 
 
 def thank(session: Session, env: Env, person: str, text: str, new_person: bool = False) -> Outcome:
@@ -666,11 +683,16 @@ def undo(session: Session, env: Env) -> Outcome:
     entry = session.pop_journal()
     if entry is None:
         raise NothingFound("nothing to undo")
-    synced = entry.get("synced")
-    if synced:  # the transaction is abandoned: the entry stays
+    synced: list[int] = entry.get("synced") or []
+    kept: list[int] = entry.get("kept") or []
+    if synced or kept:  # the transaction is abandoned: the entry stays
+        if synced:
+            why = f"#{synced[0]} was changed on another machine since (respond sync)"
+        else:
+            why = f"#{kept[0]} was changed since by a change you kept"
         raise NothingFound(
-            f"can't undo {entry['command']}: #{synced[0]} was changed on another machine since "
-            "(respond sync)"
+            f"can't undo {entry['command']}: {why}; respond undo --skip keeps it as it is and "
+            "lets undo go on to the change before"
         )
     now = env.now()
     restored: list[Item] = []
@@ -698,3 +720,23 @@ def undo(session: Session, env: Env) -> Outcome:
             f"removed {ids}" if len(removed) <= UNDO_DETAIL else f"removed {len(removed)} items"
         )
     return Outcome(f"Undid {entry['command']}: {'; '.join(parts)}", restored)
+
+
+def skip_undo(session: Session, env: Env) -> Outcome:
+    """``undo --skip``: drop the last change from the undo list without undoing it (one that
+    ``undo`` refuses, or one you want to keep), so that ``undo`` goes on to the change before.
+    An earlier change to the same items can no longer be undone: undoing it would silently
+    revert the one kept."""
+    entry = session.pop_journal()
+    if entry is None:
+        raise NothingFound("nothing to undo")
+    ids = sorted({change["id"] for change in entry["changes"]})
+    session.keep_changes(ids)
+    named = ", ".join(f"#{item_id}" for item_id in ids[:UNDO_DETAIL])
+    if len(ids) > UNDO_DETAIL:
+        named = f"{len(ids)} items"
+    what = f"{entry['command']} ({named})" if ids else entry["command"]
+    return Outcome(
+        f"Skipped {what}: kept as it is, not undone; respond undo now reverses the change before",
+        [],
+    )

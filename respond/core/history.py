@@ -30,7 +30,7 @@ takes that ``due`` as the deadline recorded at creation and as the time promised
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -222,3 +222,30 @@ def _moment(raw: dict[str, Any], key: str) -> datetime | None:
         return from_iso(value)
     except ValueError:
         return None
+
+
+def renumbered_entry(entry: dict[str, Any], renamed: Mapping[int, int]) -> dict[str, Any]:
+    """An undo journal entry (``respond.core.actions``) naming the items a sync renumbered
+    (``renamed``: old ID -> new ID) by their new IDs: each change's ID, its before-image's own
+    ID and link (``for_id``), and the IDs an undo refuses (``synced``, ``kept``). One mapping
+    for all, so that two IDs that swap stay apart."""
+
+    def new(value: Any) -> Any:
+        return renamed.get(value, value) if type(value) is int else value
+
+    changes: list[Any] = []
+    for change in entry.get("changes") or []:
+        if isinstance(change, dict):
+            change = {**change, **({"id": new(change["id"])} if "id" in change else {})}
+            before = change.get("before")
+            if isinstance(before, dict):
+                change["before"] = {
+                    **before,
+                    **{key: new(before[key]) for key in ("id", "for_id") if key in before},
+                }
+        changes.append(change)
+    out = {**entry, "changes": changes} if "changes" in entry else dict(entry)
+    for key in ("synced", "kept"):
+        if isinstance(entry.get(key), list):
+            out[key] = sorted({new(i) for i in entry[key] if type(i) is int})
+    return out

@@ -126,6 +126,22 @@ class Item:
         )
 
 
+#: The namespace of derived items' uuids (:func:`derived_uuid`). Never change it: every
+#: machine must derive the same uuid from the same origin and cause.
+DERIVED_NAMESPACE = "5f0c6a52-8d0b-4a57-9a43-1f1d2c6b7e01"
+
+
+def derived_uuid(origin: str, kind: str, cause: str) -> str:
+    """The uuid of an item respond makes from another (a follow-up scheduled by ``done``, a
+    relay...): a uuid5 of the origin item's uuid, the kind of derivation and its cause (e.g.
+    ``done-1``, the origin's first completion). Two machines that derive the same item from
+    the same cause give it the same uuid, so a sync holds it once. The one rule: every
+    command that derives an item uses it."""
+    import uuid
+
+    return str(uuid.uuid5(uuid.UUID(DERIVED_NAMESPACE), f"{origin}/{kind}/{cause}"))
+
+
 def due_order(item: Item) -> tuple[float, int]:
     """The order of listings: by due time (no due time last), then by ID."""
     due = item.due.timestamp() if item.due is not None else float("inf")

@@ -185,6 +185,10 @@ def _merge_record(
         return theirs
     if before == theirs:
         return mine
+    if before is None:  # one uuid created on both sides: the same derived item (a follow-up)
+        chosen = _created_on_both(mine, theirs)
+        if chosen is not None:
+            return chosen
     base = before or {}
     mine_later = _later(mine, theirs)
     merged: dict[str, Any] = {}
@@ -209,6 +213,27 @@ def _merge_record(
     return merged
 
 
+def _created_on_both(mine: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any] | None:
+    """The one item that both sides derived from the same cause (the same ask done on both:
+    :func:`respond.core.model.derived_uuid`), or None when both changed it since. A copy
+    untouched since its creation gives way to the other, changed one; both untouched, the
+    first created is kept. Either way, with the lower of the two IDs."""
+    untouched = [_untouched(mine), _untouched(theirs)]
+    if not any(untouched):
+        return None
+    if all(untouched):
+        chosen = min(mine, theirs, key=lambda r: (_time(r.get("created")), _canonical(r)))
+    else:
+        chosen = theirs if untouched[0] else mine
+    return {**chosen, "id": _merge_id(None, mine.get("id"), theirs.get("id"))}
+
+
+def _untouched(record: dict[str, Any]) -> bool:
+    """Whether a record holds nothing but its creation."""
+    history = record.get("history") or []
+    return all(isinstance(e, dict) and e.get("event") == "created" for e in history)
+
+
 def _merge_id(before: Any, mine: Any, theirs: Any) -> Any:
     if mine == theirs or theirs == before:
         return mine
@@ -227,11 +252,47 @@ def _later(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
 
 
 def _union(mine: list[Any], theirs: list[Any]) -> list[Any]:
-    """Both histories, each event once, ordered by time (then by content)."""
+    """Both histories, each event once, ordered by time (then by content). A follow-up
+    scheduled on both sides (the same derived follow-up, named by its uuid) is one event: the
+    n-th scheduling of it on one side and the n-th on the other are one, the earlier (after an
+    undo, ``done`` again schedules the same follow-up once more)."""
     seen: dict[str, Any] = {}
-    for event in [*mine, *theirs]:
+    for event in [*_unscheduled(mine), *_unscheduled(theirs)]:
         seen.setdefault(_canonical(event), event)
-    return [seen[key] for key in sorted(seen, key=lambda key: (_time(_at(seen[key])), key))]
+    ours, other = _schedulings(mine), _schedulings(theirs)
+    for uuid in ours.keys() | other.keys():
+        a, b = ours.get(uuid, []), other.get(uuid, [])
+        for n in range(max(len(a), len(b))):
+            pair = a[n : n + 1] + b[n : n + 1]
+            first = min(pair, key=lambda e: (_time(_at(e)), _canonical(e)))
+            seen[f"follow-up scheduled {uuid} {n}"] = first
+    return sorted(seen.values(), key=lambda event: (_time(_at(event)), _canonical(event)))
+
+
+def _unscheduled(history: list[Any]) -> list[Any]:
+    return [event for event in history if _scheduled(event) is None]
+
+
+def _schedulings(history: list[Any]) -> dict[str, list[Any]]:
+    """A history's ``follow-up scheduled`` events that name their follow-up's uuid, by it,
+    in order of time."""
+    found: dict[str, list[Any]] = {}
+    for event in history:
+        uuid = _scheduled(event)
+        if uuid is not None:
+            found.setdefault(uuid, []).append(event)
+    for events in found.values():
+        events.sort(key=lambda e: (_time(_at(e)), _canonical(e)))
+    return found
+
+
+def _scheduled(event: Any) -> str | None:
+    """The follow-up's uuid a ``follow-up scheduled`` event names, if it does."""
+    if isinstance(event, dict) and event.get("event") == "follow-up scheduled":
+        uuid = event.get("followup_uuid")
+        if isinstance(uuid, str):
+            return uuid
+    return None
 
 
 def _at(event: Any) -> Any:

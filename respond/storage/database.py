@@ -979,18 +979,32 @@ class Transaction:
             self._journal.remove(doc_ids=oldest)
 
     def mark_synced(self, ids: Iterable[int], renamed: Mapping[int, int] | None = None) -> None:
-        """Mark the undo journal's entries that touch any of ``ids`` as not undoable: a sync
-        changed those items with what another machine did (``undo`` refuses them, naming
-        each item by its ID now: ``renamed`` maps an old ID to the new one)."""
+        """Mark the undo journal's entries that touch any of ``ids`` (as now numbered) as not
+        undoable: a sync changed those items with what another machine did (``undo`` refuses
+        them). An item a sync only renumbered (``renamed`` maps an old ID to the new one) is
+        no reason: every entry names it by its new ID, and stays undoable."""
+        from respond.core.history import renumbered_entry
+
+        self._block(ids, "synced", renamed or {}, renumbered_entry)
+
+    def keep_changes(self, ids: Iterable[int]) -> None:
+        """Mark the entries that touch any of ``ids`` as not undoable: ``undo --skip`` kept a
+        later change to those items, which undoing an earlier one would silently revert."""
+        self._block(ids, "kept", {}, None)
+
+    def _block(
+        self, ids: Iterable[int], key: str, renamed: Mapping[int, int], renumber: Any
+    ) -> None:
         changed = set(ids)
-        now_called = renamed or {}
         for doc in list(self._journal):
-            changes = doc.get("changes") or []
+            entry = renumber(dict(doc), renamed) if renamed else dict(doc)
+            changes = entry.get("changes") or []
             named = (c.get("id") for c in changes if isinstance(c, dict))
             touched = {i for i in named if isinstance(i, int) and i in changed}
             if touched:
-                hit = sorted({now_called.get(i, i) for i in touched} | set(doc.get("synced") or []))
-                self._journal.update({"synced": hit}, doc_ids=[doc.doc_id])
+                entry[key] = sorted(touched | set(entry.get(key) or []))
+            if entry != doc:
+                self._journal.update(entry, doc_ids=[doc.doc_id])
 
     def pop_journal(self) -> dict[str, Any] | None:
         if not len(self._journal):

@@ -289,7 +289,27 @@ def check(db: Path) -> Report:
     _check_permissions(db, report)
     _check_temp_files(db, report)
     _check_backups(db, report)
+    _check_score_cache(db, report)
     return report
+
+
+def _check_score_cache(db: Path, report: Report) -> None:
+    """The weekly score cache is checked against its digest, not trusted (``--repair``
+    deletes it, as it always does)."""
+    from respond.storage import scorecache
+
+    found = scorecache.check(db)
+    if found is not None:
+        level, text = found
+        if level != "problem":
+            report.add(NOTE, "score cache", text)
+            return
+
+        def delete() -> str:
+            scorecache.remove(db)
+            return "deleted the weekly score cache (respond week rebuilds it)"
+
+        report.add(PROBLEM, "score cache", text, delete)
 
 
 def _check_contents(db: Path, report: Report) -> None:

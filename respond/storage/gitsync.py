@@ -467,8 +467,9 @@ def _commit_local(store: Store, git: Git, now: datetime) -> Replica:
 
 def _apply(txn: Transaction, target: Replica) -> int:
     """Make the database hold ``target``'s items: one transaction; renumbering is a delete of
-    the old ID and a put of the new one. The undo journal's entries of every ID touched are
-    marked not undoable. Returns how many items changed."""
+    the old ID and a put of the new one. The undo journal's entries of every item another
+    machine changed are marked not undoable; an item only renumbered is named by its new ID
+    and stays undoable. Returns how many items changed."""
     current = {item.uuid: item for item in txn.items().values()}
     wanted = {item.uuid: item for item in items_of(target)}
     touched: set[int] = set()
@@ -477,14 +478,16 @@ def _apply(txn: Transaction, target: Replica) -> int:
         new = wanted.get(uuid)
         if new is None or new.id != item.id:
             txn.delete(item.id)
-            touched.add(item.id)
-            if new is not None:
+            if new is None:
+                touched.add(item.id)
+            else:
                 renamed[item.id] = new.id
     for uuid, item in wanted.items():
         old = current.get(uuid)
         if old is None or old.id != item.id or old.to_record() != item.to_record():
             txn.put(item)
-            touched.add(item.id)
+            if _content(old) != _content(item):  # not only renumbered (itself or its link)
+                touched.add(item.id)
     txn.reserve_ids(target.next_id - 1)
     txn.mark_synced(touched, renamed)
     # received: what another machine did (a renumbering alone is reported on its own)

@@ -11,6 +11,13 @@ doesn't). A cache older than the log, or computed for a later ``--now`` than the
 not used; a database replaced by something other than a commit (a restore, an older
 ``respond``) no longer matches the file's identity the cache recorded.
 
+The cache is checked, not trusted: it carries a digest (keyed BLAKE2b) of its whole content,
+with the inputs it summarises (the database's generation and file identity, the settings'
+fingerprint), keyed by a random key kept in the database's meta (:data:`scorelog.KEY`). A cache
+whose digest does not match (edited by hand, with its mtime kept; copied from another database;
+written by an older respond) is a miss: rebuilt and rewritten. ``respond doctor`` reports it
+(:func:`check`).
+
 ``RESPOND_NO_SCORE_CACHE=1`` computes every week from scratch and leaves the file alone (tests
 compare the two).
 """
@@ -50,7 +57,7 @@ from respond.storage.database import (
     load_raw,
 )
 from respond.storage.reading import read_regular
-from respond.storage.scorelog import entries, position
+from respond.storage.scorelog import KEY, entries, position
 
 SUFFIX = ".scores"
 FORMAT = "respond-score-cache"
@@ -116,6 +123,61 @@ def _read(path: Path) -> dict[str, Any] | None:
     except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return None
     return doc if isinstance(doc, dict) and doc.get("format") == FORMAT else None
+
+
+def _digest(doc: dict[str, Any], meta: dict[str, Any]) -> str:
+    """The digest a cache document carries: a keyed BLAKE2b of everything in it but the
+    digest, with the database's key (a database that has none yet, not changed since it was
+    made by an older respond, uses a fixed one: a hand edit is still caught). BLAKE2 is keyed
+    by design and its module loads in a fraction of ``hmac``'s (OpenSSL's) time."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+
+    import orjson
+
+    key = meta.get(KEY)
+    secret = (key if isinstance(key, str) and key else FORMAT).encode()[:64]
+    body = {name: value for name, value in doc.items() if name != "digest"}
+    payload = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    return blake2b(payload, key=secret, digest_size=32).hexdigest()
+
+
+def _genuine(doc: dict[str, Any], meta: dict[str, Any]) -> bool:
+    digest = doc.get("digest")
+    try:
+        return isinstance(digest, str) and digest == _digest(doc, meta)
+    except (TypeError, ValueError):  # orjson: something JSON can't hold
+        return False
+
+
+def check(db: Path) -> tuple[str, str] | None:
+    """What ``respond doctor`` says of the cache: ``None`` when there is none or it is good,
+    else ``("problem" or "note", text)``: damaged or not matching its digest (a problem:
+    ``week`` rebuilds it, ``doctor --repair`` deletes it), or without one (a note: written by
+    an older respond)."""
+    path = cache_path(db)
+    if not path.exists() and not path.is_symlink():
+        return None
+    from respond.core.errors import DatabaseError
+
+    doc = _read(path)
+    try:
+        data = load_raw(db) or {}
+        meta = data.get(META, {}).get("1", {})
+    except (DatabaseError, AttributeError):
+        return None  # the database's own findings say what is wrong
+    if doc is None:
+        return "problem", "the weekly score cache is damaged (respond week rebuilds it)"
+    if "digest" not in doc:
+        return "note", "the weekly score cache has no digest (respond week rebuilds it)"
+    if not _genuine(doc, meta if isinstance(meta, dict) else {}):
+        return "problem", (
+            "the weekly score cache does not match its digest: edited or copied from another "
+            "database (respond week rebuilds it)"
+        )
+    return None
 
 
 def _known_from(doc: dict[str, Any]) -> Known:
@@ -234,6 +296,8 @@ def known_weeks(
     known: Known | None = None
     writable = enabled
     why = "disabled" if not enabled else "no cache" if doc is None else "other settings"
+    if doc is not None and not _genuine(doc, meta):
+        doc, why = None, "does not match its digest"
     if doc is not None and doc.get("fingerprint") == print_:
         try:
             if now < from_iso(doc["computed_at"]):
@@ -257,8 +321,10 @@ def known_weeks(
         new = _document(print_, keep, meta, identity, futures(table, keys, now))
         old = dict(doc or {})
         computed_at = old.pop("computed_at", None)
+        old.pop("digest", None)
         if new != old or computed_at is None:
             new["computed_at"] = to_utc_iso(now)
+            new["digest"] = _digest(new, meta)
             _write(cache_path(db), new)
     return result
 

@@ -8,7 +8,10 @@ alike) and appends ``[generation, token, earliest]`` to a short log, where ``ear
 earliest time from which the change can alter a weekly score
 (:func:`respond.core.scorecache.earliest_affected`; ``null`` when it can alter none). A cache
 computed at a generation still in the log is brought up to date by dropping the weeks from
-the earliest of the later entries; one older than the log is rebuilt.
+the earliest of the later entries; one older than the log is rebuilt. The meta also keeps a
+random key (``score_key``, made by the first commit that needs it): the cache carries a
+digest of its content and of the inputs it summarises made with that key, so that a cache
+edited by hand, or copied from another database, is rebuilt.
 
 The diff is by identity: a transaction replaces an item's record (``Transaction.put`` removes
 and inserts) and never edits one in place, so the records that are not the very objects loaded
@@ -25,6 +28,7 @@ GENERATION = "score_generation"
 TOKEN = "score_token"
 LOG = "score_log"
 LOG_KEEP = 500  # commits; a cache older than that is rebuilt
+KEY = "score_key"  # the database's own key of the cache's digest (storage.scorecache)
 
 
 @dataclass(frozen=True)
@@ -78,3 +82,5 @@ def note_commit(
     log = entries(meta)[-(LOG_KEEP - 1) :]
     log.append([counter, token, to_utc_iso(earliest) if earliest is not None else None])
     meta[GENERATION], meta[TOKEN], meta[LOG] = counter, token, log
+    if not isinstance(meta.get(KEY), str) or not meta[KEY]:
+        meta[KEY] = os.urandom(16).hex()

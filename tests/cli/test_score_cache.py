@@ -469,3 +469,56 @@ def test_an_item_from_after_the_caches_now_counts_once_now_passes_it(
         env={"RESPOND_DB": str(db_path), **NO_CACHE},
     )
     assert fresh.stdout == later
+
+
+def test_a_cache_edited_by_hand_with_its_mtime_kept_is_rebuilt_and_doctor_says_so(
+    run: Run, db_path: Path
+) -> None:
+    """Issue 19, item 8: two weeks edited in the cache, mtime kept: ``week`` showed them."""
+    six_weeks(run)
+    now = "2026-11-18T10:00"
+    true = run("week", "--json", "--weeks", "6", now=now).stdout
+    path = scorecache.cache_path(db_path)
+    assert run("doctor").exit_code == 0
+    stat_before = path.stat()
+    doc = json.loads(path.read_bytes())
+    for day in sorted(doc["weeks"])[-2:]:  # the last two weeks: everything kept
+        doc["weeks"][day] = [[total + 3, total + 3] for _, total in doc["weeks"][day]]
+    path.write_text(json.dumps(doc))
+    os.utime(path, ns=(stat_before.st_atime_ns, stat_before.st_mtime_ns))
+    doctor = run("doctor")
+    assert doctor.exit_code == 1
+    assert "score cache: the weekly score cache does not match its digest" in doctor.stdout
+    assert "respond doctor --repair fixes 1 of them" in doctor.stdout
+    shown = run("week", "--json", "--weeks", "6", now=now).stdout
+    assert scorecache.last.why == "does not match its digest" and not scorecache.last.used_cache
+    assert shown == true
+    assert scorecache.last.wrote_cache and run("doctor").exit_code == 0
+    run("week", now=now)
+    assert scorecache.last.used_cache  # the rebuilt one is trusted again
+
+
+def test_a_cache_copied_from_another_database_is_not_used(run: Run, db_path: Path) -> None:
+    six_weeks(run)
+    now = "2026-11-18T10:00"
+    run("week", now=now)
+    cache = scorecache.cache_path(db_path).read_bytes()
+    data = json.loads(db_path.read_text())
+    key = data["meta"]["1"][scorelog.KEY]
+    data["meta"]["1"][scorelog.KEY] = "0" * len(key)  # the same database, another key
+    db_path.write_text(json.dumps(data))
+    scorecache.cache_path(db_path).write_bytes(cache)
+    run("week", now=now)
+    assert scorecache.last.why == "does not match its digest"
+
+
+def test_doctor_repair_deletes_a_tampered_cache(run: Run, db_path: Path) -> None:
+    six_weeks(run)
+    run("week", now="2026-11-18T10:00")
+    path = scorecache.cache_path(db_path)
+    doc = json.loads(path.read_bytes())
+    doc["first_created"] = None
+    path.write_text(json.dumps(doc))
+    repaired = run("doctor", "--repair")
+    assert repaired.exit_code == 0 and "deleted the weekly score cache" in repaired.stdout
+    assert not path.exists()

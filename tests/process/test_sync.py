@@ -186,7 +186,8 @@ def test_undo_never_reverts_a_change_from_another_machine(machines) -> None:
     result = laptop("undo", now="2026-11-25T10:04")
     assert result.exit_code == 1
     assert result.stderr == (
-        "respond: can't undo edit: #1 was changed on another machine since (respond sync)\n"
+        "respond: can't undo edit: #1 was changed on another machine since (respond sync); "
+        "respond undo --skip keeps it as it is and lets undo go on to the change before\n"
     )
     assert laptop.by_title()["Q3 numbers, final"]["note"] == "mine"  # nothing changed
     # a change made here and only sent is still undoable
@@ -387,7 +388,7 @@ def test_a_mistyped_path_remote_is_refused_and_nothing_is_set_up(
     assert not Path(str(db_path) + ".sync").exists()
 
 
-def test_undo_names_a_renumbered_item_by_its_new_id(machines) -> None:
+def test_a_change_only_renumbered_by_a_sync_is_undone_under_its_new_id(machines) -> None:
     laptop, desktop = machines
     laptop("add", "Budget", "--from", "Ann", now="2026-11-25T10:00")  # #3 on the laptop
     desktop("add", "Invoice", "--from", "Sam", now="2026-11-25T10:01")  # #3 on the desktop
@@ -395,10 +396,71 @@ def test_undo_names_a_renumbered_item_by_its_new_id(machines) -> None:
     result = desktop("sync", now="2026-11-25T10:03")
     assert "#3 from desktop is now #4" in result.stdout
     undo = desktop("undo", now="2026-11-25T10:04")
-    assert undo.exit_code == 1
-    assert undo.stderr == (
-        "respond: can't undo add: #4 was changed on another machine since (respond sync)\n"
+    assert (undo.exit_code, undo.stdout, undo.stderr) == (0, "Undid add: removed #4\n", "")
+    assert set(desktop.by_title()) == {"Q3 numbers", "Laptop", "Budget"}
+
+
+def test_thanks_on_both_machines_each_undo_undoes_its_own_thanks(machines) -> None:
+    laptop, desktop = machines
+    desktop("edit", "2", "--note", "older, mine", now="2026-11-25T09:59")
+    laptop("thanks", "Dana", "for the numbers", now="2026-11-25T10:00")  # #3
+    desktop("thanks", "Bob", "for the laptop", now="2026-11-25T10:01")  # #3 too
+    desktop("edit", "4", "--note", "no such item yet", now="2026-11-25T10:01")  # refused, exit 2
+    laptop("sync", now="2026-11-25T10:02")
+    assert "#3 from desktop is now #4" in desktop("sync", now="2026-11-25T10:03").stdout
+    laptop("sync", now="2026-11-25T10:04")
+    assert converged(laptop, desktop)
+    undo = desktop("undo", now="2026-11-25T10:05")
+    assert (undo.exit_code, undo.stdout) == (0, "Undid thanks: removed #4\n"), undo
+    assert desktop("undo", now="2026-11-25T10:06").stdout.startswith("Undid edit: restored #2")
+    assert laptop("undo", now="2026-11-25T10:07").stdout == "Undid thanks: removed #3\n"
+    for machine in (desktop, laptop, desktop):
+        machine("sync", now="2026-11-25T10:08")
+    assert converged(laptop, desktop)
+    assert [i["kind"] for i in laptop.items()] == ["ask", "ask"]
+    assert laptop.by_title()["Laptop"]["note"] == ""
+
+
+def test_a_refused_undo_can_be_skipped_and_older_changes_undone(machines) -> None:
+    laptop, desktop = machines
+    desktop("edit", "2", "--note", "mine", now="2026-11-25T09:58")
+    desktop("snooze", "1", "mon", now="2026-11-25T09:59")
+    laptop("edit", "1", "--title", "Q3 numbers, final", now="2026-11-25T10:00")
+    laptop("sync", now="2026-11-25T10:01")
+    desktop("sync", now="2026-11-25T10:02")
+    refused = desktop("undo", now="2026-11-25T10:03")
+    assert refused.exit_code == 1
+    assert "#1 was changed on another machine since" in refused.stderr
+    assert "respond undo --skip" in refused.stderr
+    assert desktop("undo", now="2026-11-25T10:04").exit_code == 1  # the same, still
+    skipped = desktop("undo", "--skip", now="2026-11-25T10:05")
+    assert (skipped.exit_code, skipped.stdout) == (
+        0,
+        "Skipped snooze (#1): kept as it is, not undone; respond undo now reverses the change "
+        "before\n",
     )
+    items = desktop.by_title()
+    assert "snoozed" in [e["event"] for e in items["Q3 numbers, final"]["history"]]  # kept
+    assert desktop("undo", now="2026-11-25T10:06").stdout.startswith("Undid edit: restored #2")
+    assert desktop.by_title()["Laptop"]["note"] == ""
+    nothing = desktop("undo", "--skip", now="2026-11-25T10:07")
+    assert (nothing.exit_code, nothing.stderr) == (1, "respond: nothing to undo\n")
+
+
+def test_skipping_a_change_keeps_the_earlier_changes_to_the_same_item(machines) -> None:
+    laptop, _ = machines
+    laptop("edit", "1", "--note", "first", now="2026-11-25T10:00")
+    laptop("edit", "1", "--title", "Q3, second", now="2026-11-25T10:01")
+    laptop("edit", "2", "--note", "other", now="2026-11-25T10:02")
+    assert laptop("undo", now="2026-11-25T10:03").exit_code == 0
+    assert laptop("undo", "--skip", now="2026-11-25T10:04").stdout.startswith("Skipped edit (#1)")
+    refused = laptop("undo", now="2026-11-25T10:05")
+    assert refused.exit_code == 1 and refused.stderr == (
+        "respond: can't undo edit: #1 was changed since by a change you kept; respond undo "
+        "--skip keeps it as it is and lets undo go on to the change before\n"
+    )
+    item = laptop.by_title()["Q3, second"]
+    assert item["note"] == "first"
 
 
 def test_sync_init_never_follows_a_linked_repository_folder(
@@ -411,3 +473,71 @@ def test_sync_init_never_follows_a_linked_repository_folder(
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert "is not a folder (a link?)" in result.stderr
     assert list(elsewhere.iterdir()) == []
+
+
+def test_the_same_ask_done_on_both_machines_schedules_one_follow_up(machines) -> None:
+    laptop, desktop = machines
+    assert "(#3)" in laptop("done", "1", now="2026-11-25T10:00").stdout
+    assert "(#3)" in desktop("done", "1", now="2026-11-25T10:05").stdout
+    laptop("sync", now="2026-11-25T11:00")
+    result = desktop("sync", now="2026-11-25T11:01")
+    assert result.exit_code == 0 and "conflict" not in result.stdout, result
+    assert "renumbered" not in result.stdout and "is now" not in result.stdout
+    laptop("sync", now="2026-11-25T11:02")
+    assert converged(laptop, desktop)
+    for machine in (laptop, desktop):
+        follow_ups = [item for item in machine.items() if item["kind"] == "followup"]
+        assert [(f["id"], f["for_id"]) for f in follow_ups] == [(3, 1)]
+        assert [e["event"] for e in follow_ups[0]["history"]] == ["created"]
+        shown = machine("show", "1").stdout
+        assert shown.count("followup id: 3") == 1, shown
+        assert "followup uuid" not in shown
+    # the laptop's copy, the first scheduled, is the one kept
+    assert follow_ups[0]["created"] == "2026-11-25T09:00:00+00:00"
+
+
+def test_a_follow_up_changed_on_one_machine_keeps_the_change(machines) -> None:
+    laptop, desktop = machines
+    laptop("done", "1", now="2026-11-25T10:00")
+    desktop("done", "1", now="2026-11-25T10:05")
+    desktop("snooze", "3", "2026-12-10 09:00", now="2026-11-25T10:06")
+    desktop("sync", now="2026-11-25T11:00")
+    laptop("sync", now="2026-11-25T11:01")
+    desktop("sync", now="2026-11-25T11:02")
+    assert converged(laptop, desktop)
+    (follow_up,) = [item for item in laptop.items() if item["kind"] == "followup"]
+    assert follow_up["id"] == 3 and follow_up["due"] == "2026-12-10T08:00:00+00:00"
+    assert [e["event"] for e in follow_up["history"]] == ["created", "snoozed"]
+
+
+def test_an_ask_reopened_by_undo_and_done_again_schedules_the_same_follow_up(machines) -> None:
+    laptop, desktop = machines
+    laptop("done", "1", now="2026-11-25T10:00")
+    laptop("sync", now="2026-11-25T10:01")
+    desktop("sync", now="2026-11-25T10:02")
+    assert laptop("undo", now="2026-11-25T10:03").exit_code == 0
+    laptop("sync", now="2026-11-25T10:04")
+    desktop("sync", now="2026-11-25T10:05")
+    assert [i["kind"] for i in desktop.items()] == ["ask", "ask"]
+    laptop("done", "1", now="2026-11-25T10:06")
+    desktop("done", "1", now="2026-11-25T10:07")
+    for machine in (laptop, desktop, laptop):
+        assert machine("sync", now="2026-11-25T10:08").exit_code == 0
+    assert converged(laptop, desktop)
+    assert len([i for i in laptop.items() if i["kind"] == "followup"]) == 1
+
+
+def test_one_follow_up_even_when_each_machine_gave_it_another_id(machines) -> None:
+    laptop, desktop = machines
+    desktop("add", "Invoice", "--from", "Sam", now="2026-11-25T09:50")  # #3 on the desktop
+    assert "(#3)" in laptop("done", "1", now="2026-11-25T10:00").stdout
+    assert "(#4)" in desktop("done", "1", now="2026-11-25T10:05").stdout
+    for machine in (laptop, desktop, laptop):
+        assert machine("sync", now="2026-11-25T11:00").exit_code == 0
+    assert converged(laptop, desktop)
+    items = laptop.items()
+    ids = [item["id"] for item in items]
+    assert len(ids) == len(set(ids)) == 4
+    (follow_up,) = [item for item in items if item["kind"] == "followup"]
+    assert follow_up["for_id"] == 1
+    assert laptop("show", "1").stdout.count("followup id:") == 1

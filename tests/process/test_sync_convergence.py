@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from respond.core.history import effective
 from tests.support.cli import Result, Run
 
 pytestmark = [
@@ -140,3 +141,51 @@ def test_three_machines_converge_whatever_they_did_and_in_whatever_order_they_sy
         open_items = len(json.loads(world(m, "list", "--json").stdout))
         shown = world(m, "prompt", "--format", "{open}").stdout.strip()
         assert int(shown or 0) == open_items
+
+
+# The same ask done on several machines (issue 21): a follow-up's uuid is derived from the ask
+# and its completion, so however the machines did and synced it, it is one follow-up.
+done_step = st.tuples(
+    st.integers(0, len(MACHINES) - 1), st.sampled_from(("done", "done", "snooze", "undo", "sync"))
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("RESPOND_SYNC_EXAMPLES", "12")),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(done_step, min_size=2, max_size=12))
+def test_one_ask_done_on_several_machines_has_one_follow_up_everywhere(
+    run: Run,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+    steps: list[tuple[int, str]],
+) -> None:
+    world = World(run, monkeypatch, tmp_path_factory.mktemp("done"))
+    world(0, "add", "the numbers", "--from", "Seán")
+    for m in range(len(MACHINES)):
+        assert world(m, "sync", "init", str(world.remote)).exit_code == 0
+    done_here = [0] * len(MACHINES)  # undo takes back a done, never the add of the ask
+    for m, op in steps:
+        if op == "done":
+            done_here[m] += world(m, "done", "1").exit_code == 0
+        elif op == "snooze":  # change a follow-up that is there
+            follow_ups = [i["id"] for i in world.items(m) if i["kind"] == "followup"]
+            if follow_ups:
+                world(m, "snooze", str(follow_ups[0]), "mon")
+        elif op == "undo" and done_here[m]:
+            done_here[m] -= world(m, "undo").exit_code == 0
+        else:
+            world.sync(m)
+    for _ in range(2):
+        for m in range(len(MACHINES)):
+            world.sync(m)
+    final = [world.items(m) for m in range(len(MACHINES))]
+    assert final[1] == final[0] and final[2] == final[0]
+    (ask,) = [item for item in final[0] if item["kind"] == "ask"]
+    follow_ups = [i for i in final[0] if i["kind"] == "followup" and i["for_id"] == ask["id"]]
+    assert len(follow_ups) <= 1, follow_ups
+    events = [e for e in effective(ask["history"]) if e["event"] == "follow-up scheduled"]
+    assert len(events) == len({e["followup_uuid"] for e in events})  # each listed once
+    ids = [item["id"] for item in final[0]]
+    assert len(ids) == len(set(ids))

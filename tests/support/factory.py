@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -91,6 +92,9 @@ class MemorySession:
 
     def pop_journal(self) -> dict[str, Any] | None:
         return None
+
+    def keep_changes(self, ids: Iterable[int]) -> None:
+        pass
 
 
 class Life:
@@ -230,13 +234,18 @@ class Life:
     def renumber(self, items: list[Item]) -> list[Item]:
         """IDs 1..n (links to trimmed items dropped) and UUIDs derived from the seed."""
         new_id = {item.id: n for n, item in enumerate(items, start=1)}
+        new_uuid: dict[str, str] = {}
         for item in items:
             item.id = new_id[item.id]
             item.for_id = new_id.get(item.for_id) if item.for_id is not None else None
-            item.uuid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+            new_uuid[item.uuid] = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+            item.uuid = new_uuid[item.uuid]
+        for item in items:
             for event in item.history:
                 if "followup_id" in event:
                     event["followup_id"] = new_id.get(event["followup_id"])
+                if "followup_uuid" in event:
+                    event["followup_uuid"] = new_uuid.get(event["followup_uuid"])
         return items
 
 

@@ -288,3 +288,42 @@ def test_merging_with_nothing_new_changes_nothing(b, x):
     assert merge(base, here, base).replica.items == here.items
     assert merge(base, base, here).replica.items == here.items
     assert merge(here, here, here).replica.items == here.items
+
+
+def _scheduled(minute: int, uuid: str = "f") -> dict[str, Any]:
+    return {"event": "follow-up scheduled", "at": at(minute), "followup_uuid": uuid}
+
+
+def test_a_follow_up_scheduled_on_both_sides_is_one_event_and_one_item() -> None:
+    ask = record("a", 1)
+    here = edited(ask, 5, status="done")
+    here["history"].append(_scheduled(5))
+    there = edited(ask, 7, status="done")
+    there["history"].append(_scheduled(7))
+    mine, theirs = record("f", 2, 5, kind="followup"), record("f", 3, 7, kind="followup")
+    for x, y in (((here, mine), (there, theirs)), ((there, theirs), (here, mine))):
+        out = merge(replica(ask), replica(*x), replica(*y)).replica
+        assert out.items["f"] == {**mine, "id": 2}  # the first scheduled, untouched both
+        events = [e for e in out.items["a"]["history"] if e["event"] == "follow-up scheduled"]
+        assert events == [_scheduled(5)]
+    snoozed = edited(theirs, 9, due=at(60))
+    for x, y in (((here, mine), (there, snoozed)), ((there, snoozed), (here, mine))):
+        out = merge(replica(ask), replica(*x), replica(*y)).replica
+        assert out.items["f"] == {**snoozed, "id": 2}  # the changed copy wins
+
+
+@given(st.lists(st.integers(0, 30), max_size=3), st.lists(st.integers(0, 30), max_size=3))
+def test_schedulings_of_one_follow_up_pair_up_in_order_whichever_side(a, b) -> None:
+    mine = [_scheduled(m) for m in a]
+    theirs = [_scheduled(m) for m in b]
+    merged = merge(Replica(), replica(record("x", 1, history=mine)), Replica()).replica
+    assert merged.items["x"]["history"] == mine
+    one = merge(
+        Replica(), replica(record("x", 1, history=mine)), replica(record("x", 1, history=theirs))
+    )
+    two = merge(
+        Replica(), replica(record("x", 1, history=theirs)), replica(record("x", 1, history=mine))
+    )
+    assert one.replica == two.replica
+    got = [e["at"] for e in one.replica.items["x"]["history"]]
+    assert len(got) == max(len(a), len(b))
