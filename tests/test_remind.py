@@ -28,6 +28,8 @@ from respond.storage.remindlog import log_path
 from tests.support.processes import RESPOND, env_for, respond
 
 DAY = "2026-11-25"
+#: Planted in URLs' passwords, tokens and paths: no output of these tests may show it.
+SECRET = "S3CRET"
 
 
 class Inbox:
@@ -252,11 +254,18 @@ def test_without_a_channel_the_text_goes_to_stdout(db_path: Path, config: Path) 
     assert remind(db_path, "14:05", **env).stdout == ""
 
 
-def test_dry_run_sends_and_records_nothing(db_path: Path, config: Path, inbox: Inbox) -> None:
-    write_config(config, inbox)
+def test_dry_run_names_each_channel_and_sends_and_records_nothing(
+    db_path: Path, config: Path, inbox: Inbox
+) -> None:
+    secret = f"json://me:{SECRET}pw@127.0.0.1:9/{SECRET}path"
+    config.write_text(f'[remind]\nurls = ["{inbox.url}", "{secret}"]\n')
     add(db_path, "13:00", "add", "Q3 numbers", "--from", "Dana", "--by", "14:00")
     out = remind(db_path, "14:01", "--dry-run")
-    assert out.stdout == "Reply to Dana: Q3 numbers, due 14:00 by email, 1m late, #1\n"
+    text = "Reply to Dana: Q3 numbers, due 14:00 by email, 1m late, #1"
+    assert out.stdout.splitlines() == [
+        f"to {inbox.url}: {text}",
+        f"to json://…@127.0.0.1:9/…: {text}",
+    ]
     assert inbox.take() == [] and not log_path(db_path).exists()
 
 

@@ -1242,8 +1242,9 @@ def remind(
     within working hours unless [remind] always = true; and the [remind] digest once each
     working day. To [remind] urls (apprise), else a desktop notification, else stdout.
 
-    Exit code 0 sent (or nothing to send), 1 a channel failed (retried next run), 2 a bad
-    [remind] setting. A timer runs it: respond remind --install.
+    One run ends by [remind] timeout (45 s) whatever a receiver does. Exit code 0 sent (or
+    nothing to send), 1 a channel failed (retried next run) or no database, 2 a bad [remind]
+    setting. A timer runs it: respond remind --install.
     """
     from respond.cli import notify
 
@@ -1259,7 +1260,9 @@ def remind(
         return
     if now is not None:
         state.now_option = now
-    raise typer.Exit(notify.run(state, dry_run=dry_run))
+    code = notify.run(state, dry_run=dry_run)
+    notify.finish(code)  # a send abandoned at the deadline: the process ends here
+    raise typer.Exit(code)
 
 
 def _command_name(info: Any) -> str | None:

@@ -29,3 +29,4 @@ class Settings:
     remind_before: timedelta = timedelta(minutes=15)
     remind_digest: time | None = None
     remind_always: bool = False
+    remind_timeout: float = 45.0  # seconds: the deadline of one whole `respond remind` run
