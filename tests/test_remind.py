@@ -25,11 +25,32 @@ from respond.core.model import Item
 from respond.core.settings import Settings
 from respond.storage import schedule
 from respond.storage.remindlog import log_path
-from tests.support.processes import RESPOND, env_for, respond
+from tests.support.processes import RESPOND, env_for
+from tests.support.processes import respond as run_respond
 
 DAY = "2026-11-25"
 #: Planted in URLs' passwords, tokens and paths: no output of these tests may show it.
 SECRET = "S3CRET"
+
+
+#: Every stdout and stderr text of the respond processes this module's current test ran.
+OUTPUTS: list[str] = []
+
+
+def respond(db: Path | None, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """:func:`tests.support.processes.respond`, keeping what it printed for :func:`no_secret`."""
+    out = run_respond(db, *args, **kwargs)
+    OUTPUTS.extend((out.stdout, out.stderr))
+    return out
+
+
+@pytest.fixture(autouse=True)
+def no_secret() -> Iterator[None]:
+    """No line any respond process printed in a test shows a planted secret."""
+    OUTPUTS.clear()
+    yield
+    leaks = [line for text in OUTPUTS for line in text.splitlines() if SECRET in line]
+    assert leaks == []
 
 
 class Inbox:
@@ -53,8 +74,8 @@ class Inbox:
         return taken
 
 
-@pytest.fixture
-def inbox() -> Iterator[Inbox]:
+def start_inbox() -> Inbox:
+    """An :class:`Inbox` serving on 127.0.0.1 (``box.server.shutdown()`` ends it)."""
     box = Inbox()
 
     class Handler(BaseHTTPRequestHandler):
@@ -73,7 +94,14 @@ def inbox() -> Iterator[Inbox]:
     box.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=box.server.serve_forever, daemon=True)
     thread.start()
+    return box
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    box = start_inbox()
     yield box
+    assert box.server is not None
     box.server.shutdown()
     box.server.server_close()
 
@@ -158,14 +186,36 @@ def test_a_failing_channel_is_retried_next_run(
     [line] = out.stderr.splitlines()
     assert line.startswith("respond: can't send reminders to json://127.0.0.1:")
     inbox.status = 200
-    write_config(config, inbox)
-    # the config now names another URL: the first one is no longer there to retry
-    if failure == "500":
-        assert remind(db_path, "14:06").returncode == 0
-        [post] = inbox.take()
-        assert post["title"] == "Reply to Dana"
+    write_config(config, inbox)  # for "closed port": the user corrects the URL
+    assert remind(db_path, "14:06").returncode == 0
+    [post] = inbox.take()
+    assert post["title"] == "Reply to Dana"
+    assert remind(db_path, "14:11").returncode == 0
+    assert inbox.take() == []
+
+
+def test_a_failed_reminder_reaches_the_channels_configured_now_once_each(
+    db_path: Path, config: Path, inbox: Inbox
+) -> None:
+    """Issue 21: a channel fails, the user fixes its URL and adds another: both get the
+    reminder at the next run, the one that had it already does not, and none twice."""
+    add(db_path, "13:00", "add", "Q3 numbers", "--from", "Dana", "--by", "14:00")
+    config.write_text(f'[remind]\nurls = ["{inbox.url}", "json://127.0.0.1:9/"]\n')
+    assert remind(db_path, "14:01").returncode == 1
+    assert len(inbox.take()) == 1
+    second, third = start_inbox(), start_inbox()
+    try:
+        config.write_text(f'[remind]\nurls = ["{inbox.url}", "{second.url}", "{third.url}"]\n')
+        out = remind(db_path, "14:06")
+        assert (out.returncode, out.stderr) == (0, "")
+        assert (len(inbox.take()), len(second.take()), len(third.take())) == (0, 1, 1)
         assert remind(db_path, "14:11").returncode == 0
-        assert inbox.take() == []
+        assert (len(inbox.take()), len(second.take()), len(third.take())) == (0, 0, 0)
+    finally:
+        for box in (second, third):
+            assert box.server is not None
+            box.server.shutdown()
+            box.server.server_close()
 
 
 def test_only_the_failed_channel_gets_it_again(db_path: Path, config: Path, inbox: Inbox) -> None:
@@ -440,3 +490,168 @@ def test_a_damaged_reminder_log_is_refused_not_overwritten(
             "(reminders already sent will be sent again)\n"
         )
         assert log_path(db_path).read_text() == damage
+
+
+# -- deadlines: receivers that trickle (real sockets on 127.0.0.1) ----------------------------
+
+
+class Trickler:
+    """An HTTP receiver on 127.0.0.1 that takes each POST whole, then answers ``200`` and
+    trickles the rest of its answer (a chunked body, or headers) one byte a moment, until the
+    test ends: apprise's read timeout never fires. ``copies`` counts the POSTs received."""
+
+    def __init__(self, how: str) -> None:
+        import socket
+
+        self.how = how
+        self.copies = 0
+        self.stop = threading.Event()
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"json://127.0.0.1:{self.port}/"
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: Any) -> None:
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            head, body = data.split(b"\r\n\r\n", 1)
+            length = next(
+                int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )  # fmt: skip
+            while len(body) < length:
+                body += conn.recv(65536)
+            self.copies += 1
+            if self.how == "body":
+                conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                step = b"1\r\nx\r\n"
+            else:
+                conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                step = b"X-Slow: y\r\n"
+            try:
+                while not self.stop.wait(0.2):
+                    conn.sendall(step)
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.fixture(params=["body", "headers"])
+def trickler(request: pytest.FixtureRequest) -> Iterator[Trickler]:
+    receiver = Trickler(request.param)
+    yield receiver
+    receiver.close()
+
+
+def _record(db: Path, digest: bool = False) -> dict[str, Any]:
+    """The log's one record of an item's reminder (or of a digest)."""
+    sent = json.loads(log_path(db).read_text())["sent"]
+    [entry] = [v for k, v in sent.items() if k.startswith("digest ") == digest]
+    return dict(entry)
+
+
+@pytest.mark.slow
+def test_a_trickling_receiver_ends_the_run_by_its_deadline_and_gets_it_at_most_twice(
+    db_path: Path, config: Path, trickler: Trickler
+) -> None:
+    """Issue 19's "Done when": a receiver that answers 200 and then trickles its body (or its
+    headers) for ever. The run ends at its deadline (the subprocess guard is far past it), and
+    the log says "answer unknown": the next run sends it once more, and no run after that."""
+    config.write_text(f'[remind]\ntimeout = 6\nurls = ["{trickler.url}"]\n')
+    add(db_path, "13:00", "add", "Q3 numbers", "--from", "Dana", "--by", "14:00")
+    out = remind(db_path, "14:01")
+    assert out.returncode == 1, out.stderr
+    assert out.stderr == (
+        f"respond: can't send reminders to {trickler.url}: no answer within the run's 6 s "
+        "(see [remind] timeout)\n"
+    )
+    assert trickler.copies == 1
+    entry = _record(db_path)
+    assert entry["pending"] == [] and len(entry["unknown"]) == 1 and "delivered" not in entry
+    assert remind(db_path, "14:06").returncode == 1  # sent again once, still no answer
+    assert trickler.copies == 2
+    entry = _record(db_path)
+    assert "unknown" not in entry and len(entry["delivered"]) == 1
+    for at in ("14:11", "14:16"):
+        assert remind(db_path, at).returncode == 0
+    assert trickler.copies == 2
+
+
+@pytest.mark.slow
+def test_a_receiver_slower_than_the_read_timeout_is_sent_it_again_once(
+    db_path: Path, config: Path, inbox: Inbox
+) -> None:
+    """apprise's own read timeout (``rto=1``) fires before the receiver answers: the request
+    went out, so it is "answer unknown", not a failure to send again each run."""
+    config.write_text(f'[remind]\nurls = ["{inbox.url}?rto=1"]\n')
+    add(db_path, "13:00", "add", "Q3 numbers", "--from", "Dana", "--by", "14:00")
+    inbox.delay = 3
+    for at in ("14:01", "14:06"):
+        out = remind(db_path, at)
+        assert out.returncode == 1
+        assert out.stderr.endswith(": sent, but no answer came in time\n")
+    for at in ("14:11", "14:16"):
+        assert remind(db_path, at).returncode == 0
+    time.sleep(inbox.delay + 1)  # the receiver's handlers finish (they count what they got)
+    assert len(inbox.take()) == 2
+
+
+@pytest.mark.slow
+def test_at_the_deadline_what_was_not_begun_is_retried_next_run(
+    db_path: Path, config: Path, trickler: Trickler
+) -> None:
+    """The digest trickles until the deadline; the item's reminder behind it on that channel
+    was never begun: failed, retried next run (with the digest's one resend)."""
+    config.write_text(f'[remind]\ntimeout = 6\ndigest = "08:30"\nurls = ["{trickler.url}"]\n')
+    add(db_path, "08:00", "add", "Q3 numbers", "--from", "Dana", "--by", "09:00")
+    assert remind(db_path, "09:01").returncode == 1
+    assert trickler.copies == 1
+    assert _record(db_path, digest=True)["unknown"] and _record(db_path)["pending"]
+    assert remind(db_path, "09:06").returncode == 1
+    assert trickler.copies == 2  # the digest's resend: it trickles again; the item waits
+    assert remind(db_path, "09:11").returncode == 1
+    assert trickler.copies == 3  # the item's reminder, at last begun
+    assert remind(db_path, "09:16").returncode == 1
+    assert trickler.copies == 4  # and its one resend
+    assert remind(db_path, "09:21").returncode == 0
+    assert trickler.copies == 4
+
+
+def test_apprise_s_own_message_about_a_bad_url_is_masked(db_path: Path, config: Path) -> None:
+    """Issue 21: `tgram://…, which apprise can't use (Unparseable Telegram URL
+    tgram://S3CRETbottoken/123)` showed the token that respond had just masked."""
+    add(db_path, "13:00", "add", "Q3 numbers", "--from", "Dana", "--by", "14:00")
+    config.write_text(f'[remind]\nurls = ["tgram://{SECRET}bottoken/123"]\n')
+    out = remind(db_path, "14:01")
+    assert out.returncode == 2
+    [line] = out.stderr.splitlines()
+    assert "remind.urls has tgram://…, which apprise can't use (" in line
+    assert "tgram://…/…" in line  # apprise's text, with the URL masked
+
+
+def test_a_failing_channel_s_message_masks_its_credentials(
+    db_path: Path, config: Path, inbox: Inbox
+) -> None:
+    add(db_path, "13:00", "add", "Q3 numbers", "--from", "Dana", "--by", "14:00")
+    closed = f"json://me:{SECRET}pw@127.0.0.1:9/{SECRET}path?token={SECRET}q"
+    config.write_text(f'[remind]\nurls = ["{closed}"]\n')
+    out = remind(db_path, "14:01")
+    assert out.returncode == 1
+    [line] = out.stderr.splitlines()
+    assert line.startswith("respond: can't send reminders to json://…@127.0.0.1:9/…?token=…: ")

@@ -22,7 +22,8 @@ again, to the channels configured then (:func:`respond.core.remind.wanted`).
 **One deadline.** A run ends by ``[remind] timeout`` (45 s) whatever the receivers do. Each
 channel sends from its own thread; at the deadline the log is saved with what the threads did:
 what they had not begun is *failed* (retried next run), the send that had begun and got no
-answer is *answer unknown* (sent once more next run, see :func:`respond.core.remind.settle`).
+answer (its HTTP request out, Python's ``http.client.send`` audit event) is *answer unknown*
+(sent once more next run, see :func:`respond.core.remind.settle`).
 A receiver that answers ``200`` and then trickles its body or headers holds its thread in a
 read that apprise's timeout never ends (each byte restarts it): such threads are abandoned,
 and the process ends at once through :func:`finish` once the log is saved and the lock freed.
@@ -30,6 +31,7 @@ and the process ends at once through :func:`finish` once the log is saved and th
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import html
 import logging
@@ -55,28 +57,41 @@ LINUX_DESKTOP = ("dbus://", "glib://")
 MARKUP_BODY = frozenset({"dbus", "glib", "kde", "qt", "gnome"})
 
 
+#: The reasons collector of the channel whose send is under way in this context. apprise may
+#: send from a worker thread of its own, but it runs it in a copy of the caller's context.
+_SENDING: contextvars.ContextVar[_Reasons | None] = contextvars.ContextVar("sending", default=None)
+
+
 class _Reasons(logging.Handler):
-    """Keeps apprise's last warning (why a send failed) for the sending thread only, and keeps
-    it off stderr; notes whether the request went out and then timed out reading the answer."""
+    """Keeps apprise's last warning (why a send failed) for its own channel's send only (see
+    :data:`_SENDING`), and keeps it off stderr; notes whether the request went out and then
+    timed out reading the answer."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.last = ""
         self.read_timeout = False
-        self.thread: int | None = None
-
-    def start(self) -> None:
-        self.last, self.read_timeout = "", False
-        self.thread = threading.get_ident()
+        #: The send's HTTP request went out (:func:`_audit`): a missing answer may hide a
+        #: delivered message.
+        self.request_sent = False
 
     def emit(self, record: logging.LogRecord) -> None:
-        if self.thread is not None and record.thread != self.thread:
-            return  # another channel's thread
+        if _SENDING.get() is not self:
+            return  # another channel's send, or none
         message = record.getMessage()
         if "Read timed out" in message:
             self.read_timeout = True
         if record.levelno >= logging.WARNING:
             self.last = message
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    """Python's ``http.client.send`` audit event: the request of the channel whose send is
+    under way (:data:`_SENDING`) went out."""
+    if event == "http.client.send":
+        reasons = _SENDING.get()
+        if reasons is not None:
+            reasons.request_sent = True
 
 
 @dataclass
@@ -102,22 +117,30 @@ class Channel:
         import apprise
 
         body = html.escape(notice.body, quote=False) if self.markup else notice.body
-        self.reasons.start()
-        ok = self.target.notify(
-            body=body,
-            title=notice.title,
-            body_format=apprise.NotifyFormat.TEXT,
-            interpret_escapes=False,
-        )
+        self.reasons.last, self.reasons.read_timeout = "", False
+        self.reasons.request_sent = False
+        sending = _SENDING.set(self.reasons)
+        try:
+            ok = self.target.notify(
+                body=body,
+                title=notice.title,
+                body_format=apprise.NotifyFormat.TEXT,
+                interpret_escapes=False,
+            )
+        finally:
+            _SENDING.reset(sending)
         if ok:
             return None
-        self.unknown = self.reasons.read_timeout
+        self.unknown = self.reasons.read_timeout and self.reasons.request_sent
         if self.unknown:
             return "sent, but no answer came in time"
         return self.masked(self.reasons.last or "the service did not take it")
 
     def masked(self, text: str) -> str:
         return visible(scrub(text, [self.url] if self.url else []))
+
+
+_audited = False
 
 
 def _apprise(url: str, reasons: _Reasons) -> Any:
@@ -128,8 +151,18 @@ def _apprise(url: str, reasons: _Reasons) -> Any:
     log.addHandler(reasons)
     log.propagate = False
     log.setLevel(logging.DEBUG)
-    target = apprise.Apprise(asset=apprise.AppriseAsset(storage_mode="memory"))
-    return target if target.add(url) else None
+    global _audited
+    if not _audited:
+        sys.addaudithook(_audit)
+        _audited = True
+    # async_mode off: one URL, sent in order (apprise still waits on its own worker thread)
+    asset = apprise.AppriseAsset(storage_mode="memory", async_mode=False)
+    target = apprise.Apprise(asset=asset)
+    adding = _SENDING.set(reasons)  # why apprise refuses the URL, if it does
+    try:
+        return target if target.add(url) else None
+    finally:
+        _SENDING.reset(adding)
 
 
 def channels(urls: Sequence[str]) -> list[Channel]:
@@ -228,8 +261,8 @@ class Sender(threading.Thread):
             outcomes = dict(self.outcomes)
             late = [i for i in range(len(self.plan)) if i not in outcomes]
             for i in late:
-                begun = i == self.begun and self.channel.target is not None
-                outcomes[i] = "unknown" if begun else "failed"
+                sent = i == self.begun and self.channel.reasons.request_sent
+                outcomes[i] = "unknown" if sent else "failed"
             why = self.why
         if late:
             why = f"no answer within the run's {timeout:g} s (see [remind] timeout)"
