@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from respond.core import remind as rules
+from respond.core.errors import RespondError
 from respond.core.model import Item
 from respond.core.settings import Settings
 from respond.storage import schedule
@@ -403,6 +404,8 @@ def test_install_writes_a_valid_timer_and_uninstall_removes_it(tmp_path: Path) -
         "systemctl --user enable --now respond-remind.timer",
     ]
     assert f'ExecStart={RESPOND} --db "{db}" remind\n' in service.read_text()
+    assert "Environment=TZ=Europe/Berlin\n" in service.read_text()
+    assert f"Environment=RESPOND_CONFIG={os.environ['RESPOND_CONFIG']}\n" in service.read_text()
     assert "OnCalendar=*:0/5" in timer.read_text()
     again = respond(None, "--db", str(db), "remind", "--install", home=home, **env)
     assert again.stdout.splitlines()[:2] == [f"unchanged {service}", f"unchanged {timer}"]
@@ -438,12 +441,14 @@ def test_without_systemd_the_crontab_line_is_printed(tmp_path: Path, db_path: Pa
     first, line = out.stdout.splitlines()
     assert first == "add this line to your crontab (crontab -e):"
     config = os.environ["RESPOND_CONFIG"]
-    assert line == f"*/5 * * * * RESPOND_CONFIG={config} {RESPOND} --db {db_path} remind"
+    assert line == (
+        f"*/5 * * * * RESPOND_CONFIG={config} TZ=Europe/Berlin {RESPOND} --db {db_path} remind"
+    )
     assert [p.name for p in tmp_path.iterdir()] == ["empty"]  # nothing written
 
 
 def test_the_launchd_agent_runs_remind_every_five_minutes() -> None:
-    agent = plistlib.loads(schedule.agent_plist(["/opt/respond", "remind"], {}).encode())
+    agent = plistlib.loads(schedule.agent_plist([["/opt/respond", "remind"]], {}).encode())
     assert agent == {
         "Label": "respond.remind",
         "ProgramArguments": ["/opt/respond", "remind"],
@@ -655,3 +660,68 @@ def test_a_failing_channel_s_message_masks_its_credentials(
     assert out.returncode == 1
     [line] = out.stderr.splitlines()
     assert line.startswith("respond: can't send reminders to json://…@127.0.0.1:9/…?token=…: ")
+
+
+# -- the timer runs what you run ---------------------------------------------------------------
+
+
+def _as_cron_runs(line: str) -> str:
+    """The command of a crontab line as cron hands it to ``sh -c``: after the five time fields,
+    ``\\%`` becomes ``%`` (and an unescaped ``%`` would end the command: there is none)."""
+    command = line.split(" ", 5)[5]
+    assert "%" not in command.replace("\\%", "")
+    return command.replace("\\%", "%")
+
+
+def test_the_crontab_line_runs_under_cron_s_bare_environment(tmp_path: Path, inbox: Inbox) -> None:
+    """Issue 21: with RESPOND_DB unset and XDG_DATA_HOME, XDG_CONFIG_HOME and TZ set where
+    `--install` runs, the printed crontab line, run as cron runs it (`env -i`, a bare PATH),
+    reads the same database and config and writes the due time in the user's zone."""
+    from zoneinfo import ZoneInfo
+
+    home = tmp_path / "home"
+    home.mkdir()
+    data, conf = tmp_path / "data 100% mine", tmp_path / "it's conf %d $HOME"
+    (conf / "respond").mkdir(parents=True)
+    (conf / "respond" / "config.toml").write_text(
+        f'[remind]\nurls = ["{inbox.url}"]\nalways = true\n'
+    )
+    zone = "America/New_York"
+    env = {"XDG_DATA_HOME": str(data), "XDG_CONFIG_HOME": str(conf), "TZ": zone}
+    now = datetime.now(ZoneInfo(zone)).replace(second=0, microsecond=0, tzinfo=None)
+    due = now - timedelta(hours=1)
+    added = run_respond(
+        None, "--now", f"{due - timedelta(hours=1):%Y-%m-%dT%H:%M}", "add", "Q3 numbers",
+        "--from", "Dana", "--by", f"{due:%Y-%m-%d %H:%M}", home=home, RESPOND_CONFIG="", **env,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert (data / "respond" / "respond.json").is_file()
+    empty = tmp_path / "empty"  # no systemctl on the PATH: the crontab line is printed
+    empty.mkdir()
+    out = run_respond(
+        None, "remind", "--install", home=home, RESPOND_CONFIG="", PATH=str(empty), **env
+    )
+    assert out.returncode == 0, out.stderr
+    line = out.stdout.splitlines()[1]
+    ran = subprocess.run(
+        ["env", "-i", f"HOME={home}", "PATH=/usr/bin:/bin", "sh", "-c", _as_cron_runs(line)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert (ran.returncode, ran.stderr, ran.stdout) == (0, "", "")
+    [post] = inbox.take()
+    assert post["title"] == "Reply to Dana"
+    assert f"{due:%H:%M} by email" in post["message"]  # New York's time (cron's zone is not)
+
+
+def test_a_run_without_its_database_says_so_and_fails(tmp_path: Path, config: Path) -> None:
+    missing = tmp_path / "nowhere" / "respond.json"
+    write_config(config, None)
+    out = remind(missing, "14:01")
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr.startswith(f"respond: no database at {missing}: nothing to remind")
+    assert not missing.parent.exists()
+
+
+def test_a_line_break_in_a_path_is_refused_not_scheduled() -> None:
+    with pytest.raises(RespondError, match="line break"):
+        schedule.cron_line([["/opt/re\nspond", "remind"]], {})

@@ -1254,8 +1254,8 @@ def remind(
     if install or uninstall:
         from respond.storage import schedule
 
-        command, env = notify.scheduled_command(state.db_option)
-        for line in (schedule.install if install else schedule.uninstall)(command, env):
+        commands, env = notify.scheduled_job(state.db_option)
+        for line in (schedule.install if install else schedule.uninstall)(commands, env):
             print(line)
         return
     if now is not None:

@@ -358,17 +358,34 @@ def run(state: Any, *, dry_run: bool = False) -> int:
     return 1 if failed else 0
 
 
-def scheduled_command(db_option: str | None) -> tuple[list[str], dict[str, str]]:
-    """What a timer runs, and its environment: this very ``respond`` (an absolute path; as
-    ``python -m respond`` when run so), with the database and config file in use now."""
+def _this_respond() -> list[str]:
+    """This very ``respond``: an absolute path, or ``python -m respond`` when run so."""
     script = sys.argv[0]
     if os.path.basename(script) == "respond" and os.path.isfile(script):
-        command = [os.path.abspath(script)]
-    else:
-        command = [sys.executable, "-m", "respond"]
-    db = db_option or os.environ.get("RESPOND_DB")
-    if db:
-        command += ["--db", os.path.abspath(os.path.expanduser(db))]
-    config = os.environ.get("RESPOND_CONFIG")
-    env = {"RESPOND_CONFIG": os.path.abspath(os.path.expanduser(config))} if config else {}
-    return [*command, "remind"], env
+        return [os.path.abspath(script)]
+    return [sys.executable, "-m", "respond"]
+
+
+def timer_commands(respond: list[str]) -> list[list[str]]:
+    """The commands a timer runs, in order, each ``respond`` (this one, with the database
+    resolved) and its arguments. The one place to add a command the timer runs before or after
+    ``respond remind`` (e.g. ``[*respond, "mail"]`` first when ``[mail]`` is set): the unit,
+    the launchd agent and the crontab line are all made from this list."""
+    return [[*respond, "remind"]]
+
+
+def scheduled_job(db_option: str | None) -> tuple[list[list[str]], dict[str, str]]:
+    """What a timer runs (:func:`timer_commands`) and its environment, so that it reads what
+    you read now under a bare environment (cron's has no ``XDG_*``, ``RESPOND_*`` nor ``TZ``):
+    the database path resolved now (``--db``, ``RESPOND_DB`` or the user data folder) as an
+    absolute ``--db``; the config file resolved now as ``RESPOND_CONFIG``; and ``TZ`` when
+    set, so that working hours and due times are judged and written in your zone."""
+    from respond.storage.paths import config_path, resolve_db_path
+
+    db, _ = resolve_db_path(db_option)
+    respond = [*_this_respond(), "--db", os.path.abspath(os.path.expanduser(db))]
+    env = {"RESPOND_CONFIG": os.path.abspath(config_path())}
+    zone = os.environ.get("TZ")
+    if zone:
+        env["TZ"] = zone
+    return timer_commands(respond), env
