@@ -564,6 +564,11 @@ def trickler(request: pytest.FixtureRequest) -> Iterator[Trickler]:
     receiver.close()
 
 
+#: The deadline of a run that meets a trickling receiver: room for a busy machine to start
+#: Python, import apprise and begin the send before it (the hang guard is far past it).
+SLOW = 10
+
+
 def _record(db: Path, digest: bool = False) -> dict[str, Any]:
     """The log's one record of an item's reminder (or of a digest)."""
     sent = json.loads(log_path(db).read_text())["sent"]
@@ -578,12 +583,12 @@ def test_a_trickling_receiver_ends_the_run_by_its_deadline_and_gets_it_at_most_t
     """Issue 19's "Done when": a receiver that answers 200 and then trickles its body (or its
     headers) for ever. The run ends at its deadline (the subprocess guard is far past it), and
     the log says "answer unknown": the next run sends it once more, and no run after that."""
-    config.write_text(f'[remind]\ntimeout = 6\nurls = ["{trickler.url}"]\n')
+    config.write_text(f'[remind]\ntimeout = {SLOW}\nurls = ["{trickler.url}"]\n')
     add(db_path, "13:00", "add", "Q3 numbers", "--from", "Dana", "--by", "14:00")
     out = remind(db_path, "14:01")
     assert out.returncode == 1, out.stderr
     assert out.stderr == (
-        f"respond: can't send reminders to {trickler.url}: no answer within the run's 6 s "
+        f"respond: can't send reminders to {trickler.url}: no answer within the run's {SLOW} s "
         "(see [remind] timeout)\n"
     )
     assert trickler.copies == 1
@@ -619,23 +624,29 @@ def test_a_receiver_slower_than_the_read_timeout_is_sent_it_again_once(
 
 @pytest.mark.slow
 def test_at_the_deadline_what_was_not_begun_is_retried_next_run(
-    db_path: Path, config: Path, trickler: Trickler
+    db_path: Path, config: Path
 ) -> None:
     """The digest trickles until the deadline; the item's reminder behind it on that channel
     was never begun: failed, retried next run (with the digest's one resend)."""
-    config.write_text(f'[remind]\ntimeout = 6\ndigest = "08:30"\nurls = ["{trickler.url}"]\n')
-    add(db_path, "08:00", "add", "Q3 numbers", "--from", "Dana", "--by", "09:00")
-    assert remind(db_path, "09:01").returncode == 1
-    assert trickler.copies == 1
-    assert _record(db_path, digest=True)["unknown"] and _record(db_path)["pending"]
-    assert remind(db_path, "09:06").returncode == 1
-    assert trickler.copies == 2  # the digest's resend: it trickles again; the item waits
-    assert remind(db_path, "09:11").returncode == 1
-    assert trickler.copies == 3  # the item's reminder, at last begun
-    assert remind(db_path, "09:16").returncode == 1
-    assert trickler.copies == 4  # and its one resend
-    assert remind(db_path, "09:21").returncode == 0
-    assert trickler.copies == 4
+    trickler = Trickler("body")
+    try:
+        config.write_text(
+            f'[remind]\ntimeout = {SLOW}\ndigest = "08:30"\nurls = ["{trickler.url}"]\n'
+        )
+        add(db_path, "08:00", "add", "Q3 numbers", "--from", "Dana", "--by", "09:00")
+        assert remind(db_path, "09:01").returncode == 1
+        assert trickler.copies == 1
+        assert _record(db_path, digest=True)["unknown"] and _record(db_path)["pending"]
+        assert remind(db_path, "09:06").returncode == 1
+        assert trickler.copies == 2  # the digest's resend: it trickles again; the item waits
+        assert remind(db_path, "09:11").returncode == 1
+        assert trickler.copies == 3  # the item's reminder, at last begun
+        assert remind(db_path, "09:16").returncode == 1
+        assert trickler.copies == 4  # and its one resend
+        assert remind(db_path, "09:21").returncode == 0
+        assert trickler.copies == 4
+    finally:
+        trickler.close()
 
 
 def test_apprise_s_own_message_about_a_bad_url_is_masked(db_path: Path, config: Path) -> None:
@@ -725,3 +736,81 @@ def test_a_run_without_its_database_says_so_and_fails(tmp_path: Path, config: Pa
 def test_a_line_break_in_a_path_is_refused_not_scheduled() -> None:
     with pytest.raises(RespondError, match="line break"):
         schedule.cron_line([["/opt/re\nspond", "remind"]], {})
+
+
+# -- the log: kept by due time, capped, never a hint to chmod a device -------------------------
+
+
+def test_an_open_item_s_record_is_kept_however_the_clock_moves(
+    db_path: Path, config: Path, inbox: Inbox
+) -> None:
+    """Issue 19: the log forgot a record 60 days after its send, so with the clock moved back
+    the item was reminded again. A record now lives as long as its item is open with that due
+    time; a closed item's goes at the next write."""
+    config.write_text(f'[remind]\nurls = ["{inbox.url}"]\nalways = true\n')
+    add(db_path, "13:00", "add", "Q3 numbers", "--from", "Dana", "--by", "14:00")
+    add(db_path, "13:00", "add", "budget", "--from", "Bob", "--by", "2027-03-01 10:00")
+    remind(db_path, "14:01")
+    assert len(inbox.take()) == 1
+    remind(db_path, "2027-03-01T10:01")  # 96 days on: Bob's reminder is written
+    assert [p["title"] for p in inbox.take()] == ["Reply to Bob"]
+    remind(db_path, "14:30")  # the clock back in November
+    assert inbox.take() == []
+    add(db_path, "14:31", "done", "1")
+    add(db_path, "14:31", "add", "call", "--from", "Eve", "--by", "14:40")
+    remind(db_path, "14:41")
+    [post] = inbox.take()
+    assert post["title"] == "Reply to Eve"
+    assert len(json.loads(log_path(db_path).read_text())["sent"]) == 2  # Bob's and Eve's
+
+
+def test_a_huge_reminder_log_is_refused_as_damaged_without_reading_it(
+    db_path: Path, config: Path, inbox: Inbox
+) -> None:
+    """Issue 19: a 75 MB `.reminded` took 39 s and 1.18 GB. More than MAX_BYTES is more than
+    any log of live reminders: refused before it is parsed, and left as it is."""
+    from respond.storage.remindlog import MAX_BYTES
+
+    write_config(config, inbox)
+    add(db_path, "13:00", "add", "Q3 numbers", "--from", "Dana", "--by", "14:00")
+    entry = '"x%07d 2026": {"at": "2026-11-25T13:01:00Z", "pending": []},\n'
+    lines = (entry % i for i in range(MAX_BYTES // len(entry % 0) + 10))
+    log_path(db_path).write_text('{"respond-reminded": 1, "sent": {\n' + "".join(lines))
+    size = log_path(db_path).stat().st_size
+    out = remind(db_path, "14:01")
+    assert out.returncode == 2 and inbox.take() == []
+    assert out.stderr.startswith(
+        f"respond: reminder log {log_path(db_path)} is damaged: over 16 MB"
+    )
+    assert "remove it to start afresh" in out.stderr
+    assert log_path(db_path).stat().st_size == size
+
+
+def test_a_reminder_log_that_is_a_device_gets_no_chmod_hint(
+    db_path: Path, config: Path, inbox: Inbox
+) -> None:
+    """Issue 19: with `.reminded` a link to /dev/zero the hint said "chmod 600 …reminded",
+    which as root would chmod the device."""
+    write_config(config, inbox)
+    add(db_path, "13:00", "add", "Q3 numbers", "--from", "Dana", "--by", "14:00")
+    log_path(db_path).symlink_to("/dev/zero")
+    before = os.stat("/dev/zero")
+    out = remind(db_path, "14:01")
+    assert out.returncode == 2 and inbox.take() == []
+    [line] = out.stderr.splitlines()
+    assert "chmod" not in line and "chown" not in line
+    assert "is not a regular file (it is a device)" in line
+    assert os.stat("/dev/zero").st_mode == before.st_mode
+
+
+def test_settle_sends_an_unknown_answer_again_once_and_forgets_removed_channels() -> None:
+    settle, at = rules.settle, "2026-11-25T13:01:00Z"
+    first = settle(None, {"a": "sent", "b": "failed", "c": "unknown"}, at)
+    assert (first.delivered, first.pending, first.unknown) == ({"a"}, {"b"}, {"c"})
+    sent = {"k": first}
+    assert [rules.wanted("k", c, sent) for c in "abcd"] == [False, True, True, True]
+    second = settle(first, {"c": "unknown", "d": "sent"}, at)  # b removed from the config
+    assert (second.pending, second.unknown, second.delivered) == (set(), set(), {"a", "c", "d"})
+    assert second.complete and not rules.wanted("k", "e", {"k": second})
+    again = settle(settle(first, {"c": "failed"}, at), {"c": "unknown"}, at)
+    assert again.complete  # a resend that failed, then unknown: never a third copy

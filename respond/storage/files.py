@@ -21,6 +21,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from respond.storage.reading import NotRegularFile
+
 TEMP_SUFFIX = ".tmp"
 TEMP_RANDOM = 8  # characters of randomness in a temp name (mkstemp's own length)
 
@@ -133,6 +135,9 @@ def write_refusal(
     A pure function of the stat result (tests give it any owner)."""
     folder = stat.S_ISDIR(st.st_mode)
     what = "folder" if folder else "file"
+    if not folder and not stat.S_ISREG(st.st_mode):  # a device or a FIFO (or a link to one):
+        kind = NotRegularFile(str(path), st.st_mode).kind  # no chmod or chown of it, ever
+        return f"{path} is not a regular file (it is {kind}); respond will not write to it"
     if st.st_uid != uid:
         if uid == 0:
             fix = "run respond as that user, not as root"
