@@ -155,8 +155,11 @@ def _apprise(url: str, reasons: _Reasons) -> Any:
     if not _audited:
         sys.addaudithook(_audit)
         _audited = True
-    # async_mode off: one URL, sent in order (apprise still waits on its own worker thread)
-    asset = apprise.AppriseAsset(storage_mode="memory", async_mode=False)
+    # async_mode off: one URL, sent in order (apprise still waits on its own worker thread).
+    # service_timeout off: apprise's own (60 s) would stop waiting and leave its worker thread
+    # stuck in a trickled read, which the interpreter then waits for at exit; the run's
+    # deadline is the only one (see finish).
+    asset = apprise.AppriseAsset(storage_mode="memory", async_mode=False, service_timeout=0)
     target = apprise.Apprise(asset=asset)
     adding = _SENDING.set(reasons)  # why apprise refuses the URL, if it does
     try:
@@ -277,8 +280,10 @@ _abandoned: list[threading.Thread] = []
 
 def finish(code: int) -> None:
     """End the process now with ``code`` if a send was abandoned at the deadline (its thread
-    may be held for ever by a receiver that trickles); else return."""
-    if any(thread.is_alive() for thread in _abandoned):
+    may be held for ever by a receiver that trickles), or a thread of apprise's pool is still
+    at work (the interpreter would wait for it at exit); else return."""
+    pool = (t for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor"))
+    if any(thread.is_alive() for thread in [*_abandoned, *pool]):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
