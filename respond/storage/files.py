@@ -135,9 +135,6 @@ def write_refusal(
     A pure function of the stat result (tests give it any owner)."""
     folder = stat.S_ISDIR(st.st_mode)
     what = "folder" if folder else "file"
-    if not folder and not stat.S_ISREG(st.st_mode):  # a device or a FIFO (or a link to one):
-        kind = NotRegularFile(str(path), st.st_mode).kind  # no chmod or chown of it, ever
-        return f"{path} is not a regular file (it is {kind}); respond will not write to it"
     if st.st_uid != uid:
         if uid == 0:
             fix = "run respond as that user, not as root"
@@ -153,6 +150,16 @@ def write_refusal(
     return None
 
 
+def _not_regular(path: Path, st: os.stat_result) -> str | None:
+    """A refusal for a file that is a device, FIFO or socket (or a link to one) which another
+    user owns or may write to: never a hint to chmod or chown it (as root, that would change
+    ``/dev/zero``)."""
+    if stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode):
+        return None
+    kind = NotRegularFile(str(path), st.st_mode).kind
+    return f"{path} is not a regular file (it is {kind}); respond will not write to it"
+
+
 def unsafe_to_write(db: Path) -> str | None:
     """:func:`write_refusal` for the database's folder, then its file (if there is one)."""
     for path in (db.parent, db):
@@ -164,7 +171,7 @@ def unsafe_to_write(db: Path) -> str | None:
             return None  # the write itself will say what is wrong
         reason = write_refusal(path, st, os.geteuid())
         if reason is not None:
-            return reason
+            return _not_regular(path, st) or reason
     return None
 
 
