@@ -31,6 +31,7 @@ and the process ends at once through :func:`finish` once the log is saved and th
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
 import html
@@ -284,8 +285,9 @@ def finish(code: int) -> None:
     at work (the interpreter would wait for it at exit); else return."""
     pool = (t for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor"))
     if any(thread.is_alive() for thread in [*_abandoned, *pool]):
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
         os._exit(code)
 
 
@@ -314,8 +316,8 @@ def run(state: Any, *, dry_run: bool = False) -> int:
     store = state.store
     if not store.path.is_file():
         print(
-            f"respond: no database at {store.path}: nothing to remind "
-            "(is it the one respond uses? see respond doctor)",
+            f"respond: no database at {visible(str(store.path))}: nothing to remind (is it "
+            "the one you use? respond remind --install writes the one in use where you run it)",
             file=sys.stderr,
         )
         return 1
