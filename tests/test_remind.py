@@ -330,6 +330,9 @@ def test_dry_run_names_each_channel_and_sends_and_records_nothing(
         ('before = "25h"\n', "remind.before"),
         ('digest = "25:00"\n', "remind.digest"),
         ('always = "yes"\n', "remind.always"),
+        ("timeout = 0\n", "remind.timeout"),
+        ('timeout = "45s"\n', "remind.timeout"),
+        ("timeout = true\n", "remind.timeout"),
         ("volume = 11\n", "remind.volume"),
     ],
 )
@@ -814,3 +817,24 @@ def test_settle_sends_an_unknown_answer_again_once_and_forgets_removed_channels(
     assert second.complete and not rules.wanted("k", "e", {"k": second})
     again = settle(settle(first, {"c": "failed"}, at), {"c": "unknown"}, at)
     assert again.complete  # a resend that failed, then unknown: never a third copy
+
+
+def test_every_scheduler_runs_the_commands_in_order_with_their_environment() -> None:
+    """The timer's commands come from one list (notify.timer_commands): a second command (as
+    `respond mail` may be) runs before remind in the unit, the agent and the crontab line."""
+    commands = [["/opt/my respond", "mail"], ["/opt/my respond", "remind"]]
+    env = {"RESPOND_CONFIG": "/c/100% conf.toml", "TZ": "America/New_York"}
+    service = schedule.unit_files(commands, env)["respond-remind.service"]
+    assert service.endswith(
+        'Environment="RESPOND_CONFIG=/c/100%% conf.toml"\n'
+        "Environment=TZ=America/New_York\n"
+        'ExecStart=-"/opt/my respond" mail\n'
+        'ExecStart="/opt/my respond" remind\n'
+    )
+    agent = plistlib.loads(schedule.agent_plist(commands, env).encode())
+    assert agent["ProgramArguments"] == [
+        "/bin/sh", "-c", "'/opt/my respond' mail; '/opt/my respond' remind"
+    ]  # fmt: skip
+    assert agent["EnvironmentVariables"] == env
+    words = "RESPOND_CONFIG='/c/100\\% conf.toml' TZ=America/New_York '/opt/my respond'"
+    assert schedule.cron_line(commands, env) == (f"*/5 * * * * {words} mail; {words} remind")
