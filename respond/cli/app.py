@@ -1516,8 +1516,9 @@ def remind(
     within working hours unless [remind] always = true; and the [remind] digest once each
     working day. To [remind] urls (apprise), else a desktop notification, else stdout.
 
-    Exit code 0 sent (or nothing to send), 1 a channel failed (retried next run), 2 a bad
-    [remind] setting. A timer runs it: respond remind --install.
+    One run ends by [remind] timeout (45 s) whatever a receiver does. Exit code 0 sent (or
+    nothing to send), 1 a channel failed (retried next run) or no database, 2 a bad [remind]
+    setting. A timer runs it: respond remind --install.
     """
     from respond.cli import notify
 
@@ -1527,13 +1528,15 @@ def remind(
     if install or uninstall:
         from respond.storage import schedule
 
-        command, env = notify.scheduled_command(state.db_option)
-        for line in (schedule.install if install else schedule.uninstall)(command, env):
+        commands, env = notify.scheduled_job(state.db_option)
+        for line in (schedule.install if install else schedule.uninstall)(commands, env):
             print(line)
         return
     if now is not None:
         state.now_option = now
-    raise typer.Exit(notify.run(state, dry_run=dry_run))
+    code = notify.run(state, dry_run=dry_run)
+    notify.finish(code)  # a send abandoned at the deadline: the process ends here
+    raise typer.Exit(code)
 
 
 @app.command("mail")

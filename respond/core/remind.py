@@ -15,8 +15,13 @@ time, the settings and what was already sent (:mod:`respond.storage.remindlog`).
   notification is plain text, one line per item.
 * **The digest.** ``[remind] digest = "08:30"``: once each working day, at or after that time,
   the morning review (``respond today``); :func:`digest_key` names the day's digest.
-* **Per channel.** Each channel (an apprise URL) gets each reminder once: a channel that failed
-  is recorded as *pending* for it, and only it gets the reminder again (:func:`wanted`).
+* **Per channel.** Each channel (an apprise URL) gets each reminder once (:func:`wanted`,
+  :func:`settle`). What a channel did with it is one of :data:`OUTCOMES`: it took it; it
+  failed (or the run's deadline came before it was tried), so it is *pending* and the next run
+  tries again; or it was sent but no answer came (a receiver that trickles its answer, or
+  slower than the timeout), *answer unknown*, so the next run sends it once more, and never a
+  third time. A reminder that some channel has not taken goes, at the next run, to the
+  channels configured *then* (a corrected URL included), except those that already took it.
 """
 
 from __future__ import annotations
@@ -62,12 +67,26 @@ CHANNEL_WORDS: dict[str, str] = {
 }
 
 
+#: What a channel did with one reminder in a run.
+OUTCOMES = ("sent", "failed", "unknown")
+
+
 @dataclass(frozen=True)
 class Record:
-    """What was sent for one key: when, and the channels that still failed to take it."""
+    """What was sent for one key: when; the channels that failed to take it (``pending``), that
+    took it (``delivered``), whose answer is unknown (``unknown``: sent again once), and that
+    were already sent it again for that reason (``resent``: never a third time)."""
 
     at: str
     pending: frozenset[str] = frozenset()
+    delivered: frozenset[str] = frozenset()
+    unknown: frozenset[str] = frozenset()
+    resent: frozenset[str] = frozenset()
+
+    @property
+    def complete(self) -> bool:
+        """Whether no channel is still to get it (pending, or to be sent it again)."""
+        return not self.pending and not self.unknown
 
 
 @dataclass(frozen=True)
@@ -96,9 +115,31 @@ def digest_key(now: datetime, tz: tzinfo | None = None) -> str:
 
 
 def wanted(name: str, channel: str, sent: Mapping[str, Record]) -> bool:
-    """Whether ``channel`` is still to get the reminder (or digest) recorded as ``name``."""
+    """Whether ``channel`` is still to get the reminder (or digest) recorded as ``name``: never
+    sent; failed there; its answer there unknown; or not taken by some channel (one that
+    failed, perhaps since replaced in the config) and never taken by this one."""
     record = sent.get(name)
-    return record is None or channel in record.pending
+    if record is None or channel in record.pending or channel in record.unknown:
+        return True
+    return bool(record.pending) and channel not in record.delivered
+
+
+def settle(old: Record | None, outcomes: Mapping[str, str], at: str) -> Record:
+    """The record of one reminder after a run in which the channels of ``outcomes`` (each one
+    of :data:`OUTCOMES`) were sent it. Pending channels are only those of this run that failed
+    (a channel no longer configured is forgotten); an answer unknown is sent again once: a
+    second unknown answer (or one after that resend) counts as taken."""
+    old = old or Record(at)
+    delivered, unknown = set(old.delivered), set()
+    resent = set(old.resent) | {c for c in outcomes if c in old.unknown}
+    pending = {c for c, outcome in outcomes.items() if outcome == "failed"}
+    for channel, outcome in outcomes.items():
+        if outcome == "sent" or (outcome == "unknown" and channel in resent):
+            delivered.add(channel)
+        elif outcome == "unknown":
+            unknown.add(channel)
+    return Record(at, frozenset(pending), frozenset(delivered), frozenset(unknown),
+                  frozenset(resent & (pending | unknown)))  # fmt: skip
 
 
 def in_working_hours(now: datetime, settings: Settings, tz: tzinfo | None = None) -> bool:
@@ -133,7 +174,8 @@ def digest_due(
     local = to_local(now, tz)
     if at is None or not settings.week.is_workday(local.date()) or local.time() < at:
         return False
-    return digest_key(now, tz) not in sent or bool(sent[digest_key(now, tz)].pending)
+    record = sent.get(digest_key(now, tz))
+    return record is None or not record.complete
 
 
 def _at(moment: datetime, now: datetime, tz: tzinfo | None) -> str:

@@ -30,6 +30,7 @@ class Settings:
     remind_before: timedelta = timedelta(minutes=15)
     remind_digest: time | None = None
     remind_always: bool = False
+    remind_timeout: float = 45.0  # seconds: the deadline of one whole `respond remind` run
     # respond mail (see respond.core.mail): the folders to scan, your own addresses, what a
     # reply to an ask means, the folders whose flagged messages become asks, and the time an
     # acknowledging reply promises (from the reply)

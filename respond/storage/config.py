@@ -45,6 +45,7 @@ The file (every key optional; unknown keys are refused, so typos don't go unnoti
     before = "15m"              # remind this long before the due time ("0m" to "24h")
     digest = "08:30"            # the morning digest's time on working days, or "off"
     always = false              # true: remind outside working hours too
+    timeout = 45                # seconds one run may take in all (1 to 600); then it exits
 
     [mail]                      # respond mail: replies close what they answer
     folders = ["~/Mail/INBOX", "~/Mail/Sent"]   # maildirs or mbox files
@@ -98,6 +99,7 @@ KEYS: tuple[str, ...] = (
     "remind.before",
     "remind.digest",
     "remind.always",
+    "remind.timeout",
     "mail.folders",
     "mail.me",
     "mail.reply",
@@ -384,6 +386,17 @@ class _Builder:
             if not isinstance(always, bool):
                 raise self.fail("remind.always", f"must be true or false, not {_shown(always)}")
             kwargs["remind_always"] = always
+        timeout = self.value("remind.timeout")
+        if timeout is not None:
+            if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+                raise self.fail(
+                    "remind.timeout", f"must be seconds (1 to 600), not {_shown(timeout)}"
+                )
+            if not 1 <= timeout <= 600:
+                raise self.fail(
+                    "remind.timeout", f"must be seconds (1 to 600), not {_shown(timeout)}"
+                )
+            kwargs["remind_timeout"] = float(timeout)
 
     def string(self, key: str, value: Any) -> str:
         if not isinstance(value, str):
@@ -495,6 +508,7 @@ def describe(settings: Settings) -> dict[str, Any]:
             "remind.before": _minutes(settings.remind_before),
             "remind.digest": f"{settings.remind_digest:%H:%M}" if settings.remind_digest else "off",
             "remind.always": settings.remind_always,
+            "remind.timeout": settings.remind_timeout,
             "mail.folders": list(settings.mail_folders),
             "mail.me": list(settings.mail_me),
             "mail.reply": settings.mail_reply,

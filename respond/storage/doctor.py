@@ -460,12 +460,18 @@ def _check_archive(db: Path, loaded: Loaded, report: Report) -> dict[int, dict[s
             report.add(PROBLEM, "archive", f"{visible(str(err))} (left untouched)")
             continue
         except DatabaseError as err:
+            bak = path.with_name(path.name + ".bak")
+            fix = (  # a backup is suggested only if there is one
+                f"restore its previous version {visible(bak.name)}, or move it aside"
+                if bak.is_file()
+                else "it has no previous version (.bak) here: restore it from a backup or "
+                "another machine, or move it aside"
+            )
             report.add(
                 PROBLEM,
                 "archive",
                 f"{name}: {visible(err.cause)}; history commands (week, who, export...) "
-                "stop there. It is never overwritten: restore its previous version "
-                f"{path.name}.bak, or move it aside",
+                f"stop there. It is never overwritten: {fix}",
             )
             continue
         readable.append(period)

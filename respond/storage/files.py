@@ -21,6 +21,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from respond.storage.reading import NotRegularFile
+
 TEMP_SUFFIX = ".tmp"
 TEMP_RANDOM = 8  # characters of randomness in a temp name (mkstemp's own length)
 
@@ -148,6 +150,16 @@ def write_refusal(
     return None
 
 
+def _not_regular(path: Path, st: os.stat_result) -> str | None:
+    """A refusal for a file that is a device, FIFO or socket (or a link to one) which another
+    user owns or may write to: never a hint to chmod or chown it (as root, that would change
+    ``/dev/zero``)."""
+    if stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode):
+        return None
+    kind = NotRegularFile(str(path), st.st_mode).kind
+    return f"{path} is not a regular file (it is {kind}); respond will not write to it"
+
+
 def unsafe_to_write(db: Path) -> str | None:
     """:func:`write_refusal` for the database's folder, then its file (if there is one)."""
     for path in (db.parent, db):
@@ -159,7 +171,7 @@ def unsafe_to_write(db: Path) -> str | None:
             return None  # the write itself will say what is wrong
         reason = write_refusal(path, st, os.geteuid())
         if reason is not None:
-            return reason
+            return _not_regular(path, st) or reason
     return None
 
 

@@ -2,14 +2,19 @@
 
 Not synced: each machine that runs ``respond remind`` notifies its own channels, and records its
 own sends. A JSON object (mode 0600, replaced whole by
-:func:`respond.storage.database.atomic_write`)::
+:func:`respond.storage.database.atomic_write`), one record a line::
 
     {"respond-reminded": 1,
-     "sent": {"<uuid> <due, UTC ISO>": {"at": "<sent, UTC ISO>", "pending": ["<channel>"]},
+     "sent": {"<uuid> <due, UTC ISO>": {"at": "<sent, UTC ISO>", "pending": ["<channel>"],
+                                         "delivered": [...], "unknown": [...], "resent": [...]},
               "digest 2026-11-25": {"at": "...", "pending": []}}}
 
-``pending`` lists the channels that failed to take it (retried by the next run). Records older
-than :data:`KEEP` are dropped when the file is written.
+(see :class:`respond.core.remind.Record`; the last three lists are left out when empty, and a
+log written before them reads as it did). **Kept by due time**: when the file is written, a
+reminder's record stays as long as its key is live (its item open with that due time: see
+:func:`respond.core.remind.key`), whatever the clock says; a digest's for :data:`KEEP` after
+its day. **Capped**: a file over :data:`MAX_BYTES` is more than any log of live reminders
+holds; it is refused as damaged before it is parsed (a 75 MB one took 39 s and 1.2 GB).
 
 **The lock.** :func:`held` holds ``flock`` on ``<db>.reminded.lock`` across the whole run: read
 the log, send, record. So two ``remind`` runs at once send each reminder once: the second waits
@@ -28,17 +33,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from respond.core.clock import from_iso, to_utc_iso
+from respond.core.clock import from_iso
 from respond.core.errors import DatabaseError
-from respond.core.remind import Record
+from respond.core.remind import Record, digest_key
 from respond.storage.database import atomic_write, exclusive_lock
 from respond.storage.reading import NotRegularFile, read_regular
 
 SUFFIX = ".reminded"
 MAGIC = "respond-reminded"
 VERSION = 1
-#: Records are kept this long after their send, then dropped.
+#: A digest's record is kept this long after its day, then dropped.
 KEEP = timedelta(days=60)
+#: The largest log read: about 100,000 live reminders.
+MAX_BYTES = 16 << 20
 #: How long a run waits for another one that is sending (network timeouts included).
 LOCK_WAIT = 120.0
 
@@ -55,24 +62,33 @@ class Log:
     sent: dict[str, Record] = field(default_factory=dict)
     changed: bool = False
 
-    def record(self, name: str, at: datetime, pending: set[str]) -> None:
-        self.sent[name] = Record(to_utc_iso(at), frozenset(pending))
+    def record(self, name: str, record: Record) -> None:
+        self.sent[name] = record
         self.changed = True
 
-    def save(self, now: datetime) -> None:
-        """Write the log if anything was recorded, without records older than :data:`KEEP`."""
+    def save(self, now: datetime, live: set[str]) -> None:
+        """Write the log if anything was recorded: the records of ``live`` keys (each open
+        item's reminder key, :func:`respond.core.remind.key`) and the digests of the last
+        :data:`KEEP`."""
         if not self.changed:
             return
-        cutoff = now - KEEP
-        kept = {name: r for name, r in self.sent.items() if from_iso(r.at) >= cutoff}
-        data = {
-            MAGIC: VERSION,
-            "sent": {
-                name: {"at": r.at, "pending": sorted(r.pending)} for name, r in sorted(kept.items())
-            },
+        oldest = digest_key(now - KEEP)
+        kept = {
+            name: r
+            for name, r in self.sent.items()
+            if name in live or (name.startswith("digest ") and name >= oldest)
         }
+        lines = [f'{{"{MAGIC}": {VERSION}, "sent": {{']
+        for i, (name, r) in enumerate(sorted(kept.items())):
+            entry: dict[str, Any] = {"at": r.at, "pending": sorted(r.pending)}
+            for extra in ("delivered", "unknown", "resent"):
+                if getattr(r, extra):
+                    entry[extra] = sorted(getattr(r, extra))
+            comma = "," if i < len(kept) - 1 else ""
+            lines.append(f"{json.dumps(name)}: {json.dumps(entry)}{comma}")
+        lines.append("}}\n")
         try:
-            atomic_write(self.path, json.dumps(data, indent=1).encode("utf-8") + b"\n")
+            atomic_write(self.path, "\n".join(lines).encode("utf-8"))
         except OSError as err:
             raise DatabaseError(f"can't write reminder log {self.path}: {err.strerror}") from None
         self.changed = False
@@ -94,13 +110,19 @@ def _load(path: Path) -> dict[str, Record]:
         "remove it to start afresh (reminders already sent will be sent again)",
     )
     try:
-        raw = read_regular(path)  # a FIFO or a device is refused before any read
+        raw = read_regular(path, MAX_BYTES + 1)  # a FIFO or a device: refused before any read
     except FileNotFoundError:
         return {}
     except NotRegularFile:
         raise DatabaseError(f"reminder log {path} is not a regular file") from None
     except OSError as err:
         raise DatabaseError(f"can't read reminder log {path}: {err.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise DatabaseError(
+            f"reminder log {path} is damaged: over {MAX_BYTES >> 20} MB, more than a log of "
+            "reminders holds",
+            damaged.advice,
+        )
     try:
         data: Any = json.loads(raw)
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -111,10 +133,12 @@ def _load(path: Path) -> dict[str, Record]:
     try:
         for name, entry in data["sent"].items():
             from_iso(entry["at"])
-            pending = entry.get("pending", [])
-            if not isinstance(name, str) or not all(isinstance(c, str) for c in pending):
+            sets = [entry.get(f, []) for f in ("pending", "delivered", "unknown", "resent")]
+            if not isinstance(name, str) or not all(
+                isinstance(s, list) and all(isinstance(c, str) for c in s) for s in sets
+            ):
                 raise TypeError(name)
-            sent[name] = Record(entry["at"], frozenset(pending))
+            sent[name] = Record(entry["at"], *(frozenset(s) for s in sets))
     except (KeyError, TypeError, ValueError, AttributeError):
         raise damaged from None
     return sent

@@ -9,6 +9,11 @@
   every :data:`EVERY_MINUTES` minutes), likewise loaded by the printed ``launchctl`` line.
 * Anywhere else: the crontab line to add is printed; nothing is written.
 
+Each runs the commands it is given (:func:`respond.cli.notify.timer_commands`: absolute paths,
+the database and config file resolved, ``TZ`` carried over), in order, with the environment it
+is given, quoted for where it goes (systemd's ``%`` and ``$``, the shell's quotes, cron's
+``%``). A path with a line break can't be written into any of them and is refused.
+
 Both are idempotent: a file with the same content is left as it is (``unchanged``), a missing
 one on ``--uninstall`` is said to be absent. Each returns the lines to print: what was written
 or removed, where, and what to run next.
@@ -60,10 +65,23 @@ def _systemd_quote(word: str) -> str:
     return '"' + word.replace("\\", "\\\\").replace('"', '\\"').replace("$", "$$") + '"'
 
 
-def unit_files(command: Sequence[str], env: dict[str, str]) -> dict[str, str]:
-    """The service and timer, by file name."""
+def _check(commands: Sequence[Sequence[str]], env: dict[str, str]) -> None:
+    for word in [*(w for c in commands for w in c), *env.values()]:
+        if "\n" in word or "\r" in word or "\0" in word:
+            raise RespondError(f"can't schedule a command with a line break in {word!r}")
+
+
+def unit_files(commands: Sequence[Sequence[str]], env: dict[str, str]) -> dict[str, str]:
+    """The service and timer, by file name. Each command is an ``ExecStart=`` line, in
+    order; all but the last may fail without stopping the ones after them (``-``)."""
+    _check(commands, env)
     environment = "".join(
         f"Environment={_systemd_quote(f'{name}={value}')}\n" for name, value in sorted(env.items())
+    )
+    starts = "".join(
+        f"ExecStart={'-' if i < len(commands) - 1 else ''}"
+        f"{' '.join(_systemd_quote(word) for word in command)}\n"
+        for i, command in enumerate(commands)
     )
     service = (
         "[Unit]\n"
@@ -71,7 +89,7 @@ def unit_files(command: Sequence[str], env: dict[str, str]) -> dict[str, str]:
         "[Service]\n"
         "Type=oneshot\n"
         f"{environment}"
-        f"ExecStart={' '.join(_systemd_quote(word) for word in command)}\n"
+        f"{starts}"
     )
     timer = (
         "[Unit]\n"
@@ -85,10 +103,19 @@ def unit_files(command: Sequence[str], env: dict[str, str]) -> dict[str, str]:
     return {f"{UNIT}.service": service, f"{UNIT}.timer": timer}
 
 
-def agent_plist(command: Sequence[str], env: dict[str, str]) -> str:
+def _shell(commands: Sequence[Sequence[str]], env: dict[str, str]) -> str:
+    """The commands as one ``sh`` command line, each with ``env`` before it."""
+    words = [f"{name}={shlex.quote(value)}" for name, value in sorted(env.items())]
+    return "; ".join(" ".join([*words, *map(shlex.quote, command)]) for command in commands)
+
+
+def agent_plist(commands: Sequence[Sequence[str]], env: dict[str, str]) -> str:
+    _check(commands, env)
+    [*_, last] = commands
+    program = list(last) if len(commands) == 1 else ["/bin/sh", "-c", _shell(commands, {})]
     agent: dict[str, object] = {
         "Label": AGENT,
-        "ProgramArguments": list(command),
+        "ProgramArguments": program,
         "StartInterval": EVERY_MINUTES * 60,
         "RunAtLoad": True,
     }
@@ -97,10 +124,11 @@ def agent_plist(command: Sequence[str], env: dict[str, str]) -> str:
     return plistlib.dumps(agent).decode("utf-8")
 
 
-def cron_line(command: Sequence[str], env: dict[str, str]) -> str:
-    words = [f"{name}={shlex.quote(value)}" for name, value in sorted(env.items())]
-    words += [shlex.quote(word) for word in command]
-    return f"*/{EVERY_MINUTES} * * * * " + " ".join(words).replace("%", "\\%")
+def cron_line(commands: Sequence[Sequence[str]], env: dict[str, str]) -> str:
+    """The crontab line: cron reads an unescaped ``%`` as a line break, so each is ``\\%``
+    (cron gives the shell ``%`` back)."""
+    _check(commands, env)
+    return f"*/{EVERY_MINUTES} * * * * " + _shell(commands, env).replace("%", "\\%")
 
 
 def _write(path: Path, text: str) -> str:
@@ -124,12 +152,12 @@ def _remove(path: Path) -> str:
     return f"removed {path}"
 
 
-def install(command: Sequence[str], env: dict[str, str]) -> list[str]:
-    """Set up the runs of ``command`` (with ``env``); the lines to print."""
+def install(commands: Sequence[Sequence[str]], env: dict[str, str]) -> list[str]:
+    """Set up the runs of ``commands`` (with ``env``); the lines to print."""
     how = kind()
     if how == "systemd":
         folder = systemd_dir()
-        lines = [_write(folder / name, text) for name, text in unit_files(command, env).items()]
+        lines = [_write(folder / name, text) for name, text in unit_files(commands, env).items()]
         return [
             *lines,
             "to turn it on, run: systemctl --user daemon-reload && "
@@ -138,19 +166,19 @@ def install(command: Sequence[str], env: dict[str, str]) -> list[str]:
     if how == "launchd":
         path = agent_path()
         return [
-            _write(path, agent_plist(command, env)),
+            _write(path, agent_plist(commands, env)),
             f'to turn it on, run: launchctl bootstrap gui/"$(id -u)" {shlex.quote(str(path))}',
         ]
-    return ["add this line to your crontab (crontab -e):", cron_line(command, env)]
+    return ["add this line to your crontab (crontab -e):", cron_line(commands, env)]
 
 
-def uninstall(command: Sequence[str], env: dict[str, str]) -> list[str]:
+def uninstall(commands: Sequence[Sequence[str]], env: dict[str, str]) -> list[str]:
     """Remove what :func:`install` wrote; the lines to print."""
     how = kind()
     if how == "systemd":
         folder = systemd_dir()
         # the link `enable` made goes too, so nothing is left for systemctl to disable
-        lines = [_remove(folder / name) for name in unit_files(command, env)]
+        lines = [_remove(folder / name) for name in unit_files(commands, env)]
         wanted = folder / "timers.target.wants" / f"{UNIT}.timer"
         if wanted.is_symlink():
             lines.append(_remove(wanted))
@@ -162,4 +190,4 @@ def uninstall(command: Sequence[str], env: dict[str, str]) -> list[str]:
             f'first, if it is loaded: launchctl bootout gui/"$(id -u)"/{AGENT}',
             _remove(path),
         ]
-    return ["remove this line from your crontab (crontab -e):", cron_line(command, env)]
+    return ["remove this line from your crontab (crontab -e):", cron_line(commands, env)]

@@ -421,3 +421,20 @@ def test_a_reader_racing_a_writer_that_moves_an_item_sees_it_once(
     monkeypatch.setattr(database, "load_archive_file", racing)
     items = Store(db_path).snapshot().items
     assert moved and items[2].note == "moved" and sorted(items) == list(range(1, 12))
+
+
+def test_doctor_suggests_only_a_backup_that_exists(
+    run: Run, db_path: Path, archived: dict[str, str]
+) -> None:
+    """Issue 19: doctor said "restore its previous version 2026-Q3.json.bak", which did not
+    exist."""
+    [path, *_] = sorted(layout.archive_dir(db_path).glob("*.json"))
+    bak = path.with_name(path.name + ".bak")
+    bak.unlink(missing_ok=True)
+    path.write_bytes(b"\x00 not json")
+    doctor = respond(db_path, "doctor")
+    assert doctor.returncode == 1 and f"{path.name}: " in doctor.stdout
+    assert ".bak," not in doctor.stdout and "no previous version (.bak)" in doctor.stdout
+    bak.write_bytes(b"{}")
+    doctor = respond(db_path, "doctor")
+    assert f"restore its previous version {bak.name}, or move it aside" in doctor.stdout
