@@ -1528,7 +1528,8 @@ def remind(
     if install or uninstall:
         from respond.storage import schedule
 
-        commands, env = notify.scheduled_job(state.db_option)
+        mail = bool(state.config[0].mail_folders)  # [mail] set: the timer reads mail first
+        commands, env = notify.scheduled_job(state.db_option, mail)
         for line in (schedule.install if install else schedule.uninstall)(commands, env):
             print(line)
         return

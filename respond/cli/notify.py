@@ -373,15 +373,18 @@ def _this_respond() -> list[str]:
     return [sys.executable, "-m", "respond"]
 
 
-def timer_commands(respond: list[str]) -> list[list[str]]:
+def timer_commands(respond: list[str], mail: bool = False) -> list[list[str]]:
     """The commands a timer runs, in order, each ``respond`` (this one, with the database
-    resolved) and its arguments. The one place to add a command the timer runs before or after
-    ``respond remind`` (e.g. ``[*respond, "mail"]`` first when ``[mail]`` is set): the unit,
-    the launchd agent and the crontab line are all made from this list."""
-    return [[*respond, "remind"]]
+    resolved) and its arguments: ``respond mail`` first when ``[mail]`` names folders (so that
+    a reply read just now is not reminded of), then ``respond remind``. The unit, the launchd
+    agent and the crontab line are all made from this list; a failed ``mail`` never stops the
+    reminders."""
+    return [*([[*respond, "mail"]] if mail else []), [*respond, "remind"]]
 
 
-def scheduled_job(db_option: str | None) -> tuple[list[list[str]], dict[str, str]]:
+def scheduled_job(
+    db_option: str | None, mail: bool = False
+) -> tuple[list[list[str]], dict[str, str]]:
     """What a timer runs (:func:`timer_commands`) and its environment, so that it reads what
     you read now under a bare environment (cron's has no ``XDG_*``, ``RESPOND_*`` nor ``TZ``):
     the database path resolved now (``--db``, ``RESPOND_DB`` or the user data folder) as an
@@ -395,4 +398,4 @@ def scheduled_job(db_option: str | None) -> tuple[list[list[str]], dict[str, str
     zone = os.environ.get("TZ")
     if zone:
         env["TZ"] = zone
-    return timer_commands(respond), env
+    return timer_commands(respond, mail), env

@@ -450,6 +450,24 @@ def test_without_systemd_the_crontab_line_is_printed(tmp_path: Path, db_path: Pa
     assert [p.name for p in tmp_path.iterdir()] == ["empty"]  # nothing written
 
 
+def test_with_mail_folders_the_timer_reads_mail_before_it_reminds(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """[mail] set: the crontab line runs ``respond mail`` first, and a failed scan never stops
+    the reminders (``;``, not ``&&``)."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    config = Path(os.environ["RESPOND_CONFIG"])
+    config.write_text('[mail]\nfolders = ["~/Mail/INBOX"]\n')
+    out = respond(db_path, "remind", "--install", home=tmp_path, PATH=str(empty))
+    assert out.returncode == 0, out.stderr
+    line = out.stdout.splitlines()[1]
+    env = f"RESPOND_CONFIG={config} TZ=Europe/Berlin"
+    assert line == (
+        f"*/5 * * * * {env} {RESPOND} --db {db_path} mail; {env} {RESPOND} --db {db_path} remind"
+    )
+
+
 def test_the_launchd_agent_runs_remind_every_five_minutes() -> None:
     agent = plistlib.loads(schedule.agent_plist([["/opt/respond", "remind"]], {}).encode())
     assert agent == {
