@@ -3,9 +3,9 @@
 ``list --json`` imports neither Rich nor the scoring.
 
 Each function is named after the view it shapes, as its drawing in ``render`` is (the one
-presentation path, ``cli.app.App.emit``). The shapes are a contract (tests/cli/test_json_schema.py):
-they change only on purpose, and then in the changelog. Times are UTC ISO strings, lengths of time
-whole seconds, user text exactly as stored.
+presentation path, ``cli.context.App.emit``). The shapes are a contract
+(tests/cli/test_json_schema.py): they change only on purpose, and then in the changelog. Times
+are UTC ISO strings, lengths of time whole seconds, user text exactly as stored.
 
 An item is the same object everywhere: its storage record (:meth:`Item.to_record`), which is
 also what ``respond export`` writes and ``respond import`` reads back. Built in one place, the

@@ -8,19 +8,23 @@ import re
 from tests.support.paths import ROOT
 
 
-def _tree_in_readme() -> set[str]:
+def _tree_in_docs() -> set[str]:
+    """The modules the tree lists, each under the folders its indentation puts it in (two
+    spaces a level below ``respond/``)."""
     text = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
-    design = text
-    block = design[design.index("```text") : design.index("```", design.index("```text") + 7)]
+    block = text[text.index("```text") : text.index("```", text.index("```text") + 7)]
     listed: set[str] = set()
-    package = ""
+    folders: list[tuple[int, str]] = []  # (indent, name) of the open folders
     for line in block.splitlines()[2:]:
+        indent = len(line) - len(line.lstrip())
         name = line.strip().split("  ")[0]
+        folders = [(i, f) for i, f in folders if i < indent]
         if name.endswith("/"):
-            package = name.rstrip("/")
+            folders.append((indent, name.rstrip("/")))
             continue
-        for module in re.findall(r"([a-z_]+\.py)", line.split("  ")[0] + " " + name):
-            listed.add(f"{package}/{module}" if line.startswith("    ") else module)
+        prefix = "".join(f"{f}/" for _, f in folders)
+        for module in re.findall(r"([a-z_]+\.py)", name):
+            listed.add(prefix + module)
     return listed
 
 
@@ -30,4 +34,4 @@ def test_the_readme_design_tree_is_the_package() -> None:
         for path in (ROOT / "respond").rglob("*.py")
         if path.name != "__init__.py"
     }
-    assert _tree_in_readme() == modules
+    assert _tree_in_docs() == modules
