@@ -50,7 +50,7 @@ def sync(
 
     state = _state(ctx)
     try:
-        line = _sync(state)
+        line = _sync(state, background=background)
     except RespondError as err:
         _record(state, str(err))
         if background:
@@ -99,10 +99,10 @@ def sync_init(
         known = gitsync.configured_remote(gitsync.Git(syncstatus.repo_dir(db), host))
         if known != url:
             raise gitsync.SyncError(
-                f"sync is already set up for {db} with {known}; to change the remote: "
-                f"git -C {syncstatus.repo_dir(db)} remote set-url origin NEW"
+                f"sync is already set up for {db} with {gitsync.mask(known or '')}; to change "
+                f"the remote: git -C {syncstatus.repo_dir(db)} remote set-url origin NEW"
             )
-        state.output.confirm(f"sync is already set up with {url}: respond sync syncs")
+        state.output.confirm(f"sync is already set up with {gitsync.mask(url)}: respond sync syncs")
         return
     gitsync.check_local_remote(url)
     gitsync.create(db, url, host)
@@ -112,7 +112,7 @@ def sync_init(
         _record(state, str(err))
         raise
     _record(state, None)
-    state.output.confirm(f"sync set up with {url}: {line}")
+    state.output.confirm(f"sync set up with {gitsync.mask(url)}: {line}")
 
 
 @sync_app.command("status")
@@ -138,7 +138,7 @@ def sync_status(ctx: typer.Context) -> None:
     except gitsync.SyncError as err:  # a remote holding what sync refuses: status all the same
         to_send = f"unknown: {err}"
     lines = [
-        f"remote     {gitsync.configured_remote(git) or '(none)'}",
+        f"remote     {gitsync.mask(gitsync.configured_remote(git) or '(none)')}",
         f"machine    {host}",
         f"last sync  {_when(status.get('last_sync'), env) or 'never'}",
         f"to send    {to_send}",
@@ -156,10 +156,16 @@ def _host(state: Any) -> str:
     return machine_name(state.env.settings.sync_name)
 
 
-def _sync(state: Any) -> str:
+def _sync(state: Any, background: bool = False) -> str:
+    """Sync; ssh may ask nothing when stdin is not a terminal or in the background (it
+    could not anyway: git runs without a terminal, see :mod:`respond.storage.processes`)."""
     from respond.storage import gitsync
 
-    report = gitsync.sync(state.store, _host(state), state.env.now())
+    settings = state.env.settings
+    batch = background or not sys.stdin.isatty()
+    report = gitsync.sync(
+        state.store, _host(state), state.env.now(), timeout=settings.sync_timeout, batch=batch
+    )
     return line_of(report)
 
 

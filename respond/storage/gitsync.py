@@ -58,13 +58,16 @@ from respond.core.syncmerge import (
 from respond.core.text import shorten
 from respond.storage.database import Store, Transaction, atomic_write, exclusive_lock
 from respond.storage.files import unsafe_to_write
+from respond.storage.processes import Deadline, TimedOut, run_in_group
 from respond.storage.reading import read_regular
 from respond.storage.syncstatus import is_initialised, repo_dir
 
 BRANCH = "refs/heads/main"
 REMOTE_BRANCH = "refs/remotes/origin/main"
 PUSH_TRIES = 3
-NETWORK_TIMEOUT = 300.0  # seconds a fetch or push may take before it counts as unreachable
+DEFAULT_TIMEOUT = 30.0  # seconds a sync may wait on the remote, all steps together
+LOCAL_TIMEOUT = 120.0  # seconds a local git command (no network) may take
+SSH_ALIVE = (5, 3)  # ServerAliveInterval, ServerAliveCountMax: a silent server is gone in 15 s
 SYNC_LOCK_TIMEOUT = 120.0
 
 #: Only respond's files are ever committed: everything else in the folder is ignored.
@@ -131,12 +134,12 @@ def check_remote(remote: str) -> str:
         raise SyncError("sync init needs a remote: a git URL or a path")
     if text.lower().startswith("http://"):
         raise SyncError(
-            f"refusing {shorten(text, 60)}: http:// sends your data in plain text; use an "
+            f"refusing {shorten(mask(text), 60)}: http:// sends your data in plain text; use an "
             "https:// or ssh remote, or a path"
         )
     if re.match(r"(?i)(fd|ext)::", text):  # git's transports that run a command or a pipe
         raise SyncError(
-            f"refusing {shorten(text, 60)}: a remote must be a repository (a URL, "
+            f"refusing {shorten(mask(text), 60)}: a remote must be a repository (a URL, "
             "user@host:path or a path), not a command"
         )
     if is_url(text):
@@ -164,10 +167,19 @@ def check_local_remote(url: str) -> None:
 
 @dataclass
 class Git:
-    """Git in the sync repository ``repo``, committing as ``respond <respond@HOST>``."""
+    """Git in the sync repository ``repo``, committing as ``respond <respond@HOST>``.
+
+    Every git runs in a process group of its own (:mod:`respond.storage.processes`). The
+    network commands (``fetch``, ``push``) share one :class:`Deadline`, the run's
+    ``[sync] timeout``: when it has passed, the group (git, ssh and whatever they started) is
+    ended and the sync fails with exit 1. ``batch``: ssh must never ask anything (no terminal
+    on stdin, or an auto sync): ``BatchMode=yes``."""
 
     repo: Path
     host: str
+    deadline: Deadline = field(default_factory=lambda: Deadline(DEFAULT_TIMEOUT))
+    batch: bool = True
+    _ssh: str | None = field(default=None, init=False, repr=False)
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _GIT_REPO_VARIABLES}
@@ -188,25 +200,64 @@ class Git:
         *args: str,
         input: bytes | None = None,
         check: bool = True,
-        timeout: float | None = None,
+        timeout: float = LOCAL_TIMEOUT,
+        env: Mapping[str, str] | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
         try:
-            done = subprocess.run(
+            done = run_in_group(
                 ["git", *GIT_OPTIONS, *args],
                 cwd=self.repo,
-                env=self.env(),
+                env=env if env is not None else self.env(),
                 input=input,
-                capture_output=True,
                 timeout=timeout,
-                stdin=None if input is not None else subprocess.DEVNULL,
             )
         except FileNotFoundError:
             raise SyncError(git_missing()) from None
-        except subprocess.TimeoutExpired:
-            raise Unreachable(f"git {args[0]} took more than {timeout:.0f} s") from None
+        except TimedOut:
+            raise SyncError(f"git {args[0]} did not finish within {timeout:.0f} s") from None
         if check and done.returncode != 0:
             raise SyncError(f"git {args[0]} failed: {summary(done.stderr)}")
         return done
+
+    def network(self, *args: str) -> subprocess.CompletedProcess[bytes]:
+        """A git command that talks to the remote, within what is left of the deadline, with
+        ssh's options (:func:`ssh_command`)."""
+        if self.deadline.passed():
+            raise Unreachable(timed_out(self.deadline.seconds, b""))
+        env = self.env()
+        ssh = self.ssh_command(env)
+        if ssh is not None:
+            env["GIT_SSH_COMMAND"] = ssh
+        try:
+            with self.deadline.spending():
+                return run_in_group(
+                    ["git", *GIT_OPTIONS, *args],
+                    cwd=self.repo,
+                    env=env,
+                    timeout=max(self.deadline.left(), 0.1),
+                )
+        except FileNotFoundError:
+            raise SyncError(git_missing()) from None
+        except TimedOut as err:
+            raise Unreachable(timed_out(self.deadline.seconds, err.stderr)) from None
+
+    def ssh_command(self, env: Mapping[str, str]) -> str | None:
+        """The ssh command git gets: the user's own (``GIT_SSH_COMMAND``, else
+        ``core.sshCommand``, else plain ``ssh``) with respond's ``-o`` options after the
+        user's (ssh keeps the first value it reads: the user's own ``-o`` win; the ssh config
+        file is read after the command line). ``None`` (git's choice is left alone) when the
+        user set ``GIT_SSH`` (a program, maybe not OpenSSH's) or a command that is not
+        ``ssh``: the deadline still bounds it."""
+        if self._ssh is None:
+            base = env.get("GIT_SSH_COMMAND") or ""
+            if not base:
+                done = self.run("config", "--get", "core.sshCommand", check=False)
+                base = done.stdout.decode("utf-8", "replace").strip()
+            if not base and env.get("GIT_SSH"):
+                self._ssh = ""
+            else:
+                self._ssh = ssh_options(base or "ssh", self.deadline.seconds, self.batch)
+        return self._ssh or None
 
     def text(self, *args: str) -> str:
         return self.run(*args).stdout.decode("utf-8", "replace").strip()
@@ -285,26 +336,26 @@ class Git:
         self.run("update-ref", BRANCH, commit)
 
     def fetch(self) -> None:
-        done = self.run("fetch", "-q", "origin", check=False, timeout=NETWORK_TIMEOUT)
+        done = self.network("fetch", "-q", "origin")
         if done.returncode != 0:
-            raise Unreachable(unreachable(done.stderr))
+            raise Unreachable(unreachable(done.stderr, self.remote_url()))
+
+    def remote_url(self) -> str:
+        return configured_remote(self) or ""
 
     def push(self) -> bool:
         """Push HEAD to the remote's main: whether it went (``False``: refused because the
         remote has commits this one lacks)."""
-        done = self.run(
-            "push", "--porcelain", "-q", "origin", f"HEAD:{BRANCH}", check=False,
-            timeout=NETWORK_TIMEOUT,
-        )  # fmt: skip
+        done = self.network("push", "--porcelain", "-q", "origin", f"HEAD:{BRANCH}")
         if done.returncode == 0:
             return True
         if b"[rejected]" in done.stdout:
             return False
         rejected = _REMOTE_REJECTED.search(done.stdout)
         if rejected:  # its own reason: not bare, a hook (protected branch), a full disk...
-            reason = shorten(rejected.group(1).decode("utf-8", "replace"), 120)
+            reason = shorten(mask(rejected.group(1).decode("utf-8", "replace")), 120)
             raise Unreachable(not_sent(f"the remote refused the push ({reason})"))
-        raise Unreachable(unreachable(done.stderr or done.stdout))
+        raise Unreachable(unreachable(done.stderr or done.stdout, self.remote_url()))
 
 
 def is_sync_file(path: str) -> bool:
@@ -319,18 +370,127 @@ def git_missing() -> str:
 
 
 def summary(stderr: bytes) -> str:
-    """Git's complaint in one short line: its last meaningful line, without ``fatal:``."""
+    """Git's complaint in one short line: its last meaningful line, without ``fatal:``; any
+    credentials in a URL masked."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
     lines = [line for line in lines if line and not line.startswith("hint:")]
     last = next((line for line in lines if line.startswith(("fatal:", "error:"))), "")
     text = last or (lines[-1] if lines else "no reason given")
     for prefix in ("fatal: ", "error: "):
         text = text.removeprefix(prefix)
-    return shorten(text, 120)
+    return shorten(mask(text), 120)
 
 
-def unreachable(stderr: bytes) -> str:
+#: ssh's own reasons, as it words them (git only adds "Could not read from remote repository").
+_SSH_REASONS = (
+    "Could not resolve hostname",
+    "Permission denied",
+    "Connection refused",
+    "Connection timed out",
+    "timed out during banner exchange",
+    "No route to host",
+    "Network is unreachable",
+    "Connection closed",
+    "Connection reset",
+    "Too many authentication failures",
+    "Bad owner or permissions",
+    "Timeout, server",
+)
+
+
+def unreachable(stderr: bytes, url: str = "") -> str:
+    """Why the remote could not be reached, in one line that says the local change is safe:
+    ssh's own reason rather than git's "Could not read from remote repository"."""
+    text = stderr.decode("utf-8", "replace")
+    host = ssh_host(url)
+    if "REMOTE HOST IDENTIFICATION HAS CHANGED" in text:
+        return not_sent(changed_host_key(host))
+    if "Host key verification failed" in text:
+        scan = keyscan(host)
+        return not_sent(
+            f"the ssh host key of {host} is not known here, so nothing was sent: check its "
+            f"fingerprint ({scan}) against the one the server's owner gives you, then connect "
+            f"once with ssh to accept it"
+        )
+    for line in text.splitlines():
+        if any(reason in line for reason in _SSH_REASONS):
+            reason = line.strip().removeprefix("ssh: ").removeprefix("fatal: ")
+            return not_sent(f"the remote could not be reached ({shorten(mask(reason), 120)})")
     return not_sent(f"the remote could not be reached ({summary(stderr)})")
+
+
+def changed_host_key(host: str) -> str:
+    return (
+        f"the ssh host key of {host} has CHANGED since you last connected: someone may be "
+        f"intercepting the connection (or the server was reinstalled), so nothing was sent. "
+        f"Ask the server's owner for its fingerprint and compare ({keyscan(host)}); only if "
+        f"they match, forget the old key (ssh-keygen -R {host})"
+    )
+
+
+def keyscan(host: str) -> str:
+    name, _, port = host.partition(":") if host.count(":") == 1 else (host, "", "")
+    target = f"-p {port} {name}" if port else name
+    return f"ssh-keyscan {target} | ssh-keygen -lf -"
+
+
+def timed_out(seconds: float, stderr: bytes) -> str:
+    said = summary(stderr) if stderr.strip() else ""
+    why = f": {said}" if said else ""
+    return not_sent(
+        f"the remote did not answer within {seconds:g} s{why} ([sync] timeout sets how long)"
+    )
+
+
+def ssh_host(url: str) -> str:
+    """The host (``host:port`` when a port is given) of an ssh remote, as ssh names it in
+    known_hosts (``[host]:port`` is written ``host:port`` here); ``the host`` otherwise."""
+    scheme = r"(?i)(?:git\+ssh|ssh\+git|ssh)://"
+    match = re.match(scheme + r"(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)(?::(\d+))?", url)
+    if match:
+        return match[1] + (f":{match[2]}" if match[2] else "")
+    match = re.match(r"(?:[^@/:]*@)?(\[[^\]]+\]|[^:/]+):", url)
+    if match and "://" not in url:
+        return match[1]
+    return "the host"
+
+
+def ssh_options(base: str, timeout: float, batch: bool) -> str:
+    """``base`` (the user's ssh command) with respond's options, or ``""`` when ``base`` is
+    not OpenSSH's ``ssh``. ``ConnectTimeout`` bounds the connection and the first exchange;
+    ``ServerAlive*`` ends a connection whose server went silent; ``BatchMode`` never asks."""
+    import shlex
+
+    try:
+        words = shlex.split(base)
+    except ValueError:
+        return ""
+    if not words or Path(words[0]).name != "ssh":
+        return ""
+    connect = max(1, min(int(timeout), 30))
+    interval, count = SSH_ALIVE
+    options = [f"ConnectTimeout={connect}", f"ServerAliveInterval={interval}"]
+    options += [f"ServerAliveCountMax={count}"]
+    if batch:
+        options.append("BatchMode=yes")
+    return base + "".join(f" -o {option}" for option in options)
+
+
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/@\s]+)@")
+
+
+def mask(text: str) -> str:
+    """``text`` with the credentials of any URL in it masked: ``https://***@host``,
+    ``ssh://user:***@host`` (an ssh user name alone is no secret)."""
+
+    def hide(match: re.Match[str]) -> str:
+        scheme, userinfo = match[1], match[2]
+        user, colon, _ = userinfo.partition(":")
+        if "ssh" in scheme.lower():
+            return f"{scheme}{user}{':***' if colon else ''}@"
+        return f"{scheme}***@"
+
+    return _USERINFO.sub(hide, text)
 
 
 def not_sent(what: str) -> str:
@@ -529,12 +689,20 @@ def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Re
         git.set_head(git.record(message, [head, remote]))
 
 
-def sync(store: Store, host: str, now: datetime) -> Report:
-    """Commit, fetch, merge, push (see the module's docstring)."""
+def sync(
+    store: Store,
+    host: str,
+    now: datetime,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    batch: bool = True,
+) -> Report:
+    """Commit, fetch, merge, push (see the module's docstring). ``timeout``: the seconds all
+    the waiting on the remote may take together; ``batch``: ssh may not ask anything."""
     folder = repo_dir(store.path)
     if not is_initialised(store.path):
         raise SyncError(f"sync is not set up for {store.path}: run respond sync init REMOTE")
-    git = Git(folder, host)
+    git = Git(folder, host, Deadline(timeout), batch)
     report = Report()
     with sync_lock(store.path):
         _commit_local(store, git, now)
