@@ -372,7 +372,7 @@ def test_sync_status_still_shows_the_remote_and_the_failure_when_the_remote_hold
     status = laptop("sync", "status", now="2026-11-25T10:02")
     assert status.exit_code == 0 and status.stderr == "", status
     assert f"remote     {remote}\n" in status.stdout
-    assert "to send    unknown: the remote holds files that are not respond's" in status.stdout
+    assert "to send    1 item changed here" in status.stdout  # (the remote's files: not ours)
     assert "failed     10:01: the remote holds files that are not respond's" in status.stdout
 
 
@@ -411,3 +411,75 @@ def test_sync_init_never_follows_a_linked_repository_folder(
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert "is not a folder (a link?)" in result.stderr
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_stale_git_lock_heals_itself_and_doctor_reports_it(machines) -> None:
+    """A sync killed at the wrong moment leaves .git/index.lock: every later sync failed with
+    "index.lock: File exists" while doctor said healthy."""
+    laptop, _ = machines
+    repo = Path(str(laptop.db) + ".sync")
+    laptop("add", "More", "--from", "Ann")
+    for lock in (repo / ".git" / "index.lock", repo / ".git" / "refs" / "heads" / "main.lock"):
+        lock.write_bytes(b"")  # no process holds them: git's own were killed
+    doctor = laptop("doctor")
+    assert doctor.exit_code == 1, doctor
+    assert "index.lock left by a git that was killed" in doctor.stdout, doctor.stdout
+    assert laptop("sync").stdout == "sent 1 change\n"
+    assert not list((repo / ".git").rglob("*.lock"))
+    assert "sync: the sync repository is in order" in laptop("doctor").stdout
+    (repo / ".git" / "index.lock").write_bytes(b"")
+    repaired = laptop("doctor", "--repair")
+    assert "repaired: removed the git locks" in repaired.stdout, repaired
+    assert not (repo / ".git" / "index.lock").exists()
+
+
+def test_a_git_lock_of_a_live_git_is_left_alone(machines) -> None:
+    laptop, _ = machines
+    repo = Path(str(laptop.db) + ".sync")
+    lock = repo / ".git" / "index.lock"
+    lock.write_bytes(b"")
+    # a person's git working in the repository (it waits on its stdin meanwhile)
+    person = subprocess.Popen(
+        ["git", "hash-object", "--stdin"], cwd=repo, stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        result = laptop("sync")
+        doctor = laptop("doctor").stdout
+    finally:
+        person.communicate(b"x", timeout=60)
+    assert result.exit_code == 2 and f"git (PID {person.pid}) is working in" in result.stderr
+    assert lock.exists() and f"git (PID {person.pid})" in doctor
+    assert laptop("sync").exit_code == 0 and not lock.exists()
+
+
+def test_sync_status_counts_only_what_this_machine_has_to_send(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, remote: Path
+) -> None:
+    """A join that fetched a large remote but did not finish said "to send 50002 items" when
+    one was made here."""
+    laptop = Machine(run, monkeypatch, tmp_path, "laptop")
+    desktop = Machine(run, monkeypatch, tmp_path, "desktop")
+    for n in range(5):
+        laptop("add", f"task {n}", "--from", "Kim", now="2026-11-25T09:00")
+    laptop("sync", "init", str(remote))
+    desktop("add", "Mine", "--from", "Sam")
+    desktop("sync", "init", str(remote))
+    status = desktop("sync", "status").stdout
+    assert "to send    0 items changed here" in status, status
+    desktop("add", "Another", "--from", "Sam")
+    laptop("add", "Theirs", "--from", "Kim")
+    laptop("sync")
+    repo = str(desktop.db) + ".sync"
+    subprocess.run(["git", "-C", repo, "fetch", "-q", "origin"], check=True)  # fetched only
+    status = desktop("sync", "status").stdout
+    assert "to send    1 item changed here" in status, status
+    # a join that fetched but never merged: only the item made here is to send
+    late = Machine(run, monkeypatch, tmp_path, "late")
+    late("add", "Late one", "--from", "Ann")
+    (tmp_path / "not-a-repo").mkdir()
+    late("sync", "init", str(tmp_path / "not-a-repo"))  # fails: set up, nothing fetched
+    late_repo = str(late.db) + ".sync"
+    subprocess.run(["git", "-C", late_repo, "remote", "set-url", "origin", str(remote)], check=True)
+    subprocess.run(["git", "-C", late_repo, "fetch", "-q", "origin"], check=True)
+    assert "to send    1 item changed here" in late("sync", "status").stdout

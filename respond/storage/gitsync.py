@@ -32,6 +32,7 @@ import re
 import socket
 import stat
 import subprocess
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -563,6 +564,106 @@ def sync_lock(db: Path) -> Iterator[None]:
         raise SyncError("another respond sync is still running; try again later") from None
 
 
+# -- git's own locks --------------------------------------------------------------------------
+
+#: How old a git lock must be, where /proc can't tell who uses the repository, to count as
+#: stale (respond's git commands take milliseconds; a person's may take longer).
+STALE_AGE = 60.0
+
+
+def git_locks(repo: Path) -> list[Path]:
+    """Git's lock files in ``repo``: ``.git/index.lock``, ``HEAD.lock``, ``config.lock``,
+    ``packed-refs.lock`` and ``refs/**/*.lock``."""
+    dot = repo / ".git"
+    found = [path for path in dot.glob("*.lock")]
+    with contextlib.suppress(OSError):
+        found += [path for path in (dot / "refs").rglob("*.lock")]
+    return sorted(found)
+
+
+def git_users(repo: Path) -> list[int] | None:
+    """The PIDs of live git processes working in ``repo`` (their working folder is in it: git
+    runs there, ``git -C`` changes into it); ``None`` where /proc can't tell (not Linux)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "cwd").exists():
+        return None
+    root = os.path.realpath(repo)
+    users = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            cwd = os.readlink(entry / "cwd")
+            if cwd != root and not cwd.startswith(root + os.sep):
+                continue
+            if (entry / "comm").read_text().strip().startswith("git"):
+                users.append(int(entry.name))
+    return users
+
+
+def stale_locks(repo: Path) -> tuple[list[Path], list[str]]:
+    """Git's lock files that no git process holds (a git killed mid-way left them: every
+    later git would fail with "index.lock: File exists"), and the problems sync can't fix
+    (a lock that is a folder; a lock a live git process may hold). Called under the sync lock:
+    respond runs git in this repository only under it, so a lock found then was left by a
+    respond git that died, unless another git (a person's) is working in the repository."""
+    locks = git_locks(repo)
+    if not locks:
+        return [], []
+    users = git_users(repo)
+    if users:
+        pids = ", ".join(map(str, users[:3]))
+        return [], [f"git (PID {pids}) is working in {repo}; if it is stuck, end it"]
+    stale, problems = [], []
+    for lock in locks:
+        try:
+            info = os.lstat(lock)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            problems.append(f"{lock} is a folder where git keeps a lock: remove it")
+        elif users is not None or time.time() - info.st_mtime > STALE_AGE:
+            stale.append(lock)
+    return stale, problems
+
+
+def clear_stale_locks(repo: Path) -> list[str]:
+    """Remove the stale locks (:func:`stale_locks`); the problems left, one line each."""
+    stale, problems = stale_locks(repo)
+    for lock in stale:
+        with contextlib.suppress(FileNotFoundError):
+            lock.unlink()
+    return problems
+
+
+def repo_problems(db: Path) -> tuple[list[str], list[str]]:
+    """For ``doctor``: the stale git locks (the next sync removes them) and the states of the
+    sync repository that sync can't recover from, one line each."""
+    repo = repo_dir(db)
+    if not is_initialised(db):
+        return [], []
+    stale, problems = stale_locks(repo)
+    stale_lines = [f"{lock.relative_to(repo)} left by a git that was killed" for lock in stale]
+    git = Git(repo, "doctor")
+    try:
+        head = git.run("symbolic-ref", "-q", "HEAD", check=False).stdout.decode().strip()
+        if head != BRANCH:
+            problems.append(f"{repo} is not on its branch main ({head or 'detached'})")
+        if configured_remote(git) is None:
+            problems.append(f"{repo} has no remote: git -C {repo} remote add origin REMOTE")
+        if git.rev(BRANCH) is not None:
+            quiet = ("--no-dangling", "--no-progress")
+            fsck = git.run("fsck", "--connectivity-only", *quiet, check=False)
+            if fsck.returncode != 0:
+                problems.append(
+                    f"{repo} is damaged ({summary(fsck.stderr)}): move it aside and run "
+                    "respond sync init REMOTE again (the database keeps every item)"
+                )
+    except SyncError as err:
+        problems.append(str(err))
+    return stale_lines, problems
+
+
 # -- a sync ----------------------------------------------------------------------------------
 
 
@@ -705,6 +806,9 @@ def sync(
     git = Git(folder, host, Deadline(timeout), batch)
     report = Report()
     with sync_lock(store.path):
+        problems = clear_stale_locks(folder)
+        if problems:
+            raise SyncError(problems[0])
         _commit_local(store, git, now)
         for _ in range(PUSH_TRIES + 1):
             git.fetch()
@@ -731,9 +835,14 @@ def sync(
 
 
 def waiting(store: Store, host: str, now: datetime) -> int:
-    """How many items changed here since the last sync (compared with what the remote had)."""
+    """How many items changed here since the last sync: the database against the last commit
+    the remote and this machine had in common (what the remote lacks of this machine's work;
+    what the remote has and this machine lacks is not counted)."""
     git = Git(repo_dir(store.path), host)
-    last = git.replica_at(git.rev("HEAD"))
-    remote = git.replica_at(git.rev(REMOTE_BRANCH))
+    head = git.rev("HEAD")
+    remote = git.rev(REMOTE_BRANCH)
+    last = git.replica_at(head)
+    base = git.merge_base(head, remote) if head and remote else None
+    common = git.replica_at(base)
     items = store.snapshot().items.values()
-    return changed(remote, local_replica(items, last, now, 1))
+    return changed(common, local_replica(items, last, now, 1))
