@@ -483,3 +483,44 @@ def test_sync_status_counts_only_what_this_machine_has_to_send(
     subprocess.run(["git", "-C", late_repo, "remote", "set-url", "origin", str(remote)], check=True)
     subprocess.run(["git", "-C", late_repo, "fetch", "-q", "origin"], check=True)
     assert "to send    1 item changed here" in late("sync", "status").stdout
+
+
+@pytest.mark.slow
+def test_a_join_lets_adds_in_and_merges_them_never_busy_never_lost(tmp_path: Path) -> None:
+    """Joining a large remote held the database's lock for minutes ("database ... is busy"),
+    and a change made meanwhile made the sync start over until it gave up ("kept changing").
+    Adds run back to back during the join: each one works, and every one is on the remote
+    after the next sync."""
+    from respond.storage.database import Store
+    from tests.support.factory import generate, write
+    from tests.support.processes import spawn
+
+    first = tmp_path / "first" / "respond.json"
+    first.parent.mkdir()
+    write(first, generate(1500, 3))
+    config = tmp_path / "config.toml"
+    config.write_text('[sync]\nname = "joiner"\ntimeout = "10m"\n')
+    env = {"RESPOND_CONFIG": str(config)}
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    assert respond(first, "sync", "init", str(remote), **env).returncode == 0
+    second = tmp_path / "second" / "respond.json"
+    second.parent.mkdir()
+    join = spawn(second, "sync", "init", str(remote))
+    added = 0
+    while join.poll() is None:
+        result = respond(second, "add", f"meanwhile {added}", "--from", "Kim", **env)
+        assert result.returncode == 0, result.stderr  # never "busy"
+        added += 1
+    out, err = join.communicate(timeout=60)
+    assert join.returncode == 0 and "received 1500" in out, err
+    assert respond(second, "sync", **env).returncode == 0
+    items = Store(second).snapshot().items.values()
+    assert {f"meanwhile {n}" for n in range(added)} <= {item.title for item in items}
+    assert len(items) == 1500 + added
+    git = ["git", "-C", str(remote)]
+    names = subprocess.run([*git, "ls-tree", "-r", "--name-only", "main"], capture_output=True,
+                           text=True).stdout.split()  # fmt: skip
+    held = "".join(subprocess.run([*git, "show", f"main:{name}"], capture_output=True,
+                                  text=True).stdout for name in names)  # fmt: skip
+    assert all(f'"meanwhile {n}"' in held for n in range(added))

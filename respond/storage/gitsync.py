@@ -41,7 +41,6 @@ from typing import Any
 
 from respond.core.clock import to_utc_iso
 from respond.core.errors import DatabaseError, RespondError
-from respond.core.model import Item
 from respond.core.syncmerge import (
     ITEMS_DIR,
     META_FILE,
@@ -91,6 +90,9 @@ GIT_OPTIONS = (
     *("-c", "core.quotepath=false"),
     *("-c", "core.fsmonitor=false"),
     *("-c", "advice.detachedHead=false"),
+    # a fetch keeps the pack it got (git would unpack a small one into loose objects,
+    # compressing every blob again: a join's largest local cost after the merge itself)
+    *("-c", "fetch.unpackLimit=1"),
 )
 #: Variables that would point git at another repository (respond run from a git hook...).
 _GIT_REPO_VARIABLES = (
@@ -181,6 +183,7 @@ class Git:
     deadline: Deadline = field(default_factory=lambda: Deadline(DEFAULT_TIMEOUT))
     batch: bool = True
     _ssh: str | None = field(default=None, init=False, repr=False)
+    _replicas: dict[str, Replica] = field(default_factory=dict, init=False, repr=False)
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _GIT_REPO_VARIABLES}
@@ -314,12 +317,16 @@ class Git:
         return files
 
     def replica_at(self, commit: str | None) -> Replica:
+        """The replica a commit holds (read once per sync: a commit never changes; callers
+        must not change what they get)."""
         if commit is None:
             return Replica()
-        try:
-            return replica_from_files(self.files_at(commit))
-        except SyncFileError as err:
-            raise SyncError(f"commit {commit[:10]} of the sync repository: {err}") from None
+        if commit not in self._replicas:
+            try:
+                self._replicas[commit] = replica_from_files(self.files_at(commit))
+            except SyncFileError as err:
+                raise SyncError(f"commit {commit[:10]} of the sync repository: {err}") from None
+        return self._replicas[commit]
 
     def record(self, message: str, parents: list[str]) -> str:
         """``git add -A``, then a commit of the index with ``parents`` (plumbing): its id."""
@@ -730,22 +737,25 @@ def _apply(txn: Transaction, target: Replica) -> int:
     """Make the database hold ``target``'s items: one transaction; renumbering is a delete of
     the old ID and a put of the new one. The undo journal's entries of every ID touched are
     marked not undoable. Returns how many items changed."""
-    current = {item.uuid: item for item in txn.items().values()}
-    wanted = {item.uuid: item for item in items_of(target)}
+    current = {item.uuid: item.to_record() for item in txn.items().values()}
+    # (target's records are Item.to_record()'s, as normal() gives them, with the link's uuid)
+    wanted = {uuid: _without_link_uuid(record) for uuid, record in target.items.items()}
     touched: set[int] = set()
     renamed: dict[int, int] = {}
-    for uuid, item in current.items():
+    deletes: list[int] = []
+    for uuid, record in current.items():
         new = wanted.get(uuid)
-        if new is None or new.id != item.id:
-            txn.delete(item.id)
-            touched.add(item.id)
+        if new is None or new["id"] != record["id"]:
+            deletes.append(record["id"])
+            touched.add(record["id"])
             if new is not None:
-                renamed[item.id] = new.id
-    for uuid, item in wanted.items():
-        old = current.get(uuid)
-        if old is None or old.id != item.id or old.to_record() != item.to_record():
-            txn.put(item)
-            touched.add(item.id)
+                renamed[record["id"]] = new["id"]
+    puts: dict[int, dict[str, Any]] = {}
+    for uuid, record in wanted.items():
+        if current.get(uuid) != record:
+            puts[record["id"]] = record
+            touched.add(record["id"])
+    txn.replace_many(puts, deletes)  # one write, whatever the count (put by put: quadratic)
     txn.reserve_ids(target.next_id - 1)
     txn.mark_synced(touched, renamed)
     # received: what another machine did (a renumbering alone is reported on its own)
@@ -756,11 +766,15 @@ def _apply(txn: Transaction, target: Replica) -> int:
     )
 
 
-def _content(item: Item | None) -> dict[str, Any] | None:
+def _without_link_uuid(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if key != "for_uuid"}
+
+
+def _content(record: dict[str, Any] | None) -> dict[str, Any] | None:
     """An item's record but its short IDs (its own and its link's)."""
-    if item is None:
+    if record is None:
         return None
-    return {**item.to_record(), "id": None, "for_id": None}
+    return {**record, "id": None, "for_id": None}
 
 
 def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Report) -> None:
@@ -775,10 +789,13 @@ def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Re
     merged = merge(base, local, theirs, names=(git.host, report.remote_name))
     target = normal(merged.replica)
     with store.transaction() as txn:
-        if local_replica(txn.items().values(), local, now, txn.peek_id()) != local:
-            raise _Moved
+        moved = local_replica(txn.items().values(), local, now, txn.peek_id())
+        if moved != local:  # the database changed since (a): merge again, here, under the
+            # lock (the git work is done; only the merge is redone), never start over
+            merged = merge(base, moved, theirs, names=(git.host, report.remote_name))
+            target = normal(merged.replica)
         report.received += _apply(txn, target)
-        write_files(git.repo, files_of(target))
+    write_files(git.repo, files_of(target))  # (only a sync, under its lock, writes there)
     final = {uuid: int(record["id"]) for uuid, record in target.items.items()}
     report.conflicts += [(c, final.get(c.uuid, c.id)) for c in merged.conflicts]
     report.renumbered += merged.renumbered
