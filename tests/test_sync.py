@@ -524,3 +524,44 @@ def test_a_join_lets_adds_in_and_merges_them_never_busy_never_lost(tmp_path: Pat
     held = "".join(subprocess.run([*git, "show", f"main:{name}"], capture_output=True,
                                   text=True).stdout for name in names)  # fmt: skip
     assert all(f'"meanwhile {n}"' in held for n in range(added))
+
+
+@pytest.mark.slow
+def test_a_long_sync_shows_its_progress_on_a_terminal_and_nothing_when_piped(
+    tmp_path: Path,
+) -> None:
+    import pty
+    import sys
+
+    from tests.support.factory import generate, write
+    from tests.support.processes import env_for
+
+    first = tmp_path / "first" / "respond.json"
+    first.parent.mkdir()
+    write(first, generate(1500, 3))
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    piped = respond(first, "sync", "init", str(remote))
+    assert piped.returncode == 0 and piped.stderr == "", piped  # piped: the line, nothing else
+    assert piped.stdout == f"sync set up with {remote}: sent 1500 changes\n"
+    second = tmp_path / "second" / "respond.json"
+    second.parent.mkdir()
+    primary, secondary = pty.openpty()
+    env = {**env_for(second), "TERM": "xterm-256color"}
+    proc = subprocess.Popen([sys.executable, "-m", "respond", "sync", "init", str(remote)],
+                            stdout=subprocess.PIPE, stderr=secondary, env=env)  # fmt: skip
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    out, _ = proc.communicate(timeout=120)
+    os.close(primary)
+    terminal = b"".join(chunks).decode(errors="replace")
+    assert proc.returncode == 0 and out.decode().endswith("received 1500\n"), terminal
+    assert "━" in terminal and ("fetching" in terminal or "merging" in terminal), terminal

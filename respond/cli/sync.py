@@ -19,6 +19,8 @@ sync_app = typer.Typer(
 
 #: How many conflicts and renumberings the sync line names before it counts the rest.
 DETAIL = 3
+#: Seconds a sync runs before its progress is shown (on a terminal).
+PROGRESS_AFTER = 0.5
 
 
 def _state(ctx: typer.Context) -> Any:
@@ -158,15 +160,67 @@ def _host(state: Any) -> str:
 
 def _sync(state: Any, background: bool = False) -> str:
     """Sync; ssh may ask nothing when stdin is not a terminal or in the background (it
-    could not anyway: git runs without a terminal, see :mod:`respond.storage.processes`)."""
+    could not anyway: git runs without a terminal, see :mod:`respond.storage.processes`).
+    On a terminal, a sync that takes a while shows its progress on stderr."""
     from respond.storage import gitsync
 
     settings = state.env.settings
     batch = background or not sys.stdin.isatty()
-    report = gitsync.sync(
-        state.store, _host(state), state.env.now(), timeout=settings.sync_timeout, batch=batch
-    )
+    progress = None if background else _Progress(state.output)
+    try:
+        report = gitsync.sync(
+            state.store,
+            _host(state),
+            state.env.now(),
+            timeout=settings.sync_timeout,
+            batch=batch,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
     return line_of(report)
+
+
+class _Progress:
+    """A sync's steps as a progress bar (``cli.render.ProgressBar``), on a terminal's stderr
+    only, and only once the sync has run :data:`PROGRESS_AFTER` seconds: a quick sync never
+    loads Rich, a piped one shows nothing extra."""
+
+    def __init__(self, io: Any) -> None:
+        self.io = io
+        self.bar: Any = None
+        self.step: tuple[str, int, int] | None = None
+        self.timer: Any = None
+        self.wanted = io.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.wanted:
+            return
+        self.step = (stage, done, total)
+        if self.bar is not None:
+            self.bar.update(*self.step)
+        elif self.timer is None:
+            import threading
+
+            self.timer = threading.Timer(PROGRESS_AFTER, self._show)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _show(self) -> None:
+        from respond.cli.render import ProgressBar
+
+        bar = ProgressBar(self.io)
+        if self.step is not None:
+            bar.update(*self.step)
+        self.bar = bar
+
+    def close(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer.join()
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _record(state: Any, failure: str | None) -> None:

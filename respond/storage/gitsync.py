@@ -33,7 +33,7 @@ import socket
 import stat
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -685,6 +685,12 @@ class Report:
     remote_name: str = "the remote"
 
 
+#: A sync's steps, as its progress names them.
+STEPS = ("committing here", "fetching", "merging", "sending")
+#: Told each step as it starts: its name, how many steps are done, how many there are.
+Progress = Callable[[str, int, int], None]
+
+
 class _Moved(Exception):
     """The database changed between the commit of this sync and the merge: start again."""
 
@@ -814,9 +820,12 @@ def sync(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     batch: bool = True,
+    progress: Progress | None = None,
 ) -> Report:
     """Commit, fetch, merge, push (see the module's docstring). ``timeout``: the seconds all
-    the waiting on the remote may take together; ``batch``: ssh may not ask anything."""
+    the waiting on the remote may take together; ``batch``: ssh may not ask anything;
+    ``progress`` is told each step (:data:`STEPS`) as it starts."""
+    step = progress or (lambda stage, done, total: None)
     folder = repo_dir(store.path)
     if not is_initialised(store.path):
         raise SyncError(f"sync is not set up for {store.path}: run respond sync init REMOTE")
@@ -826,8 +835,10 @@ def sync(
         problems = clear_stale_locks(folder)
         if problems:
             raise SyncError(problems[0])
+        step(STEPS[0], 0, len(STEPS))
         _commit_local(store, git, now)
         for _ in range(PUSH_TRIES + 1):
+            step(STEPS[1], 1, len(STEPS))
             git.fetch()
             remote = git.rev(REMOTE_BRANCH)
             for _ in range(PUSH_TRIES):
@@ -835,6 +846,7 @@ def sync(
                 if remote is None or head is None or git.is_ancestor(remote, head):
                     break
                 try:
+                    step(STEPS[2], 2, len(STEPS))
                     _merge_remote(store, git, now, remote, report)
                     break
                 except _Moved:
@@ -845,6 +857,7 @@ def sync(
             if head is None or head == remote:
                 return report
             sent = changed(git.replica_at(remote), git.replica_at(head))
+            step(STEPS[3], 3, len(STEPS))
             if git.push():
                 report.sent += sent
                 return report
