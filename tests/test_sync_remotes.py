@@ -221,3 +221,37 @@ def test_a_remote_with_a_password_is_never_shown(run, tmp_path: Path) -> None:
     status = run("sync", "status")
     assert "S3CRET" not in status.stdout + status.stderr, status
     assert "https://***@127.0.0.1" in status.stdout, status
+
+
+@pytest.mark.slow
+def test_a_sync_ended_by_sigterm_ends_its_git_and_ssh_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service manager stopping respond (SIGTERM), or cron's timeout: the git and ssh it
+    started must not go on under PID 1."""
+    import signal
+
+    from tests.support.processes import spawn, wait_until
+
+    if shutil.which("ssh") is None:
+        pytest.skip("ssh is not installed")
+    laptop = Laptop(tmp_path / "laptop", timeout="10m")
+    with silent_listener() as listener:
+        path = f"/never/answers-{listener.port}.git"
+        laptop.set_up(f"ssh://127.0.0.1:{listener.port}{path}")
+        wrapper = tmp_path / "my-ssh"  # no ConnectTimeout of respond's: only a signal ends it
+        wrapper.write_text(
+            '#!/bin/sh\nexec ssh -F /dev/null -o ConnectTimeout=600 -o BatchMode=yes "$@"\n'
+        )
+        wrapper.chmod(0o755)
+        monkeypatch.setenv("RESPOND_CONFIG", str(laptop.config))
+        monkeypatch.setenv("GIT_SSH", str(wrapper))
+        monkeypatch.setenv("GIT_SSH_VARIANT", "ssh")
+        proc = spawn(laptop.db, "--now", NOW, "sync")
+        wait_until(lambda: bool(listener.accepted), "ssh connecting", every=0.05)
+        assert processes_holding(cwd_under=laptop.repo, marker=path) != []
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+        assert proc.returncode != 0
+        assert listener.all_closed_by_peer()
+        assert processes_holding(cwd_under=laptop.repo, marker=path) == []

@@ -53,7 +53,8 @@ def run_in_group(
         close_fds=True,
     )
     try:
-        out, err = proc.communicate(input, timeout=timeout)
+        with _ended_by_signals():
+            out, err = proc.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
         out, err = end_group(proc)
         raise TimedOut(out, err) from None
@@ -84,6 +85,32 @@ def end_group(proc: subprocess.Popen[bytes]) -> tuple[bytes, bytes]:
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=GRACE)
     return out or b"", err or b""
+
+
+@contextlib.contextmanager
+def _ended_by_signals() -> Iterator[None]:
+    """While a child runs, ``SIGTERM`` and ``SIGHUP`` (a service manager stopping respond, a
+    closed terminal) end respond through an exception, so that the child's group is ended
+    too: by default they would end respond at once and leave the group running."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {
+        sig: signal.signal(sig, stop)
+        for sig in (signal.SIGTERM, signal.SIGHUP)
+        if signal.getsignal(sig) is not signal.SIG_IGN  # (nohup: left ignored)
+    }
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _signal_group(pgid: int, sig: int) -> None:
