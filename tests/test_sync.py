@@ -369,6 +369,10 @@ def test_sync_status_still_shows_the_remote_and_the_failure_when_the_remote_hold
     laptop("add", "Q3 numbers", "--from", "Dana")
     result = laptop("sync", "init", str(remote), now="2026-11-25T10:01")
     assert result.exit_code == 2 and "holds files that are not respond's" in result.stderr
+    assert result.stderr.endswith(  # every failure says whether the change here is safe
+        "nothing here is lost: what changed here is committed, and the next sync that works "
+        "sends it\n"
+    )
     status = laptop("sync", "status", now="2026-11-25T10:02")
     assert status.exit_code == 0 and status.stderr == "", status
     assert f"remote     {remote}\n" in status.stdout
@@ -449,6 +453,7 @@ def test_a_git_lock_of_a_live_git_is_left_alone(machines) -> None:
     finally:
         person.communicate(b"x", timeout=60)
     assert result.exit_code == 2 and f"git (PID {person.pid}) is working in" in result.stderr
+    assert result.stderr.endswith("nothing here is lost: the database is as it was\n")
     assert lock.exists() and f"git (PID {person.pid})" in doctor
     assert laptop("sync").exit_code == 0 and not lock.exists()
 

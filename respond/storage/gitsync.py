@@ -832,35 +832,59 @@ def sync(
     git = Git(folder, host, Deadline(timeout), batch)
     report = Report()
     with sync_lock(store.path):
-        problems = clear_stale_locks(folder)
-        if problems:
-            raise SyncError(problems[0])
-        step(STEPS[0], 0, len(STEPS))
-        _commit_local(store, git, now)
-        for _ in range(PUSH_TRIES + 1):
-            step(STEPS[1], 1, len(STEPS))
-            git.fetch()
-            remote = git.rev(REMOTE_BRANCH)
-            for _ in range(PUSH_TRIES):
-                head = git.rev("HEAD")
-                if remote is None or head is None or git.is_ancestor(remote, head):
-                    break
-                try:
-                    step(STEPS[2], 2, len(STEPS))
-                    _merge_remote(store, git, now, remote, report)
-                    break
-                except _Moved:
-                    _commit_local(store, git, now)
-            else:
-                raise SyncError("the database kept changing during the sync; try again")
+        committed = False
+        try:
+            problems = clear_stale_locks(folder)
+            if problems:
+                raise SyncError(problems[0])
+            step(STEPS[0], 0, len(STEPS))
+            _commit_local(store, git, now)
+            committed = True
+            return _exchange(store, git, now, report, step)
+        except Unreachable:
+            raise  # (its message says the change is committed)
+        except SyncError as err:
+            raise SyncError(safe_here(str(err), committed)) from None
+
+
+def safe_here(message: str, committed: bool) -> str:
+    """A failure's message, saying that what changed here is safe (every failure must)."""
+    if "committed" in message or "nothing here" in message:
+        return message
+    if committed:
+        return (
+            f"{message}; nothing here is lost: what changed here is committed, and the next "
+            "sync that works sends it"
+        )
+    return f"{message}; nothing here is lost: the database is as it was"
+
+
+def _exchange(store: Store, git: Git, now: datetime, report: Report, step: Progress) -> Report:
+    """(b) to (d): fetch, merge, push, again while the remote moves."""
+    for _ in range(PUSH_TRIES + 1):
+        step(STEPS[1], 1, len(STEPS))
+        git.fetch()
+        remote = git.rev(REMOTE_BRANCH)
+        for _ in range(PUSH_TRIES):
             head = git.rev("HEAD")
-            if head is None or head == remote:
-                return report
-            sent = changed(git.replica_at(remote), git.replica_at(head))
-            step(STEPS[3], 3, len(STEPS))
-            if git.push():
-                report.sent += sent
-                return report
+            if remote is None or head is None or git.is_ancestor(remote, head):
+                break
+            try:
+                step(STEPS[2], 2, len(STEPS))
+                _merge_remote(store, git, now, remote, report)
+                break
+            except _Moved:
+                _commit_local(store, git, now)
+        else:
+            raise SyncError("the database kept changing during the sync; try again")
+        head = git.rev("HEAD")
+        if head is None or head == remote:
+            return report
+        sent = changed(git.replica_at(remote), git.replica_at(head))
+        step(STEPS[3], 3, len(STEPS))
+        if git.push():
+            report.sent += sent
+            return report
     raise Unreachable(not_sent("the remote kept changing while this machine pushed"))
 
 
