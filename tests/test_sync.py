@@ -570,3 +570,21 @@ def test_a_long_sync_shows_its_progress_on_a_terminal_and_nothing_when_piped(
     terminal = b"".join(chunks).decode(errors="replace")
     assert proc.returncode == 0 and out.decode().endswith("received 1500\n"), terminal
     assert "━" in terminal and ("fetching" in terminal or "merging" in terminal), terminal
+
+
+def test_doctor_reports_a_sync_repository_sync_cannot_recover(machines) -> None:
+    laptop, _ = machines
+    repo = Path(str(laptop.db) + ".sync")
+    git = ["git", "-C", str(repo)]
+    tree = subprocess.run([*git, "rev-parse", "HEAD^{tree}"], capture_output=True, text=True)
+    sha = tree.stdout.strip()
+    loose = repo / ".git" / "objects" / sha[:2] / sha[2:]
+    if not loose.exists():
+        pytest.skip("the tree is packed")
+    loose.chmod(0o600)
+    loose.unlink()
+    doctor = laptop("doctor")
+    assert doctor.exit_code == 1
+    assert "is damaged" in doctor.stdout and "sync init REMOTE again" in doctor.stdout, doctor
+    subprocess.run([*git, "remote", "remove", "origin"], check=True)
+    assert "has no remote" in laptop("doctor").stdout
