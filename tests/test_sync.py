@@ -533,43 +533,51 @@ def test_a_join_lets_adds_in_and_merges_them_never_busy_never_lost(tmp_path: Pat
 
 @pytest.mark.slow
 def test_a_long_sync_shows_its_progress_on_a_terminal_and_nothing_when_piped(
-    tmp_path: Path,
+    tmp_path: Path, remote: Path
 ) -> None:
+    """A sync that takes a while (here: a remote that never answers, until the configured
+    timeout) shows its step on a terminal's stderr; piped, only the one line."""
     import pty
     import sys
 
-    from tests.support.factory import generate, write
     from tests.support.processes import env_for
+    from tests.support.remotes import silent_listener
 
-    first = tmp_path / "first" / "respond.json"
-    first.parent.mkdir()
-    write(first, generate(1500, 3))
-    remote = tmp_path / "remote.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
-    piped = respond(first, "sync", "init", str(remote))
-    assert piped.returncode == 0 and piped.stderr == "", piped  # piped: the line, nothing else
-    assert piped.stdout == f"sync set up with {remote}: sent 1500 changes\n"
-    second = tmp_path / "second" / "respond.json"
-    second.parent.mkdir()
-    primary, secondary = pty.openpty()
-    env = {**env_for(second), "TERM": "xterm-256color"}
-    proc = subprocess.Popen([sys.executable, "-m", "respond", "sync", "init", str(remote)],
-                            stdout=subprocess.PIPE, stderr=secondary, env=env)  # fmt: skip
-    os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    out, _ = proc.communicate(timeout=120)
-    os.close(primary)
+    db = tmp_path / "laptop" / "respond.json"
+    db.parent.mkdir()
+    config = tmp_path / "laptop.toml"
+    config.write_text('[sync]\nname = "laptop"\ntimeout = "3s"\n')
+    env = {"RESPOND_CONFIG": str(config)}
+    assert respond(db, "add", "Q3 numbers", "--from", "Dana", **env).returncode == 0
+    assert respond(db, "sync", "init", str(remote), **env).returncode == 0
+    with silent_listener() as listener:
+        repo = str(db) + ".sync"
+        url = f"git://127.0.0.1:{listener.port}/slow.git"
+        subprocess.run(["git", "-C", repo, "remote", "set-url", "origin", url], check=True)
+        piped = respond(db, "sync", **env)
+        assert piped.returncode == 1 and piped.stderr.count("\n") == 1, piped
+        assert "━" not in piped.stderr
+        primary, secondary = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "respond", "sync"], stdout=subprocess.PIPE, stderr=secondary,
+            env={**env_for(db), **env, "TERM": "xterm-256color"},
+        )  # fmt: skip
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        out, _ = proc.communicate(timeout=120)
+        os.close(primary)
     terminal = b"".join(chunks).decode(errors="replace")
-    assert proc.returncode == 0 and out.decode().endswith("received 1500\n"), terminal
-    assert "━" in terminal and ("fetching" in terminal or "merging" in terminal), terminal
+    assert proc.returncode == 1 and out == b"", terminal
+    assert "fetching" in terminal and "━" in terminal, terminal
+    assert "the remote did not answer within 3 s" in terminal  # the line, after the bar
 
 
 def test_doctor_reports_a_sync_repository_sync_cannot_recover(machines) -> None:

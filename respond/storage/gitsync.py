@@ -728,9 +728,10 @@ def _commit_local(store: Store, git: Git, now: datetime) -> Replica:
     """(a): the database into the work tree and a commit if it changed; its replica."""
     head = git.rev("HEAD")
     last = git.replica_at(head)
-    with store.transaction() as txn:
-        local = local_replica(txn.items().values(), last, now, txn.peek_id())
-        write_files(git.repo, files_of(local))
+    with store.transaction() as txn:  # held only to read: the files are written after
+        items, next_id = list(txn.items().values()), txn.peek_id()
+    local = local_replica(items, last, now, next_id)
+    write_files(git.repo, files_of(local))
     tree = git.staged_tree()
     if head is None or tree != git.tree_of(head):
         count = changed(last, local)
