@@ -218,9 +218,17 @@ def test_a_remote_with_a_password_is_never_shown(run, tmp_path: Path) -> None:
     url = f"https://me:S3CRET@127.0.0.1:{port}/x.git"
     result = run("sync", "init", url)
     assert "S3CRET" not in result.stdout + result.stderr, result
-    status = run("sync", "status")
-    assert "S3CRET" not in status.stdout + status.stderr, status
-    assert "https://***@127.0.0.1" in status.stdout, status
+    outputs = [
+        run("sync"),
+        run("sync", "status"),
+        run("sync", "init", f"https://me:OTHER@127.0.0.1:{port}/y.git"),  # already set up
+        run("today"),
+        run("doctor"),
+    ]
+    for result in outputs:
+        assert "S3CRET" not in result.stdout + result.stderr, result
+    assert "https://***@127.0.0.1" in outputs[1].stdout, outputs[1]
+    assert "already set up" in outputs[2].stderr and "https://***@" in outputs[2].stderr
 
 
 @pytest.mark.slow
