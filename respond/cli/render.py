@@ -882,3 +882,34 @@ def people(rows: Sequence[PersonRow], env: Env, io: Environment) -> None:
         for row in rows
     ]
     _print_lines(out, table_lines(out, PEOPLE_COLS, table, hang=2))
+
+
+# -- progress of long work (a sync's join) ------------------------------------------------------
+
+
+class ProgressBar:
+    """A transient Rich progress bar on the terminal's stderr (the one-line result on stdout
+    stays alone): started by the first :meth:`update`, gone after :meth:`close`."""
+
+    def __init__(self, io: Environment) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        out = Console(file=io.stderr, no_color=None if io.color else True, highlight=False)
+        self._progress = Progress(
+            TextColumn("{task.description}", markup=False),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=out,
+            transient=True,
+        )
+        self._task: Any = None
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if self._task is None:
+            self._progress.start()
+            self._task = self._progress.add_task(stage, total=total)
+        self._progress.update(self._task, description=stage, completed=done, total=total)
+
+    def close(self) -> None:
+        if self._task is not None:
+            self._progress.stop()

@@ -19,6 +19,8 @@ sync_app = typer.Typer(
 
 #: How many conflicts and renumberings the sync line names before it counts the rest.
 DETAIL = 3
+#: Seconds a sync runs before its progress is shown (on a terminal).
+PROGRESS_AFTER = 0.5
 
 
 def _state(ctx: typer.Context) -> Any:
@@ -50,7 +52,7 @@ def sync(
 
     state = _state(ctx)
     try:
-        line = _sync(state)
+        line = _sync(state, background=background)
     except RespondError as err:
         _record(state, str(err))
         if background:
@@ -99,10 +101,10 @@ def sync_init(
         known = gitsync.configured_remote(gitsync.Git(syncstatus.repo_dir(db), host))
         if known != url:
             raise gitsync.SyncError(
-                f"sync is already set up for {db} with {known}; to change the remote: "
-                f"git -C {syncstatus.repo_dir(db)} remote set-url origin NEW"
+                f"sync is already set up for {db} with {gitsync.mask(known or '')}; to change "
+                f"the remote: git -C {syncstatus.repo_dir(db)} remote set-url origin NEW"
             )
-        state.output.confirm(f"sync is already set up with {url}: respond sync syncs")
+        state.output.confirm(f"sync is already set up with {gitsync.mask(url)}: respond sync syncs")
         return
     gitsync.check_local_remote(url)
     gitsync.create(db, url, host)
@@ -112,7 +114,7 @@ def sync_init(
         _record(state, str(err))
         raise
     _record(state, None)
-    state.output.confirm(f"sync set up with {url}: {line}")
+    state.output.confirm(f"sync set up with {gitsync.mask(url)}: {line}")
 
 
 @sync_app.command("status")
@@ -138,7 +140,7 @@ def sync_status(ctx: typer.Context) -> None:
     except gitsync.SyncError as err:  # a remote holding what sync refuses: status all the same
         to_send = f"unknown: {err}"
     lines = [
-        f"remote     {gitsync.configured_remote(git) or '(none)'}",
+        f"remote     {gitsync.mask(gitsync.configured_remote(git) or '(none)')}",
         f"machine    {host}",
         f"last sync  {_when(status.get('last_sync'), env) or 'never'}",
         f"to send    {to_send}",
@@ -156,11 +158,69 @@ def _host(state: Any) -> str:
     return machine_name(state.env.settings.sync_name)
 
 
-def _sync(state: Any) -> str:
+def _sync(state: Any, background: bool = False) -> str:
+    """Sync; ssh may ask nothing when stdin is not a terminal or in the background (it
+    could not anyway: git runs without a terminal, see :mod:`respond.storage.processes`).
+    On a terminal, a sync that takes a while shows its progress on stderr."""
     from respond.storage import gitsync
 
-    report = gitsync.sync(state.store, _host(state), state.env.now())
+    settings = state.env.settings
+    batch = background or not sys.stdin.isatty()
+    progress = None if background else _Progress(state.output)
+    try:
+        report = gitsync.sync(
+            state.store,
+            _host(state),
+            state.env.now(),
+            timeout=settings.sync_timeout,
+            batch=batch,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
     return line_of(report)
+
+
+class _Progress:
+    """A sync's steps as a progress bar (``cli.render.ProgressBar``), on a terminal's stderr
+    only, and only once the sync has run :data:`PROGRESS_AFTER` seconds: a quick sync never
+    loads Rich, a piped one shows nothing extra."""
+
+    def __init__(self, io: Any) -> None:
+        self.io = io
+        self.bar: Any = None
+        self.step: tuple[str, int, int] | None = None
+        self.timer: Any = None
+        self.wanted = io.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.wanted:
+            return
+        self.step = (stage, done, total)
+        if self.bar is not None:
+            self.bar.update(*self.step)
+        elif self.timer is None:
+            import threading
+
+            self.timer = threading.Timer(PROGRESS_AFTER, self._show)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _show(self) -> None:
+        from respond.cli.render import ProgressBar
+
+        bar = ProgressBar(self.io)
+        if self.step is not None:
+            bar.update(*self.step)
+        self.bar = bar
+
+    def close(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer.join()
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _record(state: Any, failure: str | None) -> None:

@@ -11,6 +11,7 @@ that occurs in it. The rule is written here once: reminders and sync both use it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import unquote
 
@@ -110,3 +111,23 @@ def scrub(text: str, urls: Iterable[str], *, keep_path: bool = False) -> str:
     for secret in sorted(replacements, key=len, reverse=True):
         text = text.replace(secret, replacements[secret])
     return text
+
+
+_URL = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^\s'\"<>]+")
+
+
+def mask_urls_in(text: str, *, keep_path: bool = True) -> str:
+    """``text`` with every ``scheme://`` URL in it shown as :func:`mask_url` shows it (its
+    path kept by default: a sync remote's path names a repository, not a secret). An ssh user
+    name alone is no secret and stays: ``ssh://git@host/x``, but ``ssh://git:…@host/x``."""
+
+    def shown(match: re.Match[str]) -> str:
+        url = match[0]
+        parts = _split(url)
+        if parts is not None and "ssh" in parts[0].lower() and parts[1] and ":" not in parts[1]:
+            scheme, user = parts[0], parts[1]
+            bare = mask_url(url.replace(f"{user}@", "", 1), keep_path=keep_path)
+            return bare.replace(f"{scheme}://", f"{scheme}://{user}@", 1)
+        return mask_url(url, keep_path=keep_path)
+
+    return _URL.sub(shown, text)

@@ -24,6 +24,7 @@ class Settings:
     color: bool = True  # False: never colour; True: colour when the terminal allows it
     sync_auto: bool = False  # True: sync in the background after each change (respond sync)
     sync_name: str = ""  # this machine's name in sync commits and lines ("": its host name)
+    sync_timeout: float = 30.0  # seconds one sync may wait on the remote, all steps together
     # respond remind (see respond.core.remind): where to send, how early, the morning digest's
     # time (None: no digest), and whether to remind outside working hours too
     remind_urls: tuple[str, ...] = ()

@@ -20,6 +20,7 @@ The file (every key optional; unknown keys are refused, so typos don't go unnoti
     [sync]                      # respond sync (see the README: "Several machines")
     auto = false                # true: sync in the background after every change
     name = "laptop"             # this machine's name in sync lines (default: its host name)
+    timeout = "30s"             # how long one sync may wait on the remote ("1s" to "60m")
 
     [work]
     days = ["mon", "tue", "wed", "thu", "fri"]   # or "mon-fri"
@@ -95,6 +96,7 @@ KEYS: tuple[str, ...] = (
     "color",
     "sync.auto",
     "sync.name",
+    "sync.timeout",
     "remind.urls",
     "remind.before",
     "remind.digest",
@@ -285,6 +287,9 @@ class _Builder:
                 why = "must be letters, digits, '.', '_' or '-' (up to 40), not"
                 raise self.fail("sync.name", f"{why} {_shown(name)}")
             kwargs["sync_name"] = name
+        timeout = self.value("sync.timeout")
+        if timeout is not None:
+            kwargs["sync_timeout"] = self.seconds("sync.timeout", timeout)
         self.remind(kwargs)
         self.mail(kwargs)
         return Settings(**kwargs)
@@ -398,6 +403,18 @@ class _Builder:
                 )
             kwargs["remind_timeout"] = float(timeout)
 
+    def seconds(self, key: str, value: Any) -> float:
+        """A duration like ``"30s"``, ``"2m"`` (or a number of seconds): 1 s to 60 min."""
+        text = str(value).strip().lower() if isinstance(value, (int, float, str)) else ""
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(s|sec|m|min)?", text)
+        if isinstance(value, bool) or not match:
+            why = 'must be seconds or minutes like "30s" or "2m", not'
+            raise self.fail(key, f"{why} {_shown(value)}")
+        amount = float(match[1]) * (60 if match[2] in ("m", "min") else 1)
+        if not 1 <= amount <= 3600:
+            raise self.fail(key, f"must be from 1s to 60m, not {_shown(value)}")
+        return amount
+
     def string(self, key: str, value: Any) -> str:
         if not isinstance(value, str):
             raise self.fail(key, f"must be a string, not {_shown(value)}")
@@ -503,6 +520,7 @@ def describe(settings: Settings) -> dict[str, Any]:
             "color": settings.color,
             "sync.auto": settings.sync_auto,
             "sync.name": settings.sync_name,
+            "sync.timeout": f"{settings.sync_timeout:g}s",
             # URLs may hold tokens and passwords: only their scheme is shown
             "remind.urls": [url.split("://", 1)[0] + "://…" for url in settings.remind_urls],
             "remind.before": _minutes(settings.remind_before),

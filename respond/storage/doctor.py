@@ -290,6 +290,7 @@ def check(db: Path) -> Report:
     _check_temp_files(db, report)
     _check_backups(db, report)
     _check_score_cache(db, report)
+    _check_sync(db, report)
     return report
 
 
@@ -310,6 +311,38 @@ def _check_score_cache(db: Path, report: Report) -> None:
             return "deleted the weekly score cache (respond week rebuilds it)"
 
         report.add(PROBLEM, "score cache", text, delete)
+
+
+def _check_sync(db: Path, report: Report) -> None:
+    """The sync repository (when sync is set up): git's locks a killed git left (the next
+    sync removes them; so does --repair) and what sync can't recover from by itself."""
+    from respond.storage.syncstatus import is_initialised
+
+    if not is_initialised(db):
+        return
+    from respond.storage import gitsync
+
+    stale, problems = gitsync.repo_problems(db)
+    if stale:
+        what = "; ".join(visible(line) for line in stale[:3])
+        report.add(PROBLEM, "sync", f"{what} (the next sync removes it)", lambda: _unlock(db))
+    for line in problems:
+        report.add(PROBLEM, "sync", visible(line))
+    if not stale and not problems:
+        report.add(OK, "sync", "the sync repository is in order")
+
+
+def _unlock(db: Path) -> str:
+    from respond.storage import gitsync
+    from respond.storage.database import exclusive_lock
+    from respond.storage.syncstatus import repo_dir
+
+    try:
+        with exclusive_lock(repo_dir(db), timeout=1.0):  # (a running sync: leave it be)
+            gitsync.clear_stale_locks(repo_dir(db))
+    except DatabaseError:
+        return "nothing in the sync repository: a sync is running; run doctor again after it"
+    return "removed the git locks a killed git left in the sync repository"
 
 
 def _check_contents(db: Path, report: Report) -> None:

@@ -32,7 +32,8 @@ import re
 import socket
 import stat
 import subprocess
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +41,6 @@ from typing import Any
 
 from respond.core.clock import to_utc_iso
 from respond.core.errors import DatabaseError, RespondError
-from respond.core.model import Item
 from respond.core.syncmerge import (
     ITEMS_DIR,
     META_FILE,
@@ -58,13 +58,16 @@ from respond.core.syncmerge import (
 from respond.core.text import shorten
 from respond.storage.database import Store, Transaction, atomic_write, exclusive_lock
 from respond.storage.files import unsafe_to_write
+from respond.storage.processes import Deadline, TimedOut, run_in_group
 from respond.storage.reading import read_regular
 from respond.storage.syncstatus import is_initialised, repo_dir
 
 BRANCH = "refs/heads/main"
 REMOTE_BRANCH = "refs/remotes/origin/main"
 PUSH_TRIES = 3
-NETWORK_TIMEOUT = 300.0  # seconds a fetch or push may take before it counts as unreachable
+DEFAULT_TIMEOUT = 30.0  # seconds a sync may wait on the remote, all steps together
+LOCAL_TIMEOUT = 120.0  # seconds a local git command (no network) may take
+SSH_ALIVE = (5, 3)  # ServerAliveInterval, ServerAliveCountMax: a silent server is gone in 15 s
 SYNC_LOCK_TIMEOUT = 120.0
 
 #: Only respond's files are ever committed: everything else in the folder is ignored.
@@ -87,6 +90,9 @@ GIT_OPTIONS = (
     *("-c", "core.quotepath=false"),
     *("-c", "core.fsmonitor=false"),
     *("-c", "advice.detachedHead=false"),
+    # a fetch keeps the pack it got (git would unpack a small one into loose objects,
+    # compressing every blob again: a join's largest local cost after the merge itself)
+    *("-c", "fetch.unpackLimit=1"),
 )
 #: Variables that would point git at another repository (respond run from a git hook...).
 _GIT_REPO_VARIABLES = (
@@ -131,12 +137,12 @@ def check_remote(remote: str) -> str:
         raise SyncError("sync init needs a remote: a git URL or a path")
     if text.lower().startswith("http://"):
         raise SyncError(
-            f"refusing {shorten(text, 60)}: http:// sends your data in plain text; use an "
+            f"refusing {shorten(mask(text), 60)}: http:// sends your data in plain text; use an "
             "https:// or ssh remote, or a path"
         )
     if re.match(r"(?i)(fd|ext)::", text):  # git's transports that run a command or a pipe
         raise SyncError(
-            f"refusing {shorten(text, 60)}: a remote must be a repository (a URL, "
+            f"refusing {shorten(mask(text), 60)}: a remote must be a repository (a URL, "
             "user@host:path or a path), not a command"
         )
     if is_url(text):
@@ -164,10 +170,20 @@ def check_local_remote(url: str) -> None:
 
 @dataclass
 class Git:
-    """Git in the sync repository ``repo``, committing as ``respond <respond@HOST>``."""
+    """Git in the sync repository ``repo``, committing as ``respond <respond@HOST>``.
+
+    Every git runs in a process group of its own (:mod:`respond.storage.processes`). The
+    network commands (``fetch``, ``push``) share one :class:`Deadline`, the run's
+    ``[sync] timeout``: when it has passed, the group (git, ssh and whatever they started) is
+    ended and the sync fails with exit 1. ``batch``: ssh must never ask anything (no terminal
+    on stdin, or an auto sync): ``BatchMode=yes``."""
 
     repo: Path
     host: str
+    deadline: Deadline = field(default_factory=lambda: Deadline(DEFAULT_TIMEOUT))
+    batch: bool = True
+    _ssh: str | None = field(default=None, init=False, repr=False)
+    _replicas: dict[str, Replica] = field(default_factory=dict, init=False, repr=False)
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _GIT_REPO_VARIABLES}
@@ -188,25 +204,64 @@ class Git:
         *args: str,
         input: bytes | None = None,
         check: bool = True,
-        timeout: float | None = None,
+        timeout: float = LOCAL_TIMEOUT,
+        env: Mapping[str, str] | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
         try:
-            done = subprocess.run(
+            done = run_in_group(
                 ["git", *GIT_OPTIONS, *args],
                 cwd=self.repo,
-                env=self.env(),
+                env=env if env is not None else self.env(),
                 input=input,
-                capture_output=True,
                 timeout=timeout,
-                stdin=None if input is not None else subprocess.DEVNULL,
             )
         except FileNotFoundError:
             raise SyncError(git_missing()) from None
-        except subprocess.TimeoutExpired:
-            raise Unreachable(f"git {args[0]} took more than {timeout:.0f} s") from None
+        except TimedOut:
+            raise SyncError(f"git {args[0]} did not finish within {timeout:.0f} s") from None
         if check and done.returncode != 0:
             raise SyncError(f"git {args[0]} failed: {summary(done.stderr)}")
         return done
+
+    def network(self, *args: str) -> subprocess.CompletedProcess[bytes]:
+        """A git command that talks to the remote, within what is left of the deadline, with
+        ssh's options (:func:`ssh_command`)."""
+        if self.deadline.passed():
+            raise Unreachable(timed_out(self.deadline.seconds, b""))
+        env = self.env()
+        ssh = self.ssh_command(env)
+        if ssh is not None:
+            env["GIT_SSH_COMMAND"] = ssh
+        try:
+            with self.deadline.spending():
+                return run_in_group(
+                    ["git", *GIT_OPTIONS, *args],
+                    cwd=self.repo,
+                    env=env,
+                    timeout=max(self.deadline.left(), 0.1),
+                )
+        except FileNotFoundError:
+            raise SyncError(git_missing()) from None
+        except TimedOut as err:
+            raise Unreachable(timed_out(self.deadline.seconds, err.stderr)) from None
+
+    def ssh_command(self, env: Mapping[str, str]) -> str | None:
+        """The ssh command git gets: the user's own (``GIT_SSH_COMMAND``, else
+        ``core.sshCommand``, else plain ``ssh``) with respond's ``-o`` options after the
+        user's (ssh keeps the first value it reads: the user's own ``-o`` win; the ssh config
+        file is read after the command line). ``None`` (git's choice is left alone) when the
+        user set ``GIT_SSH`` (a program, maybe not OpenSSH's) or a command that is not
+        ``ssh``: the deadline still bounds it."""
+        if self._ssh is None:
+            base = env.get("GIT_SSH_COMMAND") or ""
+            if not base:
+                done = self.run("config", "--get", "core.sshCommand", check=False)
+                base = done.stdout.decode("utf-8", "replace").strip()
+            if not base and env.get("GIT_SSH"):
+                self._ssh = ""
+            else:
+                self._ssh = ssh_options(base or "ssh", self.deadline.seconds, self.batch)
+        return self._ssh or None
 
     def text(self, *args: str) -> str:
         return self.run(*args).stdout.decode("utf-8", "replace").strip()
@@ -262,12 +317,16 @@ class Git:
         return files
 
     def replica_at(self, commit: str | None) -> Replica:
+        """The replica a commit holds (read once per sync: a commit never changes; callers
+        must not change what they get)."""
         if commit is None:
             return Replica()
-        try:
-            return replica_from_files(self.files_at(commit))
-        except SyncFileError as err:
-            raise SyncError(f"commit {commit[:10]} of the sync repository: {err}") from None
+        if commit not in self._replicas:
+            try:
+                self._replicas[commit] = replica_from_files(self.files_at(commit))
+            except SyncFileError as err:
+                raise SyncError(f"commit {commit[:10]} of the sync repository: {err}") from None
+        return self._replicas[commit]
 
     def record(self, message: str, parents: list[str]) -> str:
         """``git add -A``, then a commit of the index with ``parents`` (plumbing): its id."""
@@ -285,26 +344,26 @@ class Git:
         self.run("update-ref", BRANCH, commit)
 
     def fetch(self) -> None:
-        done = self.run("fetch", "-q", "origin", check=False, timeout=NETWORK_TIMEOUT)
+        done = self.network("fetch", "-q", "origin")
         if done.returncode != 0:
-            raise Unreachable(unreachable(done.stderr))
+            raise Unreachable(unreachable(done.stderr, self.remote_url()))
+
+    def remote_url(self) -> str:
+        return configured_remote(self) or ""
 
     def push(self) -> bool:
         """Push HEAD to the remote's main: whether it went (``False``: refused because the
         remote has commits this one lacks)."""
-        done = self.run(
-            "push", "--porcelain", "-q", "origin", f"HEAD:{BRANCH}", check=False,
-            timeout=NETWORK_TIMEOUT,
-        )  # fmt: skip
+        done = self.network("push", "--porcelain", "-q", "origin", f"HEAD:{BRANCH}")
         if done.returncode == 0:
             return True
         if b"[rejected]" in done.stdout:
             return False
         rejected = _REMOTE_REJECTED.search(done.stdout)
         if rejected:  # its own reason: not bare, a hook (protected branch), a full disk...
-            reason = shorten(rejected.group(1).decode("utf-8", "replace"), 120)
+            reason = shorten(mask(rejected.group(1).decode("utf-8", "replace")), 120)
             raise Unreachable(not_sent(f"the remote refused the push ({reason})"))
-        raise Unreachable(unreachable(done.stderr or done.stdout))
+        raise Unreachable(unreachable(done.stderr or done.stdout, self.remote_url()))
 
 
 def is_sync_file(path: str) -> bool:
@@ -319,18 +378,118 @@ def git_missing() -> str:
 
 
 def summary(stderr: bytes) -> str:
-    """Git's complaint in one short line: its last meaningful line, without ``fatal:``."""
+    """Git's complaint in one short line: its last meaningful line, without ``fatal:``; any
+    credentials in a URL masked."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
     lines = [line for line in lines if line and not line.startswith("hint:")]
     last = next((line for line in lines if line.startswith(("fatal:", "error:"))), "")
     text = last or (lines[-1] if lines else "no reason given")
     for prefix in ("fatal: ", "error: "):
         text = text.removeprefix(prefix)
-    return shorten(text, 120)
+    return shorten(mask(text), 120)
 
 
-def unreachable(stderr: bytes) -> str:
+#: ssh's own reasons, as it words them (git only adds "Could not read from remote repository").
+_SSH_REASONS = (
+    "Could not resolve hostname",
+    "Permission denied",
+    "Connection refused",
+    "Connection timed out",
+    "timed out during banner exchange",
+    "No route to host",
+    "Network is unreachable",
+    "Connection closed",
+    "Connection reset",
+    "Too many authentication failures",
+    "Bad owner or permissions",
+    "Timeout, server",
+)
+
+
+def unreachable(stderr: bytes, url: str = "") -> str:
+    """Why the remote could not be reached, in one line that says the local change is safe:
+    ssh's own reason rather than git's "Could not read from remote repository"."""
+    text = stderr.decode("utf-8", "replace")
+    host = ssh_host(url)
+    if "REMOTE HOST IDENTIFICATION HAS CHANGED" in text:
+        return not_sent(changed_host_key(host))
+    if "Host key verification failed" in text:
+        scan = keyscan(host)
+        return not_sent(
+            f"the ssh host key of {host} is not known here, so nothing was sent: check its "
+            f"fingerprint ({scan}) against the one the server's owner gives you, then connect "
+            f"once with ssh to accept it"
+        )
+    for line in text.splitlines():
+        if any(reason in line for reason in _SSH_REASONS):
+            reason = line.strip().removeprefix("ssh: ").removeprefix("fatal: ")
+            return not_sent(f"the remote could not be reached ({shorten(mask(reason), 120)})")
     return not_sent(f"the remote could not be reached ({summary(stderr)})")
+
+
+def changed_host_key(host: str) -> str:
+    return (
+        f"the ssh host key of {host} has CHANGED since you last connected: someone may be "
+        f"intercepting the connection (or the server was reinstalled), so nothing was sent. "
+        f"Ask the server's owner for its fingerprint and compare ({keyscan(host)}); only if "
+        f"they match, forget the old key (ssh-keygen -R {host})"
+    )
+
+
+def keyscan(host: str) -> str:
+    name, _, port = host.partition(":") if host.count(":") == 1 else (host, "", "")
+    target = f"-p {port} {name}" if port else name
+    return f"ssh-keyscan {target} | ssh-keygen -lf -"
+
+
+def timed_out(seconds: float, stderr: bytes) -> str:
+    said = summary(stderr) if stderr.strip() else ""
+    why = f": {said}" if said else ""
+    return not_sent(
+        f"the remote did not answer within {seconds:g} s{why} ([sync] timeout sets how long)"
+    )
+
+
+def ssh_host(url: str) -> str:
+    """The host (``host:port`` when a port is given) of an ssh remote, as ssh names it in
+    known_hosts (``[host]:port`` is written ``host:port`` here); ``the host`` otherwise."""
+    scheme = r"(?i)(?:git\+ssh|ssh\+git|ssh)://"
+    match = re.match(scheme + r"(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)(?::(\d+))?", url)
+    if match:
+        return match[1] + (f":{match[2]}" if match[2] else "")
+    match = re.match(r"(?:[^@/:]*@)?(\[[^\]]+\]|[^:/]+):", url)
+    if match and "://" not in url:
+        return match[1]
+    return "the host"
+
+
+def ssh_options(base: str, timeout: float, batch: bool) -> str:
+    """``base`` (the user's ssh command) with respond's options, or ``""`` when ``base`` is
+    not OpenSSH's ``ssh``. ``ConnectTimeout`` bounds the connection and the first exchange;
+    ``ServerAlive*`` ends a connection whose server went silent; ``BatchMode`` never asks."""
+    import shlex
+
+    try:
+        words = shlex.split(base)
+    except ValueError:
+        return ""
+    if not words or Path(words[0]).name != "ssh":
+        return ""
+    connect = max(1, min(int(timeout), 30))
+    interval, count = SSH_ALIVE
+    options = [f"ConnectTimeout={connect}", f"ServerAliveInterval={interval}"]
+    options += [f"ServerAliveCountMax={count}"]
+    if batch:
+        options.append("BatchMode=yes")
+    return base + "".join(f" -o {option}" for option in options)
+
+
+def mask(text: str) -> str:
+    """``text`` with the credentials of any URL in it masked (the one rule,
+    :func:`respond.core.redact.mask_urls_in`): ``https://…@host/repo.git``."""
+    from respond.core.redact import mask_urls_in
+
+    return mask_urls_in(text)
 
 
 def not_sent(what: str) -> str:
@@ -403,6 +562,106 @@ def sync_lock(db: Path) -> Iterator[None]:
         raise SyncError("another respond sync is still running; try again later") from None
 
 
+# -- git's own locks --------------------------------------------------------------------------
+
+#: How old a git lock must be, where /proc can't tell who uses the repository, to count as
+#: stale (respond's git commands take milliseconds; a person's may take longer).
+STALE_AGE = 60.0
+
+
+def git_locks(repo: Path) -> list[Path]:
+    """Git's lock files in ``repo``: ``.git/index.lock``, ``HEAD.lock``, ``config.lock``,
+    ``packed-refs.lock`` and ``refs/**/*.lock``."""
+    dot = repo / ".git"
+    found = [path for path in dot.glob("*.lock")]
+    with contextlib.suppress(OSError):
+        found += [path for path in (dot / "refs").rglob("*.lock")]
+    return sorted(found)
+
+
+def git_users(repo: Path) -> list[int] | None:
+    """The PIDs of live git processes working in ``repo`` (their working folder is in it: git
+    runs there, ``git -C`` changes into it); ``None`` where /proc can't tell (not Linux)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "cwd").exists():
+        return None
+    root = os.path.realpath(repo)
+    users = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            cwd = os.readlink(entry / "cwd")
+            if cwd != root and not cwd.startswith(root + os.sep):
+                continue
+            if (entry / "comm").read_text().strip().startswith("git"):
+                users.append(int(entry.name))
+    return users
+
+
+def stale_locks(repo: Path) -> tuple[list[Path], list[str]]:
+    """Git's lock files that no git process holds (a git killed mid-way left them: every
+    later git would fail with "index.lock: File exists"), and the problems sync can't fix
+    (a lock that is a folder; a lock a live git process may hold). Called under the sync lock:
+    respond runs git in this repository only under it, so a lock found then was left by a
+    respond git that died, unless another git (a person's) is working in the repository."""
+    locks = git_locks(repo)
+    if not locks:
+        return [], []
+    users = git_users(repo)
+    if users:
+        pids = ", ".join(map(str, users[:3]))
+        return [], [f"git (PID {pids}) is working in {repo}; if it is stuck, end it"]
+    stale, problems = [], []
+    for lock in locks:
+        try:
+            info = os.lstat(lock)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            problems.append(f"{lock} is a folder where git keeps a lock: remove it")
+        elif users is not None or time.time() - info.st_mtime > STALE_AGE:
+            stale.append(lock)
+    return stale, problems
+
+
+def clear_stale_locks(repo: Path) -> list[str]:
+    """Remove the stale locks (:func:`stale_locks`); the problems left, one line each."""
+    stale, problems = stale_locks(repo)
+    for lock in stale:
+        with contextlib.suppress(FileNotFoundError):
+            lock.unlink()
+    return problems
+
+
+def repo_problems(db: Path) -> tuple[list[str], list[str]]:
+    """For ``doctor``: the stale git locks (the next sync removes them) and the states of the
+    sync repository that sync can't recover from, one line each."""
+    repo = repo_dir(db)
+    if not is_initialised(db):
+        return [], []
+    stale, problems = stale_locks(repo)
+    stale_lines = [f"{lock.relative_to(repo)} left by a git that was killed" for lock in stale]
+    git = Git(repo, "doctor")
+    try:
+        head = git.run("symbolic-ref", "-q", "HEAD", check=False).stdout.decode().strip()
+        if head != BRANCH:
+            problems.append(f"{repo} is not on its branch main ({head or 'detached'})")
+        if configured_remote(git) is None:
+            problems.append(f"{repo} has no remote: git -C {repo} remote add origin REMOTE")
+        if git.rev(BRANCH) is not None:
+            quiet = ("--no-dangling", "--no-progress")
+            fsck = git.run("fsck", "--connectivity-only", *quiet, check=False)
+            if fsck.returncode != 0:
+                problems.append(
+                    f"{repo} is damaged ({summary(fsck.stderr)}): move it aside and run "
+                    "respond sync init REMOTE again (the database keeps every item)"
+                )
+    except SyncError as err:
+        problems.append(str(err))
+    return stale_lines, problems
+
+
 # -- a sync ----------------------------------------------------------------------------------
 
 
@@ -415,6 +674,12 @@ class Report:
     conflicts: list[tuple[Conflict, int]] = field(default_factory=list)  # with the final ID
     renumbered: list[Renumbered] = field(default_factory=list)
     remote_name: str = "the remote"
+
+
+#: A sync's steps, as its progress names them.
+STEPS = ("committing here", "fetching", "merging", "sending")
+#: Told each step as it starts: its name, how many steps are done, how many there are.
+Progress = Callable[[str, int, int], None]
 
 
 class _Moved(Exception):
@@ -454,9 +719,10 @@ def _commit_local(store: Store, git: Git, now: datetime) -> Replica:
     """(a): the database into the work tree and a commit if it changed; its replica."""
     head = git.rev("HEAD")
     last = git.replica_at(head)
-    with store.transaction() as txn:
-        local = local_replica(txn.items().values(), last, now, txn.peek_id())
-        write_files(git.repo, files_of(local))
+    with store.transaction() as txn:  # held only to read: the files are written after
+        items, next_id = list(txn.items().values()), txn.peek_id()
+    local = local_replica(items, last, now, next_id)
+    write_files(git.repo, files_of(local))
     tree = git.staged_tree()
     if head is None or tree != git.tree_of(head):
         count = changed(last, local)
@@ -467,27 +733,31 @@ def _commit_local(store: Store, git: Git, now: datetime) -> Replica:
 
 def _apply(txn: Transaction, target: Replica) -> int:
     """Make the database hold ``target``'s items: one transaction; renumbering is a delete of
-    the old ID and a put of the new one. The undo journal's entries of every item another
-    machine changed are marked not undoable; an item only renumbered is named by its new ID
-    and stays undoable. Returns how many items changed."""
-    current = {item.uuid: item for item in txn.items().values()}
-    wanted = {item.uuid: item for item in items_of(target)}
+    the old ID and a put of the new one, all in one write. The undo journal's entries of every
+    item another machine changed are marked not undoable; an item only renumbered is named by
+    its new ID and stays undoable. Returns how many items changed."""
+    current = {item.uuid: item.to_record() for item in txn.items().values()}
+    # (target's records are Item.to_record()'s, as normal() gives them, with the link's uuid)
+    wanted = {uuid: _without_link_uuid(record) for uuid, record in target.items.items()}
     touched: set[int] = set()
     renamed: dict[int, int] = {}
-    for uuid, item in current.items():
+    deletes: list[int] = []
+    for uuid, record in current.items():
         new = wanted.get(uuid)
-        if new is None or new.id != item.id:
-            txn.delete(item.id)
+        if new is None or new["id"] != record["id"]:
+            deletes.append(record["id"])
             if new is None:
-                touched.add(item.id)
+                touched.add(record["id"])
             else:
-                renamed[item.id] = new.id
-    for uuid, item in wanted.items():
+                renamed[record["id"]] = new["id"]
+    puts: dict[int, dict[str, Any]] = {}
+    for uuid, record in wanted.items():
         old = current.get(uuid)
-        if old is None or old.id != item.id or old.to_record() != item.to_record():
-            txn.put(item)
-            if _content(old) != _content(item):  # not only renumbered (itself or its link)
-                touched.add(item.id)
+        if old != record:
+            puts[record["id"]] = record
+            if _content(old) != _content(record):  # not only renumbered (itself or its link)
+                touched.add(record["id"])
+    txn.replace_many(puts, deletes)  # one write, whatever the count (put by put: quadratic)
     txn.reserve_ids(target.next_id - 1)
     txn.mark_synced(touched, renamed)
     # received: what another machine did (a renumbering alone is reported on its own)
@@ -498,11 +768,15 @@ def _apply(txn: Transaction, target: Replica) -> int:
     )
 
 
-def _content(item: Item | None) -> dict[str, Any] | None:
+def _without_link_uuid(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if key != "for_uuid"}
+
+
+def _content(record: dict[str, Any] | None) -> dict[str, Any] | None:
     """An item's record but its short IDs (its own and its link's)."""
-    if item is None:
+    if record is None:
         return None
-    return {**item.to_record(), "id": None, "for_id": None}
+    return {**record, "id": None, "for_id": None}
 
 
 def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Report) -> None:
@@ -517,10 +791,13 @@ def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Re
     merged = merge(base, local, theirs, names=(git.host, report.remote_name))
     target = normal(merged.replica)
     with store.transaction() as txn:
-        if local_replica(txn.items().values(), local, now, txn.peek_id()) != local:
-            raise _Moved
+        moved = local_replica(txn.items().values(), local, now, txn.peek_id())
+        if moved != local:  # the database changed since (a): merge again, here, under the
+            # lock (the git work is done; only the merge is redone), never start over
+            merged = merge(base, moved, theirs, names=(git.host, report.remote_name))
+            target = normal(merged.replica)
         report.received += _apply(txn, target)
-        write_files(git.repo, files_of(target))
+    write_files(git.repo, files_of(target))  # (only a sync, under its lock, writes there)
     final = {uuid: int(record["id"]) for uuid, record in target.items.items()}
     report.conflicts += [(c, final.get(c.uuid, c.id)) for c in merged.conflicts]
     report.renumbered += merged.renumbered
@@ -532,43 +809,90 @@ def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Re
         git.set_head(git.record(message, [head, remote]))
 
 
-def sync(store: Store, host: str, now: datetime) -> Report:
-    """Commit, fetch, merge, push (see the module's docstring)."""
+def sync(
+    store: Store,
+    host: str,
+    now: datetime,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    batch: bool = True,
+    progress: Progress | None = None,
+) -> Report:
+    """Commit, fetch, merge, push (see the module's docstring). ``timeout``: the seconds all
+    the waiting on the remote may take together; ``batch``: ssh may not ask anything;
+    ``progress`` is told each step (:data:`STEPS`) as it starts."""
+    step = progress or (lambda stage, done, total: None)
     folder = repo_dir(store.path)
     if not is_initialised(store.path):
         raise SyncError(f"sync is not set up for {store.path}: run respond sync init REMOTE")
-    git = Git(folder, host)
+    git = Git(folder, host, Deadline(timeout), batch)
     report = Report()
     with sync_lock(store.path):
-        _commit_local(store, git, now)
-        for _ in range(PUSH_TRIES + 1):
-            git.fetch()
-            remote = git.rev(REMOTE_BRANCH)
-            for _ in range(PUSH_TRIES):
-                head = git.rev("HEAD")
-                if remote is None or head is None or git.is_ancestor(remote, head):
-                    break
-                try:
-                    _merge_remote(store, git, now, remote, report)
-                    break
-                except _Moved:
-                    _commit_local(store, git, now)
-            else:
-                raise SyncError("the database kept changing during the sync; try again")
+        committed = False
+        try:
+            problems = clear_stale_locks(folder)
+            if problems:
+                raise SyncError(problems[0])
+            step(STEPS[0], 0, len(STEPS))
+            _commit_local(store, git, now)
+            committed = True
+            return _exchange(store, git, now, report, step)
+        except Unreachable:
+            raise  # (its message says the change is committed)
+        except SyncError as err:
+            raise SyncError(safe_here(str(err), committed)) from None
+
+
+def safe_here(message: str, committed: bool) -> str:
+    """A failure's message, saying that what changed here is safe (every failure must)."""
+    if "committed" in message or "nothing here" in message:
+        return message
+    if committed:
+        return (
+            f"{message}; nothing here is lost: what changed here is committed, and the next "
+            "sync that works sends it"
+        )
+    return f"{message}; nothing here is lost: the database is as it was"
+
+
+def _exchange(store: Store, git: Git, now: datetime, report: Report, step: Progress) -> Report:
+    """(b) to (d): fetch, merge, push, again while the remote moves."""
+    for _ in range(PUSH_TRIES + 1):
+        step(STEPS[1], 1, len(STEPS))
+        git.fetch()
+        remote = git.rev(REMOTE_BRANCH)
+        for _ in range(PUSH_TRIES):
             head = git.rev("HEAD")
-            if head is None or head == remote:
-                return report
-            sent = changed(git.replica_at(remote), git.replica_at(head))
-            if git.push():
-                report.sent += sent
-                return report
+            if remote is None or head is None or git.is_ancestor(remote, head):
+                break
+            try:
+                step(STEPS[2], 2, len(STEPS))
+                _merge_remote(store, git, now, remote, report)
+                break
+            except _Moved:
+                _commit_local(store, git, now)
+        else:
+            raise SyncError("the database kept changing during the sync; try again")
+        head = git.rev("HEAD")
+        if head is None or head == remote:
+            return report
+        sent = changed(git.replica_at(remote), git.replica_at(head))
+        step(STEPS[3], 3, len(STEPS))
+        if git.push():
+            report.sent += sent
+            return report
     raise Unreachable(not_sent("the remote kept changing while this machine pushed"))
 
 
 def waiting(store: Store, host: str, now: datetime) -> int:
-    """How many items changed here since the last sync (compared with what the remote had)."""
+    """How many items changed here since the last sync: the database against the last commit
+    the remote and this machine had in common (what the remote lacks of this machine's work;
+    what the remote has and this machine lacks is not counted)."""
     git = Git(repo_dir(store.path), host)
-    last = git.replica_at(git.rev("HEAD"))
-    remote = git.replica_at(git.rev(REMOTE_BRANCH))
+    head = git.rev("HEAD")
+    remote = git.rev(REMOTE_BRANCH)
+    last = git.replica_at(head)
+    base = git.merge_base(head, remote) if head and remote else None
+    common = git.replica_at(base)
     items = store.snapshot().items.values()
-    return changed(remote, local_replica(items, last, now, 1))
+    return changed(common, local_replica(items, last, now, 1))

@@ -370,10 +370,14 @@ def test_sync_status_still_shows_the_remote_and_the_failure_when_the_remote_hold
     laptop("add", "Q3 numbers", "--from", "Dana")
     result = laptop("sync", "init", str(remote), now="2026-11-25T10:01")
     assert result.exit_code == 2 and "holds files that are not respond's" in result.stderr
+    assert result.stderr.endswith(  # every failure says whether the change here is safe
+        "nothing here is lost: what changed here is committed, and the next sync that works "
+        "sends it\n"
+    )
     status = laptop("sync", "status", now="2026-11-25T10:02")
     assert status.exit_code == 0 and status.stderr == "", status
     assert f"remote     {remote}\n" in status.stdout
-    assert "to send    unknown: the remote holds files that are not respond's" in status.stdout
+    assert "to send    1 item changed here" in status.stdout  # (the remote's files: not ours)
     assert "failed     10:01: the remote holds files that are not respond's" in status.stdout
 
 
@@ -541,3 +545,184 @@ def test_one_follow_up_even_when_each_machine_gave_it_another_id(machines) -> No
     (follow_up,) = [item for item in items if item["kind"] == "followup"]
     assert follow_up["for_id"] == 1
     assert laptop("show", "1").stdout.count("followup id:") == 1
+
+
+def test_a_stale_git_lock_heals_itself_and_doctor_reports_it(machines) -> None:
+    """A sync killed at the wrong moment leaves .git/index.lock: every later sync failed with
+    "index.lock: File exists" while doctor said healthy."""
+    laptop, _ = machines
+    repo = Path(str(laptop.db) + ".sync")
+    laptop("add", "More", "--from", "Ann")
+    for lock in (repo / ".git" / "index.lock", repo / ".git" / "refs" / "heads" / "main.lock"):
+        lock.write_bytes(b"")  # no process holds them: git's own were killed
+    doctor = laptop("doctor")
+    assert doctor.exit_code == 1, doctor
+    assert "index.lock left by a git that was killed" in doctor.stdout, doctor.stdout
+    assert laptop("sync").stdout == "sent 1 change\n"
+    assert not list((repo / ".git").rglob("*.lock"))
+    assert "sync: the sync repository is in order" in laptop("doctor").stdout
+    (repo / ".git" / "index.lock").write_bytes(b"")
+    repaired = laptop("doctor", "--repair")
+    assert "repaired: removed the git locks" in repaired.stdout, repaired
+    assert not (repo / ".git" / "index.lock").exists()
+
+
+def test_a_git_lock_of_a_live_git_is_left_alone(machines) -> None:
+    laptop, _ = machines
+    repo = Path(str(laptop.db) + ".sync")
+    lock = repo / ".git" / "index.lock"
+    lock.write_bytes(b"")
+    # a person's git working in the repository (it waits on its stdin meanwhile)
+    person = subprocess.Popen(
+        ["git", "hash-object", "--stdin"], cwd=repo, stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        result = laptop("sync")
+        doctor = laptop("doctor").stdout
+    finally:
+        person.communicate(b"x", timeout=60)
+    assert result.exit_code == 2 and f"git (PID {person.pid}) is working in" in result.stderr
+    assert result.stderr.endswith("nothing here is lost: the database is as it was\n")
+    assert lock.exists() and f"git (PID {person.pid})" in doctor
+    assert laptop("sync").exit_code == 0 and not lock.exists()
+
+
+def test_sync_status_counts_only_what_this_machine_has_to_send(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, remote: Path
+) -> None:
+    """A join that fetched a large remote but did not finish said "to send 50002 items" when
+    one was made here."""
+    laptop = Machine(run, monkeypatch, tmp_path, "laptop")
+    desktop = Machine(run, monkeypatch, tmp_path, "desktop")
+    for n in range(5):
+        laptop("add", f"task {n}", "--from", "Kim", now="2026-11-25T09:00")
+    laptop("sync", "init", str(remote))
+    desktop("add", "Mine", "--from", "Sam")
+    desktop("sync", "init", str(remote))
+    status = desktop("sync", "status").stdout
+    assert "to send    0 items changed here" in status, status
+    desktop("add", "Another", "--from", "Sam")
+    laptop("add", "Theirs", "--from", "Kim")
+    laptop("sync")
+    repo = str(desktop.db) + ".sync"
+    subprocess.run(["git", "-C", repo, "fetch", "-q", "origin"], check=True)  # fetched only
+    status = desktop("sync", "status").stdout
+    assert "to send    1 item changed here" in status, status
+    # a join that fetched but never merged: only the item made here is to send
+    late = Machine(run, monkeypatch, tmp_path, "late")
+    late("add", "Late one", "--from", "Ann")
+    (tmp_path / "not-a-repo").mkdir()
+    late("sync", "init", str(tmp_path / "not-a-repo"))  # fails: set up, nothing fetched
+    late_repo = str(late.db) + ".sync"
+    subprocess.run(["git", "-C", late_repo, "remote", "set-url", "origin", str(remote)], check=True)
+    subprocess.run(["git", "-C", late_repo, "fetch", "-q", "origin"], check=True)
+    assert "to send    1 item changed here" in late("sync", "status").stdout
+
+
+@pytest.mark.slow
+def test_a_join_lets_adds_in_and_merges_them_never_busy_never_lost(tmp_path: Path) -> None:
+    """Joining a large remote held the database's lock for minutes ("database ... is busy"),
+    and a change made meanwhile made the sync start over until it gave up ("kept changing").
+    Adds run back to back during the join: each one works, and every one is on the remote
+    after the next sync."""
+    from respond.storage.database import Store
+    from tests.support.factory import generate, write
+    from tests.support.processes import spawn
+
+    first = tmp_path / "first" / "respond.json"
+    first.parent.mkdir()
+    write(first, generate(1500, 3))
+    config = tmp_path / "config.toml"
+    config.write_text('[sync]\nname = "joiner"\ntimeout = "10m"\n')
+    env = {"RESPOND_CONFIG": str(config)}
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    assert respond(first, "sync", "init", str(remote), **env).returncode == 0
+    second = tmp_path / "second" / "respond.json"
+    second.parent.mkdir()
+    join = spawn(second, "sync", "init", str(remote))
+    added = 0
+    while join.poll() is None:
+        result = respond(second, "add", f"meanwhile {added}", "--from", "Kim", **env)
+        assert result.returncode == 0, result.stderr  # never "busy"
+        added += 1
+    out, err = join.communicate(timeout=60)
+    assert join.returncode == 0 and "received 1500" in out, err
+    assert respond(second, "sync", **env).returncode == 0
+    items = Store(second).snapshot().items.values()
+    assert {f"meanwhile {n}" for n in range(added)} <= {item.title for item in items}
+    assert len(items) == 1500 + added
+    git = ["git", "-C", str(remote)]
+    names = subprocess.run([*git, "ls-tree", "-r", "--name-only", "main"], capture_output=True,
+                           text=True).stdout.split()  # fmt: skip
+    held = "".join(subprocess.run([*git, "show", f"main:{name}"], capture_output=True,
+                                  text=True).stdout for name in names)  # fmt: skip
+    assert all(f'"meanwhile {n}"' in held for n in range(added))
+
+
+@pytest.mark.slow
+def test_a_long_sync_shows_its_progress_on_a_terminal_and_nothing_when_piped(
+    tmp_path: Path, remote: Path
+) -> None:
+    """A sync that takes a while (here: a remote that never answers, until the configured
+    timeout) shows its step on a terminal's stderr; piped, only the one line."""
+    import pty
+    import sys
+
+    from tests.support.processes import env_for
+    from tests.support.remotes import silent_listener
+
+    db = tmp_path / "laptop" / "respond.json"
+    db.parent.mkdir()
+    config = tmp_path / "laptop.toml"
+    config.write_text('[sync]\nname = "laptop"\ntimeout = "3s"\n')
+    env = {"RESPOND_CONFIG": str(config)}
+    assert respond(db, "add", "Q3 numbers", "--from", "Dana", **env).returncode == 0
+    assert respond(db, "sync", "init", str(remote), **env).returncode == 0
+    with silent_listener() as listener:
+        repo = str(db) + ".sync"
+        url = f"git://127.0.0.1:{listener.port}/slow.git"
+        subprocess.run(["git", "-C", repo, "remote", "set-url", "origin", url], check=True)
+        piped = respond(db, "sync", **env)
+        assert piped.returncode == 1 and piped.stderr.count("\n") == 1, piped
+        assert "━" not in piped.stderr
+        primary, secondary = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "respond", "sync"], stdout=subprocess.PIPE, stderr=secondary,
+            env={**env_for(db), **env, "TERM": "xterm-256color"},
+        )  # fmt: skip
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        out, _ = proc.communicate(timeout=120)
+        os.close(primary)
+    terminal = b"".join(chunks).decode(errors="replace")
+    assert proc.returncode == 1 and out == b"", terminal
+    assert "fetching" in terminal and "━" in terminal, terminal
+    assert "the remote did not answer within 3 s" in terminal  # the line, after the bar
+
+
+def test_doctor_reports_a_sync_repository_sync_cannot_recover(machines) -> None:
+    laptop, _ = machines
+    repo = Path(str(laptop.db) + ".sync")
+    git = ["git", "-C", str(repo)]
+    tree = subprocess.run([*git, "rev-parse", "HEAD^{tree}"], capture_output=True, text=True)
+    sha = tree.stdout.strip()
+    loose = repo / ".git" / "objects" / sha[:2] / sha[2:]
+    if not loose.exists():
+        pytest.skip("the tree is packed")
+    loose.chmod(0o600)
+    loose.unlink()
+    doctor = laptop("doctor")
+    assert doctor.exit_code == 1
+    assert "is damaged" in doctor.stdout and "sync init REMOTE again" in doctor.stdout, doctor
+    subprocess.run([*git, "remote", "remove", "origin"], check=True)
+    assert "has no remote" in laptop("doctor").stdout

@@ -124,3 +124,38 @@ def test_text_the_fast_encoder_refuses_still_round_trips(tmp_path: Path) -> None
     (item,) = store.snapshot().items.values()
     assert (item.title, item.note) == ("plain ✓", odd)
     assert b"\\udc80" in store.path.read_bytes()  # the ASCII-escaped fallback was used
+
+
+@given(st.data())
+@settings(max_examples=30)
+def test_replace_many_is_the_same_as_deletes_then_puts_one_by_one(tmp_path_factory, data) -> None:
+    """A sync's merge writes in bulk (put by put rewrote the table each time: quadratic); the
+    result is what deleting then putting one by one gives, archived items included."""
+    import dataclasses
+
+    from respond.storage.database import Store
+    from tests.support.factory import generate, write
+
+    items = generate(40, 5)
+    folder = tmp_path_factory.mktemp("bulk")
+    bulk, single = folder / "bulk.json", folder / "single.json"
+    for path in (bulk, single):
+        write(path, items)
+        with Store(path).transaction(now=items[-1].created):  # archives the old closed ones
+            pass
+    by_id = {item.id: item for item in items}
+    ids = sorted(by_id)
+    deletes = data.draw(st.lists(st.sampled_from(ids), unique=True, max_size=10))
+    changed = data.draw(st.lists(st.sampled_from(ids), unique=True, max_size=10))
+    moved = data.draw(st.lists(st.sampled_from(ids), unique=True, max_size=5))
+    puts = [dataclasses.replace(by_id[i], title=f"changed {i}") for i in changed]
+    puts += [dataclasses.replace(by_id[i], id=1000 + i) for i in moved if i not in changed]
+    with Store(single).transaction() as txn:
+        for item_id in [*deletes, *(i for i in moved if i not in changed)]:
+            txn.delete(item_id)
+        for item in puts:
+            txn.put(item)
+    with Store(bulk).transaction() as txn:
+        gone = [*deletes, *(i for i in moved if i not in changed)]
+        txn.replace_many({item.id: item.to_record() for item in puts}, gone)
+    assert Store(bulk).snapshot().items == Store(single).snapshot().items
