@@ -411,3 +411,99 @@ def test_sync_init_never_follows_a_linked_repository_folder(
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert "is not a folder (a link?)" in result.stderr
     assert list(elsewhere.iterdir()) == []
+
+
+# -- a repair never spreads (issue 19): missing here is not deleted here ---------------------
+
+
+def test_a_machine_repaired_from_an_older_backup_gets_its_items_back_and_no_machine_loses_any(
+    machines,
+) -> None:
+    laptop, desktop = machines
+    older = laptop.db.read_bytes()  # #1 and #2: the backup a repair will restore
+    laptop("add", "Slides", "--from", "Ann", now="2026-11-25T10:00")  # #3
+    laptop("add", "the deck", "--from", "Sam", now="2026-11-25T10:01")  # #4
+    laptop("sync", now="2026-11-25T10:02")
+    assert desktop("sync", now="2026-11-25T10:03").stdout == "received 2\n"
+    # the laptop's database is damaged; its only backup is the older copy
+    folder = laptop.db.with_name(laptop.db.name + ".backups")
+    shutil.rmtree(folder)
+    folder.mkdir(mode=0o700)
+    (folder / "2026-11-24.json").write_bytes(older)
+    laptop.db.write_text("{ damaged")
+    repaired = laptop("doctor", "--repair", now="2026-11-25T10:10")
+    assert "restored 2 items from the backup of 2026-11-24" in repaired.stdout
+    assert "2 items will come back from the remote at the next sync" in repaired.stdout
+    assert set(laptop.by_title()) == {"Q3 numbers", "Laptop"}
+    result = laptop("sync", now="2026-11-25T10:11")
+    assert result.exit_code == 0, result
+    assert result.stdout == (
+        "received 2\n#3, #4 came back from the remote: missing here (a restored backup or a "
+        "lost archive file?), not deleted\n"
+    )
+    assert desktop("sync", now="2026-11-25T10:12").stdout == "up to date\n"
+    for machine in (laptop, desktop):
+        assert {i["title"]: i["id"] for i in machine.items()} == {
+            "Q3 numbers": 1, "Laptop": 2, "Slides": 3, "the deck": 4,
+        }  # fmt: skip
+    assert converged(laptop, desktop)
+    assert laptop("add", "Next", "--from", "Ann").stdout.startswith("Added #5:")
+
+
+def test_an_item_added_after_the_repair_keeps_its_place_beside_the_ones_that_come_back(
+    machines,
+) -> None:
+    laptop, desktop = machines
+    older = laptop.db.read_bytes()
+    laptop("add", "Slides", "--from", "Ann", now="2026-11-25T10:00")  # #3
+    laptop("sync", now="2026-11-25T10:02")
+    laptop.db.write_bytes(older)  # restored by hand: next ID 3 again
+    laptop("add", "Budget", "--from", "Lee", now="2026-11-25T10:05")  # #3 again
+    result = laptop("sync", now="2026-11-25T10:06")
+    assert result.exit_code == 0, result
+    assert "#3 from laptop is now #4" in result.stdout and "#3 came back" in result.stdout
+    desktop("sync", now="2026-11-25T10:07")
+    for machine in (laptop, desktop):
+        assert {i["title"]: i["id"] for i in machine.items()} == {
+            "Q3 numbers": 1, "Laptop": 2, "Slides": 3, "Budget": 4,
+        }  # fmt: skip
+
+
+def test_a_lost_archive_file_comes_back_from_the_remote(machines) -> None:
+    laptop, desktop = machines
+    laptop("add", "Old thing", "--from", "Ann", now="2026-01-05T10:00")  # #3
+    laptop("done", "3", "--no-follow-up", now="2026-01-05T11:00")
+    laptop("add", "Today", "--from", "Ann", now="2026-11-25T10:00")  # archives #3
+    archive = laptop.db.with_name(laptop.db.name + ".archive")
+    assert [p.name for p in archive.glob("*.json")] == ["2026-Q1.json"]
+    laptop("sync", now="2026-11-25T10:01")
+    desktop("sync", now="2026-11-25T10:02")
+    (archive / "2026-Q1.json").unlink()
+    for bak in archive.glob("*.bak"):
+        bak.unlink()
+    repaired = laptop("doctor", "--repair", now="2026-11-25T10:03")
+    assert "1 item will come back from the remote at the next sync" in repaired.stdout
+    result = laptop("sync", now="2026-11-25T10:04")
+    assert result.exit_code == 0, result
+    assert "#3 came back from the remote" in result.stdout
+    assert desktop("sync", now="2026-11-25T10:05").stdout == "up to date\n"
+    for machine in (laptop, desktop):
+        assert machine.by_title()["Old thing"]["status"] == "done"
+    assert converged(laptop, desktop)
+
+
+def test_an_undone_add_is_deleted_everywhere_and_an_undone_delete_comes_back(machines) -> None:
+    laptop, desktop = machines
+    laptop("add", "Oops", "--from", "Ann", now="2026-11-25T10:00")  # #3
+    laptop("sync", now="2026-11-25T10:01")
+    desktop("sync", now="2026-11-25T10:02")
+    assert laptop("undo", now="2026-11-25T10:03").exit_code == 0
+    laptop("sync", now="2026-11-25T10:04")
+    assert desktop("sync", now="2026-11-25T10:05").stdout == "received 1\n"
+    assert "Oops" not in desktop.by_title()
+    laptop("delete", "2", now="2026-11-25T10:06")
+    laptop("undo", now="2026-11-25T10:07")  # the delete taken back before any sync
+    laptop("sync", now="2026-11-25T10:08")
+    desktop("sync", now="2026-11-25T10:09")
+    assert set(desktop.by_title()) == {"Q3 numbers", "Laptop"}
+    assert converged(laptop, desktop)

@@ -114,6 +114,59 @@ def items_of(replica: Replica) -> list[Item]:
     return items
 
 
+@dataclass
+class Local:
+    """The database's replica as sync commits it (:func:`local_replica`): ``restored`` names
+    the items the database lacked, without a deletion recorded, taken back from the last
+    synced commit; ``renumbered`` the items made here that had to leave their IDs to them."""
+
+    replica: Replica
+    restored: list[str] = field(default_factory=list)
+    renumbered: list[Renumbered] = field(default_factory=list)
+
+
+def local_replica(
+    items: Iterable[Item],
+    recorded: Mapping[str, str],
+    last: Replica,
+    next_id: int,
+    host: str = "here",
+) -> Local:
+    """The database's replica, as sync commits it, against ``last`` (the last synced commit).
+
+    An item is deleted here only if the database recorded its deletion (``recorded``: uuid ->
+    time, written by ``delete`` and by an undo of an add). An item ``last`` holds that the
+    database lacks without such a record is *missing* here, not deleted: a restored backup, a
+    migration, a forgotten archive file. It stays as ``last`` has it, and the sync puts it back
+    into the database; an item made here since that took its ID gets a new one."""
+    items = list(items)
+    mine = replica_of(items, {}, next_id)
+    tombstones = dict(last.tombstones)
+    for uuid, at in recorded.items():
+        if uuid in last.items and uuid not in mine.items and _sound(at):
+            tombstones[uuid] = at
+    restored = [u for u in last.items if u not in mine.items and u not in tombstones]
+    if not restored:
+        return Local(Replica(mine.items, tombstones, mine.next_id))
+    every = dict(mine.items)
+    for uuid in restored:
+        every[uuid] = last.items[uuid]
+    for uuid, record in mine.items.items():  # a link to an item that was missing here
+        before = last.items.get(uuid)
+        lost = before.get("for_uuid") if before and record.get("for_id") is not None else None
+        if record.get("for_uuid") is None and lost in restored:
+            every[uuid] = {**record, "for_uuid": lost}
+    top = max(mine.next_id, last.next_id)
+    renumbered = _settle_ids(last, mine, every, top, (host, host))
+    high = max((int(record["id"]) for record in every.values()), default=0)
+    return Local(Replica(every, tombstones, max(top, high + 1)), sorted(restored), renumbered)
+
+
+def _sound(at: Any) -> bool:
+    """Whether ``at`` is a time respond stores (see :func:`respond.core.clock.storable`)."""
+    return _time(at) != float("-inf")
+
+
 # -- the merge -------------------------------------------------------------------------------
 
 

@@ -9,9 +9,10 @@ per-machine files (the undo journal, backups, the prompt's state, the locks, the
 
 A sync (:func:`sync`), under ``<db>.sync.lock`` (one sync at a time):
 
-a. under the database's lock, the database's replica is written into the work tree (an item in
-   the last synced commit but no longer in the database was deleted here: it gets a tombstone
-   with the time of the sync) and committed if it changed;
+a. under the database's lock, the database's replica is written into the work tree and
+   committed if it changed. An item is deleted here only if the database recorded its delete
+   (``delete``, an undo of an add); one the last synced commit has and the database lacks
+   otherwise (a restored backup, a lost archive file) goes back into the database;
 b. ``git fetch`` (without the database's lock);
 c. if the remote has commits this one lacks, the three replicas (merge base, here, there) are
    read from git's objects and merged by :func:`respond.core.syncmerge.merge`; then under the
@@ -38,7 +39,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from respond.core.clock import to_utc_iso
 from respond.core.errors import DatabaseError, RespondError
 from respond.core.model import Item
 from respond.core.syncmerge import (
@@ -46,11 +46,13 @@ from respond.core.syncmerge import (
     META_FILE,
     TOMBSTONES_FILE,
     Conflict,
+    Local,
     Renumbered,
     Replica,
     SyncFileError,
     files_of,
     items_of,
+    local_replica,
     merge,
     replica_from_files,
     replica_of,
@@ -64,6 +66,7 @@ from respond.storage.syncstatus import is_initialised, repo_dir
 BRANCH = "refs/heads/main"
 REMOTE_BRANCH = "refs/remotes/origin/main"
 PUSH_TRIES = 3
+DETAIL = 5  # IDs a report line names before it counts the rest
 NETWORK_TIMEOUT = 300.0  # seconds a fetch or push may take before it counts as unreachable
 SYNC_LOCK_TIMEOUT = 120.0
 
@@ -415,6 +418,10 @@ class Report:
     conflicts: list[tuple[Conflict, int]] = field(default_factory=list)  # with the final ID
     renumbered: list[Renumbered] = field(default_factory=list)
     remote_name: str = "the remote"
+    #: IDs of items this database lacked (a restored backup...) taken back from the last sync
+    restored: list[int] = field(default_factory=list)
+    #: one line each: a merge decision that discarded, restored or joined something
+    notes: list[str] = field(default_factory=list)
 
 
 class _Moved(Exception):
@@ -432,17 +439,10 @@ def changed(before: Replica, after: Replica) -> int:
     )
 
 
-def local_replica(items: Any, last: Replica, now: datetime, next_id: int) -> Replica:
-    """The database's replica: an item in the last synced commit (``last``) but no longer in
-    the database was deleted here, and gets a tombstone with the time of this sync."""
-    items = list(items)
-    present = {item.uuid for item in items}
-    tombstones = dict(last.tombstones)
-    stamp = to_utc_iso(now)
-    for uuid in last.items:
-        if uuid not in present:
-            tombstones[uuid] = stamp
-    return replica_of(items, tombstones, next_id)
+def _local(txn: Transaction, last: Replica, host: str) -> Local:
+    """The database's replica against the last synced commit (see
+    :func:`respond.core.syncmerge.local_replica`: only a recorded delete is a deletion)."""
+    return local_replica(txn.items().values(), txn.tombstones(), last, txn.peek_id(), host)
 
 
 def normal(replica: Replica) -> Replica:
@@ -450,12 +450,25 @@ def normal(replica: Replica) -> Replica:
     return replica_of(items_of(replica), replica.tombstones, replica.next_id)
 
 
-def _commit_local(store: Store, git: Git, now: datetime) -> Replica:
-    """(a): the database into the work tree and a commit if it changed; its replica."""
+def _commit_local(store: Store, git: Git, now: datetime, report: Report | None = None) -> Replica:
+    """(a): the database into the work tree and a commit if it changed; its replica. Items
+    the last synced commit has and the database lacks, without a delete recorded here, go
+    back into the database (see :func:`_local`)."""
     head = git.rev("HEAD")
     last = git.replica_at(head)
     with store.transaction() as txn:
-        local = local_replica(txn.items().values(), last, now, txn.peek_id())
+        found = _local(txn, last, git.host)
+        local = found.replica
+        if found.restored or found.renumbered:
+            local = normal(local)
+            _apply(txn, local)
+            if report is not None:
+                back = sorted(int(local.items[uuid]["id"]) for uuid in found.restored)
+                report.restored += back
+                report.renumbered += found.renumbered
+                if back:
+                    report.received += len(back)
+                    report.notes.append(restored_line(back))
         write_files(git.repo, files_of(local))
     tree = git.staged_tree()
     if head is None or tree != git.tree_of(head):
@@ -463,6 +476,16 @@ def _commit_local(store: Store, git: Git, now: datetime) -> Replica:
         message = f"respond: {count} change{'s' if count != 1 else ''} on {git.host}\n"
         git.set_head(git.record(message, [head] if head else []))
     return local
+
+
+def restored_line(ids: list[int]) -> str:
+    """The sync report's line for items taken back from the last synced commit."""
+    named = ", ".join(f"#{i}" for i in ids[:DETAIL])
+    more = f" and {len(ids) - DETAIL} more" if len(ids) > DETAIL else ""
+    return (
+        f"{named}{more} came back from the remote: missing here (a restored backup or a lost "
+        "archive file?), not deleted"
+    )
 
 
 def _apply(txn: Transaction, target: Replica) -> int:
@@ -514,7 +537,7 @@ def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Re
     merged = merge(base, local, theirs, names=(git.host, report.remote_name))
     target = normal(merged.replica)
     with store.transaction() as txn:
-        if local_replica(txn.items().values(), local, now, txn.peek_id()) != local:
+        if _local(txn, local, git.host).replica != local:
             raise _Moved
         report.received += _apply(txn, target)
         write_files(git.repo, files_of(target))
@@ -537,7 +560,7 @@ def sync(store: Store, host: str, now: datetime) -> Report:
     git = Git(folder, host)
     report = Report()
     with sync_lock(store.path):
-        _commit_local(store, git, now)
+        _commit_local(store, git, now, report)
         for _ in range(PUSH_TRIES + 1):
             git.fetch()
             remote = git.rev(REMOTE_BRANCH)
@@ -562,10 +585,26 @@ def sync(store: Store, host: str, now: datetime) -> Report:
     raise Unreachable(not_sent("the remote kept changing while this machine pushed"))
 
 
+def coming_back(db: Path) -> int:
+    """How many items the last synced commit has that the database lacks without a delete
+    recorded here (after ``doctor --repair``...): the next sync takes them back. 0 when sync
+    is not set up or can't be read."""
+    if not is_initialised(db):
+        return 0
+    git = Git(repo_dir(db), "doctor")
+    try:
+        last = git.replica_at(git.rev("HEAD"))
+        snapshot = Store(db).snapshot()
+    except (RespondError, OSError):
+        return 0
+    return len(local_replica(snapshot.items.values(), snapshot.tombstones, last, 1).restored)
+
+
 def waiting(store: Store, host: str, now: datetime) -> int:
     """How many items changed here since the last sync (compared with what the remote had)."""
     git = Git(repo_dir(store.path), host)
     last = git.replica_at(git.rev("HEAD"))
     remote = git.replica_at(git.rev(REMOTE_BRANCH))
-    items = store.snapshot().items.values()
-    return changed(remote, local_replica(items, last, now, 1))
+    snapshot = store.snapshot()
+    mine = local_replica(snapshot.items.values(), snapshot.tombstones, last, 1, host)
+    return changed(remote, mine.replica)
