@@ -507,3 +507,112 @@ def test_an_undone_add_is_deleted_everywhere_and_an_undone_delete_comes_back(mac
     desktop("sync", now="2026-11-25T10:09")
     assert set(desktop.by_title()) == {"Q3 numbers", "Laptop"}
     assert converged(laptop, desktop)
+
+
+# -- a remote never breaks you (issue 19): validated like a hand-edited database ------------
+
+
+def craft(remote: Path, tmp_path: Path, change) -> None:
+    """Push a commit from a crafted clone of the remote: ``change(folder)`` edits its files."""
+    folder = tmp_path / f"crafted-{len(list(tmp_path.glob('crafted-*')))}"
+    subprocess.run(["git", "clone", "-q", "-b", "main", str(remote), str(folder)], check=True)
+    change(folder)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "respond@crafty"}
+    env.update(GIT_COMMITTER_NAME="x", GIT_COMMITTER_EMAIL="respond@crafty")
+    for args in (
+        ["add", "-A"],
+        ["commit", "-q", "-m", "crafted"],
+        ["push", "-q", "origin", "HEAD:main"],
+    ):
+        subprocess.run(["git", *args], cwd=folder, env=env, check=True)
+
+
+def edit_json(path: Path, change) -> None:
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data) + "\n")
+
+
+def first_item(folder: Path) -> tuple[Path, str]:
+    (path,) = sorted((folder / "items").glob("*.json"))
+    return path, sorted(json.loads(path.read_text()))[0]
+
+
+def set_field(key: str, value):
+    def change(folder: Path) -> None:
+        path, uuid = first_item(folder)
+        edit_json(path, lambda data: data[uuid].update({key: value}))
+
+    return change
+
+
+def set_meta(value):
+    return lambda folder: edit_json(folder / "meta.json", lambda data: data.update(next_id=value))
+
+
+def add_tombstone(at: str):
+    return lambda folder: edit_json(
+        folder / "tombstones.json", lambda data: data.update({"0000-feed": at})
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (set_meta(10**30), "meta.json has a next ID above 10^15"),
+        (set_meta(9223372036854775807), "meta.json has a next ID above 10^15"),
+        (set_meta(2**53 - 1), "meta.json has a next ID above 10^15"),
+        (set_field("id", 2**53 - 1), "has an id above 10^15"),
+        (set_field("id", 10**30), "has a number too large in its id"),
+        (set_field("for_id", 10**15 + 1), "has a link above 10^15"),
+        (set_field("updated", "9999-01-01T00:00:00Z"), "has a bad updated time"),
+        (set_field("created", "0001-01-01T00:00:00Z"), "has a bad created time"),
+        (add_tombstone("9999-12-31T00:00:00Z"), "tombstones.json has a bad time"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_a_remote_holding_a_bad_value_is_refused_in_one_line_and_the_database_stays_usable(
+    machines, remote: Path, tmp_path: Path, change, why: str
+) -> None:
+    laptop, _ = machines
+    laptop("edit", "1", "--note", "mine", now="2026-11-25T10:00")
+    craft(remote, tmp_path, change)
+    before = laptop.items()
+    result = laptop("sync", now="2026-11-25T10:01")
+    assert result.exit_code == 1, result
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "refusing the remote's data" in result.stderr
+    assert why in result.stderr and "nothing here was changed" in result.stderr
+    assert laptop.items() == before
+    assert laptop("add", "Next", "--from", "Ann").stdout.startswith("Added #3:")
+    assert laptop("list").exit_code == 0
+    checked = laptop("doctor")
+    assert checked.exit_code == 0, checked.stdout
+
+
+def test_a_time_far_ahead_from_the_remote_never_beats_a_real_later_edit(
+    machines, remote: Path, tmp_path: Path
+) -> None:
+    laptop, desktop = machines
+
+    def hostile(folder: Path) -> None:
+        path = next((folder / "items").glob("*.json"))
+        records = json.loads(path.read_text())
+        (uuid,) = [u for u, r in records.items() if r["id"] == 2]
+        records[uuid].update(title="from the future", updated="9998-01-01T00:00:00Z")
+        path.write_text(json.dumps(records) + "\n")
+
+    craft(remote, tmp_path, hostile)
+    laptop("edit", "2", "--title", "Laptop, real edit", now="2026-11-25T10:00")
+    result = laptop("sync", now="2026-11-25T10:05")
+    assert result.exit_code == 0, result
+    first, *notes = result.stdout.splitlines()
+    assert "#2 title kept from laptop (later edit)" in first
+    assert notes == [
+        "#2 has a time from crafty ahead of this machine's clock (9998-01-01T00:00:00Z): "
+        "not trusted to settle a conflict"
+    ]
+    desktop("sync", now="2026-11-25T10:06")
+    for machine in (laptop, desktop):
+        assert "Laptop, real edit" in machine.by_title()
+        assert machine("add", "Next", "--from", "Ann").exit_code == 0

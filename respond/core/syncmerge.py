@@ -26,11 +26,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from respond.core.clock import from_iso
-from respond.core.model import Item, record_flaws
+from respond.core.model import MAX_OUTSIDE_ID, Item, is_time, outside_id_flaw, record_flaws
 
 FORMAT = 1
 
@@ -77,11 +77,51 @@ class Renumbered:
     side: str
 
 
+@dataclass(frozen=True)
+class Untrusted:
+    """A time ``side`` sent for an item that is ahead of this machine's clock (by more than
+    :data:`SKEW`): it settled nothing (see :class:`Clocks`)."""
+
+    uuid: str
+    side: str
+    at: str
+
+
 @dataclass
 class Merged:
     replica: Replica
     conflicts: list[Conflict]
     renumbered: list[Renumbered]
+    untrusted: list[Untrusted] = field(default_factory=list)
+
+
+#: How far ahead of the reading machine's clock a time may be and still settle a conflict
+#: (two machines' clocks and time zones disagree a little).
+SKEW = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """What the times in a merge are worth to the machine that merges. A time later than its
+    clock plus :data:`SKEW` (``trusted_until``) is untrusted: for settling a conflict it counts
+    as ``since``, the time of the last sync with that remote, so it never beats a real edit
+    made since. Without a clock (the default), every time counts as written."""
+
+    trusted_until: float = float("inf")
+    since: float = float("-inf")
+
+    @classmethod
+    def at(cls, now: datetime, since: datetime | None) -> Clocks:
+        limit = (now + SKEW).timestamp()
+        last = since.timestamp() if since is not None else float("-inf")
+        return cls(limit, last if last <= limit else float("-inf"))
+
+    def time(self, text: Any) -> float:
+        moment = _time(text)
+        return moment if moment <= self.trusted_until else self.since
+
+    def trusted(self, text: Any) -> bool:
+        return _time(text) <= self.trusted_until
 
 
 # -- items <-> replica records ---------------------------------------------------------------
@@ -164,17 +204,24 @@ def local_replica(
 
 def _sound(at: Any) -> bool:
     """Whether ``at`` is a time respond stores (see :func:`respond.core.clock.storable`)."""
-    return _time(at) != float("-inf")
+    return is_time(at)
 
 
 # -- the merge -------------------------------------------------------------------------------
 
 
 def merge(
-    base: Replica, local: Replica, remote: Replica, names: tuple[str, str] = ("here", "there")
+    base: Replica,
+    local: Replica,
+    remote: Replica,
+    names: tuple[str, str] = ("here", "there"),
+    clocks: Clocks | None = None,
 ) -> Merged:
-    """``local`` and ``remote`` merged item by item (see the module's rules)."""
+    """``local`` and ``remote`` merged item by item (see the module's rules); ``clocks``: what
+    the times are worth to the merging machine (see :class:`Clocks`)."""
+    clocks = clocks or Clocks()
     conflicts: list[Conflict] = []
+    untrusted: list[Untrusted] = []
     items: dict[str, dict[str, Any]] = {}
     tombstones: dict[str, str] = {}
     every = set(local.items) | set(remote.items) | set(local.tombstones) | set(remote.tombstones)
@@ -182,13 +229,18 @@ def merge(
         before, mine, theirs = _state(base, uuid), _state(local, uuid), _state(remote, uuid)
         if mine == theirs or before == theirs:
             state = mine
-        elif before == mine:
-            state = theirs
-        elif isinstance(mine, dict) and isinstance(theirs, dict):
-            earlier = before if isinstance(before, dict) else None
-            state = _merge_record(earlier, mine, theirs, names, conflicts)
         else:
-            state = _deleted_or_edited(before, mine, theirs)
+            for side, state in ((names[0], mine), (names[1], theirs)):
+                at = state.get("updated") if isinstance(state, dict) else state
+                if state != before and at is not None and not clocks.trusted(at):
+                    untrusted.append(Untrusted(uuid, side, str(at)))
+            if before == mine:
+                state = theirs
+            elif isinstance(mine, dict) and isinstance(theirs, dict):
+                earlier = before if isinstance(before, dict) else None
+                state = _merge_record(earlier, mine, theirs, names, conflicts, clocks)
+            else:
+                state = _deleted_or_edited(before, mine, theirs, clocks)
         if isinstance(state, dict):
             items[uuid] = state
         elif isinstance(state, str):
@@ -197,7 +249,7 @@ def merge(
     renumbered = _settle_ids(base, local, items, next_id, names)
     top = max((int(record["id"]) for record in items.values()), default=0)
     replica = Replica(items, tombstones, max(next_id, top + 1))
-    return Merged(replica, conflicts, renumbered)
+    return Merged(replica, conflicts, renumbered, untrusted)
 
 
 #: What a replica says of a uuid: its record, the time it was deleted, or nothing.
@@ -210,17 +262,17 @@ def _state(replica: Replica, uuid: str) -> State:
     return record if record is not None else replica.tombstones.get(uuid)
 
 
-def _deleted_or_edited(before: State, mine: State, theirs: State) -> State:
+def _deleted_or_edited(before: State, mine: State, theirs: State, clocks: Clocks) -> State:
     """Both sides changed an item and one (or both) deleted it. An item edited since the base
     is kept against a delete; one that is new to the base is kept only if it changed after it
     was deleted; two deletes keep the later time."""
     if mine is None or theirs is None:
         return mine if theirs is None else theirs
     if isinstance(mine, str) and isinstance(theirs, str):
-        return max(mine, theirs, key=lambda t: (_time(t), t))
+        return max(mine, theirs, key=lambda t: (clocks.time(t), t))
     live, dead = (mine, theirs) if isinstance(mine, dict) else (theirs, mine)
     assert isinstance(live, dict) and isinstance(dead, str)
-    if isinstance(before, dict) or _time(live.get("updated")) > _time(dead):
+    if isinstance(before, dict) or clocks.time(live.get("updated")) > clocks.time(dead):
         return live
     return dead
 
@@ -231,6 +283,7 @@ def _merge_record(
     theirs: dict[str, Any],
     names: tuple[str, str],
     conflicts: list[Conflict],
+    clocks: Clocks,
 ) -> dict[str, Any]:
     if mine == theirs:
         return mine
@@ -239,7 +292,7 @@ def _merge_record(
     if before == theirs:
         return mine
     base = before or {}
-    mine_later = _later(mine, theirs)
+    mine_later = _later(mine, theirs, clocks)
     merged: dict[str, Any] = {}
     for key in sorted((set(mine) | set(theirs)) - _SPECIAL):
         ours, other = mine.get(key), theirs.get(key)
@@ -270,10 +323,11 @@ def _merge_id(before: Any, mine: Any, theirs: Any) -> Any:
     return min(mine, theirs)
 
 
-def _later(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
-    """Whether ``mine`` holds the later change: by the time of the last change, then (the same
-    moment on both machines) by the content, so that both sides decide alike."""
-    ours, other = _time(mine.get("updated")), _time(theirs.get("updated"))
+def _later(mine: dict[str, Any], theirs: dict[str, Any], clocks: Clocks) -> bool:
+    """Whether ``mine`` holds the later change: by the time of the last change (as ``clocks``
+    trust it), then (the same moment on both machines) by the content, so that both sides
+    decide alike."""
+    ours, other = clocks.time(mine.get("updated")), clocks.time(theirs.get("updated"))
     if ours != other:
         return ours > other
     return _canonical(mine) > _canonical(theirs)
@@ -375,15 +429,18 @@ def replica_from_files(files: Mapping[str, bytes]) -> Replica:
             next_id = data.get("next_id")
             if data.get("format") != FORMAT or type(next_id) is not int or next_id < 1:
                 raise SyncFileError(f"{name} is not a respond sync file of format {FORMAT}")
+            if next_id > MAX_OUTSIDE_ID:
+                raise SyncFileError(f"{name} has a next ID above 10^15 ({next_id!s:.24})")
             replica.next_id = next_id
         elif name == TOMBSTONES_FILE:
             for uuid, at in data.items():
-                if not isinstance(at, str) or _time(at) == float("-inf"):
+                if not isinstance(at, str) or not _sound(at):
                     raise SyncFileError(f"{name} has a bad time for {uuid!r:.40}")
                 replica.tombstones[uuid] = at
         elif name.startswith(ITEMS_DIR + "/") and name.endswith(".json"):
             for uuid, record in data.items():
-                flaws = record_flaws({k: v for k, v in record.items() if k != "for_uuid"})
+                own = {k: v for k, v in record.items() if k != "for_uuid"}
+                flaws = record_flaws(own) or outside_id_flaw(own)
                 if flaws or record.get("uuid") != uuid:
                     what = flaws[0].sentence if flaws else "is filed under another uuid"
                     raise SyncFileError(f"{name}: the item {uuid!r:.40} {what}")

@@ -35,7 +35,7 @@ import stat
 import subprocess
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from respond.core.syncmerge import (
     ITEMS_DIR,
     META_FILE,
     TOMBSTONES_FILE,
+    Clocks,
     Conflict,
     Local,
     Renumbered,
@@ -114,6 +115,14 @@ class SyncError(RespondError):
 class Unreachable(SyncError):
     """The remote could not be reached, or refused the push (exit code 1): what was done here
     is committed, and the next sync sends it."""
+
+    exit_code = 1
+
+
+class BadRemote(SyncError):
+    """The remote holds data that fails the checks a hand-edited database gets (an ID beyond
+    10^15, a bad time...): refused whole, before anything here changed (exit code 1, a remote
+    failure)."""
 
     exit_code = 1
 
@@ -530,11 +539,11 @@ def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Re
     head = git.rev("HEAD")
     assert head is not None
     base_commit = git.merge_base(head, remote)
-    base = git.replica_at(base_commit)
     local = git.replica_at(head)
-    theirs = git.replica_at(remote)
+    base, theirs = _remote_replica(git, base_commit), _remote_replica(git, remote)
     report.remote_name = git.author_host(remote)
-    merged = merge(base, local, theirs, names=(git.host, report.remote_name))
+    clocks = Clocks.at(now, _commit_time(git, base_commit))
+    merged = merge(base, local, theirs, (git.host, report.remote_name), clocks)
     target = normal(merged.replica)
     with store.transaction() as txn:
         if _local(txn, local, git.host).replica != local:
@@ -544,12 +553,44 @@ def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Re
     final = {uuid: int(record["id"]) for uuid, record in target.items.items()}
     report.conflicts += [(c, final.get(c.uuid, c.id)) for c in merged.conflicts]
     report.renumbered += merged.renumbered
+    for uuid in dict.fromkeys(u.uuid for u in merged.untrusted):
+        first = next(u for u in merged.untrusted if u.uuid == uuid)
+        item_id = final.get(uuid)
+        named = f"#{item_id}" if item_id is not None else "a deleted item"
+        report.notes.append(
+            f"{named} has a time from {shorten(first.side, 40)} ahead of this machine's clock "
+            f"({shorten(first.at, 30)}): not trusted to settle a conflict"
+        )
     tree = git.staged_tree()
     if tree == git.tree_of(remote):
         git.set_head(remote)
     else:
         message = f"respond: merge of {report.remote_name} on {git.host}\n"
         git.set_head(git.record(message, [head, remote]))
+
+
+def _remote_replica(git: Git, commit: str | None) -> Replica:
+    """The replica of a commit from the remote, checked like a hand-edited database (see
+    :func:`respond.core.syncmerge.replica_from_files`): :class:`BadRemote` if it fails."""
+    if commit is None:
+        return Replica()
+    files = git.files_at(commit)
+    try:
+        return replica_from_files(files)
+    except SyncFileError as err:  # another machine's files are input like any other
+        raise BadRemote(
+            f"refusing the remote's data (commit {commit[:10]}): {err}; nothing here was changed"
+        ) from None
+
+
+def _commit_time(git: Git, commit: str | None) -> datetime | None:
+    """When ``commit`` was made (its committer's clock): the last sync with the remote, for
+    :class:`respond.core.syncmerge.Clocks`."""
+    if commit is None:
+        return None
+    done = git.run("log", "-1", "--format=%ct", commit, check=False)
+    text = done.stdout.decode().strip()
+    return datetime.fromtimestamp(int(text), UTC) if text.isdigit() else None
 
 
 def sync(store: Store, host: str, now: datetime) -> Report:
