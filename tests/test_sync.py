@@ -599,7 +599,9 @@ def test_a_time_far_ahead_from_the_remote_never_beats_a_real_later_edit(
         path = next((folder / "items").glob("*.json"))
         records = json.loads(path.read_text())
         (uuid,) = [u for u, r in records.items() if r["id"] == 2]
-        records[uuid].update(title="from the future", updated="9998-01-01T00:00:00Z")
+        future = "9998-01-01T00:00:00Z"  # a machine whose clock is wrong, or a hostile one
+        records[uuid].update(title="from the future", updated=future)
+        records[uuid]["history"].append({"event": "edited", "at": future, "fields": ["title"]})
         path.write_text(json.dumps(records) + "\n")
 
     craft(remote, tmp_path, hostile)
@@ -616,3 +618,50 @@ def test_a_time_far_ahead_from_the_remote_never_beats_a_real_later_edit(
     for machine in (laptop, desktop):
         assert "Laptop, real edit" in machine.by_title()
         assert machine("add", "Next", "--from", "Ann").exit_code == 0
+
+
+# -- every merge decision that restores, joins or discards something is a line (issue 21) ----
+
+
+def test_a_delete_that_loses_to_an_edit_is_named_on_both_machines(machines) -> None:
+    laptop, desktop = machines
+    laptop("delete", "2", now="2026-11-25T10:00")
+    desktop("edit", "2", "--note", "still needed", now="2026-11-25T10:30")
+    laptop("sync", now="2026-11-25T11:00")
+    line = "#2 deleted on laptop but edited on desktop: kept, with the edit"
+    assert desktop("sync", now="2026-11-25T11:01").stdout == f"sent 1 change\n{line}\n"
+    assert laptop("sync", now="2026-11-25T11:02").stdout == f"received 1\n{line}\n"
+    assert converged(laptop, desktop)
+
+
+def test_notes_written_on_both_machines_are_joined_and_named(machines) -> None:
+    laptop, desktop = machines
+    laptop("done", "1", "--no-follow-up", "--note", "sent by mail", now="2026-11-25T10:00")
+    desktop("done", "1", "--no-follow-up", "--note", "handed over", now="2026-11-25T10:05")
+    laptop("sync", now="2026-11-25T11:00")
+    result = desktop("sync", now="2026-11-25T11:01")
+    assert result.stdout.splitlines()[1:] == ["#1 notes from desktop and laptop joined"]
+    laptop("sync", now="2026-11-25T11:02")
+    assert converged(laptop, desktop)
+    assert laptop.by_title()["Q3 numbers"]["note"] == "[laptop] sent by mail\n[desktop] handed over"
+
+
+def test_a_done_item_keeps_its_due_time_against_a_snooze_and_the_line_says_so(machines) -> None:
+    laptop, desktop = machines
+    laptop("edit", "2", "--by", "2026-11-27T17:00", now="2026-11-25T09:30")
+    laptop("sync", now="2026-11-25T09:31")
+    desktop("sync", now="2026-11-25T09:32")
+    due = laptop.by_title()["Laptop"]["due"]
+    laptop("done", "2", "--no-follow-up", now="2026-11-25T10:00")
+    desktop("snooze", "2", "2026-12-04T17:00", now="2026-11-25T10:05")
+    laptop("sync", now="2026-11-25T11:00")
+    result = desktop("sync", now="2026-11-25T11:01")
+    assert result.stdout.splitlines()[1:] == [
+        "#2 done on laptop: the due time moved on desktop is dropped (a closed item keeps the "
+        "due time it was closed with)"
+    ]
+    laptop("sync", now="2026-11-25T11:02")
+    assert converged(laptop, desktop)
+    item = laptop.by_title()["Laptop"]
+    assert (item["status"], item["due"]) == ("done", due)
+    assert [e["event"] for e in item["history"]][-2:] == ["done", "snoozed"]  # both kept

@@ -9,8 +9,12 @@ deleted items with the time they were deleted (tombstones), and the next ID.
 base of the two git commits), and the rules are
 
 - an item new on either side is kept;
-- a field changed on one side takes that side's value; changed on both, the later change (the
-  item's ``updated``, the time of its last history event) wins, and the merge reports it;
+- a field changed on one side takes that side's value; changed on both, causality decides
+  first: a side whose history holds every event of the other's and more saw the other's change
+  and changed it again, so it wins. Only true concurrent edits (each side has an event the
+  other lacks) are settled by the clock: the later change (the item's ``updated``) wins, a
+  time ahead of the merging machine's clock never does (:class:`Clocks`), and the merge
+  reports it;
 - histories are the union of both sides, ordered by time, each event once;
 - an item deleted on one side and edited on the other is kept (edited after its tombstone, or
   changed since the base); deleted and not edited, it is deleted everywhere;
@@ -87,12 +91,22 @@ class Untrusted:
     at: str
 
 
+@dataclass(frozen=True)
+class Decision:
+    """A merge decision that restored, joined or discarded something, for a line of the sync
+    report: ``what`` follows the item's ID (``#8 {what}``)."""
+
+    uuid: str
+    what: str
+
+
 @dataclass
 class Merged:
     replica: Replica
     conflicts: list[Conflict]
     renumbered: list[Renumbered]
     untrusted: list[Untrusted] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
 
 
 #: How far ahead of the reading machine's clock a time may be and still settle a conflict
@@ -222,6 +236,7 @@ def merge(
     clocks = clocks or Clocks()
     conflicts: list[Conflict] = []
     untrusted: list[Untrusted] = []
+    decisions: list[Decision] = []
     items: dict[str, dict[str, Any]] = {}
     tombstones: dict[str, str] = {}
     every = set(local.items) | set(remote.items) | set(local.tombstones) | set(remote.tombstones)
@@ -236,11 +251,14 @@ def merge(
                     untrusted.append(Untrusted(uuid, side, str(at)))
             if before == mine:
                 state = theirs
+                if isinstance(mine, str) and isinstance(theirs, dict):  # deleted here, kept there
+                    decisions += _delete_decision(uuid, mine, theirs, state, names)
             elif isinstance(mine, dict) and isinstance(theirs, dict):
                 earlier = before if isinstance(before, dict) else None
-                state = _merge_record(earlier, mine, theirs, names, conflicts, clocks)
+                state = _merge_record(earlier, mine, theirs, names, conflicts, clocks, decisions)
             else:
                 state = _deleted_or_edited(before, mine, theirs, clocks)
+                decisions += _delete_decision(uuid, mine, theirs, state, names)
         if isinstance(state, dict):
             items[uuid] = state
         elif isinstance(state, str):
@@ -249,7 +267,7 @@ def merge(
     renumbered = _settle_ids(base, local, items, next_id, names)
     top = max((int(record["id"]) for record in items.values()), default=0)
     replica = Replica(items, tombstones, max(next_id, top + 1))
-    return Merged(replica, conflicts, renumbered, untrusted)
+    return Merged(replica, conflicts, renumbered, untrusted, decisions)
 
 
 #: What a replica says of a uuid: its record, the time it was deleted, or nothing.
@@ -277,6 +295,20 @@ def _deleted_or_edited(before: State, mine: State, theirs: State, clocks: Clocks
     return dead
 
 
+def _delete_decision(
+    uuid: str, mine: State, theirs: State, state: State, names: tuple[str, str]
+) -> list[Decision]:
+    """The report's line when a delete met an edit: which one won."""
+    if not (isinstance(mine, dict) or isinstance(theirs, dict)) or None in (mine, theirs):
+        return []
+    live, dead = (0, 1) if isinstance(mine, dict) else (1, 0)
+    if isinstance(state, dict):
+        what = f"deleted on {names[dead]} but edited on {names[live]}: kept, with the edit"
+    else:
+        what = f"edited on {names[live]} but deleted on {names[dead]} after it: deleted"
+    return [Decision(uuid, what)]
+
+
 def _merge_record(
     before: dict[str, Any] | None,
     mine: dict[str, Any],
@@ -284,6 +316,7 @@ def _merge_record(
     names: tuple[str, str],
     conflicts: list[Conflict],
     clocks: Clocks,
+    decisions: list[Decision] | None = None,
 ) -> dict[str, Any]:
     if mine == theirs:
         return mine
@@ -292,7 +325,8 @@ def _merge_record(
     if before == theirs:
         return mine
     base = before or {}
-    mine_later = _later(mine, theirs, clocks)
+    order = _descends(mine, theirs)
+    mine_later = order > 0 if order else _later(mine, theirs, clocks)
     merged: dict[str, Any] = {}
     for key in sorted((set(mine) | set(theirs)) - _SPECIAL):
         ours, other = mine.get(key), theirs.get(key)
@@ -302,11 +336,17 @@ def _merge_record(
             merged[key] = other
         elif before is not None and other == base.get(key):
             merged[key] = ours
+        elif key == "note" and not order and isinstance(ours, str) and isinstance(other, str):
+            merged[key] = _joined(ours, other, names, mine_later)  # both kept
+            if decisions is not None:
+                sides = f"{names[0 if mine_later else 1]} and {names[1 if mine_later else 0]}"
+                decisions.append(Decision(mine["uuid"], f"notes from {sides} joined"))
         else:
             merged[key] = ours if mine_later else other
-            conflicts.append(
-                Conflict(int(mine["id"]), mine["uuid"], key, names[0 if mine_later else 1])
-            )
+            if not order:  # (one side saw the other's change and changed it again: no conflict)
+                side = names[0 if mine_later else 1]
+                conflicts.append(Conflict(int(mine["id"]), mine["uuid"], key, side))
+    _closed_keeps_its_due(base, mine, theirs, merged, names, decisions)
     merged["id"] = _merge_id(base.get("id"), mine.get("id"), theirs.get("id"))
     merged["history"] = _union(mine.get("history") or [], theirs.get("history") or [])
     merged["updated"] = max(
@@ -315,12 +355,66 @@ def _merge_record(
     return merged
 
 
+def _joined(ours: str, other: str, names: tuple[str, str], mine_later: bool) -> str:
+    """Two notes written on both sides, both kept, each marked by its machine's name: the
+    earlier first (the same text whichever side merges)."""
+    first, second = ((other, names[1]), (ours, names[0]))[:: 1 if mine_later else -1]
+    return "\n".join(f"[{name}] {text}" if text else f"[{name}]" for text, name in (first, second))
+
+
+#: Statuses that close an item: it no longer has a due time to move.
+_CLOSED = ("done", "dropped")
+
+
+def _closed_keeps_its_due(
+    base: dict[str, Any],
+    mine: dict[str, Any],
+    theirs: dict[str, Any],
+    merged: dict[str, Any],
+    names: tuple[str, str],
+    decisions: list[Decision] | None,
+) -> None:
+    """A side closed the item (done, dropped) while the other moved its due time (a snooze,
+    an edit): the closed item keeps the due time it was closed with, and the report says the
+    move was dropped."""
+    status = merged.get("status")
+    if status not in _CLOSED or "due" not in base:
+        return
+    for closer, other, name, mover in ((mine, theirs, 0, 1), (theirs, mine, 1, 0)):
+        closed_here = closer.get("status") == status != base.get("status")
+        moved_there = other.get("due") != base.get("due") and closer.get("due") == base.get("due")
+        if closed_here and moved_there and merged.get("due") != closer.get("due"):
+            merged["due"] = closer.get("due")
+            if decisions is not None:
+                decisions.append(
+                    Decision(
+                        closer["uuid"],
+                        f"{status} on {names[name]}: the due time moved on {names[mover]} "
+                        "is dropped (a closed item keeps the due time it was closed with)",
+                    )
+                )
+            return
+
+
 def _merge_id(before: Any, mine: Any, theirs: Any) -> Any:
     if mine == theirs or theirs == before:
         return mine
     if mine == before:
         return theirs
     return min(mine, theirs)
+
+
+def _descends(mine: dict[str, Any], theirs: dict[str, Any]) -> int:
+    """Causality, from the histories: 1 if ``mine`` has every event ``theirs`` has and more
+    (it saw their changes, so its own came after), -1 the other way round, 0 if each has an
+    event the other lacks (concurrent edits: only then does a clock decide)."""
+    ours = {_canonical(e) for e in mine.get("history") or []}
+    other = {_canonical(e) for e in theirs.get("history") or []}
+    if ours == other:
+        return 0
+    if other <= ours:
+        return 1
+    return -1 if ours <= other else 0
 
 
 def _later(mine: dict[str, Any], theirs: dict[str, Any], clocks: Clocks) -> bool:

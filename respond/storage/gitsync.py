@@ -553,13 +553,18 @@ def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Re
     final = {uuid: int(record["id"]) for uuid, record in target.items.items()}
     report.conflicts += [(c, final.get(c.uuid, c.id)) for c in merged.conflicts]
     report.renumbered += merged.renumbered
+
+    def named(uuid: str) -> str:
+        record = target.items.get(uuid) or local.items.get(uuid) or theirs.items.get(uuid)
+        return f"#{record['id']}" if record is not None else "a deleted item"
+
+    report.notes += [f"{named(d.uuid)} {d.what}" for d in merged.decisions]
     for uuid in dict.fromkeys(u.uuid for u in merged.untrusted):
         first = next(u for u in merged.untrusted if u.uuid == uuid)
-        item_id = final.get(uuid)
-        named = f"#{item_id}" if item_id is not None else "a deleted item"
+        side, when = shorten(first.side, 40), shorten(first.at, 30)
         report.notes.append(
-            f"{named} has a time from {shorten(first.side, 40)} ahead of this machine's clock "
-            f"({shorten(first.at, 30)}): not trusted to settle a conflict"
+            f"{named(uuid)} has a time from {side} ahead of this machine's clock ({when}): "
+            "not trusted to settle a conflict"
         )
     tree = git.staged_tree()
     if tree == git.tree_of(remote):
