@@ -559,12 +559,13 @@ def add_tombstone(at: str):
 @pytest.mark.parametrize(
     ("change", "why"),
     [
-        (set_meta(10**30), "meta.json has a next ID above 10^15"),
-        (set_meta(9223372036854775807), "meta.json has a next ID above 10^15"),
-        (set_meta(2**53 - 1), "meta.json has a next ID above 10^15"),
-        (set_field("id", 2**53 - 1), "has an id above 10^15"),
+        (set_meta(10**30), "meta.json has a next ID too high"),
+        (set_meta(9223372036854775807), "meta.json has a next ID too high"),
+        (set_meta(2**53 - 1), "meta.json has a next ID too high"),
+        (set_meta(2 * 10**15 + 1), "meta.json has a next ID too high"),
+        (set_field("id", 2**53 - 1), "has an id too high"),
         (set_field("id", 10**30), "has a number too large in its id"),
-        (set_field("for_id", 10**15 + 1), "has a link above 10^15"),
+        (set_field("for_id", 2 * 10**15 + 1), "has a link too high"),
         (set_field("updated", "9999-01-01T00:00:00Z"), "has a bad updated time"),
         (set_field("created", "0001-01-01T00:00:00Z"), "has a bad created time"),
         (add_tombstone("9999-12-31T00:00:00Z"), "tombstones.json has a bad time"),
@@ -665,3 +666,35 @@ def test_a_done_item_keeps_its_due_time_against_a_snooze_and_the_line_says_so(ma
     item = laptop.by_title()["Laptop"]
     assert (item["status"], item["due"]) == ("done", due)
     assert [e["event"] for e in item["history"]][-2:] == ["done", "snoozed"]  # both kept
+
+
+def test_a_delete_is_kept_in_the_database_until_a_sync_has_sent_it(machines) -> None:
+    laptop, desktop = machines
+
+    def recorded() -> list[str]:
+        return list(json.loads(laptop.db.read_text())["meta"]["1"].get("tombstones", {}))
+
+    laptop("delete", "2", now="2026-11-25T10:00")
+    assert len(recorded()) == 1
+    laptop("sync", now="2026-11-25T10:01")  # sent: kept until the next sync confirms it
+    laptop("add", "Next", "--from", "Ann", now="2026-11-25T10:02")
+    laptop("sync", now="2026-11-25T10:03")
+    assert recorded() == []
+    assert set(desktop.by_title()) == {"Q3 numbers", "Laptop"}
+    desktop("sync", now="2026-11-25T10:04")
+    assert set(desktop.by_title()) == {"Q3 numbers", "Next"}
+
+
+def test_items_added_after_an_import_at_the_id_limit_still_sync(machines, tmp_path: Path) -> None:
+    laptop, desktop = machines
+    data = json.loads(laptop("export").stdout)
+    data["items"] = [{**data["items"][0], "id": 10**15, "uuid": "0000-high"}]
+    crafted = tmp_path / "high.json"
+    crafted.write_text(json.dumps(data))
+    assert laptop("import", str(crafted)).exit_code == 0  # kept: 10^15 is the limit
+    assert laptop("add", "After", "--from", "Ann").stdout.startswith(f"Added #{10**15 + 1}:")
+    assert laptop("sync", now="2026-11-25T10:01").exit_code == 0
+    result = desktop("sync", now="2026-11-25T10:02")
+    assert result.exit_code == 0, result
+    assert desktop.by_title()["After"]["id"] == 10**15 + 1
+    assert desktop("add", "Next", "--from", "Ann").stdout.startswith(f"Added #{10**15 + 2}:")

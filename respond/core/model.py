@@ -235,26 +235,28 @@ def record_flaws(record: Any) -> list[Flaw]:
 
 #: The highest item ID: the largest integer every JSON reader (JavaScript's too) reads exactly.
 MAX_ID = 2**53 - 1
-#: The highest ID (and next ID) respond takes from outside: an import, a sync remote. Far
-#: below :data:`MAX_ID`, so that whatever a file holds, the next adds (8 * 10^15 of them)
-#: still get IDs every reader keeps.
+#: The highest ID an import keeps (a higher one gets a fresh ID). Far below :data:`MAX_ID`,
+#: so that whatever a file holds, the next adds (8 * 10^15 of them) get IDs every reader keeps.
 MAX_OUTSIDE_ID = 10**15
+#: The highest ID (and next ID) a sync remote may hold: twice :data:`MAX_OUTSIDE_ID`, so that
+#: the items added after an import at its limit still sync, and still far below :data:`MAX_ID`.
+MAX_SYNCED_ID = 2 * MAX_OUTSIDE_ID
 
 
-def outside_id_flaw(record: dict[str, Any]) -> list[Flaw]:
-    """A record from outside (import, sync) whose ID or links (``for_id``, a history's
-    ``followup_id``) are above :data:`MAX_OUTSIDE_ID`: it would leave no room for new IDs.
-    (The rest of the record is checked by :func:`record_flaws`.)"""
+def outside_id_flaw(record: dict[str, Any], limit: int = MAX_SYNCED_ID) -> list[Flaw]:
+    """A record from outside (a sync remote) whose ID or links (``for_id``, a history's
+    ``followup_id``) are above ``limit``: it would leave no room for new IDs. (The rest of
+    the record is checked by :func:`record_flaws`.)"""
     links = [record.get("for_id")]
     history = record.get("history")
     if isinstance(history, list):
         links += [e.get("followup_id") for e in history if isinstance(e, dict)]
     item_id = record.get("id")
     for what, value in (("id", item_id), *(("link", link) for link in links)):
-        if type(value) is int and value > MAX_OUTSIDE_ID:
+        if type(value) is int and value > limit:
             article = "an" if what == "id" else "a"
             return [
-                Flaw(what, f"{what} above 10^15", f"has {article} {what} above 10^15 ({value})")
+                Flaw(what, f"{what} too high", f"has {article} {what} too high ({value} > {limit})")
             ]
     return []
 

@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from respond.core.clock import from_iso
-from respond.core.model import MAX_OUTSIDE_ID, Item, is_time, outside_id_flaw, record_flaws
+from respond.core.model import MAX_SYNCED_ID, Item, is_time, outside_id_flaw, record_flaws
 
 FORMAT = 1
 
@@ -523,8 +523,10 @@ def replica_from_files(files: Mapping[str, bytes]) -> Replica:
             next_id = data.get("next_id")
             if data.get("format") != FORMAT or type(next_id) is not int or next_id < 1:
                 raise SyncFileError(f"{name} is not a respond sync file of format {FORMAT}")
-            if next_id > MAX_OUTSIDE_ID:
-                raise SyncFileError(f"{name} has a next ID above 10^15 ({next_id!s:.24})")
+            if next_id > MAX_SYNCED_ID:
+                raise SyncFileError(
+                    f"{name} has a next ID too high ({next_id!s:.24} > {MAX_SYNCED_ID})"
+                )
             replica.next_id = next_id
         elif name == TOMBSTONES_FILE:
             for uuid, at in data.items():

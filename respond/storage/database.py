@@ -1006,6 +1006,14 @@ class Transaction:
         """The deletions recorded here: uuid -> UTC time (see :data:`TOMBSTONES`)."""
         return tombstones_of(self._meta.get(doc_id=1))
 
+    def forget_tombstones(self, uuids: Iterable[str]) -> None:
+        """Drop recorded deletions that no longer need keeping (a sync committed them)."""
+        recorded = tombstones_of(self._meta.get(doc_id=1))
+        gone = set(uuids) & recorded.keys()
+        if gone:
+            kept = {k: v for k, v in recorded.items() if k not in gone}
+            self._meta.update({TOMBSTONES: kept}, doc_ids=[1])
+
     def push_journal(self, entry: dict[str, Any]) -> None:
         self._journal.insert(entry)
         surplus = len(self._journal) - JOURNAL_KEEP

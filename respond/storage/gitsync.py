@@ -121,7 +121,7 @@ class Unreachable(SyncError):
 
 class BadRemote(SyncError):
     """The remote holds data that fails the checks a hand-edited database gets (an ID beyond
-    10^15, a bad time...): refused whole, before anything here changed (exit code 1, a remote
+    2 * 10^15, a bad time...): refused whole, before anything here changed (exit code 1, a remote
     failure)."""
 
     exit_code = 1
@@ -466,6 +466,7 @@ def _commit_local(store: Store, git: Git, now: datetime, report: Report | None =
     head = git.rev("HEAD")
     last = git.replica_at(head)
     with store.transaction() as txn:
+        txn.forget_tombstones(last.tombstones)  # sent by an earlier sync: the commit keeps them
         found = _local(txn, last, git.host)
         local = found.replica
         if found.restored or found.renumbered:
