@@ -698,3 +698,28 @@ def test_items_added_after_an_import_at_the_id_limit_still_sync(machines, tmp_pa
     assert result.exit_code == 0, result
     assert desktop.by_title()["After"]["id"] == 10**15 + 1
     assert desktop("add", "Next", "--from", "Ann").stdout.startswith(f"Added #{10**15 + 2}:")
+
+
+def test_a_backup_restored_after_a_synced_delete_does_not_bring_the_item_back(machines) -> None:
+    laptop, desktop = machines
+    older = laptop.db.read_bytes()  # #1 and #2
+    laptop("delete", "2", now="2026-11-25T10:00")
+    laptop("sync", now="2026-11-25T10:01")
+    desktop("sync", now="2026-11-25T10:02")
+    laptop.db.write_bytes(older)  # restored: #2 as it was before the delete
+    result = laptop("sync", now="2026-11-25T10:03")
+    assert result.stdout == (
+        "up to date\n#2 deleted again: this copy is older than the delete the last sync sent "
+        "(a restored backup?)\n"
+    )
+    assert desktop("sync", now="2026-11-25T10:04").stdout == "up to date\n"
+    for machine in (laptop, desktop):
+        assert set(machine.by_title()) == {"Q3 numbers"}
+    # undo of a delete that was already sent brings the item back everywhere
+    laptop("delete", "1", now="2026-11-25T10:05")
+    laptop("sync", now="2026-11-25T10:06")
+    assert laptop("undo", now="2026-11-25T10:07").exit_code == 0
+    laptop("sync", now="2026-11-25T10:08")
+    desktop("sync", now="2026-11-25T10:09")
+    assert set(desktop.by_title()) == {"Q3 numbers"}
+    assert converged(laptop, desktop)

@@ -177,6 +177,9 @@ class Local:
     replica: Replica
     restored: list[str] = field(default_factory=list)
     renumbered: list[Renumbered] = field(default_factory=list)
+    #: IDs of the items the database holds in a copy older than the delete the last synced
+    #: commit records (a backup restored after the delete was synced): deleted again
+    stale: list[int] = field(default_factory=list)
 
 
 def local_replica(
@@ -192,17 +195,27 @@ def local_replica(
     time, written by ``delete`` and by an undo of an add). An item ``last`` holds that the
     database lacks without such a record is *missing* here, not deleted: a restored backup, a
     migration, a forgotten archive file. It stays as ``last`` has it, and the sync puts it back
-    into the database; an item made here since that took its ID gets a new one."""
+    into the database; an item made here since that took its ID gets a new one. Conversely, an
+    item the database holds that ``last`` records as deleted, unchanged since the delete (a
+    backup restored after the delete was synced), stays deleted; changed since (``undo`` of
+    the delete), it is back."""
     items = list(items)
     mine = replica_of(items, {}, next_id)
     tombstones = dict(last.tombstones)
     for uuid, at in recorded.items():
         if uuid in last.items and uuid not in mine.items and _sound(at):
             tombstones[uuid] = at
-    restored = [u for u in last.items if u not in mine.items and u not in tombstones]
+    # a copy older than the delete the last sync holds (a restored backup): still deleted
+    stale = {
+        uuid: int(record["id"])
+        for uuid, record in mine.items.items()
+        if uuid in last.tombstones and _time(record.get("updated")) < _time(last.tombstones[uuid])
+    }
+    every = {uuid: record for uuid, record in mine.items.items() if uuid not in stale}
+    tombstones = {uuid: at for uuid, at in tombstones.items() if uuid not in every}
+    restored = [u for u in last.items if u not in every and u not in tombstones]
     if not restored:
-        return Local(Replica(mine.items, tombstones, mine.next_id))
-    every = dict(mine.items)
+        return Local(Replica(every, tombstones, mine.next_id), stale=sorted(stale.values()))
     for uuid in restored:
         every[uuid] = last.items[uuid]
     for uuid, record in mine.items.items():  # a link to an item that was missing here
@@ -213,7 +226,8 @@ def local_replica(
     top = max(mine.next_id, last.next_id)
     renumbered = _settle_ids(last, mine, every, top, (host, host))
     high = max((int(record["id"]) for record in every.values()), default=0)
-    return Local(Replica(every, tombstones, max(top, high + 1)), sorted(restored), renumbered)
+    replica = Replica(every, tombstones, max(top, high + 1))
+    return Local(replica, sorted(restored), renumbered, sorted(stale.values()))
 
 
 def _sound(at: Any) -> bool:

@@ -469,9 +469,11 @@ def _commit_local(store: Store, git: Git, now: datetime, report: Report | None =
         txn.forget_tombstones(last.tombstones)  # sent by an earlier sync: the commit keeps them
         found = _local(txn, last, git.host)
         local = found.replica
-        if found.restored or found.renumbered:
+        if found.restored or found.renumbered or found.stale:
             local = normal(local)
             _apply(txn, local)
+            if report is not None and found.stale:
+                report.notes.append(stale_line(found.stale))
             if report is not None:
                 back = sorted(int(local.items[uuid]["id"]) for uuid in found.restored)
                 report.restored += back
@@ -495,6 +497,16 @@ def restored_line(ids: list[int]) -> str:
     return (
         f"{named}{more} came back from the remote: missing here (a restored backup or a lost "
         "archive file?), not deleted"
+    )
+
+
+def stale_line(ids: list[int]) -> str:
+    """The sync report's line for items deleted again: copies older than their synced delete."""
+    named = ", ".join(f"#{i}" for i in ids[:DETAIL])
+    more = f" and {len(ids) - DETAIL} more" if len(ids) > DETAIL else ""
+    return (
+        f"{named}{more} deleted again: this copy is older than the delete the last sync sent "
+        "(a restored backup?)"
     )
 
 
@@ -550,6 +562,7 @@ def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Re
         if _local(txn, local, git.host).replica != local:
             raise _Moved
         report.received += _apply(txn, target)
+        txn.forget_tombstones(target.items)  # kept by the merge: a delete here lost to an edit
         write_files(git.repo, files_of(target))
     final = {uuid: int(record["id"]) for uuid, record in target.items.items()}
     report.conflicts += [(c, final.get(c.uuid, c.id)) for c in merged.conflicts]
