@@ -723,3 +723,21 @@ def test_a_backup_restored_after_a_synced_delete_does_not_bring_the_item_back(ma
     desktop("sync", now="2026-11-25T10:09")
     assert set(desktop.by_title()) == {"Q3 numbers"}
     assert converged(laptop, desktop)
+
+
+def test_a_remote_item_dated_9998_is_received_named_and_the_database_stays_usable(
+    machines, remote: Path, tmp_path: Path
+) -> None:
+    laptop, _ = machines
+    craft(remote, tmp_path, set_field("updated", "9998-12-31T00:00:00Z"))
+    result = laptop("sync", now="2026-11-25T10:00")
+    assert result.exit_code == 0, result
+    assert result.stdout.splitlines()[1].endswith(
+        "has a time from crafty ahead of this machine's clock (9998-12-31T00:00:00Z): not "
+        "trusted to settle a conflict"
+    )
+    assert laptop("add", "Next", "--from", "Ann").stdout.startswith("Added #3:")
+    assert laptop("edit", "1", "--note", "fine", now="2026-11-25T10:01").exit_code == 0
+    assert laptop("edit", "2", "--note", "fine", now="2026-11-25T10:01").exit_code == 0
+    assert laptop("list").exit_code == 0 and laptop("doctor").exit_code == 0
+    assert laptop("sync", now="2026-11-25T10:02").exit_code == 0
