@@ -258,7 +258,8 @@ def line_of(report: Any) -> str:
     ]
     if len(report.renumbered) > DETAIL:
         moved.append(f"{len(report.renumbered) - DETAIL} more renumbered")
-    return "; ".join([line, *moved])
+    # each merge decision that restored, joined or discarded something: a line of its own
+    return "\n".join(["; ".join([line, *moved]), *getattr(report, "notes", [])])
 
 
 def after_change(state: Any) -> None:

@@ -41,7 +41,7 @@ class Session(Protocol):
     def get(self, item_id: int) -> Item: ...
     def next_id(self) -> int: ...
     def put(self, item: Item) -> None: ...
-    def delete(self, item_id: int) -> None: ...
+    def delete(self, item_id: int, deleted_at: datetime | None = None) -> None: ...
     def push_journal(self, entry: dict[str, Any]) -> None: ...
     def pop_journal(self) -> dict[str, Any] | None: ...
     def keep_changes(self, ids: Iterable[int]) -> None: ...
@@ -552,7 +552,7 @@ def delete(session: Session, env: Env, item_id: int) -> Outcome:
     item = session.get(item_id)
     change = _Change(session, env, "delete")
     change.touch(item)
-    session.delete(item.id)
+    session.delete(item.id, env.now())  # recorded: respond sync sends it as a deletion
     change.commit()
     return Outcome(f"Deleted {_label(item)} (respond undo brings it back)", [item])
 
@@ -699,7 +699,7 @@ def undo(session: Session, env: Env) -> Outcome:
     removed: list[int] = []
     for change in reversed(entry["changes"]):
         if change["before"] is None:
-            session.delete(change["id"])
+            session.delete(change["id"], now)  # an add undone: a deletion sync sends
             removed.append(change["id"])
             continue
         before = Item.from_record(change["before"])

@@ -270,6 +270,37 @@ def record_flaws(record: Any) -> list[Flaw]:
 
 #: The highest item ID: the largest integer every JSON reader (JavaScript's too) reads exactly.
 MAX_ID = 2**53 - 1
+#: The highest ID an import keeps (a higher one gets a fresh ID). Far below :data:`MAX_ID`,
+#: so that whatever a file holds, the next adds (8 * 10^15 of them) get IDs every reader keeps.
+MAX_OUTSIDE_ID = 10**15
+#: The highest ID (and next ID) a sync remote may hold: twice :data:`MAX_OUTSIDE_ID`, so that
+#: the items added after an import at its limit still sync, and still far below :data:`MAX_ID`.
+MAX_SYNCED_ID = 2 * MAX_OUTSIDE_ID
+
+
+def outside_id_flaw(record: dict[str, Any], limit: int = MAX_SYNCED_ID) -> list[Flaw]:
+    """A record from outside (a sync remote) whose ID or links (``for_id``, a history's
+    ``followup_id``) are above ``limit``: it would leave no room for new IDs. (The rest of
+    the record is checked by :func:`record_flaws`.)"""
+    links = [record.get("for_id")]
+    history = record.get("history")
+    if isinstance(history, list):
+        links += [e.get("followup_id") for e in history if isinstance(e, dict)]
+    item_id = record.get("id")
+    for what, value in (("id", item_id), *(("link", link) for link in links)):
+        if type(value) is int and value > limit:
+            article = "an" if what == "id" else "a"
+            return [
+                Flaw(what, f"{what} too high", f"has {article} {what} too high ({value} > {limit})")
+            ]
+    return []
+
+
+def is_time(value: Any) -> bool:
+    """Whether ``value`` is a stored timestamp respond accepts (within the years it stores)."""
+    return _is_time(value)
+
+
 # How deep a stored record's values nest: an edit's change of tags is 6 levels down.
 _MAX_DEPTH = 12
 # The times of an event (``at``; a due time set, snoozed ``from`` and ``to``), and those of

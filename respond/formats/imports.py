@@ -11,6 +11,10 @@ Pure core over a :class:`respond.core.actions.Session`. Rules:
   it (``for_id``, a history's ``followup_id``) follow. A link to an item that is not in the
   file (one deleted before the export) is kept if that ID is unused here, and the ID is then
   reserved so no new item takes it; else it is dropped (it would point at a stranger).
+* **IDs leave room.** An ID above :data:`respond.core.model.MAX_OUTSIDE_ID` (10^15) is
+  replaced by a fresh one like a used one, and a link above it to an item not in the file is
+  dropped: whatever a file holds, the next add still gets an ID every reader keeps, and the
+  database's own export always imports.
 * **All or nothing.** Every record is checked before anything is written; one bad record is
   a one-line error naming it, and the database is left as it was.
 * ``respond undo`` removes what an import added (one journal entry).
@@ -24,7 +28,7 @@ from typing import Any
 
 from respond.core.clock import to_utc_iso
 from respond.core.errors import RespondError
-from respond.core.model import Item, record_flaws
+from respond.core.model import MAX_OUTSIDE_ID, Item, record_flaws
 from respond.core.text import quoted, visible
 
 SOURCES = ("respond", "taskwarrior")
@@ -122,8 +126,8 @@ def import_items(
         item.id: local_by_uuid[item.uuid] for item in items if item.uuid in local_by_uuid
     }
     floor = session.next_id()  # every ID below this one has been used here
-    keep = [item for item in new if item.id >= floor]
-    move = [item for item in new if item.id < floor]
+    keep = [item for item in new if floor <= item.id <= MAX_OUTSIDE_ID]
+    move = [item for item in new if not floor <= item.id <= MAX_OUTSIDE_ID]
     for item in keep:
         id_map[item.id] = item.id
     # Links to items outside the file that stay (see above) must not meet a fresh ID either.
@@ -131,7 +135,7 @@ def import_items(
         target
         for item in new
         for target in _links(item)
-        if target not in id_map and target >= floor and target not in existing
+        if target not in id_map and floor <= target <= MAX_OUTSIDE_ID and target not in existing
     }
     fresh = max([floor, *(item.id + 1 for item in keep), *(target + 1 for target in outside)])
     for n, item in enumerate(sorted(move, key=lambda i: i.id)):
@@ -144,7 +148,7 @@ def import_items(
             return target
         if target in id_map:
             return id_map[target]
-        if target in existing or target < floor:
+        if target in existing or not floor <= target <= MAX_OUTSIDE_ID:
             return None
         dangling.append(target)
         return target

@@ -78,7 +78,7 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,10 @@ ITEMS = "items"
 META = "meta"
 JOURNAL = "journal"
 ARCHIVE = "archive"  # the active file's meta: what the archive holds (see Archive)
+#: The active file's meta: ``{uuid: time}`` of each item deleted here (``delete``, an undo of
+#: an add), recorded when it happens. ``respond sync`` sends these as deletions; an item that
+#: is merely missing (a restored backup, a forgotten archive file) comes back instead.
+TOMBSTONES = "tombstones"
 JOURNAL_KEEP = 200
 WHO_LINES = 15  # history lines the summaries keep per person (``respond who``'s default)
 LOCK_TIMEOUT = 10.0
@@ -434,9 +438,18 @@ class _BufferedStorage(Storage):
 
 @dataclass
 class Snapshot:
-    """What a read-only command sees: every item, by ID."""
+    """What a read-only command sees: every item, by ID (and the deletions recorded here)."""
 
     items: dict[int, Item]
+    tombstones: dict[str, str] = field(default_factory=dict)
+
+
+def tombstones_of(meta: Any) -> dict[str, str]:
+    """The deletions a meta record holds (see :data:`TOMBSTONES`); a damaged entry is none."""
+    raw = meta.get(TOMBSTONES) if isinstance(meta, dict) else None
+    if not isinstance(raw, dict):
+        return {}
+    return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def _touched_since(record: dict[str, Any], cutoff: str) -> bool:
@@ -939,9 +952,15 @@ class Transaction:
         return max(int(meta.get("next_id", 1)), used + 1)
 
     def put(self, item: Item) -> None:
-        """Insert or replace an item. An archived item comes back into the active file."""
+        """Insert or replace an item. An archived item comes back into the active file; an
+        item deleted here and brought back (``undo``) loses its tombstone."""
         record = item.to_record()
         del record["id"]
+        meta = self._meta.get(doc_id=1)
+        recorded = meta.get(TOMBSTONES) if meta is not None else None
+        if isinstance(recorded, dict) and item.uuid in recorded:
+            kept = {k: v for k, v in tombstones_of(meta).items() if k != item.uuid}
+            self._meta.update({TOMBSTONES: kept}, doc_ids=[1])
         if self._items.contains(doc_id=item.id):
             self._items.remove(doc_ids=[item.id])
         elif self._archive is not None:
@@ -988,9 +1007,33 @@ class Transaction:
         if last + 1 > int(meta.get("next_id", 1)):
             self._meta.update({"next_id": last + 1}, doc_ids=[1])
 
-    def delete(self, item_id: int) -> None:
+    def delete(self, item_id: int, deleted_at: datetime | None = None) -> None:
+        """Remove an item. With ``deleted_at`` (``delete``, an undo of an add), the deletion is
+        recorded (:data:`TOMBSTONES`) for ``respond sync`` to send; without it (a sync moving
+        or removing an item), it is not."""
+        if deleted_at is not None:
+            try:
+                uuid = self.get(item_id).uuid
+            except NotFound:
+                uuid = None
+            if uuid is not None:
+                meta = self._meta.get(doc_id=1)
+                kept = {**tombstones_of(meta), uuid: to_utc_iso(deleted_at)}
+                self._meta.update({TOMBSTONES: kept}, doc_ids=[1])
         if not self._items.remove(doc_ids=[item_id]) and self._archive is not None:
             self._archive.release(item_id)
+
+    def tombstones(self) -> dict[str, str]:
+        """The deletions recorded here: uuid -> UTC time (see :data:`TOMBSTONES`)."""
+        return tombstones_of(self._meta.get(doc_id=1))
+
+    def forget_tombstones(self, uuids: Iterable[str]) -> None:
+        """Drop recorded deletions that no longer need keeping (a sync committed them)."""
+        recorded = tombstones_of(self._meta.get(doc_id=1))
+        gone = set(uuids) & recorded.keys()
+        if gone:
+            kept = {k: v for k, v in recorded.items() if k not in gone}
+            self._meta.update({TOMBSTONES: kept}, doc_ids=[1])
 
     def push_journal(self, entry: dict[str, Any]) -> None:
         self._journal.insert(entry)
@@ -1111,7 +1154,8 @@ class Store:
                 # A writer replaced the active file while the archive was read: an item moving
                 # between them might have been missed. Read again.
             items = {int(k): item_from_doc(self.path, int(k), v) for k, v in records}
-        return Snapshot(items=items)
+        meta = (data or {}).get(META, {}).get("1")
+        return Snapshot(items=items, tombstones=tombstones_of(meta))
 
     def _select(
         self,

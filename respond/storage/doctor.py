@@ -754,5 +754,15 @@ def result_of(db: Path, *, fix: bool, config: Path | None = None) -> tuple[list[
     report = check(db)
     if config is not None:
         check_config(config, report)
-    lines = [f"repaired: {line}" for line in done] + report.lines()
+    lines = [f"repaired: {line}" for line in done]
+    if done:
+        from respond.storage.gitsync import coming_back
+
+        back = coming_back(db)  # missing here, not deleted: sync never sends them as deletes
+        if back:
+            lines.append(
+                f"{back} item{'s' if back != 1 else ''} will come back from the remote at the "
+                "next sync"
+            )
+    lines += report.lines()
     return lines, report

@@ -9,9 +9,10 @@ per-machine files (the undo journal, backups, the prompt's state, the locks, the
 
 A sync (:func:`sync`), under ``<db>.sync.lock`` (one sync at a time):
 
-a. under the database's lock, the database's replica is written into the work tree (an item in
-   the last synced commit but no longer in the database was deleted here: it gets a tombstone
-   with the time of the sync) and committed if it changed;
+a. under the database's lock, the database's replica is written into the work tree and
+   committed if it changed. An item is deleted here only if the database recorded its delete
+   (``delete``, an undo of an add); one the last synced commit has and the database lacks
+   otherwise (a restored backup, a lost archive file) goes back into the database;
 b. ``git fetch`` (without the database's lock);
 c. if the remote has commits this one lacks, the three replicas (merge base, here, there) are
    read from git's objects and merged by :func:`respond.core.syncmerge.merge`; then under the
@@ -35,22 +36,24 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from respond.core.clock import to_utc_iso
 from respond.core.errors import DatabaseError, RespondError
 from respond.core.syncmerge import (
     ITEMS_DIR,
     META_FILE,
     TOMBSTONES_FILE,
+    Clocks,
     Conflict,
+    Local,
     Renumbered,
     Replica,
     SyncFileError,
     files_of,
     items_of,
+    local_replica,
     merge,
     replica_from_files,
     replica_of,
@@ -68,6 +71,7 @@ PUSH_TRIES = 3
 DEFAULT_TIMEOUT = 30.0  # seconds a sync may wait on the remote, all steps together
 LOCAL_TIMEOUT = 120.0  # seconds a local git command (no network) may take
 SSH_ALIVE = (5, 3)  # ServerAliveInterval, ServerAliveCountMax: a silent server is gone in 15 s
+DETAIL = 5  # IDs a report line names before it counts the rest
 SYNC_LOCK_TIMEOUT = 120.0
 
 #: Only respond's files are ever committed: everything else in the folder is ignored.
@@ -117,6 +121,14 @@ class SyncError(RespondError):
 class Unreachable(SyncError):
     """The remote could not be reached, or refused the push (exit code 1): what was done here
     is committed, and the next sync sends it."""
+
+    exit_code = 1
+
+
+class BadRemote(SyncError):
+    """The remote holds data that fails the checks a hand-edited database gets (an ID beyond
+    2 * 10^15, a bad time...): refused whole, before anything here changed (exit code 1, a remote
+    failure)."""
 
     exit_code = 1
 
@@ -674,6 +686,10 @@ class Report:
     conflicts: list[tuple[Conflict, int]] = field(default_factory=list)  # with the final ID
     renumbered: list[Renumbered] = field(default_factory=list)
     remote_name: str = "the remote"
+    #: IDs of items this database lacked (a restored backup...) taken back from the last sync
+    restored: list[int] = field(default_factory=list)
+    #: one line each: a merge decision that discarded, restored or joined something
+    notes: list[str] = field(default_factory=list)
 
 
 #: A sync's steps, as its progress names them.
@@ -697,17 +713,10 @@ def changed(before: Replica, after: Replica) -> int:
     )
 
 
-def local_replica(items: Any, last: Replica, now: datetime, next_id: int) -> Replica:
-    """The database's replica: an item in the last synced commit (``last``) but no longer in
-    the database was deleted here, and gets a tombstone with the time of this sync."""
-    items = list(items)
-    present = {item.uuid for item in items}
-    tombstones = dict(last.tombstones)
-    stamp = to_utc_iso(now)
-    for uuid in last.items:
-        if uuid not in present:
-            tombstones[uuid] = stamp
-    return replica_of(items, tombstones, next_id)
+def _local(txn: Transaction, last: Replica, host: str) -> Local:
+    """The database's replica against the last synced commit (see
+    :func:`respond.core.syncmerge.local_replica`: only a recorded delete is a deletion)."""
+    return local_replica(txn.items().values(), txn.tombstones(), last, txn.peek_id(), host)
 
 
 def normal(replica: Replica) -> Replica:
@@ -715,20 +724,55 @@ def normal(replica: Replica) -> Replica:
     return replica_of(items_of(replica), replica.tombstones, replica.next_id)
 
 
-def _commit_local(store: Store, git: Git, now: datetime) -> Replica:
-    """(a): the database into the work tree and a commit if it changed; its replica."""
+def _commit_local(store: Store, git: Git, now: datetime, report: Report | None = None) -> Replica:
+    """(a): the database into the work tree and a commit if it changed; its replica. Items
+    the last synced commit has and the database lacks, without a delete recorded here, go
+    back into the database (see :func:`_local`)."""
     head = git.rev("HEAD")
     last = git.replica_at(head)
-    with store.transaction() as txn:  # held only to read: the files are written after
-        items, next_id = list(txn.items().values()), txn.peek_id()
-    local = local_replica(items, last, now, next_id)
-    write_files(git.repo, files_of(local))
+    with store.transaction() as txn:  # held to read, and to take back what is missing here
+        txn.forget_tombstones(last.tombstones)  # sent by an earlier sync: the commit keeps them
+        found = _local(txn, last, git.host)
+        local = found.replica
+        if found.restored or found.renumbered or found.stale:
+            local = normal(local)
+            _apply(txn, local)
+            if report is not None and found.stale:
+                report.notes.append(stale_line(found.stale))
+            if report is not None:
+                back = sorted(int(local.items[uuid]["id"]) for uuid in found.restored)
+                report.restored += back
+                report.renumbered += found.renumbered
+                if back:
+                    report.received += len(back)
+                    report.notes.append(restored_line(back))
+    write_files(git.repo, files_of(local))  # (only a sync, under its lock, writes there)
     tree = git.staged_tree()
     if head is None or tree != git.tree_of(head):
         count = changed(last, local)
         message = f"respond: {count} change{'s' if count != 1 else ''} on {git.host}\n"
         git.set_head(git.record(message, [head] if head else []))
     return local
+
+
+def restored_line(ids: list[int]) -> str:
+    """The sync report's line for items taken back from the last synced commit."""
+    named = ", ".join(f"#{i}" for i in ids[:DETAIL])
+    more = f" and {len(ids) - DETAIL} more" if len(ids) > DETAIL else ""
+    return (
+        f"{named}{more} came back from the remote: missing here (a restored backup or a lost "
+        "archive file?), not deleted"
+    )
+
+
+def stale_line(ids: list[int]) -> str:
+    """The sync report's line for items deleted again: copies older than their synced delete."""
+    named = ", ".join(f"#{i}" for i in ids[:DETAIL])
+    more = f" and {len(ids) - DETAIL} more" if len(ids) > DETAIL else ""
+    return (
+        f"{named}{more} deleted again: this copy is older than the delete the last sync sent "
+        "(a restored backup?)"
+    )
 
 
 def _apply(txn: Transaction, target: Replica) -> int:
@@ -784,29 +828,67 @@ def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Re
     head = git.rev("HEAD")
     assert head is not None
     base_commit = git.merge_base(head, remote)
-    base = git.replica_at(base_commit)
     local = git.replica_at(head)
-    theirs = git.replica_at(remote)
+    base, theirs = _remote_replica(git, base_commit), _remote_replica(git, remote)
     report.remote_name = git.author_host(remote)
-    merged = merge(base, local, theirs, names=(git.host, report.remote_name))
+    clocks = Clocks.at(now, _commit_time(git, base_commit))
+    merged = merge(base, local, theirs, (git.host, report.remote_name), clocks)
     target = normal(merged.replica)
     with store.transaction() as txn:
-        moved = local_replica(txn.items().values(), local, now, txn.peek_id())
+        moved = _local(txn, local, git.host).replica
         if moved != local:  # the database changed since (a): merge again, here, under the
             # lock (the git work is done; only the merge is redone), never start over
-            merged = merge(base, moved, theirs, names=(git.host, report.remote_name))
+            merged = merge(base, moved, theirs, (git.host, report.remote_name), clocks)
             target = normal(merged.replica)
         report.received += _apply(txn, target)
+        txn.forget_tombstones(target.items)  # kept by the merge: a delete here lost to an edit
     write_files(git.repo, files_of(target))  # (only a sync, under its lock, writes there)
     final = {uuid: int(record["id"]) for uuid, record in target.items.items()}
     report.conflicts += [(c, final.get(c.uuid, c.id)) for c in merged.conflicts]
     report.renumbered += merged.renumbered
+
+    def named(uuid: str) -> str:
+        record = target.items.get(uuid) or local.items.get(uuid) or theirs.items.get(uuid)
+        return f"#{record['id']}" if record is not None else "a deleted item"
+
+    report.notes += [f"{named(d.uuid)} {d.what}" for d in merged.decisions]
+    for uuid in dict.fromkeys(u.uuid for u in merged.untrusted):
+        first = next(u for u in merged.untrusted if u.uuid == uuid)
+        side, when = shorten(first.side, 40), shorten(first.at, 30)
+        report.notes.append(
+            f"{named(uuid)} has a time from {side} ahead of this machine's clock ({when}): "
+            "not trusted to settle a conflict"
+        )
     tree = git.staged_tree()
     if tree == git.tree_of(remote):
         git.set_head(remote)
     else:
         message = f"respond: merge of {report.remote_name} on {git.host}\n"
         git.set_head(git.record(message, [head, remote]))
+
+
+def _remote_replica(git: Git, commit: str | None) -> Replica:
+    """The replica of a commit from the remote, checked like a hand-edited database (see
+    :func:`respond.core.syncmerge.replica_from_files`): :class:`BadRemote` if it fails."""
+    if commit is None:
+        return Replica()
+    files = git.files_at(commit)
+    try:
+        return replica_from_files(files)
+    except SyncFileError as err:  # another machine's files are input like any other
+        raise BadRemote(
+            f"refusing the remote's data (commit {commit[:10]}): {err}; nothing here was changed"
+        ) from None
+
+
+def _commit_time(git: Git, commit: str | None) -> datetime | None:
+    """When ``commit`` was made (its committer's clock): the last sync with the remote, for
+    :class:`respond.core.syncmerge.Clocks`."""
+    if commit is None:
+        return None
+    done = git.run("log", "-1", "--format=%ct", commit, check=False)
+    text = done.stdout.decode().strip()
+    return datetime.fromtimestamp(int(text), UTC) if text.isdigit() else None
 
 
 def sync(
@@ -834,13 +916,13 @@ def sync(
             if problems:
                 raise SyncError(problems[0])
             step(STEPS[0], 0, len(STEPS))
-            _commit_local(store, git, now)
+            _commit_local(store, git, now, report)
             committed = True
             return _exchange(store, git, now, report, step)
         except Unreachable:
             raise  # (its message says the change is committed)
-        except SyncError as err:
-            raise SyncError(safe_here(str(err), committed)) from None
+        except SyncError as err:  # the same kind (its exit status), saying what is safe
+            raise type(err)(safe_here(str(err), committed)) from None
 
 
 def safe_here(message: str, committed: bool) -> str:
@@ -884,6 +966,21 @@ def _exchange(store: Store, git: Git, now: datetime, report: Report, step: Progr
     raise Unreachable(not_sent("the remote kept changing while this machine pushed"))
 
 
+def coming_back(db: Path) -> int:
+    """How many items the last synced commit has that the database lacks without a delete
+    recorded here (after ``doctor --repair``...): the next sync takes them back. 0 when sync
+    is not set up or can't be read."""
+    if not is_initialised(db):
+        return 0
+    git = Git(repo_dir(db), "doctor")
+    try:
+        last = git.replica_at(git.rev("HEAD"))
+        snapshot = Store(db).snapshot()
+    except (RespondError, OSError):
+        return 0
+    return len(local_replica(snapshot.items.values(), snapshot.tombstones, last, 1).restored)
+
+
 def waiting(store: Store, host: str, now: datetime) -> int:
     """How many items changed here since the last sync: the database against the last commit
     the remote and this machine had in common (what the remote lacks of this machine's work;
@@ -894,5 +991,6 @@ def waiting(store: Store, host: str, now: datetime) -> int:
     last = git.replica_at(head)
     base = git.merge_base(head, remote) if head and remote else None
     common = git.replica_at(base)
-    items = store.snapshot().items.values()
-    return changed(common, local_replica(items, last, now, 1))
+    snapshot = store.snapshot()
+    mine = local_replica(snapshot.items.values(), snapshot.tombstones, last, 1, host)
+    return changed(common, mine.replica)

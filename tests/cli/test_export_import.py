@@ -128,6 +128,33 @@ def test_link_to_an_item_outside_the_file_is_kept_and_reserved(
     assert out.stdout.startswith("Added #3:")  # never #1: the link would point at it
 
 
+@pytest.mark.parametrize("high", [2**53 - 1, 10**15 + 1])
+def test_an_imported_id_too_high_gets_a_fresh_one_so_the_next_add_and_a_round_trip_work(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, high: int
+) -> None:
+    run("add", "A", "--from", "Dana")  # 1
+    run("wait", "for A", "--on", "Jane", "--for", "1")  # 2 -> 1
+    data = json.loads(run("export").stdout)
+    data["items"][0]["id"] = high
+    data["items"][1]["for_id"] = high
+    data["items"][1]["history"][0]["followup_id"] = high + 1  # a link to nothing in the file
+    crafted = tmp_path / "high.json"
+    crafted.write_text(json.dumps(data))
+    monkeypatch.setenv("RESPOND_DB", str(tmp_path / "b.json"))
+    assert (
+        run("import", str(crafted)).stdout == f"Imported 2 item(s) from {crafted} (1 renumbered)\n"
+    )
+    got = items_of(tmp_path / "b.json")
+    assert [(i["title"], i["id"], i["for_id"]) for i in got] == [("for A", 2, 3), ("A", 3, None)]
+    assert got[0]["history"][0]["followup_id"] is None
+    assert run("add", "next", "--from", "Sam").stdout.startswith("Added #4:")
+    assert run("doctor").exit_code == 0
+    again = tmp_path / "again.json"
+    again.write_text(run("export").stdout)  # the database's own export imports
+    monkeypatch.setenv("RESPOND_DB", str(tmp_path / "c.json"))
+    assert run("import", str(again)).stdout == f"Imported 3 item(s) from {again}\n"
+
+
 BAD_FILES = [
     ("not json", "not valid JSON"),
     ("[]", "not a respond export"),

@@ -726,3 +726,327 @@ def test_doctor_reports_a_sync_repository_sync_cannot_recover(machines) -> None:
     assert "is damaged" in doctor.stdout and "sync init REMOTE again" in doctor.stdout, doctor
     subprocess.run([*git, "remote", "remove", "origin"], check=True)
     assert "has no remote" in laptop("doctor").stdout
+
+
+# -- a repair never spreads; a remote never breaks you; merge decisions named (issues 19, 21) --
+
+
+def test_a_machine_repaired_from_an_older_backup_gets_its_items_back_and_no_machine_loses_any(
+    machines,
+) -> None:
+    laptop, desktop = machines
+    older = laptop.db.read_bytes()  # #1 and #2: the backup a repair will restore
+    laptop("add", "Slides", "--from", "Ann", now="2026-11-25T10:00")  # #3
+    laptop("add", "the deck", "--from", "Sam", now="2026-11-25T10:01")  # #4
+    laptop("sync", now="2026-11-25T10:02")
+    assert desktop("sync", now="2026-11-25T10:03").stdout == "received 2\n"
+    # the laptop's database is damaged; its only backup is the older copy
+    folder = laptop.db.with_name(laptop.db.name + ".backups")
+    shutil.rmtree(folder)
+    folder.mkdir(mode=0o700)
+    (folder / "2026-11-24.json").write_bytes(older)
+    laptop.db.write_text("{ damaged")
+    repaired = laptop("doctor", "--repair", now="2026-11-25T10:10")
+    assert "restored 2 items from the backup of 2026-11-24" in repaired.stdout
+    assert "2 items will come back from the remote at the next sync" in repaired.stdout
+    assert set(laptop.by_title()) == {"Q3 numbers", "Laptop"}
+    result = laptop("sync", now="2026-11-25T10:11")
+    assert result.exit_code == 0, result
+    assert result.stdout == (
+        "received 2\n#3, #4 came back from the remote: missing here (a restored backup or a "
+        "lost archive file?), not deleted\n"
+    )
+    assert desktop("sync", now="2026-11-25T10:12").stdout == "up to date\n"
+    for machine in (laptop, desktop):
+        assert {i["title"]: i["id"] for i in machine.items()} == {
+            "Q3 numbers": 1, "Laptop": 2, "Slides": 3, "the deck": 4,
+        }  # fmt: skip
+    assert converged(laptop, desktop)
+    assert laptop("add", "Next", "--from", "Ann").stdout.startswith("Added #5:")
+
+
+def test_an_item_added_after_the_repair_keeps_its_place_beside_the_ones_that_come_back(
+    machines,
+) -> None:
+    laptop, desktop = machines
+    older = laptop.db.read_bytes()
+    laptop("add", "Slides", "--from", "Ann", now="2026-11-25T10:00")  # #3
+    laptop("sync", now="2026-11-25T10:02")
+    laptop.db.write_bytes(older)  # restored by hand: next ID 3 again
+    laptop("add", "Budget", "--from", "Lee", now="2026-11-25T10:05")  # #3 again
+    result = laptop("sync", now="2026-11-25T10:06")
+    assert result.exit_code == 0, result
+    assert "#3 from laptop is now #4" in result.stdout and "#3 came back" in result.stdout
+    desktop("sync", now="2026-11-25T10:07")
+    for machine in (laptop, desktop):
+        assert {i["title"]: i["id"] for i in machine.items()} == {
+            "Q3 numbers": 1, "Laptop": 2, "Slides": 3, "Budget": 4,
+        }  # fmt: skip
+
+
+def test_a_lost_archive_file_comes_back_from_the_remote(machines) -> None:
+    laptop, desktop = machines
+    laptop("add", "Old thing", "--from", "Ann", now="2026-01-05T10:00")  # #3
+    laptop("done", "3", "--no-follow-up", now="2026-01-05T11:00")
+    laptop("add", "Today", "--from", "Ann", now="2026-11-25T10:00")  # archives #3
+    archive = laptop.db.with_name(laptop.db.name + ".archive")
+    assert [p.name for p in archive.glob("*.json")] == ["2026-Q1.json"]
+    laptop("sync", now="2026-11-25T10:01")
+    desktop("sync", now="2026-11-25T10:02")
+    (archive / "2026-Q1.json").unlink()
+    for bak in archive.glob("*.bak"):
+        bak.unlink()
+    repaired = laptop("doctor", "--repair", now="2026-11-25T10:03")
+    assert "1 item will come back from the remote at the next sync" in repaired.stdout
+    result = laptop("sync", now="2026-11-25T10:04")
+    assert result.exit_code == 0, result
+    assert "#3 came back from the remote" in result.stdout
+    assert desktop("sync", now="2026-11-25T10:05").stdout == "up to date\n"
+    for machine in (laptop, desktop):
+        assert machine.by_title()["Old thing"]["status"] == "done"
+    assert converged(laptop, desktop)
+
+
+def test_an_undone_add_is_deleted_everywhere_and_an_undone_delete_comes_back(machines) -> None:
+    laptop, desktop = machines
+    laptop("add", "Oops", "--from", "Ann", now="2026-11-25T10:00")  # #3
+    laptop("sync", now="2026-11-25T10:01")
+    desktop("sync", now="2026-11-25T10:02")
+    assert laptop("undo", now="2026-11-25T10:03").exit_code == 0
+    laptop("sync", now="2026-11-25T10:04")
+    assert desktop("sync", now="2026-11-25T10:05").stdout == "received 1\n"
+    assert "Oops" not in desktop.by_title()
+    laptop("delete", "2", now="2026-11-25T10:06")
+    laptop("undo", now="2026-11-25T10:07")  # the delete taken back before any sync
+    laptop("sync", now="2026-11-25T10:08")
+    desktop("sync", now="2026-11-25T10:09")
+    assert set(desktop.by_title()) == {"Q3 numbers", "Laptop"}
+    assert converged(laptop, desktop)
+
+
+def craft(remote: Path, tmp_path: Path, change) -> None:
+    """Push a commit from a crafted clone of the remote: ``change(folder)`` edits its files."""
+    folder = tmp_path / f"crafted-{len(list(tmp_path.glob('crafted-*')))}"
+    subprocess.run(["git", "clone", "-q", "-b", "main", str(remote), str(folder)], check=True)
+    change(folder)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "respond@crafty"}
+    env.update(GIT_COMMITTER_NAME="x", GIT_COMMITTER_EMAIL="respond@crafty")
+    for args in (
+        ["add", "-A"],
+        ["commit", "-q", "-m", "crafted"],
+        ["push", "-q", "origin", "HEAD:main"],
+    ):
+        subprocess.run(["git", *args], cwd=folder, env=env, check=True)
+
+
+def edit_json(path: Path, change) -> None:
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data) + "\n")
+
+
+def first_item(folder: Path) -> tuple[Path, str]:
+    (path,) = sorted((folder / "items").glob("*.json"))
+    return path, sorted(json.loads(path.read_text()))[0]
+
+
+def set_field(key: str, value):
+    def change(folder: Path) -> None:
+        path, uuid = first_item(folder)
+        edit_json(path, lambda data: data[uuid].update({key: value}))
+
+    return change
+
+
+def set_meta(value):
+    return lambda folder: edit_json(folder / "meta.json", lambda data: data.update(next_id=value))
+
+
+def add_tombstone(at: str):
+    return lambda folder: edit_json(
+        folder / "tombstones.json", lambda data: data.update({"0000-feed": at})
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (set_meta(10**30), "meta.json has a next ID too high"),
+        (set_meta(9223372036854775807), "meta.json has a next ID too high"),
+        (set_meta(2**53 - 1), "meta.json has a next ID too high"),
+        (set_meta(2 * 10**15 + 1), "meta.json has a next ID too high"),
+        (set_field("id", 2**53 - 1), "has an id too high"),
+        (set_field("id", 10**30), "has a number too large in its id"),
+        (set_field("for_id", 2 * 10**15 + 1), "has a link too high"),
+        (set_field("updated", "9999-01-01T00:00:00Z"), "has a bad updated time"),
+        (set_field("created", "0001-01-01T00:00:00Z"), "has a bad created time"),
+        (add_tombstone("9999-12-31T00:00:00Z"), "tombstones.json has a bad time"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_a_remote_holding_a_bad_value_is_refused_in_one_line_and_the_database_stays_usable(
+    machines, remote: Path, tmp_path: Path, change, why: str
+) -> None:
+    laptop, _ = machines
+    laptop("edit", "1", "--note", "mine", now="2026-11-25T10:00")
+    craft(remote, tmp_path, change)
+    before = laptop.items()
+    result = laptop("sync", now="2026-11-25T10:01")
+    assert result.exit_code == 1, result
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "refusing the remote's data" in result.stderr
+    assert why in result.stderr and "nothing here was changed" in result.stderr
+    assert laptop.items() == before
+    assert laptop("add", "Next", "--from", "Ann").stdout.startswith("Added #3:")
+    assert laptop("list").exit_code == 0
+    checked = laptop("doctor")
+    assert checked.exit_code == 0, checked.stdout
+
+
+def test_a_time_far_ahead_from_the_remote_never_beats_a_real_later_edit(
+    machines, remote: Path, tmp_path: Path
+) -> None:
+    laptop, desktop = machines
+
+    def hostile(folder: Path) -> None:
+        path = next((folder / "items").glob("*.json"))
+        records = json.loads(path.read_text())
+        (uuid,) = [u for u, r in records.items() if r["id"] == 2]
+        future = "9998-01-01T00:00:00Z"  # a machine whose clock is wrong, or a hostile one
+        records[uuid].update(title="from the future", updated=future)
+        records[uuid]["history"].append({"event": "edited", "at": future, "fields": ["title"]})
+        path.write_text(json.dumps(records) + "\n")
+
+    craft(remote, tmp_path, hostile)
+    laptop("edit", "2", "--title", "Laptop, real edit", now="2026-11-25T10:00")
+    result = laptop("sync", now="2026-11-25T10:05")
+    assert result.exit_code == 0, result
+    first, *notes = result.stdout.splitlines()
+    assert "#2 title kept from laptop (later edit)" in first
+    assert notes == [
+        "#2 has a time from crafty ahead of this machine's clock (9998-01-01T00:00:00Z): "
+        "not trusted to settle a conflict"
+    ]
+    desktop("sync", now="2026-11-25T10:06")
+    for machine in (laptop, desktop):
+        assert "Laptop, real edit" in machine.by_title()
+        assert machine("add", "Next", "--from", "Ann").exit_code == 0
+
+
+def test_a_delete_that_loses_to_an_edit_is_named_on_both_machines(machines) -> None:
+    laptop, desktop = machines
+    laptop("delete", "2", now="2026-11-25T10:00")
+    desktop("edit", "2", "--note", "still needed", now="2026-11-25T10:30")
+    laptop("sync", now="2026-11-25T11:00")
+    line = "#2 deleted on laptop but edited on desktop: kept, with the edit"
+    assert desktop("sync", now="2026-11-25T11:01").stdout == f"sent 1 change\n{line}\n"
+    assert laptop("sync", now="2026-11-25T11:02").stdout == f"received 1\n{line}\n"
+    assert converged(laptop, desktop)
+
+
+def test_notes_written_on_both_machines_are_joined_and_named(machines) -> None:
+    laptop, desktop = machines
+    laptop("done", "1", "--no-follow-up", "--note", "sent by mail", now="2026-11-25T10:00")
+    desktop("done", "1", "--no-follow-up", "--note", "handed over", now="2026-11-25T10:05")
+    laptop("sync", now="2026-11-25T11:00")
+    result = desktop("sync", now="2026-11-25T11:01")
+    assert result.stdout.splitlines()[1:] == ["#1 notes from desktop and laptop joined"]
+    laptop("sync", now="2026-11-25T11:02")
+    assert converged(laptop, desktop)
+    assert laptop.by_title()["Q3 numbers"]["note"] == "[laptop] sent by mail\n[desktop] handed over"
+
+
+def test_a_done_item_keeps_its_due_time_against_a_snooze_and_the_line_says_so(machines) -> None:
+    laptop, desktop = machines
+    laptop("edit", "2", "--by", "2026-11-27T17:00", now="2026-11-25T09:30")
+    laptop("sync", now="2026-11-25T09:31")
+    desktop("sync", now="2026-11-25T09:32")
+    due = laptop.by_title()["Laptop"]["due"]
+    laptop("done", "2", "--no-follow-up", now="2026-11-25T10:00")
+    desktop("snooze", "2", "2026-12-04T17:00", now="2026-11-25T10:05")
+    laptop("sync", now="2026-11-25T11:00")
+    result = desktop("sync", now="2026-11-25T11:01")
+    assert result.stdout.splitlines()[1:] == [
+        "#2 done on laptop: the due time moved on desktop is dropped (a closed item keeps the "
+        "due time it was closed with)"
+    ]
+    laptop("sync", now="2026-11-25T11:02")
+    assert converged(laptop, desktop)
+    item = laptop.by_title()["Laptop"]
+    assert (item["status"], item["due"]) == ("done", due)
+    assert [e["event"] for e in item["history"]][-2:] == ["done", "snoozed"]  # both kept
+
+
+def test_a_delete_is_kept_in_the_database_until_a_sync_has_sent_it(machines) -> None:
+    laptop, desktop = machines
+
+    def recorded() -> list[str]:
+        return list(json.loads(laptop.db.read_text())["meta"]["1"].get("tombstones", {}))
+
+    laptop("delete", "2", now="2026-11-25T10:00")
+    assert len(recorded()) == 1
+    laptop("sync", now="2026-11-25T10:01")  # sent: kept until the next sync confirms it
+    laptop("add", "Next", "--from", "Ann", now="2026-11-25T10:02")
+    laptop("sync", now="2026-11-25T10:03")
+    assert recorded() == []
+    assert set(desktop.by_title()) == {"Q3 numbers", "Laptop"}
+    desktop("sync", now="2026-11-25T10:04")
+    assert set(desktop.by_title()) == {"Q3 numbers", "Next"}
+
+
+def test_items_added_after_an_import_at_the_id_limit_still_sync(machines, tmp_path: Path) -> None:
+    laptop, desktop = machines
+    data = json.loads(laptop("export").stdout)
+    data["items"] = [{**data["items"][0], "id": 10**15, "uuid": "0000-high"}]
+    crafted = tmp_path / "high.json"
+    crafted.write_text(json.dumps(data))
+    assert laptop("import", str(crafted)).exit_code == 0  # kept: 10^15 is the limit
+    assert laptop("add", "After", "--from", "Ann").stdout.startswith(f"Added #{10**15 + 1}:")
+    assert laptop("sync", now="2026-11-25T10:01").exit_code == 0
+    result = desktop("sync", now="2026-11-25T10:02")
+    assert result.exit_code == 0, result
+    assert desktop.by_title()["After"]["id"] == 10**15 + 1
+    assert desktop("add", "Next", "--from", "Ann").stdout.startswith(f"Added #{10**15 + 2}:")
+
+
+def test_a_backup_restored_after_a_synced_delete_does_not_bring_the_item_back(machines) -> None:
+    laptop, desktop = machines
+    older = laptop.db.read_bytes()  # #1 and #2
+    laptop("delete", "2", now="2026-11-25T10:00")
+    laptop("sync", now="2026-11-25T10:01")
+    desktop("sync", now="2026-11-25T10:02")
+    laptop.db.write_bytes(older)  # restored: #2 as it was before the delete
+    result = laptop("sync", now="2026-11-25T10:03")
+    assert result.stdout == (
+        "up to date\n#2 deleted again: this copy is older than the delete the last sync sent "
+        "(a restored backup?)\n"
+    )
+    assert desktop("sync", now="2026-11-25T10:04").stdout == "up to date\n"
+    for machine in (laptop, desktop):
+        assert set(machine.by_title()) == {"Q3 numbers"}
+    # undo of a delete that was already sent brings the item back everywhere
+    laptop("delete", "1", now="2026-11-25T10:05")
+    laptop("sync", now="2026-11-25T10:06")
+    assert laptop("undo", now="2026-11-25T10:07").exit_code == 0
+    laptop("sync", now="2026-11-25T10:08")
+    desktop("sync", now="2026-11-25T10:09")
+    assert set(desktop.by_title()) == {"Q3 numbers"}
+    assert converged(laptop, desktop)
+
+
+def test_a_remote_item_dated_9998_is_received_named_and_the_database_stays_usable(
+    machines, remote: Path, tmp_path: Path
+) -> None:
+    laptop, _ = machines
+    craft(remote, tmp_path, set_field("updated", "9998-12-31T00:00:00Z"))
+    result = laptop("sync", now="2026-11-25T10:00")
+    assert result.exit_code == 0, result
+    assert result.stdout.splitlines()[1].endswith(
+        "has a time from crafty ahead of this machine's clock (9998-12-31T00:00:00Z): not "
+        "trusted to settle a conflict"
+    )
+    assert laptop("add", "Next", "--from", "Ann").stdout.startswith("Added #3:")
+    assert laptop("edit", "1", "--note", "fine", now="2026-11-25T10:01").exit_code == 0
+    assert laptop("edit", "2", "--note", "fine", now="2026-11-25T10:01").exit_code == 0
+    assert laptop("list").exit_code == 0 and laptop("doctor").exit_code == 0
+    assert laptop("sync", now="2026-11-25T10:02").exit_code == 0

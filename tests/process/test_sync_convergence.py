@@ -39,8 +39,11 @@ step = st.tuples(
 
 
 class World:
-    def __init__(self, run: Run, mp: pytest.MonkeyPatch, root: Path) -> None:
+    def __init__(
+        self, run: Run, mp: pytest.MonkeyPatch, root: Path, skew: tuple[timedelta, ...] = ()
+    ) -> None:
         self.run, self.mp, self.root = run, mp, root
+        self.skew = skew or (timedelta(0),) * len(MACHINES)  # how far off each one's clock is
         self.minute = 0
         self.titles = 0
         self.remote = root / "remote.git"
@@ -51,7 +54,7 @@ class World:
 
     def __call__(self, m: int, *args: str) -> Result:
         self.minute += 1
-        now = (START + timedelta(minutes=self.minute)).isoformat(timespec="minutes")
+        now = (START + timedelta(minutes=self.minute) + self.skew[m]).isoformat(timespec="minutes")
         name = MACHINES[m]
         self.mp.setenv("RESPOND_CONFIG", str(self.root / name / "config.toml"))
         result = self.run("--db", str(self.db(m)), *args, now=now)
@@ -115,7 +118,34 @@ def test_three_machines_converge_whatever_they_did_and_in_whatever_order_they_sy
     tmp_path_factory: pytest.TempPathFactory,
     steps: list[tuple[int, str, int]],
 ) -> None:
-    world = World(run, monkeypatch, tmp_path_factory.mktemp("sync"))
+    converge(World(run, monkeypatch, tmp_path_factory.mktemp("sync")), steps)
+
+
+#: Clocks: right, 3 hours behind, 2 days ahead, and hostile (170 years ahead: the date
+#: grammar reads years up to 2199).
+SKEWS = [timedelta(0), timedelta(hours=-3), timedelta(days=2), timedelta(days=365 * 170)]
+
+
+@settings(
+    max_examples=int(os.environ.get("RESPOND_SYNC_EXAMPLES", "12")) // 2 or 1,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    steps=st.lists(step, min_size=1, max_size=14),
+    skew=st.tuples(*[st.sampled_from(SKEWS)] * len(MACHINES)),
+)
+def test_machines_with_skewed_and_hostile_clocks_converge_too(
+    run: Run,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+    steps: list[tuple[int, str, int]],
+    skew: tuple[timedelta, ...],
+) -> None:
+    converge(World(run, monkeypatch, tmp_path_factory.mktemp("sync"), skew), steps)
+
+
+def converge(world: World, steps: list[tuple[int, str, int]]) -> None:
+    """Run ``steps``, then sync every machine twice: all agree, nothing is lost, IDs unique."""
     for m in range(len(MACHINES)):
         world(m, "add", world.title(), "--from", "Dana")
         assert world(m, "sync", "init", str(world.remote)).exit_code == 0

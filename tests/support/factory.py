@@ -84,7 +84,7 @@ class MemorySession:
             self.people[item.person] = self.people.get(item.person, 0) + 1
         self.store[item.id] = item
 
-    def delete(self, item_id: int) -> None:
+    def delete(self, item_id: int, deleted_at: datetime | None = None) -> None:
         self.store.pop(item_id, None)
 
     def push_journal(self, entry: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from respond.core.syncmerge import (
+    Clocks,
     Replica,
     SyncFileError,
     files_of,
@@ -96,6 +97,68 @@ def test_a_field_changed_on_both_sides_takes_the_later_change_and_reports_it():
     again = merge(base, there, here, names=("desktop", "laptop"))
     assert again.replica == out.replica
     assert [(c.id, c.field, c.kept) for c in again.conflicts] == [(12, "title", "laptop")]
+
+
+def test_causality_decides_before_the_clock_an_edit_made_after_seeing_the_other_wins():
+    a = record("a", 12)
+    laptop = edited(a, 30, title="from laptop")
+    desktop = edited(laptop, 10, title="from desktop, after it")  # its clock is behind
+    for base in (replica(a), Replica()):  # the item in the base or not (an import)
+        for mine, theirs in ((laptop, desktop), (desktop, laptop)):
+            out = merge(base, replica(mine), replica(theirs))
+            assert out.replica.items["a"]["title"] == "from desktop, after it"
+            assert out.conflicts == []  # not concurrent: nothing to settle
+
+
+def test_a_time_ahead_of_the_clock_never_settles_a_conflict_and_is_named():
+    a = record("a", 12)
+    here = edited(a, 30, title="real edit")
+    there = {**edited(a, 10, title="hostile"), "updated": "9998-01-01T00:00:00Z"}
+    assert merge(replica(a), replica(here), replica(there)).replica.items["a"]["title"] == (
+        "hostile"  # without a clock to check against, the time counts as written
+    )
+    clocks = Clocks.at(T0 + timedelta(minutes=40), T0)
+    out = merge(replica(a), replica(here), replica(there), ("laptop", "crafty"), clocks)
+    assert out.replica.items["a"]["title"] == "real edit"
+    assert [(c.field, c.kept) for c in out.conflicts] == [("title", "laptop")]
+    assert [(u.uuid, u.side, u.at) for u in out.untrusted] == [
+        ("a", "crafty", "9998-01-01T00:00:00Z")
+    ]
+    # a time ahead of the clock by less than a day is trusted (clocks differ a little)
+    near = {**there, "updated": at(60 * 20)}
+    out = merge(replica(a), replica(here), replica(near), ("laptop", "crafty"), clocks)
+    assert out.replica.items["a"]["title"] == "hostile" and out.untrusted == []
+
+
+@given(
+    st.lists(st.sampled_from([5, -600, 3 * 1440, 4 * 10**9]), min_size=2, max_size=6),
+    st.data(),
+)
+def test_an_edit_made_after_another_wins_whatever_the_clocks_said(stamps, data):
+    chain = [record("a", 1)]
+    for n, stamp in enumerate(stamps):  # each edit made on top of the one before, anywhere
+        field = data.draw(st.sampled_from(["title", "note"]))
+        chain.append(edited(chain[-1], stamp, **{field: f"{field} {n}"}))
+    i = data.draw(st.integers(0, len(chain) - 2))
+    j = data.draw(st.integers(i + 1, len(chain) - 1))
+    clocks = Clocks.at(T0 + timedelta(minutes=60), None)
+    for base in (replica(chain[0]), Replica()):
+        for mine, theirs in ((chain[i], chain[j]), (chain[j], chain[i])):
+            out = merge(base, replica(mine), replica(theirs), clocks=clocks)
+            got = out.replica.items["a"]
+            assert (got["title"], got["note"]) == (chain[j]["title"], chain[j]["note"])
+            assert out.conflicts == []
+
+
+def test_notes_from_both_sides_are_joined_alike_whichever_side_merges():
+    a = record("a", 3)
+    here, there = edited(a, 10, note="mine"), edited(a, 20, note="theirs")
+    out = merge(replica(a), replica(here), replica(there), ("laptop", "desktop"))
+    again = merge(replica(a), replica(there), replica(here), ("desktop", "laptop"))
+    assert out.replica == again.replica
+    assert out.replica.items["a"]["note"] == "[laptop] mine\n[desktop] theirs"
+    assert [d.what for d in out.decisions] == ["notes from desktop and laptop joined"]
+    assert out.conflicts == []
 
 
 def test_histories_are_the_union_ordered_by_time_each_event_once():
@@ -207,18 +270,25 @@ class Machine:
         self.base = Replica()
 
 
+#: Minutes each machine's clock is off: right, behind, ahead, hostile (the year 7600).
+OFFSETS = st.tuples(*[st.sampled_from([0, -600, 3 * 1440, 4 * 10**9])] * 3)
+
+
 @settings(max_examples=150)
-@given(OPS)
-def test_machines_that_sync_in_any_order_converge_and_lose_nothing(ops):
+@given(OPS, OFFSETS)
+def test_machines_that_sync_in_any_order_converge_and_lose_nothing(ops, offsets):
     remote = Replica()
     machines = [Machine(f"m{i}") for i in range(3)]
     clock = iter(range(1, 10_000))
     created: set[str] = set()
     deleted: set[str] = set()
+    now = 0
 
     def sync(m: Machine) -> None:
         nonlocal remote
-        out = merge(m.base, m.here, remote, names=(m.name, "remote"))
+        shift = offsets[machines.index(m)]
+        clocks = Clocks.at(T0 + timedelta(minutes=now + shift), None)
+        out = merge(m.base, m.here, remote, (m.name, "remote"), clocks)
         ids = [r["id"] for r in out.replica.items.values()]
         assert len(ids) == len(set(ids))
         remote = out.replica
@@ -228,23 +298,25 @@ def test_machines_that_sync_in_any_order_converge_and_lose_nothing(ops):
     for op, who, which, fld in ops:
         m = machines[who]
         now = next(clock)
+        stamp = now + offsets[who]  # what this machine's clock says
         uuids = sorted(m.here.items)
         if op == "add":
             uuid = f"{m.name}-{now}"
-            m.here.items[uuid] = record(uuid, m.here.next_id, now)
+            m.here.items[uuid] = record(uuid, m.here.next_id, stamp)
             m.here.next_id += 1
             created.add(uuid)
         elif op == "edit" and uuids:
             uuid = uuids[which % len(uuids)]
             value = "done" if fld == "status" else f"{fld} {now} on {m.name}"
-            m.here.items[uuid] = edited(m.here.items[uuid], now, **{fld: value})
+            m.here.items[uuid] = edited(m.here.items[uuid], stamp, **{fld: value})
         elif op == "delete" and uuids:
             uuid = uuids[which % len(uuids)]
             del m.here.items[uuid]
-            m.here.tombstones[uuid] = at(now)
+            m.here.tombstones[uuid] = at(stamp)
             deleted.add(uuid)
         elif op == "sync":
             sync(m)
+    now += 1
     for _ in range(2):
         for m in machines:
             sync(m)
