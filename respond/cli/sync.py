@@ -89,24 +89,24 @@ def sync_init(
     import shutil
 
     from respond.core.errors import RespondError
-    from respond.storage import gitsync, syncstatus
+    from respond.storage import gitrepo, gitsync, syncstatus
 
     state = _state(ctx)
-    url = gitsync.check_remote(remote)
+    url = gitrepo.check_remote(remote)
     if shutil.which("git") is None:
-        raise gitsync.SyncError(gitsync.git_missing())
+        raise gitrepo.SyncError(gitrepo.git_missing())
     db = state.store.path
     host = _host(state)
     if syncstatus.is_initialised(db):
-        known = gitsync.configured_remote(gitsync.Git(syncstatus.repo_dir(db), host))
+        known = gitrepo.configured_remote(gitrepo.Git(syncstatus.repo_dir(db), host))
         if known != url:
-            raise gitsync.SyncError(
-                f"sync is already set up for {db} with {gitsync.mask(known or '')}; to change "
+            raise gitrepo.SyncError(
+                f"sync is already set up for {db} with {gitrepo.mask(known or '')}; to change "
                 f"the remote: git -C {syncstatus.repo_dir(db)} remote set-url origin NEW"
             )
-        state.output.confirm(f"sync is already set up with {gitsync.mask(url)}: respond sync syncs")
+        state.output.confirm(f"sync is already set up with {gitrepo.mask(url)}: respond sync syncs")
         return
-    gitsync.check_local_remote(url)
+    gitrepo.check_local_remote(url)
     gitsync.create(db, url, host)
     try:
         line = _sync(state)
@@ -114,7 +114,7 @@ def sync_init(
         _record(state, str(err))
         raise
     _record(state, None)
-    state.output.confirm(f"sync set up with {gitsync.mask(url)}: {line}")
+    state.output.confirm(f"sync set up with {gitrepo.mask(url)}: {line}")
 
 
 @sync_app.command("status")
@@ -123,24 +123,24 @@ def sync_status(ctx: typer.Context) -> None:
 
     Example: respond sync status
     """
-    from respond.storage import gitsync, syncstatus
+    from respond.storage import gitrepo, gitsync, syncstatus
     from respond.storage.syncstatus import read_status
 
     state = _state(ctx)
     db = state.store.path
     if not syncstatus.is_initialised(db):
-        raise gitsync.SyncError(f"sync is not set up for {db}: run respond sync init REMOTE")
+        raise gitrepo.SyncError(f"sync is not set up for {db}: run respond sync init REMOTE")
     host = _host(state)
-    git = gitsync.Git(syncstatus.repo_dir(db), host)
+    git = gitrepo.Git(syncstatus.repo_dir(db), host)
     status = read_status(db)
     env = state.env
     try:
         count = gitsync.waiting(state.store, host, env.now())
         to_send = f"{count} item{'s' if count != 1 else ''} changed here since the last sync"
-    except gitsync.SyncError as err:  # a remote holding what sync refuses: status all the same
+    except gitrepo.SyncError as err:  # a remote holding what sync refuses: status all the same
         to_send = f"unknown: {err}"
     lines = [
-        f"remote     {gitsync.mask(gitsync.configured_remote(git) or '(none)')}",
+        f"remote     {gitrepo.mask(gitrepo.configured_remote(git) or '(none)')}",
         f"machine    {host}",
         f"last sync  {_when(status.get('last_sync'), env) or 'never'}",
         f"to send    {to_send}",
@@ -153,7 +153,7 @@ def sync_status(ctx: typer.Context) -> None:
 
 
 def _host(state: Any) -> str:
-    from respond.storage.gitsync import machine_name
+    from respond.storage.gitrepo import machine_name
 
     return machine_name(state.env.settings.sync_name)
 

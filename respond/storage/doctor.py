@@ -333,13 +333,13 @@ def _check_sync(db: Path, report: Report) -> None:
 
 
 def _unlock(db: Path) -> str:
-    from respond.storage import gitsync
+    from respond.storage import gitrepo
     from respond.storage.database import exclusive_lock
     from respond.storage.syncstatus import repo_dir
 
     try:
         with exclusive_lock(repo_dir(db), timeout=1.0):  # (a running sync: leave it be)
-            gitsync.clear_stale_locks(repo_dir(db))
+            gitrepo.clear_stale_locks(repo_dir(db))
     except DatabaseError:
         return "nothing in the sync repository: a sync is running; run doctor again after it"
     return "removed the git locks a killed git left in the sync repository"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from respond.storage import gitsync
+from respond.storage import gitrepo
 from tests.support.processes import respond
 from tests.support.remotes import Sshd, free_port, processes_holding, silent_listener
 
@@ -182,33 +182,33 @@ def test_ssh_reasons_are_named_and_credentials_never_shown() -> None:
         b"fatal: Could not read from remote repository.\n\nPlease make sure you have the "
         b"correct access rights\nand the repository exists.\n"
     )
-    line = gitsync.unreachable(refused, "ssh://me@127.0.0.1:4/x.git")
+    line = gitrepo.unreachable(refused, "ssh://me@127.0.0.1:4/x.git")
     assert line == (
         f"the remote could not be reached (connect to host 127.0.0.1 port 4: Connection "
         f"refused); {SAFE}"
     )
     unresolved = b"ssh: Could not resolve hostname nohost: Name or service not known\r\n"
-    assert "(Could not resolve hostname nohost: Name or service" in gitsync.unreachable(
+    assert "(Could not resolve hostname nohost: Name or service" in gitrepo.unreachable(
         unresolved, "nohost:repo.git"
     )
     leaked = b"fatal: unable to access 'https://me:S3CRET@git.example/x.git/': timeout\n"
-    assert "S3CRET" not in gitsync.unreachable(leaked, "https://me:S3CRET@git.example/x.git")
-    assert gitsync.mask("https://me:S3CRET@git.example/x https://TOKEN@git.example/y") == (
+    assert "S3CRET" not in gitrepo.unreachable(leaked, "https://me:S3CRET@git.example/x.git")
+    assert gitrepo.mask("https://me:S3CRET@git.example/x https://TOKEN@git.example/y") == (
         "https://…@git.example/x https://…@git.example/y"
     )
-    assert gitsync.mask("ssh://git:pw@git.example/x and ssh://git@git.example/y") == (
+    assert gitrepo.mask("ssh://git:pw@git.example/x and ssh://git@git.example/y") == (
         "ssh://…@git.example/x and ssh://git@git.example/y"
     )
-    assert gitsync.ssh_host("git@github.com:me/data.git") == "github.com"
-    assert gitsync.ssh_host("ssh://git@127.0.0.1:2222/x") == "127.0.0.1:2222"
+    assert gitrepo.ssh_host("git@github.com:me/data.git") == "github.com"
+    assert gitrepo.ssh_host("ssh://git@127.0.0.1:2222/x") == "127.0.0.1:2222"
 
 
 def test_respond_adds_its_ssh_options_after_the_user_s_own() -> None:
-    mine = gitsync.ssh_options("ssh -i ~/.ssh/k -o ConnectTimeout=5", 30, batch=True)
+    mine = gitrepo.ssh_options("ssh -i ~/.ssh/k -o ConnectTimeout=5", 30, batch=True)
     assert mine.startswith("ssh -i ~/.ssh/k -o ConnectTimeout=5 -o ConnectTimeout=30")
     assert mine.endswith("-o BatchMode=yes") and "ServerAliveInterval=5" in mine
-    assert "BatchMode" not in gitsync.ssh_options("ssh", 30, batch=False)
-    assert gitsync.ssh_options("plink -batch", 30, batch=True) == ""  # not OpenSSH: left alone
+    assert "BatchMode" not in gitrepo.ssh_options("ssh", 30, batch=False)
+    assert gitrepo.ssh_options("plink -batch", 30, batch=True) == ""  # not OpenSSH: left alone
 
 
 def test_a_remote_with_a_password_is_never_shown(run, tmp_path: Path) -> None:
