@@ -213,8 +213,7 @@ def digest(state: Any) -> Notice:
         state.store.snapshot(active_since=now - REVIEW_WINDOW).items.values(),
         now,
         env.settings,
-        env.clock.tz,
-        week_start=env.settings.week_start,
+        env.calendar,
     )
     out = StringIO()
     render.review(view, env, Environment(stdout=out, stdout_isatty=False, color=False))

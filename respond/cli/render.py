@@ -519,7 +519,7 @@ def _week_title(card: Scorecard) -> Text:
     from respond.core.scoring import iso_week
 
     week = card.current
-    label = f"Week {iso_week(week.start)[-2:].lstrip('0')} · " if card.week_start == 0 else ""
+    label = f"Week {iso_week(week.start)[-2:].lstrip('0')} · " if card.calendar.iso_weeks else ""
     first, last = week.start, week.last_day
     title = Text(
         f"{label}{first:%a} {first.day} {first:%b} – {last:%a} {last.day} {last:%b} {last.year}",
@@ -596,7 +596,7 @@ def _history(card: Scorecard, out: Console) -> None:
     ]
     rows: list[Row] = []
     for week in reversed(card.weeks):
-        label = f"{iso_week(week.start)} " if card.week_start == 0 else ""
+        label = f"{iso_week(week.start)} " if card.calendar.iso_weeks else ""
         rows.append(
             [
                 Text(f"{label}{week.start:%a} {week.start.day} {week.start:%b}"),

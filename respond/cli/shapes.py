@@ -23,6 +23,7 @@ from respond.core.model import Item
 
 if TYPE_CHECKING:
     from respond.cli.output import ConfigView
+    from respond.core.calendar import Calendar
     from respond.core.people import PersonRow, PersonView
     from respond.core.review import Review
     from respond.core.scoring import Scorecard, WeekScore
@@ -106,14 +107,14 @@ def review(view: Review) -> dict[str, Any]:
     }
 
 
-def week(one: WeekScore, week_start: int = 0) -> dict[str, Any]:
+def week(one: WeekScore, calendar: Calendar) -> dict[str, Any]:
     """One week as data. For gratitude, ``kept`` is the thanks logged, ``total`` the goal."""
     from respond.core.scoring import iso_week
 
     return {
         "start": one.start.isoformat(),
         "end": one.last_day.isoformat(),
-        "iso_week": iso_week(one.start) if week_start == 0 else None,
+        "iso_week": iso_week(one.start) if calendar.iso_weeks else None,
         "overall": one.overall,
         "habits": {
             habit: {"score": cell.score, "kept": cell.kept, "total": cell.total}
@@ -128,8 +129,8 @@ def scorecard(card: Scorecard) -> dict[str, Any]:
 
     return {
         "now": to_utc_iso(card.now),
-        "week_start": FULL_DAY_NAMES[card.week_start],
-        "week": week(card.current, card.week_start),
+        "week_start": FULL_DAY_NAMES[card.calendar.first_weekday],
+        "week": week(card.current, card.calendar),
         "overall": {
             "score": card.overall,
             "last_week": card.last_overall,
@@ -151,7 +152,7 @@ def scorecard(card: Scorecard) -> dict[str, Any]:
             }
             for summary in card.habits
         },
-        "weeks": [week(one, card.week_start) for one in card.weeks],
+        "weeks": [week(one, card.calendar) for one in card.weeks],
     }
 
 

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from respond.core.clock import Clock
 from respond.core.settings import Settings
+
+if TYPE_CHECKING:
+    from respond.core.calendar import Calendar
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,14 @@ class Env:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    @property
+    def calendar(self) -> Calendar:
+        """The zone, working week and first weekday that weeks are counted in (one value:
+        :class:`respond.core.calendar.Calendar`), from the settings and the clock's zone."""
+        from respond.core.calendar import Calendar
+
+        return Calendar.of(self.settings, self.clock.tz)
 
     def when(self, text: str) -> datetime:
         """Parse a date the user typed, relative to now."""

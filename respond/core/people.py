@@ -240,6 +240,7 @@ class Part:
 def parts(items: Iterable[Item], now: datetime) -> dict[str, Part]:
     """Each person's :class:`Part` of ``items`` (read in this order), by person key, as of
     ``now``; every closed item is in ``lines``."""
+    from respond.core.calendar import Calendar
     from respond.core.history import timeline
     from respond.core.scoring import checks
     from respond.core.settings import Settings
@@ -264,8 +265,8 @@ def parts(items: Iterable[Item], now: datetime) -> dict[str, Part]:
         last = _last_at(item)
         if part.last is None or last > part.last:
             part.last = last
-    # "reply" and "word" checks read one item's own history and ``now``, never the settings
-    for check in checks(everything, now, Settings()):
+    # "reply" and "word" checks read one item's own history and ``now``, never the calendar
+    for check in checks(everything, now, Calendar.of(Settings(), None)):
         part = out[person_key(check.person)]
         if check.habit == "reply":
             part.replies_scored += 1

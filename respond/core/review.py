@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from respond.core.clock import to_local
 from respond.core.due import is_overdue
@@ -30,6 +31,9 @@ from respond.core.history import timeline
 from respond.core.model import Item, due_order
 from respond.core.scoring import Scorecard, local_midnight, scorecard
 from respond.core.settings import Settings
+
+if TYPE_CHECKING:
+    from respond.core.calendar import Calendar
 
 DUE_KINDS = frozenset({"ask", "promise"})
 
@@ -99,12 +103,13 @@ def review(
     items: Iterable[Item],
     now: datetime,
     settings: Settings,
-    tz: tzinfo | None = None,
-    week_start: int = 0,
+    calendar: Calendar,
 ) -> Review:
+    """The review as of ``now``: "today" ends at local midnight and the week's scores are
+    counted in weeks of ``calendar``."""
     everything = list(items)
     by_id = {item.id: item for item in everything}
-    midnight = end_of_today(now, tz)
+    midnight = end_of_today(now, calendar.tz)
     overdue: list[Item] = []
     due_today: list[Item] = []
     followups: list[Item] = []
@@ -132,7 +137,7 @@ def review(
                 relay.append(Relay(item, served, answered))
     waiting.sort(key=lambda w: (w.item.created, w.item.id))
     relay.sort(key=lambda r: (r.answered_at or r.answer.created, r.answer.id))
-    card = scorecard(everything, now, settings, tz, weeks=2, week_start=week_start, full=False)
+    card = scorecard(everything, now, settings, calendar, weeks=2, full=False)
     needs = NeedsYou(
         total=late,
         overdue=len(overdue),

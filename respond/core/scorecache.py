@@ -42,15 +42,15 @@ passes the first of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from respond.core.clock import from_iso, to_local
 
 if TYPE_CHECKING:  # every commit uses the rules above; only readers need scoring
+    from respond.core.calendar import Calendar
     from respond.core.model import Item
     from respond.core.scoring import Known, Tally
-    from respond.core.settings import Settings
 
 CACHE_VERSION = 1  # raise when what is cached or how it is computed changes
 # The latest a check is decided after its item's latest time: one working day (to its close)
@@ -243,20 +243,20 @@ def futures(
 # -- what is known ------------------------------------------------------------------------
 
 
-def fingerprint(settings: Settings, week_start: int, tz: tzinfo | None, zone: str) -> str:
-    """What cached tallies depend on besides the items: the working week (grace and relay
-    days), the first day of the week, the local zone (its name, given by the caller, and its
-    offsets in winter and summer) and the cache's version. The SLA settings are not in it
+def fingerprint(calendar: Calendar, zone: str) -> str:
+    """What cached tallies depend on besides the items: the calendar's working week (grace and
+    relay days), first weekday and local zone (its name, given by the caller, and its offsets in
+    winter and summer), and the cache's version. The SLA settings are not in it
     (an ask's respond-by time is stored when it is added), nor the gratitude goal (applied to
     the tally afterwards)."""
-    week = settings.week
+    week, tz = calendar.week, calendar.tz
     days = ",".join(str(day) for day in sorted(week.days))
     offsets = ",".join(
         str(to_local(datetime(2026, month, 1, 12, tzinfo=UTC), tz).utcoffset()) for month in (1, 7)
     )
     return (
-        f"v{CACHE_VERSION}|days {days}|{week.start:%H:%M}-{week.end:%H:%M}|start {week_start}"
-        f"|zone {zone}|{offsets}"
+        f"v{CACHE_VERSION}|days {days}|{week.start:%H:%M}-{week.end:%H:%M}"
+        f"|start {calendar.first_weekday}|zone {zone}|{offsets}"
     )
 
 
@@ -264,20 +264,19 @@ def invalidate(
     known: Known,
     moment: datetime,
     first: Callable[[], datetime | None],
-    tz: tzinfo | None = None,
-    week_start: int = 0,
+    calendar: Calendar,
 ) -> Known | None:
-    """``known`` without the weeks a change from ``moment`` on can affect (``None`` when none
-    is left). A change at or before the first item's creation may have changed which item is
-    the first (which weeks score gratitude), though no tally before ``moment``: ``first()``
-    then gives it as it is now."""
+    """``known`` without the weeks (of ``calendar``) a change from ``moment`` on can affect
+    (``None`` when none is left). A change at or before the first item's creation may have
+    changed which item is the first (which weeks score gratitude), though no tally before
+    ``moment``: ``first()`` then gives it as it is now."""
     from respond.core.scoring import Known, week_of
 
     first_created = known.first_created
     if first_created is None or moment <= first_created:
         first_created = first()
     try:
-        week = week_of(moment, tz, week_start)
+        week = week_of(moment, calendar)
     except (OverflowError, ValueError):
         return None
     until = min(known.until, week)
@@ -315,17 +314,15 @@ def extend(
     known: Known | None,
     items: Iterable[Item],
     now: datetime,
-    settings: Settings,
-    tz: tzinfo | None = None,
-    week_start: int = 0,
+    calendar: Calendar,
 ) -> Known:
-    """What is known through the current week: ``known`` and the weeks after it, counted from
-    ``items`` (all of them when ``known`` is ``None``; otherwise at least those
+    """What is known through the current week of ``calendar``: ``known`` and the weeks after
+    it, counted from ``items`` (all of them when ``known`` is ``None``; otherwise at least those
     :func:`needed` for the first week it lacks)."""
-    from respond.core.scoring import Known, week_start_of, week_tallies
+    from respond.core.scoring import Known, week_tallies
 
     present = [item for item in items if item.created <= now.astimezone(UTC)]
-    current = week_start_of(to_local(now, tz).date(), week_start)
+    current = calendar.this_week(now)
     if known is None:
         first = min((item.created for item in present), default=None)
         since: date | None = None
@@ -333,15 +330,15 @@ def extend(
     else:
         first, since = known.first_created, known.until
         tallies = {day: tally for day, tally in known.tallies.items() if day < since}
-    tallies.update(week_tallies(present, now, settings, tz, week_start, since=since))
+    tallies.update(week_tallies(present, now, calendar, since=since))
     return Known(current + timedelta(days=7), tallies, first)
 
 
-def finished(known: Known, now: datetime, tz: tzinfo | None = None, week_start: int = 0) -> Known:
+def finished(known: Known, now: datetime, calendar: Calendar) -> Known:
     """``known`` without the current week (and anything after it): what may be kept."""
-    from respond.core.scoring import Known, week_start_of
+    from respond.core.scoring import Known
 
-    current = week_start_of(to_local(now, tz).date(), week_start)
+    current = calendar.this_week(now)
     until = min(known.until, current)
     return Known(
         until,

@@ -3,12 +3,13 @@
 Five habits, each scored 0-100 per week, or ``None`` (shown as n/a) when the week held nothing
 to score. Every scorable thing is a :class:`Check`, kept or missed, *decided* at one instant:
 the moment you kept it, or the moment its deadline passed without it being kept. A check
-counts in the week (local time, weeks starting on ``week_start``, Monday by default) in which
-it was decided. A deadline passes as in every command (:func:`respond.core.due.is_overdue`): a
-check due at 14:00 is missed from 14:00:01. Nothing undecided is scored: an open item whose
-deadline is still ahead does not count yet. An item dropped before its deadline is not scored
-at all; once its deadline has passed it was missed. Only events at or before ``now`` count,
-and undone events never count (see :mod:`respond.core.history`).
+counts in the week (local time, weeks starting on the calendar's first weekday, see
+:class:`respond.core.calendar.Calendar`) in which it was decided. A deadline passes as in every
+command (:func:`respond.core.due.is_overdue`): a check due at 14:00 is missed from 14:00:01.
+Nothing undecided is scored: an open item whose deadline is still ahead does not count yet.
+An item dropped before its deadline is not scored at all; once its deadline has passed it was
+missed. Only events at or before ``now`` count, and undone events never count (see
+:mod:`respond.core.history`).
 
 * **prompt reply** (asks): kept when the ask was acknowledged or done by its respond-by time,
   the due time recorded when it was added (from the channel's SLA or ``--by``).
@@ -47,12 +48,16 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
-from respond.core.clock import from_iso, localize, to_local, to_utc_iso
+from respond.core.clock import from_iso, localize, to_utc_iso
 from respond.core.due import is_overdue
 from respond.core.history import Timeline, timeline
 from respond.core.model import Item
 from respond.core.settings import Settings
+
+if TYPE_CHECKING:
+    from respond.core.calendar import Calendar
 
 HABITS: tuple[str, ...] = ("reply", "word", "followup", "loop", "gratitude")
 HABIT_LABELS: dict[str, str] = {
@@ -114,7 +119,7 @@ class HabitSummary:
 @dataclass(frozen=True)
 class Scorecard:
     now: datetime
-    week_start: int
+    calendar: Calendar  # the weeks' zone and first weekday
     weeks: list[WeekScore]  # oldest first; the last is the current week (so far)
     habits: list[HabitSummary]
     overall: int | None
@@ -178,13 +183,11 @@ def _word(item: Item, line: Timeline, now: datetime) -> list[Check]:
     return found
 
 
-def _follow_up(
-    item: Item, line: Timeline, now: datetime, settings: Settings, tz: tzinfo | None
-) -> list[Check]:
+def _follow_up(item: Item, line: Timeline, now: datetime, calendar: Calendar) -> list[Check]:
     from respond.core.worktime import add_business_days
 
     def grace(due: datetime) -> datetime:  # the grace day is the next working day, to its close
-        return add_business_days(due, FOLLOW_UP_GRACE_BUSINESS_DAYS, settings.week, tz)
+        return add_business_days(due, FOLLOW_UP_GRACE_BUSINESS_DAYS, calendar.week, calendar.tz)
 
     if line.created_due is None:
         return []
@@ -201,8 +204,7 @@ def _loop(
     line: Timeline,
     served: Timeline | None,
     now: datetime,
-    settings: Settings,
-    tz: tzinfo | None,
+    calendar: Calendar,
 ) -> list[Check]:
     from respond.core.worktime import add_business_days
 
@@ -211,7 +213,7 @@ def _loop(
         return []
     if served.closed_at is not None and served.closed_at < answered:
         return []  # the ask was closed before the answer came: nothing to relay
-    deadline = add_business_days(answered, RELAY_BUSINESS_DAYS, settings.week, tz)
+    deadline = add_business_days(answered, RELAY_BUSINESS_DAYS, calendar.week, calendar.tz)
     decided = _decide(_done_at(served), deadline, now, _dropped_at(served))
     return [] if decided is None else [Check("loop", item.id, item.person, *decided)]
 
@@ -236,11 +238,11 @@ def _settled_before(item: Item, since: str) -> bool:
 def checks(
     items: Iterable[Item],
     now: datetime,
-    settings: Settings,
-    tz: tzinfo | None = None,
+    calendar: Calendar,
     since: datetime | None = None,
 ) -> list[Check]:
-    """Every decided check in ``items`` as of ``now``. With ``since``, checks decided before
+    """Every decided check in ``items`` as of ``now`` (grace and relay days are working days
+    of ``calendar``). With ``since``, checks decided before
     it may be left out (items settled before it are skipped without reading their history)."""
     now = now.astimezone(UTC)  # one zone object: comparisons with stored times stay cheap
     present = [item for item in items if item.created <= now]
@@ -272,20 +274,15 @@ def checks(
         elif kind == "promise":
             found.extend(_word(item, line, now))
         elif kind == "followup":
-            found.extend(_follow_up(item, line, now, settings, tz))
+            found.extend(_follow_up(item, line, now, calendar))
         elif kind == "waiting" and item.for_id is not None:
             served = by_id.get(item.for_id)
             served_line = line_of(served) if served is not None else None
-            found.extend(_loop(item, line, served_line, now, settings, tz))
+            found.extend(_loop(item, line, served_line, now, calendar))
     return found
 
 
 # -- weeks --------------------------------------------------------------------------------
-
-
-def week_start_of(day: date, week_start: int = 0) -> date:
-    """The first day of the week holding ``day`` (weeks start on ``week_start``, 0=Monday)."""
-    return day - timedelta(days=(day.weekday() - week_start) % 7)
 
 
 def local_midnight(day: date, tz: tzinfo | None = None) -> datetime:
@@ -293,15 +290,14 @@ def local_midnight(day: date, tz: tzinfo | None = None) -> datetime:
 
 
 def week_of(
-    moment: datetime,
-    tz: tzinfo | None = None,
-    week_start: int = 0,
-    midnights: dict[date, datetime] | None = None,
+    moment: datetime, calendar: Calendar, midnights: dict[date, datetime] | None = None
 ) -> date:
-    """The first day of the week ``moment`` counts in: the week whose first local midnight
-    (:func:`local_midnight`, which a daylight-saving change may move) is the last one at or
-    before it. ``midnights`` keeps the midnights (in UTC) computed so far, for many calls."""
+    """The first day of the week of ``calendar`` that ``moment`` counts in: the week whose
+    first local midnight (:func:`local_midnight`, which a daylight-saving change may move) is
+    the last one at or before it. ``midnights`` keeps the midnights (in UTC) computed so far,
+    for many calls."""
     known = {} if midnights is None else midnights
+    tz = calendar.tz
 
     def midnight(day: date) -> datetime:
         found = known.get(day)
@@ -310,7 +306,7 @@ def week_of(
         return found
 
     at = moment.astimezone(UTC)
-    day = week_start_of(to_local(at, tz).date(), week_start)
+    day = calendar.this_week(at)
     if at < midnight(day):
         return day - timedelta(days=7)
     if at >= midnight(day + timedelta(days=7)):
@@ -386,27 +382,25 @@ class Known:
 def week_tallies(
     items: Iterable[Item],
     now: datetime,
-    settings: Settings,
-    tz: tzinfo | None = None,
-    week_start: int = 0,
+    calendar: Calendar,
     since: date | None = None,
     skip_settled: bool = False,
 ) -> dict[date, Tally]:
-    """Per week (by its first day), the checks of ``items`` decided in it as of ``now``: a
-    :data:`Tally`; weeks without a check are left out. With ``since``, only weeks from that
-    one on; ``skip_settled`` also skips reading items settled before it (see :func:`checks`).
-    Items created after ``now`` do not count."""
+    """Per week of ``calendar`` (by its first day), the checks of ``items`` decided in it as
+    of ``now``: a :data:`Tally`; weeks without a check are left out. With ``since``, only weeks
+    from that one on; ``skip_settled`` also skips reading items settled before it (see
+    :func:`checks`). Items created after ``now`` do not count."""
     utc_now = now.astimezone(UTC)
     present = [item for item in items if item.created <= utc_now]
-    current = week_start_of(to_local(now, tz).date(), week_start)
-    cutoff = local_midnight(since, tz) if since is not None and skip_settled else None
-    found = checks(present, now, settings, tz, since=cutoff)
+    current = calendar.this_week(now)
+    cutoff = local_midnight(since, calendar.tz) if since is not None and skip_settled else None
+    found = checks(present, now, calendar, since=cutoff)
     midnights: dict[date, datetime] = {}
     index_of = {habit: n for n, habit in enumerate(HABITS)}
     cells: dict[date, list[list[int]]] = {}
     for check in found:
         try:
-            day = week_of(check.at, tz, week_start, midnights)
+            day = week_of(check.at, calendar, midnights)
         except (OverflowError, ValueError):  # a time at the edge of the calendar: no week
             continue
         if day > current or (since is not None and day < since):
@@ -424,9 +418,8 @@ def weekly(
     items: Iterable[Item],
     now: datetime,
     settings: Settings,
-    tz: tzinfo | None = None,
+    calendar: Calendar,
     weeks: int = SPARK_WEEKS,
-    week_start: int = 0,
     full: bool = True,
     cached: Known | None = None,
 ) -> list[WeekScore]:
@@ -438,16 +431,14 @@ def weekly(
     from ``items``, which then need only hold the items that can count in those weeks."""
     utc_now = now.astimezone(UTC)
     items = [item for item in items if item.created <= utc_now]
-    current = week_start_of(to_local(now, tz).date(), week_start)
+    current = calendar.this_week(now)
     if cached is not None:
         first_item = cached.first_created
     else:
         first_item = min((item.created for item in items), default=None)
-    first = (
-        week_start_of(to_local(first_item, tz).date(), week_start)
-        if first_item is not None
-        else current + timedelta(days=7)
-    )
+    first = current + timedelta(days=7)  # no item yet: every week is before the first
+    if first_item is not None:
+        first = calendar.this_week(first_item)
     start = current - timedelta(days=7 * (max(weeks, 1) - 1))
     if full:
         start = min(first, start)
@@ -455,12 +446,11 @@ def weekly(
     starts = [start + timedelta(days=7 * n) for n in range(count)]
     if cached is not None:
         tallies = {day: tally for day, tally in cached.tallies.items() if day < cached.until}
-        tallies.update(week_tallies(items, now, settings, tz, week_start, since=cached.until))
+        tallies.update(week_tallies(items, now, calendar, since=cached.until))
     else:
         tallies = week_tallies(
-            items, now, settings, tz, week_start, since=None if full else start,
-            skip_settled=not full,
-        )  # fmt: skip
+            items, now, calendar, since=None if full else start, skip_settled=not full
+        )
     goal = settings.gratitude_goal
     result: list[WeekScore] = []
     for day in starts:
@@ -483,9 +473,8 @@ def scorecard(
     items: Iterable[Item],
     now: datetime,
     settings: Settings,
-    tz: tzinfo | None = None,
+    calendar: Calendar,
     weeks: int = SPARK_WEEKS,
-    week_start: int = 0,
     full: bool = True,
     cached: Known | None = None,
 ) -> Scorecard:
@@ -495,7 +484,7 @@ def scorecard(
     in ``today``): streaks, strength and sparklines then cover those two weeks only. With
     ``cached``, past weeks come from it (see :func:`weekly`)."""
     span = max(weeks, SPARK_WEEKS, 2) if full else 2
-    everything = weekly(items, now, settings, tz, span, week_start, full, cached)
+    everything = weekly(items, now, settings, calendar, span, full, cached)
     current, previous = everything[-1], everything[-2]
     summaries: list[HabitSummary] = []
     strengths: list[float | None] = []
@@ -522,7 +511,7 @@ def scorecard(
     )
     return Scorecard(
         now=now,
-        week_start=week_start,
+        calendar=calendar,
         weeks=everything[-max(weeks, 1) :],
         habits=summaries,
         overall=current.overall,

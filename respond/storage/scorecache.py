@@ -31,9 +31,9 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from respond.core.clock import from_iso, to_local, to_utc_iso
+from respond.core.clock import from_iso, to_utc_iso
 from respond.core.scorecache import (
     GRACE,
     extend,
@@ -44,8 +44,7 @@ from respond.core.scorecache import (
     invalidate,
     needed,
 )
-from respond.core.scoring import HABITS, Known, Tally, local_midnight, week_start_of
-from respond.core.settings import Settings
+from respond.core.scoring import HABITS, Known, Tally, local_midnight
 from respond.storage.database import (
     ITEMS,
     META,
@@ -58,6 +57,9 @@ from respond.storage.database import (
 )
 from respond.storage.reading import read_regular
 from respond.storage.scorelog import KEY, entries, position
+
+if TYPE_CHECKING:
+    from respond.core.calendar import Calendar
 
 SUFFIX = ".scores"
 FORMAT = "respond-score-cache"
@@ -225,8 +227,7 @@ def _usable(
     meta: dict[str, Any],
     identity: list[int] | None,
     now: datetime,
-    tz: tzinfo | None,
-    week_start: int,
+    calendar: Calendar,
 ) -> tuple[Known | None, str]:
     """What the cache still knows about the database as it is now (or ``None``, and why)."""
     known: Known | None = _known_from(doc)
@@ -246,7 +247,7 @@ def _usable(
     for moment in moments:
         if known is None:
             break
-        known = invalidate(known, moment, first, tz, week_start)
+        known = invalidate(known, moment, first, calendar)
     return known, "" if known is not None else "a change at the edge of the calendar"
 
 
@@ -274,24 +275,23 @@ def _document(
     }
 
 
-def known_weeks(
-    db: Path, now: datetime, settings: Settings, tz: tzinfo | None = None, week_start: int = 0
-) -> Known:
-    """Every week's tallies through the current one, as of ``now``: finished weeks from the
-    cache where it is good, the rest from the items that can count in them; the cache is
-    brought up to date on the way (without a lock: see the module's docstring)."""
+def known_weeks(db: Path, now: datetime, calendar: Calendar) -> Known:
+    """Every week's tallies (weeks of ``calendar``) through the current one, as of ``now``:
+    finished weeks from the cache where it is good, the rest from the items that can count in
+    them; the cache is brought up to date on the way (without a lock: see the module's
+    docstring)."""
     global last
     last = Reading()
     identity = _identity(db)
     data = load_raw(db)
     if data is None:
         last.why = "no database"
-        return extend(None, [], now, settings, tz, week_start)
+        return extend(None, [], now, calendar)
     data = check_schema(db, data)
     table: dict[str, Any] = data.get(ITEMS, {})
     meta: dict[str, Any] = data.get(META, {}).get("1", {})
     enabled = not os.environ.get(DISABLE)
-    print_ = fingerprint(settings, week_start, tz, zone_name(tz))
+    print_ = fingerprint(calendar, zone_name(calendar.tz))
     doc = _read(cache_path(db)) if enabled else None
     known: Known | None = None
     writable = enabled
@@ -304,20 +304,20 @@ def known_weeks(
                 writable = False  # computed later than this reader's now: not for it
                 why = "computed for a later now"
             else:
-                known, why = _usable(doc, table, meta, identity, now, tz, week_start)
+                known, why = _usable(doc, table, meta, identity, now, calendar)
         except (KeyError, TypeError, ValueError, OverflowError):
             known, why = None, "damaged"
-    if known is not None and known.until > week_start_of(to_local(now, tz).date(), week_start):
+    if known is not None and known.until > calendar.this_week(now):
         known, why = None, "damaged"  # it claims to know weeks that have not ended
-    since = local_midnight(known.until, tz) if known is not None else None
+    since = local_midnight(known.until, calendar.tz) if known is not None else None
     table = _with_history(db, data, table, since)
     keys = needed(table, since)
     with gc_paused():
         items = [item_from_doc(db, int(key), table[key]) for key in keys]
     last = Reading(len(table), len(items), known is not None, why=why)
-    result = extend(known, items, now, settings, tz, week_start)
+    result = extend(known, items, now, calendar)
     if writable:
-        keep = finished(result, now, tz, week_start)
+        keep = finished(result, now, calendar)
         new = _document(print_, keep, meta, identity, futures(table, keys, now))
         old = dict(doc or {})
         computed_at = old.pop("computed_at", None)

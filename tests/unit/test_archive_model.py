@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from respond.cli import shapes
 from respond.core import actions
 from respond.core.actions import Env
+from respond.core.calendar import Calendar
 from respond.core.clock import FixedClock
 from respond.core.errors import RespondError
 from respond.core.review import REVIEW_WINDOW, review
@@ -181,8 +182,9 @@ def test_reads_equal_a_single_file_whatever_was_archived_or_interrupted(
         assert records(ours, open_only=True) == opened
         recent = ours.snapshot(active_since=now - REVIEW_WINDOW).items.values()
         full = single.snapshot().items.values()
-        assert shapes.review(review(recent, now, Settings())) == shapes.review(
-            review(full, now, Settings())
+        calendar = Calendar.of(Settings(), None)
+        assert shapes.review(review(recent, now, Settings(), calendar)) == shapes.review(
+            review(full, now, Settings(), calendar)
         )
         assert ours.person_counts() == single.person_counts()
         for item_id in issued[-3:]:

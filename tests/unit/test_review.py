@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from respond.core.calendar import Calendar
 from respond.core.review import end_of_today, review
 from respond.core.settings import Settings
 from tests.support.factory import generate
@@ -32,7 +33,7 @@ def test_end_of_today_is_local_midnight(now: datetime, midnight: datetime) -> No
 def test_every_open_item_lands_in_exactly_the_right_section(hours: float) -> None:
     items = generate(500, seed=5, end=datetime(2026, 11, 20, 12, tzinfo=BERLIN), tz=BERLIN)
     now = datetime(2026, 11, 20, tzinfo=BERLIN) + timedelta(hours=hours)
-    view = review(items, now, Settings(), BERLIN)
+    view = review(items, now, Settings(), Calendar.of(Settings(), BERLIN))
     midnight = end_of_today(now, BERLIN)
     sections = {
         "overdue": [i.id for i in view.overdue],

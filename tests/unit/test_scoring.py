@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from respond.core import actions, scoring
 from respond.core.actions import Env
+from respond.core.calendar import Calendar
 from respond.core.clock import FixedClock, to_utc_iso
 from respond.core.history import effective, timeline
 from respond.core.model import Item
@@ -24,6 +25,7 @@ from respond.storage.database import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SETTINGS = Settings()
+CAL = Calendar.of(SETTINGS, BERLIN)
 STAMPS = ("due", "to", "from")
 
 
@@ -69,14 +71,15 @@ def item(
 
 
 def checks(items: list[Item], now: str) -> list[tuple[str, str, bool]]:
-    found = scoring.checks(items, local(now), SETTINGS, BERLIN)
+    found = scoring.checks(items, local(now), CAL)
     return sorted(
         (c.habit, c.at.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M"), c.kept) for c in found
     )
 
 
 def weeks(items: list[Item], now: str, count: int = 3, tz: Any = BERLIN) -> list[Any]:
-    return scoring.weekly(items, local(now), SETTINGS, tz, weeks=count)[-count:]
+    calendar = Calendar.of(SETTINGS, tz)
+    return scoring.weekly(items, local(now), SETTINGS, calendar, weeks=count)[-count:]
 
 
 # -- prompt reply ---------------------------------------------------------------------------
@@ -307,8 +310,8 @@ def test_every_instant_lands_in_the_week_of_its_local_date(minutes: int) -> None
     stamp = moment.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M")
     thanks = item("thanks", stamp, None, ev("done", stamp))
     now = local("2027-01-04 09:00")
-    result = scoring.weekly([thanks], now, SETTINGS, BERLIN, weeks=60)
-    expected = scoring.week_start_of(moment.astimezone(BERLIN).date())
+    result = scoring.weekly([thanks], now, SETTINGS, CAL, weeks=60)
+    expected = CAL.week_of_day(moment.astimezone(BERLIN).date())
     counted = [w.start for w in result if w.habits["gratitude"].kept]
     assert counted == [expected]
 
@@ -338,7 +341,7 @@ def test_gratitude_is_zero_not_n_a_once_you_have_started() -> None:
 
 def test_gratitude_goal_comes_from_settings() -> None:
     thanks = item("thanks", "2026-11-23 10:00", None, ev("done", "2026-11-23 10:00"))
-    result = scoring.weekly([thanks], local("2026-11-25 10:00"), Settings(gratitude_goal=1), BERLIN)
+    result = scoring.weekly([thanks], local("2026-11-25 10:00"), Settings(gratitude_goal=1), CAL)
     assert result[-1].habits["gratitude"] == scoring.HabitWeek(1, 1, 100)
 
 
@@ -384,7 +387,7 @@ def test_scorecard_change_spark_and_strength_skip_this_week() -> None:
         ("2026-11-23 10:00", "2026-11-24 17:00", "2026-11-23 12:00"),
     ]:
         asks.append(item("ask", created, due, ev("done", reply)))
-    card = scoring.scorecard(asks, local("2026-11-25 10:00"), SETTINGS, BERLIN)
+    card = scoring.scorecard(asks, local("2026-11-25 10:00"), SETTINGS, CAL)
     reply = card.habits[0]
     assert reply.habit == "reply"
     assert reply.week == scoring.HabitWeek(1, 1, 100)
@@ -404,16 +407,15 @@ def test_scorecard_change_spark_and_strength_skip_this_week() -> None:
 
 def test_week_start_can_be_sunday() -> None:
     thanks = item("thanks", "2026-11-22 10:00", None, ev("done", "2026-11-22 10:00"))  # Sunday
-    monday = scoring.weekly([thanks], local("2026-11-25 10:00"), SETTINGS, BERLIN, weeks=2)
-    sunday = scoring.weekly(
-        [thanks], local("2026-11-25 10:00"), SETTINGS, BERLIN, weeks=2, week_start=6
-    )
+    sundays = Calendar.of(Settings(week_start=6), BERLIN)
+    monday = scoring.weekly([thanks], local("2026-11-25 10:00"), SETTINGS, CAL, weeks=2)
+    sunday = scoring.weekly([thanks], local("2026-11-25 10:00"), SETTINGS, sundays, weeks=2)
     assert monday[-1].habits["gratitude"].kept == 0
     assert sunday[-1].start == date(2026, 11, 22) and sunday[-1].habits["gratitude"].kept == 1
 
 
 def test_empty_database_scores_nothing() -> None:
-    card = scoring.scorecard([], local("2026-11-25 10:00"), SETTINGS, BERLIN)
+    card = scoring.scorecard([], local("2026-11-25 10:00"), SETTINGS, CAL)
     assert card.overall is None and card.change is None and card.spark == [None] * 8
     assert all(h.strength is None and h.streak == 0 for h in card.habits)
 
@@ -423,8 +425,9 @@ def test_partial_weeks_equal_the_full_computation_on_a_generated_database() -> N
 
     items = generate(1500, seed=11)
     for now in ("2026-11-25 09:00", "2026-11-23 00:30", "2026-11-01 12:00", "2026-10-26 00:10"):
-        full = scoring.weekly(items, local(now), SETTINGS, None, weeks=2)[-2:]
-        part = scoring.weekly(items, local(now), SETTINGS, None, weeks=2, full=False)
+        system = Calendar.of(SETTINGS, None)  # the system zone
+        full = scoring.weekly(items, local(now), SETTINGS, system, weeks=2)[-2:]
+        part = scoring.weekly(items, local(now), SETTINGS, system, weeks=2, full=False)
         assert full == part
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from respond.cli import shapes
+from respond.core.calendar import Calendar
 from respond.core.review import REVIEW_WINDOW, review
 from respond.core.settings import Settings
 from respond.storage.database import Store
@@ -31,8 +32,9 @@ def test_review_of_active_items_equals_review_of_all(store: Store, now: datetime
     everything = store.snapshot().items
     active = store.snapshot(active_since=now - REVIEW_WINDOW).items
     assert len(active) < len(everything) / 3  # the point: most items are never built
-    full = shapes.review(review(everything.values(), now, Settings()))
-    fast = shapes.review(review(active.values(), now, Settings()))
+    calendar = Calendar.of(Settings(), None)
+    full = shapes.review(review(everything.values(), now, Settings(), calendar))
+    fast = shapes.review(review(active.values(), now, Settings(), calendar))
     assert fast == full
 
 

@@ -9,7 +9,7 @@ from respond.core.errors import RespondError
 
 if TYPE_CHECKING:
     pass
-from respond.cli.context import App, app_state
+from respond.cli.context import app_state
 from respond.cli.options import MATCHING, IdArg, JsonOpt, item_number, people_to_complete
 
 
@@ -96,11 +96,6 @@ def list_(
     state.emit("items", items, as_json)
 
 
-def _week_start(state: App) -> int:
-    """The first day of the week (0 = Monday); settings may name another one."""
-    return int(state.env.settings.week_start)
-
-
 def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """The morning review: what needs you now (the number respond prompt shows, and where it
     is below), overdue, due today, follow-ups due, waiting on others, answers to relay back,
@@ -125,8 +120,7 @@ def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         state.store.snapshot(active_since=env.now() - REVIEW_WINDOW).items.values(),
         env.now(),
         env.settings,
-        env.clock.tz,
-        week_start=_week_start(state),
+        env.calendar,
     )
     state.emit("review", view, as_json)
     from respond.cli.sync import notice
@@ -178,16 +172,10 @@ def week(
         raise RespondError(f"--weeks must be between 1 and 520, not {weeks}")
     state = app_state(ctx)
     env = state.env
-    known = known_weeks(
-        state.store.path, env.now(), env.settings, env.clock.tz, _week_start(state)
-    )  # every week's tallies: finished weeks from the score cache, this week from the items
+    calendar = env.calendar
+    # every week's tallies: finished weeks from the score cache, this week from the items
+    known = known_weeks(state.store.path, env.now(), calendar)
     card = scorecard(
-        (),
-        env.now(),
-        env.settings,
-        env.clock.tz,
-        weeks=weeks or SPARK_WEEKS,
-        week_start=_week_start(state),
-        cached=known,
+        (), env.now(), env.settings, calendar, weeks=weeks or SPARK_WEEKS, cached=known
     )
     state.emit("scorecard", card, as_json, history=weeks, legend=not quiet)
