@@ -17,20 +17,21 @@ import typer
 from typer.core import TyperGroup
 
 from respond import __version__
-from respond.cli.context import App, CliError, UsageError, fail, one_line_usage_error, output_lost
+from respond.cli.context import App, UsageError, fail, output_lost, usage_error
 from respond.cli.options import WHEN_RULE, DbOpt, NowOpt
 from respond.core.dateforms import ACCEPTED_FORMS
-from respond.core.errors import DateError, RespondError
+from respond.core.errors import RespondError
 
 
 class RespondGroup(TyperGroup):
-    """Turns the core's errors (and date and usage errors) into clean one-line CLI errors."""
+    """Turns every user error (a :class:`RespondError`, a usage error) into one line on stderr
+    and the exit status it carries (:class:`~respond.core.errors.ExitStatus`)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:
             return super().parse_args(ctx, args)
         except UsageError as err:
-            one_line_usage_error(err).exit()
+            fail(usage_error(err))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -42,12 +43,10 @@ class RespondGroup(TyperGroup):
             if err.filename is not None:  # a file's error, not the output's
                 raise
             output_lost(ctx, err)
-        except CliError as err:
-            err.exit()
-        except (RespondError, DateError) as err:
+        except RespondError as err:
             fail(err)
         except UsageError as err:
-            one_line_usage_error(err).exit()
+            fail(usage_error(err))
 
 
 app = typer.Typer(

@@ -8,7 +8,8 @@ import typer
 
 if TYPE_CHECKING:
     pass
-from respond.cli.context import CliError, app_state
+from respond.cli.context import app_state
+from respond.core.errors import RespondError
 
 # Said in the help of every option that takes a time (README: "Dates you can type").
 WHEN_RULE = (
@@ -128,7 +129,7 @@ def needed(ctx: typer.Context, value: str | None, name: str) -> str:
     """A value that is required unless --mail is given (worded as Click words its own)."""
     if value is None:
         what = "argument" if name == "TEXT" else "option"
-        raise CliError(f"Missing {what} '{name}' (see: {ctx.command_path} --help)", 2)
+        raise RespondError(f"Missing {what} '{name}' (see: {ctx.command_path} --help)")
     return value
 
 

@@ -70,6 +70,15 @@ class Environment:
                 )
         print(message, file=self.stdout)
 
+    def warn(self, message: str, *, label: str | None = "warning") -> None:
+        """One line for the person, on stderr (never in what a script reads on stdout):
+        ``respond: warning: MESSAGE``; ``label`` ``"hint"`` says ``respond: hint: MESSAGE``,
+        ``""`` just ``respond: MESSAGE``, ``None`` the message as it is. Every warning, hint
+        and note of a command goes through here (errors go through ``cli.context.fail``)."""
+        if label is not None:
+            message = f"respond: {label}: {message}" if label else f"respond: {message}"
+        print(message, file=self.stderr, flush=True)
+
     def json(self, data: Any) -> None:
         """Data for scripts: UTF-8 JSON, user text exactly as stored (its invisible characters
         as JSON escapes: :func:`respond.core.text.json_text`)."""

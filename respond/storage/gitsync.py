@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from respond.core.clock import to_utc_iso
-from respond.core.errors import DatabaseError, RespondError
+from respond.core.errors import DatabaseError, ExitStatus, RespondError
 from respond.core.syncmerge import (
     ITEMS_DIR,
     META_FILE,
@@ -113,12 +113,14 @@ _REMOTE_REJECTED = re.compile(rb"\[remote rejected\] \((.*)\)")
 class SyncError(RespondError):
     """Sync can't go on: not set up, git missing, a bad remote (exit code 2)."""
 
+    exit_code = ExitStatus.BAD_INPUT
+
 
 class Unreachable(SyncError):
     """The remote could not be reached, or refused the push (exit code 1): what was done here
     is committed, and the next sync sends it."""
 
-    exit_code = 1
+    exit_code = ExitStatus.REMOTE_FAILED
 
 
 def machine_name(configured: str) -> str:

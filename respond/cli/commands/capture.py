@@ -10,7 +10,7 @@ import typer
 
 if TYPE_CHECKING:
     pass
-from respond.cli.context import App, CliError, app_state
+from respond.cli.context import App, app_state
 from respond.cli.options import (
     CAPTURE,
     WHEN_RULE,
@@ -28,6 +28,7 @@ from respond.cli.options import (
     people_to_complete,
     settle_person,
 )
+from respond.core.errors import ExitStatus, RespondError
 
 
 def add(
@@ -259,7 +260,7 @@ def done(
     from respond.core import actions
 
     if follow_up is not None and no_follow_up:
-        raise CliError("use --follow-up or --no-follow-up, not both", 2)
+        raise RespondError("use --follow-up or --no-follow-up, not both")
     app_state(ctx).run(actions.complete, item_number(item_id), follow_up, no_follow_up, note)
 
 
@@ -332,7 +333,7 @@ def edit(
     from respond.core import actions
 
     if new_person and person is None:
-        raise CliError("--new-person goes with --person", 2)
+        raise RespondError("--new-person goes with --person")
     if person is not None:
         person, new_person = settle_person(ctx, person, new_person)
     app_state(ctx).run(
@@ -390,7 +391,7 @@ def _confirm_delete(state: App, number: int) -> None:
         answer = ""
         print(file=state.output.stdout)
     if answer.strip().lower() not in ("y", "yes"):
-        raise CliError(f"#{item.id} not deleted", 1)
+        raise RespondError(f"#{item.id} not deleted", status=ExitStatus.FAILED)
 
 
 def reopen(ctx: typer.Context, item_id: IdArg) -> None:

@@ -1,6 +1,5 @@
 """The views: ``show``, ``list``, ``today`` (the morning review) and ``week`` (habit scores)."""
 
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -133,7 +132,7 @@ def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     failed = notice(state)  # the last sync failed: one line until a sync works
     if failed:
-        print(failed, file=sys.stderr)
+        state.output.warn(failed, label=None)
 
 
 def week(
