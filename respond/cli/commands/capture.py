@@ -21,11 +21,13 @@ from respond.cli.options import (
     NewPersonOpt,
     NoteOpt,
     TagOpt,
+    by_option,
     ids_to_complete,
     item_number,
     needed,
     open_asks_to_complete,
-    people_to_complete,
+    person_argument,
+    person_option,
     settle_person,
 )
 from respond.core.errors import ExitStatus, RespondError
@@ -42,13 +44,7 @@ def add(
     ] = None,
     person: Annotated[
         str | None,
-        typer.Option(
-            "--from",
-            "-f",
-            metavar="PERSON",
-            help="Who asked (required, but with --mail)." + CAPTURE,
-            autocompletion=people_to_complete,
-        ),
+        person_option("--from", "-f", help="Who asked (required, but with --mail)." + CAPTURE),
     ] = None,
     via: Annotated[
         str | None,
@@ -61,12 +57,9 @@ def add(
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option(
-            "--by",
-            "-b",
-            metavar="WHEN",
-            help="Respond by (default from the channel: phone/chat 4 working hours, "
-            "email/in-person 1 business day, meeting 2 business days). " + WHEN_RULE,
+        by_option(
+            "Respond by (default from the channel: phone/chat 4 working hours, "
+            "email/in-person 1 business day, meeting 2 business days)."
         ),
     ] = None,
     tag: TagOpt = None,
@@ -102,20 +95,11 @@ def promise(
     ] = None,
     person: Annotated[
         str | None,
-        typer.Option(
-            "--to",
-            "-t",
-            metavar="PERSON",
-            help="Whom you promised (required, but with --mail)." + CAPTURE,
-            autocompletion=people_to_complete,
+        person_option(
+            "--to", "-t", help="Whom you promised (required, but with --mail)." + CAPTURE
         ),
     ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by", "-b", metavar="WHEN", help="When you promised it (required). " + WHEN_RULE
-        ),
-    ] = None,
+    by: Annotated[str | None, by_option("When you promised it (required).")] = None,
     tag: TagOpt = None,
     note: NoteOpt = "",
     new_person: NewPersonOpt = False,
@@ -145,12 +129,7 @@ def promise(
 def ack(
     ctx: typer.Context,
     item_id: IdArg,
-    by: Annotated[
-        str,
-        typer.Option(
-            "--by", "-b", metavar="WHEN", help="The time you promised (required). " + WHEN_RULE
-        ),
-    ],
+    by: Annotated[str, by_option("The time you promised (required).")],
 ) -> None:
     """Acknowledge an ask and promise a time ("I'll get back to you tomorrow"), or promise a
     new time for an acknowledged ask or a promise (renegotiate it).
@@ -175,11 +154,8 @@ def wait(
     ] = None,
     person: Annotated[
         str | None,
-        typer.Option(
-            "--on",
-            metavar="PERSON",
-            help="Whom you are waiting on (required, but with --mail)." + CAPTURE,
-            autocompletion=people_to_complete,
+        person_option(
+            "--on", help="Whom you are waiting on (required, but with --mail)." + CAPTURE
         ),
     ] = None,
     for_id: Annotated[
@@ -192,13 +168,7 @@ def wait(
         ),
     ] = None,
     by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            "-b",
-            metavar="WHEN",
-            help="When to chase them (default: 2bd). " + WORKDAY_RULE + " " + WHEN_RULE,
-        ),
+        str | None, by_option("When to chase them (default: 2bd). " + WORKDAY_RULE)
     ] = None,
     tag: TagOpt = None,
     note: NoteOpt = "",
@@ -298,15 +268,7 @@ def edit(
     ctx: typer.Context,
     item_id: IdArg,
     title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="New title.")] = None,
-    person: Annotated[
-        str | None,
-        typer.Option(
-            "--person",
-            metavar="PERSON",
-            help="New person." + CAPTURE,
-            autocompletion=people_to_complete,
-        ),
-    ] = None,
+    person: Annotated[str | None, person_option("--person", help="New person." + CAPTURE)] = None,
     by: ByOpt = None,
     via: Annotated[
         str | None, typer.Option("--via", "-c", metavar="CHANNEL", help="New channel.")
@@ -411,10 +373,9 @@ def follow_up(
     ctx: typer.Context,
     person: Annotated[
         str | None,
-        typer.Argument(
+        person_argument(
+            "Whom to follow up with (default with --for: that item's person)." + CAPTURE,
             metavar="[PERSON]",
-            help="Whom to follow up with (default with --for: that item's person)." + CAPTURE,
-            autocompletion=people_to_complete,
         ),
     ] = None,
     title: Annotated[
@@ -423,15 +384,7 @@ def follow_up(
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option(
-            "--by",
-            "-b",
-            metavar="WHEN",
-            help="When to follow up (default: the [follow_up] delay, 7d). "
-            + WORKDAY_RULE
-            + " "
-            + WHEN_RULE,
-        ),
+        by_option("When to follow up (default: the [follow_up] delay, 7d). " + WORKDAY_RULE),
     ] = None,
     for_id: Annotated[
         str | None,
@@ -462,12 +415,7 @@ def follow_up(
 
 def thanks(
     ctx: typer.Context,
-    person: Annotated[
-        str,
-        typer.Argument(
-            metavar="PERSON", help="Whom you thanked." + CAPTURE, autocompletion=people_to_complete
-        ),
-    ],
+    person: Annotated[str, person_argument("Whom you thanked." + CAPTURE)],
     text: Annotated[str, typer.Argument(metavar="TEXT", help='What for, e.g. "for the fix".')],
     new_person: NewPersonOpt = False,
 ) -> None:
