@@ -25,9 +25,10 @@ UsageError: Any = typer.BadParameter.__mro__[1]
 def fail(err: RespondError) -> NoReturn:
     """The one error path: one line on stderr (``respond: ...``; the message may quote a
     file's text or the user's, shown visibly) and the exit status the error carries."""
+    from respond.cli.output import error
     from respond.core.text import visible
 
-    print(f"respond: {visible(str(err))}", file=sys.stderr)
+    error(visible(str(err)))
     raise typer.Exit(err.exit_code)
 
 

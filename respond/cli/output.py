@@ -87,6 +87,13 @@ class Environment:
         self.stdout.write(json_text(data) + "\n")
 
 
+def error(message: str) -> None:
+    """An error's one line on stderr (``respond: MESSAGE``): the error path's
+    (``cli.context.fail``), which may run before any output environment is built or after
+    stdout is lost."""
+    print(f"respond: {message}", file=sys.stderr, flush=True)
+
+
 # How a command builds its output environment: ``Environment`` itself, or a test's stand-in
 # (handed to the app as ``obj``: ``CliRunner().invoke(app, args, obj=...)``).
 MakeEnvironment = Callable[..., Environment]
