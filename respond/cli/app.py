@@ -143,14 +143,16 @@ TAKES_A_DATE = {"add", "promise", "ack", "wait", "done", "snooze", "edit", "foll
 
 def _link_the_guide() -> None:
     """Set each command's (and sub-command's) epilog: the line its --help ends with."""
-    for info in [*app.registered_commands, *app.registered_groups]:
+    infos: list[Any] = [*app.registered_commands, *app.registered_groups]
+    for info in infos:
         name = _command_name(info)
         page = GUIDE.get(name or "", "docs/usage.md")
         dates = "; dates: docs/dates.md" if name in TAKES_A_DATE else ""
-        info.epilog = f"Guide: {page}{dates} (in respond's source)."
+        epilog = f"Guide: {page}{dates} (in respond's source)."
+        info.epilog = epilog
         sub = getattr(info, "typer_instance", None)
         for command in sub.registered_commands if sub is not None else []:
-            command.epilog = info.epilog
+            command.epilog = epilog
 
 
 def _command_name(info: Any) -> str | None:
