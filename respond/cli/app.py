@@ -17,20 +17,21 @@ import typer
 from typer.core import TyperGroup
 
 from respond import __version__
-from respond.cli.context import App, CliError, UsageError, fail, one_line_usage_error, output_lost
+from respond.cli.context import App, UsageError, fail, output_lost, usage_error
 from respond.cli.options import WHEN_RULE, DbOpt, NowOpt
 from respond.core.dateforms import ACCEPTED_FORMS
-from respond.core.errors import DateError, RespondError
+from respond.core.errors import RespondError
 
 
 class RespondGroup(TyperGroup):
-    """Turns the core's errors (and date and usage errors) into clean one-line CLI errors."""
+    """Turns every user error (a :class:`RespondError`, a usage error) into one line on stderr
+    and the exit status it carries (:class:`~respond.core.errors.ExitStatus`)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:
             return super().parse_args(ctx, args)
         except UsageError as err:
-            one_line_usage_error(err).exit()
+            fail(usage_error(err))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -42,12 +43,10 @@ class RespondGroup(TyperGroup):
             if err.filename is not None:  # a file's error, not the output's
                 raise
             output_lost(ctx, err)
-        except CliError as err:
-            err.exit()
-        except (RespondError, DateError) as err:
+        except RespondError as err:
             fail(err)
         except UsageError as err:
-            one_line_usage_error(err).exit()
+            fail(usage_error(err))
 
 
 app = typer.Typer(
@@ -57,6 +56,8 @@ app = typer.Typer(
         "Keep what you owe people: asks, promises, waiting-ons and follow-ups.\n\n"
         "Run with no command for today's review. Dates accept: " + ACCEPTED_FORMS + ". " + WHEN_RULE
     ),
+    epilog="Guide: docs/ in respond's source: docs/usage.md first, then dates, sync, reminders, "
+    "mail, prompt, guarantees, performance, design.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -127,6 +128,32 @@ app.add_typer(sync_app)
 app.command()(remind.remind)
 app.command("mail")(mail.mail_scan)
 
+# Each command's --help ends naming its page of the guide (docs/ in respond's source); the
+# commands not named here are in docs/usage.md, and those taking a date point to docs/dates.md.
+GUIDE = {
+    "sync": "docs/sync.md",
+    "remind": "docs/reminders.md",
+    "mail": "docs/mail.md",
+    "doctor": "docs/guarantees.md",
+    "prompt": "docs/prompt.md",
+    "shell-init": "docs/prompt.md",
+}
+TAKES_A_DATE = {"add", "promise", "ack", "wait", "done", "snooze", "edit", "follow-up"}
+
+
+def _link_the_guide() -> None:
+    """Set each command's (and sub-command's) epilog: the line its --help ends with."""
+    infos: list[Any] = [*app.registered_commands, *app.registered_groups]
+    for info in infos:
+        name = _command_name(info)
+        page = GUIDE.get(name or "", "docs/usage.md")
+        dates = "; dates: docs/dates.md" if name in TAKES_A_DATE else ""
+        epilog = f"Guide: {page}{dates} (in respond's source)."
+        info.epilog = epilog
+        sub = getattr(info, "typer_instance", None)
+        for command in sub.registered_commands if sub is not None else []:
+            command.epilog = epilog
+
 
 def _command_name(info: Any) -> str | None:
     """The name Typer gives a registered command or sub-app (without building it)."""
@@ -147,6 +174,9 @@ def _only(name: str | None) -> typer.Typer:
     trimmed.registered_commands = [c for c in app.registered_commands if _command_name(c) == name]
     trimmed.registered_groups = [g for g in app.registered_groups if _command_name(g) == name]
     return trimmed
+
+
+_link_the_guide()
 
 
 def app_for(args: list[str]) -> typer.Typer:

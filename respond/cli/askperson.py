@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from respond.core.errors import ExitStatus
+
 
 def interactive(app: Any) -> bool:
     """Whether a person can answer: stdin and stdout are both a terminal."""
@@ -36,12 +38,13 @@ def settle(app: Any, typed: str, new_person: bool) -> tuple[str, bool]:
 
     question = f"{shorten(typed, 30)} is new. Did you mean {shorten(known[near], 40)}? [Y/n] "
     while True:
-        print(question, end="", file=sys.stderr, flush=True)
+        print(question, end="", file=app.output.stderr, flush=True)
         try:
             answer = input().strip().lower()
         except (EOFError, KeyboardInterrupt):
-            print("\nrespond: cancelled: nothing was changed", file=sys.stderr)
-            raise SystemExit(1) from None
+            print(file=app.output.stderr)
+            app.output.warn("cancelled: nothing was changed", label="")
+            raise SystemExit(ExitStatus.FAILED) from None
         if answer in ("", "y", "yes"):
             return known[near], False
         if answer in ("n", "no"):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import typer
 
-from respond.core.errors import RespondError
+from respond.core.errors import ExitStatus, RespondError
 
 if TYPE_CHECKING:
     pass
@@ -22,30 +22,20 @@ if TYPE_CHECKING:
 UsageError: Any = typer.BadParameter.__mro__[1]
 
 
-class CliError(Exception):
-    """An error the command line reports itself: one line on stderr (``respond: ...``) and
-    the contract's exit code."""
+def fail(err: RespondError) -> NoReturn:
+    """The one error path: one line on stderr (``respond: ...``; the message may quote a
+    file's text or the user's, shown visibly) and the exit status the error carries."""
+    from respond.cli.output import error
+    from respond.core.text import visible
 
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def exit(self) -> NoReturn:
-        from respond.core.text import visible  # the message may quote a file's text or ours
-
-        print(f"respond: {visible(str(self))}", file=sys.stderr)
-        raise typer.Exit(self.exit_code)
+    error(visible(str(err)))
+    raise typer.Exit(err.exit_code)
 
 
-def fail(err: Exception) -> NoReturn:
-    code = err.exit_code if isinstance(err, RespondError) else 2
-    CliError(str(err), code).exit()
-
-
-def one_line_usage_error(err: Any) -> CliError:
+def usage_error(err: Any) -> RespondError:
     """Click prints usage errors over three lines; the contract is one line on stderr."""
     where = err.ctx.command_path if err.ctx is not None else "respond"
-    return CliError(f"{err.format_message()} (see: {where} --help)", err.exit_code)
+    return RespondError(f"{err.format_message()} (see: {where} --help)")
 
 
 def output_lost(ctx: Any, err: OSError) -> NoReturn:
@@ -59,10 +49,11 @@ def output_lost(ctx: Any, err: OSError) -> NoReturn:
     saved = getattr(ctx.find_root().obj, "saved", None)
     why = err.strerror or type(err).__name__
     if saved is not None:
-        CliError(f"saved {saved}, but could not write the confirmation: {why}", 1).exit()
+        message = f"saved {saved}, but could not write the confirmation: {why}"
+        fail(RespondError(message, status=ExitStatus.FAILED))
     if isinstance(err, BrokenPipeError):
-        raise typer.Exit(1)  # the reader stopped reading (respond list | head -1)
-    CliError(f"could not write the output: {why}", 1).exit()
+        raise typer.Exit(ExitStatus.FAILED)  # the reader stopped reading (respond list | head -1)
+    fail(RespondError(f"could not write the output: {why}", status=ExitStatus.FAILED))
 
 
 # The views commands show, each in two forms chosen by ``--json`` (:meth:`App.emit`): for
@@ -152,9 +143,9 @@ class App:
         self.saved = ", ".join(ids) if 0 < len(ids) <= 3 else "the change"
         self.output.confirm(outcome.message)
         for hint in outcome.hints:
-            print(f"respond: hint: {hint}", file=sys.stderr)
+            self.output.warn(hint, label="hint")
         for warning in self.store.warnings:
-            print(f"respond: warning: {warning}", file=sys.stderr)
+            self.output.warn(warning)
         from respond.cli.sync import after_change
 
         after_change(self)  # [sync] auto: a sync in the background, without waiting for it

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from respond.core.errors import RespondError
+from respond.core.errors import ExitStatus, RespondError
 
 
 def read_message(source: str | None) -> bytes:
@@ -49,7 +49,7 @@ def file_message(
     )  # fmt: skip
 
 
-def scan(state: Any, dry_run: bool) -> int:
+def scan(state: Any, dry_run: bool) -> ExitStatus:
     """``respond mail``: read the folders of ``[mail]``, do what their replies and flags say."""
     from respond.storage import mailseen
 
@@ -121,10 +121,10 @@ def scan(state: Any, dry_run: bool) -> int:
         if not found:  # nothing new to read: no parser, no rule, no database read
             if dry_run:
                 print("0 changes to make (dry run)")
-                return 0
+                return ExitStatus.OK
             _record(seen, marks)
             state.output.confirm("0 changes from mail")
-            return 0
+            return ExitStatus.OK
         from respond.core import mail as rules
 
         items = store.snapshot().items.values()
@@ -133,7 +133,7 @@ def scan(state: Any, dry_run: bool) -> int:
             for step in steps:
                 print(f"would {step.describe()}")
             print(f"{len(steps)} change{'s' if len(steps) != 1 else ''} to make (dry run)")
-            return 0
+            return ExitStatus.OK
         messages: list[str] = []
         if steps:  # one transaction, one write; each change its own undo step
             with store.transaction(now=now) as session:
@@ -151,7 +151,7 @@ def scan(state: Any, dry_run: bool) -> int:
         state.saved = "the changes"
         after_change(state)
     state.output.confirm(rules.summary(done))
-    return 0
+    return ExitStatus.OK
 
 
 def _record(seen: Any, marks: list[Any]) -> None:

@@ -46,6 +46,7 @@ from io import StringIO
 from typing import Any
 
 from respond.core import remind as rules
+from respond.core.errors import ExitStatus
 from respond.core.redact import mask_url, scrub
 from respond.core.remind import Notice
 from respond.core.text import visible
@@ -256,9 +257,9 @@ class Sender(threading.Thread):
                     self.outcomes[i] = "unknown" if self.channel.unknown else "failed"
                     self.why = self.why or why
 
-    def abandon(self, timeout: float) -> dict[int, str]:
+    def abandon(self, timeout: float, io: Any) -> dict[int, str]:
         """Stop recording; what became of each notice (begun and unanswered: unknown, not
-        begun: failed), and say why on stderr."""
+        begun: failed), and say why on stderr (``io``, the output environment)."""
         with self.lock:
             self.abandoned = True
             outcomes = dict(self.outcomes)
@@ -270,7 +271,7 @@ class Sender(threading.Thread):
         if late:
             why = f"no answer within the run's {timeout:g} s (see [remind] timeout)"
         if why is not None:
-            print(f"respond: can't send reminders to {self.channel.shown}: {why}", file=sys.stderr)
+            io.warn(f"can't send reminders to {self.channel.shown}: {why}", label="")
         return outcomes
 
 
@@ -278,7 +279,7 @@ class Sender(threading.Thread):
 _abandoned: list[threading.Thread] = []
 
 
-def finish(code: int) -> None:
+def finish(code: ExitStatus) -> None:
     """End the process now with ``code`` if a send was abandoned at the deadline (its thread
     may be held for ever by a receiver that trickles), or a thread of apprise's pool is still
     at work (the interpreter would wait for it at exit); else return."""
@@ -302,7 +303,7 @@ def _dry_run(targets: Sequence[Channel], plans: Sequence[Plan]) -> None:
                 print(f"to {channel.shown}: {notice.text}")
 
 
-def run(state: Any, *, dry_run: bool = False) -> int:
+def run(state: Any, *, dry_run: bool = False) -> ExitStatus:
     """One ``respond remind``: the exit code (0 sent or nothing to send, 1 a channel failed
     or the database does not exist)."""
     from respond.core.clock import to_utc_iso
@@ -314,12 +315,12 @@ def run(state: Any, *, dry_run: bool = False) -> int:
     targets = channels(settings.remind_urls)
     store = state.store
     if not store.path.is_file():
-        print(
-            f"respond: no database at {visible(str(store.path))}: nothing to remind (is it "
-            "the one you use? respond remind --install writes the one in use where you run it)",
-            file=sys.stderr,
+        state.output.warn(
+            f"no database at {visible(str(store.path))}: nothing to remind (is it the one you "
+            "use? respond remind --install writes the one in use where you run it)",
+            label="",
         )
-        return 1
+        return ExitStatus.FAILED
     with remindlog.held(store.path, wait=max(deadline - time.monotonic(), 1)) as log:
         open_items = list(store.snapshot(open_only=True).items.values())
         live = {rules.key(i) for i in open_items if i.kind in rules.ORDER and i.due is not None}
@@ -343,7 +344,7 @@ def run(state: Any, *, dry_run: bool = False) -> int:
             plans.append(plan)
         if dry_run:
             _dry_run(targets, plans)
-            return 0
+            return ExitStatus.OK
         senders = [Sender(c, p) for c, p in zip(targets, plans, strict=True) if p]
         for sender in senders:
             sender.start()
@@ -351,7 +352,7 @@ def run(state: Any, *, dry_run: bool = False) -> int:
             sender.join(max(deadline - time.monotonic(), 0))
         outcomes: dict[str, dict[str, str]] = {}  # a key -> each channel's outcome
         for sender in senders:
-            for i, outcome in sender.abandon(settings.remind_timeout).items():
+            for i, outcome in sender.abandon(settings.remind_timeout, state.output).items():
                 for name in sender.plan[i][1]:
                     outcomes.setdefault(name, {})[sender.channel.name] = outcome
             if sender.is_alive():
@@ -361,7 +362,7 @@ def run(state: Any, *, dry_run: bool = False) -> int:
             log.record(name, rules.settle(log.sent.get(name), by_channel, at))
         log.save(now, live)
     failed = any(o != "sent" for by_channel in outcomes.values() for o in by_channel.values())
-    return 1 if failed else 0
+    return ExitStatus.REMOTE_FAILED if failed else ExitStatus.OK
 
 
 def _this_respond() -> list[str]:

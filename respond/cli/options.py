@@ -2,13 +2,14 @@
 states (the date forms, how a name finds a person).
 """
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
     pass
-from respond.cli.context import CliError, app_state
+from respond.cli.context import app_state
+from respond.core.errors import RespondError
 
 # Said in the help of every option that takes a time (README: "Dates you can type").
 WHEN_RULE = (
@@ -72,9 +73,14 @@ NowOpt = Annotated[
 ]
 
 
-ByOpt = Annotated[
-    str | None, typer.Option("--by", "-b", metavar="WHEN", help="Due time. " + WHEN_RULE)
-]
+def by_option(what: str = "Due time.") -> Any:
+    """The ``--by``/``-b WHEN`` option of every command that takes a due time: ``what`` it
+    is (its first sentence), then the date rule (:data:`WHEN_RULE`). Used as
+    ``Annotated[str | None, by_option("When to chase them.")]``."""
+    return typer.Option("--by", "-b", metavar="WHEN", help=what + " " + WHEN_RULE)
+
+
+ByOpt = Annotated[str | None, by_option()]
 
 
 TagOpt = Annotated[
@@ -114,6 +120,20 @@ CAPTURE = (
 )
 
 
+def person_option(*names: str, help: str) -> Any:
+    """The option that names a person (``--from``, ``--to``, ``--on``, ``--person``,
+    ``--who``): ``names`` as Click takes them, the metavar PERSON, completion from the people
+    known. ``help`` ends with the rule it follows (:data:`CAPTURE` or :data:`MATCHING`). Used
+    as ``Annotated[str | None, person_option("--to", "-t", help=...)]``."""
+    return typer.Option(*names, metavar="PERSON", help=help, autocompletion=people_to_complete)
+
+
+def person_argument(help: str, *, metavar: str = "PERSON") -> Any:
+    """The argument that names a person (``thanks PERSON``, ``who PERSON``...), as
+    :func:`person_option`."""
+    return typer.Argument(metavar=metavar, help=help, autocompletion=people_to_complete)
+
+
 MailOpt = Annotated[
     bool,
     typer.Option(
@@ -128,7 +148,7 @@ def needed(ctx: typer.Context, value: str | None, name: str) -> str:
     """A value that is required unless --mail is given (worded as Click words its own)."""
     if value is None:
         what = "argument" if name == "TEXT" else "option"
-        raise CliError(f"Missing {what} '{name}' (see: {ctx.command_path} --help)", 2)
+        raise RespondError(f"Missing {what} '{name}' (see: {ctx.command_path} --help)")
     return value
 
 

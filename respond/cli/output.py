@@ -70,12 +70,28 @@ class Environment:
                 )
         print(message, file=self.stdout)
 
+    def warn(self, message: str, *, label: str | None = "warning") -> None:
+        """One line for the person, on stderr (never in what a script reads on stdout):
+        ``respond: warning: MESSAGE``; ``label`` ``"hint"`` says ``respond: hint: MESSAGE``,
+        ``""`` just ``respond: MESSAGE``, ``None`` the message as it is. Every warning, hint
+        and note of a command goes through here (errors go through ``cli.context.fail``)."""
+        if label is not None:
+            message = f"respond: {label}: {message}" if label else f"respond: {message}"
+        print(message, file=self.stderr, flush=True)
+
     def json(self, data: Any) -> None:
         """Data for scripts: UTF-8 JSON, user text exactly as stored (its invisible characters
         as JSON escapes: :func:`respond.core.text.json_text`)."""
         from respond.core.text import json_text
 
         self.stdout.write(json_text(data) + "\n")
+
+
+def error(message: str) -> None:
+    """An error's one line on stderr (``respond: MESSAGE``): the error path's
+    (``cli.context.fail``), which may run before any output environment is built or after
+    stdout is lost."""
+    print(f"respond: {message}", file=sys.stderr, flush=True)
 
 
 # How a command builds its output environment: ``Environment`` itself, or a test's stand-in

@@ -48,7 +48,7 @@ def sync(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from respond.core.errors import RespondError
+    from respond.core.errors import ExitStatus, RespondError
 
     state = _state(ctx)
     try:
@@ -61,7 +61,7 @@ def sync(
     except OSError as err:
         _record(state, f"can't sync: {err.strerror}")
         if background:
-            raise typer.Exit(2) from None
+            raise typer.Exit(ExitStatus.BAD_INPUT) from None
         raise RespondError(f"can't sync: {err.strerror}") from None
     _record(state, None)
     if not background:

@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from respond.core.clock import from_iso
+from respond.core.errors import ExitStatus, RespondError
 from respond.core.model import MAX_SYNCED_ID, Item, is_time, outside_id_flaw, record_flaws
 
 FORMAT = 1
@@ -571,8 +572,11 @@ TOMBSTONES_FILE = "tombstones.json"
 ITEMS_DIR = "items"
 
 
-class SyncFileError(ValueError):
-    """A file in the sync repository that is not what ``respond sync`` writes."""
+class SyncFileError(RespondError, ValueError):
+    """A file in the sync repository that is not what ``respond sync`` writes: bad input
+    (exit 2), never merged."""
+
+    exit_code = ExitStatus.BAD_INPUT
 
 
 def files_of(replica: Replica) -> dict[str, bytes]:

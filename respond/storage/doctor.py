@@ -40,7 +40,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from respond.core.errors import DatabaseError, NewerSchema
+from respond.core.errors import DatabaseError, ExitStatus, NewerSchema
 from respond.core.model import record_flaws
 from respond.core.text import visible
 from respond.storage import backups
@@ -70,9 +70,11 @@ class Report:
         self.findings.append(Finding(level, area, text, repair))
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitStatus:
         levels = {f.level for f in self.findings}
-        return 2 if UNUSABLE in levels else 1 if PROBLEM in levels else 0
+        if UNUSABLE in levels:
+            return ExitStatus.BAD_INPUT
+        return ExitStatus.FAILED if PROBLEM in levels else ExitStatus.OK
 
     def lines(self) -> list[str]:
         out = [f"respond doctor: {visible(str(self.db))}"]

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from respond.core.errors import RespondError
+from respond.core.errors import ExitStatus, RespondError
 from respond.core.syncmerge import (
     ITEMS_DIR,
     META_FILE,
@@ -73,12 +73,14 @@ _REMOTE_REJECTED = re.compile(rb"\[remote rejected\] \((.*)\)")
 class SyncError(RespondError):
     """Sync can't go on: not set up, git missing, a bad remote (exit code 2)."""
 
+    exit_code = ExitStatus.BAD_INPUT
+
 
 class Unreachable(SyncError):
     """The remote could not be reached, or refused the push (exit code 1): what was done here
     is committed, and the next sync sends it."""
 
-    exit_code = 1
+    exit_code = ExitStatus.REMOTE_FAILED
 
 
 class BadRemote(SyncError):
@@ -86,7 +88,7 @@ class BadRemote(SyncError):
     2 * 10^15, a bad time...): refused whole, before anything here changed (exit code 1, a remote
     failure)."""
 
-    exit_code = 1
+    exit_code = ExitStatus.REMOTE_FAILED
 
 
 def machine_name(configured: str) -> str:

@@ -10,7 +10,7 @@ import typer
 
 if TYPE_CHECKING:
     pass
-from respond.cli.context import App, CliError, app_state
+from respond.cli.context import App, app_state
 from respond.cli.options import (
     CAPTURE,
     WHEN_RULE,
@@ -21,13 +21,16 @@ from respond.cli.options import (
     NewPersonOpt,
     NoteOpt,
     TagOpt,
+    by_option,
     ids_to_complete,
     item_number,
     needed,
     open_asks_to_complete,
-    people_to_complete,
+    person_argument,
+    person_option,
     settle_person,
 )
+from respond.core.errors import ExitStatus, RespondError
 
 
 def add(
@@ -41,13 +44,7 @@ def add(
     ] = None,
     person: Annotated[
         str | None,
-        typer.Option(
-            "--from",
-            "-f",
-            metavar="PERSON",
-            help="Who asked (required, but with --mail)." + CAPTURE,
-            autocompletion=people_to_complete,
-        ),
+        person_option("--from", "-f", help="Who asked (required, but with --mail)." + CAPTURE),
     ] = None,
     via: Annotated[
         str | None,
@@ -60,12 +57,9 @@ def add(
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option(
-            "--by",
-            "-b",
-            metavar="WHEN",
-            help="Respond by (default from the channel: phone/chat 4 working hours, "
-            "email/in-person 1 business day, meeting 2 business days). " + WHEN_RULE,
+        by_option(
+            "Respond by (default from the channel: phone/chat 4 working hours, "
+            "email/in-person 1 business day, meeting 2 business days)."
         ),
     ] = None,
     tag: TagOpt = None,
@@ -101,20 +95,11 @@ def promise(
     ] = None,
     person: Annotated[
         str | None,
-        typer.Option(
-            "--to",
-            "-t",
-            metavar="PERSON",
-            help="Whom you promised (required, but with --mail)." + CAPTURE,
-            autocompletion=people_to_complete,
+        person_option(
+            "--to", "-t", help="Whom you promised (required, but with --mail)." + CAPTURE
         ),
     ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by", "-b", metavar="WHEN", help="When you promised it (required). " + WHEN_RULE
-        ),
-    ] = None,
+    by: Annotated[str | None, by_option("When you promised it (required).")] = None,
     tag: TagOpt = None,
     note: NoteOpt = "",
     new_person: NewPersonOpt = False,
@@ -144,12 +129,7 @@ def promise(
 def ack(
     ctx: typer.Context,
     item_id: IdArg,
-    by: Annotated[
-        str,
-        typer.Option(
-            "--by", "-b", metavar="WHEN", help="The time you promised (required). " + WHEN_RULE
-        ),
-    ],
+    by: Annotated[str, by_option("The time you promised (required).")],
 ) -> None:
     """Acknowledge an ask and promise a time ("I'll get back to you tomorrow"), or promise a
     new time for an acknowledged ask or a promise (renegotiate it).
@@ -174,11 +154,8 @@ def wait(
     ] = None,
     person: Annotated[
         str | None,
-        typer.Option(
-            "--on",
-            metavar="PERSON",
-            help="Whom you are waiting on (required, but with --mail)." + CAPTURE,
-            autocompletion=people_to_complete,
+        person_option(
+            "--on", help="Whom you are waiting on (required, but with --mail)." + CAPTURE
         ),
     ] = None,
     for_id: Annotated[
@@ -191,13 +168,7 @@ def wait(
         ),
     ] = None,
     by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            "-b",
-            metavar="WHEN",
-            help="When to chase them (default: 2bd). " + WORKDAY_RULE + " " + WHEN_RULE,
-        ),
+        str | None, by_option("When to chase them (default: 2bd). " + WORKDAY_RULE)
     ] = None,
     tag: TagOpt = None,
     note: NoteOpt = "",
@@ -259,7 +230,7 @@ def done(
     from respond.core import actions
 
     if follow_up is not None and no_follow_up:
-        raise CliError("use --follow-up or --no-follow-up, not both", 2)
+        raise RespondError("use --follow-up or --no-follow-up, not both")
     app_state(ctx).run(actions.complete, item_number(item_id), follow_up, no_follow_up, note)
 
 
@@ -297,15 +268,7 @@ def edit(
     ctx: typer.Context,
     item_id: IdArg,
     title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="New title.")] = None,
-    person: Annotated[
-        str | None,
-        typer.Option(
-            "--person",
-            metavar="PERSON",
-            help="New person." + CAPTURE,
-            autocompletion=people_to_complete,
-        ),
-    ] = None,
+    person: Annotated[str | None, person_option("--person", help="New person." + CAPTURE)] = None,
     by: ByOpt = None,
     via: Annotated[
         str | None, typer.Option("--via", "-c", metavar="CHANNEL", help="New channel.")
@@ -332,7 +295,7 @@ def edit(
     from respond.core import actions
 
     if new_person and person is None:
-        raise CliError("--new-person goes with --person", 2)
+        raise RespondError("--new-person goes with --person")
     if person is not None:
         person, new_person = settle_person(ctx, person, new_person)
     app_state(ctx).run(
@@ -390,7 +353,7 @@ def _confirm_delete(state: App, number: int) -> None:
         answer = ""
         print(file=state.output.stdout)
     if answer.strip().lower() not in ("y", "yes"):
-        raise CliError(f"#{item.id} not deleted", 1)
+        raise RespondError(f"#{item.id} not deleted", status=ExitStatus.FAILED)
 
 
 def reopen(ctx: typer.Context, item_id: IdArg) -> None:
@@ -410,10 +373,9 @@ def follow_up(
     ctx: typer.Context,
     person: Annotated[
         str | None,
-        typer.Argument(
+        person_argument(
+            "Whom to follow up with (default with --for: that item's person)." + CAPTURE,
             metavar="[PERSON]",
-            help="Whom to follow up with (default with --for: that item's person)." + CAPTURE,
-            autocompletion=people_to_complete,
         ),
     ] = None,
     title: Annotated[
@@ -422,15 +384,7 @@ def follow_up(
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option(
-            "--by",
-            "-b",
-            metavar="WHEN",
-            help="When to follow up (default: the [follow_up] delay, 7d). "
-            + WORKDAY_RULE
-            + " "
-            + WHEN_RULE,
-        ),
+        by_option("When to follow up (default: the [follow_up] delay, 7d). " + WORKDAY_RULE),
     ] = None,
     for_id: Annotated[
         str | None,
@@ -461,12 +415,7 @@ def follow_up(
 
 def thanks(
     ctx: typer.Context,
-    person: Annotated[
-        str,
-        typer.Argument(
-            metavar="PERSON", help="Whom you thanked." + CAPTURE, autocompletion=people_to_complete
-        ),
-    ],
+    person: Annotated[str, person_argument("Whom you thanked." + CAPTURE)],
     text: Annotated[str, typer.Argument(metavar="TEXT", help='What for, e.g. "for the fix".')],
     new_person: NewPersonOpt = False,
 ) -> None:

@@ -7,7 +7,8 @@ import typer
 
 if TYPE_CHECKING:
     pass
-from respond.cli.context import CliError, app_state
+from respond.cli.context import app_state
+from respond.core.errors import RespondError
 
 
 def export(
@@ -47,7 +48,7 @@ def export(
     chosen = fmt.strip().lower()
     if chosen not in exporting.FORMATS:
         formats = ", ".join(exporting.FORMATS)
-        raise CliError(f"unknown format {quoted(fmt, 20)}; use one of: {formats}", 2)
+        raise RespondError(f"unknown format {quoted(fmt, 20)}; use one of: {formats}")
     state = app_state(ctx).without_settings()
     items = list(state.store.snapshot().items.values())
     to_file = output_file not in (None, "-")
@@ -76,19 +77,20 @@ def export(
     target = Path(output_file).expanduser()
     shown = visible(str(target))
     if is_database_file(state.store.path, target):
-        raise CliError(f"can't export to {shown}: it is a file of the database; nothing written", 2)
+        message = f"can't export to {shown}: it is a file of the database; nothing written"
+        raise RespondError(message)
     warning = None
     try:
         write_output(target, payload)
     except TargetError as err:
-        raise CliError(f"can't export to {visible(str(err))}", 2) from None
+        raise RespondError(f"can't export to {visible(str(err))}") from None
     except NotDurable as err:
         warning = f"the disk did not confirm the export is durable ({err.strerror})"
     except OSError as err:
-        raise CliError(f"can't write {shown}: {err.strerror}", 2) from None
-    print(f"Exported {written} as {chosen} to {shown}", file=sys.stderr)
+        raise RespondError(f"can't write {shown}: {err.strerror}") from None
+    state.output.warn(f"Exported {written} as {chosen} to {shown}", label=None)
     if warning:
-        print(f"respond: warning: {warning}", file=sys.stderr)
+        state.output.warn(warning)
 
 
 def import_(
@@ -117,7 +119,7 @@ def import_(
 
     chosen = source.strip().lower()
     if chosen not in imports.SOURCES:
-        raise CliError(f"unknown source {quoted(source, 20)}; use one of: respond, taskwarrior", 2)
+        raise RespondError(f"unknown source {quoted(source, 20)}; use one of: respond, taskwarrior")
     name = "stdin" if file == "-" else file
     try:
         if file == "-":
@@ -127,13 +129,13 @@ def import_(
 
             text = Path(file).expanduser().read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise CliError(f"no such file: {file}", 2) from None
+        raise RespondError(f"no such file: {file}") from None
     except IsADirectoryError:
-        raise CliError(f"{file} is a directory, not a file", 2) from None
+        raise RespondError(f"{file} is a directory, not a file") from None
     except OSError as err:
-        raise CliError(f"can't read {file}: {err.strerror}", 2) from None
+        raise RespondError(f"can't read {file}: {err.strerror}") from None
     except UnicodeDecodeError:
-        raise CliError(f"{name} is not UTF-8 text", 2) from None
+        raise RespondError(f"{name} is not UTF-8 text") from None
     state = app_state(ctx)
     if chosen == "taskwarrior":
         from respond.formats import taskwarrior

@@ -9,17 +9,15 @@ from respond.core.errors import RespondError
 if TYPE_CHECKING:
     from datetime import datetime
 from respond.cli.context import App, app_state
-from respond.cli.options import MATCHING, JsonOpt, people_to_complete
+from respond.cli.options import MATCHING, JsonOpt, person_argument
 
 
 def who(
     ctx: typer.Context,
     person: Annotated[
         str,
-        typer.Argument(
-            metavar="PERSON",
-            help="A name. " + MATCHING + " A name that finds no one, or several people, exits 1.",
-            autocompletion=people_to_complete,
+        person_argument(
+            "A name. " + MATCHING + " A name that finds no one, or several people, exits 1."
         ),
     ],
     show_all: Annotated[
@@ -148,12 +146,7 @@ def _addresses(state: App, as_json: bool) -> None:
 @people_app.command("email")
 def people_email(
     ctx: typer.Context,
-    person: Annotated[
-        str,
-        typer.Argument(
-            metavar="NAME", help="The person. " + MATCHING, autocompletion=people_to_complete
-        ),
-    ],
+    person: Annotated[str, person_argument("The person. " + MATCHING, metavar="NAME")],
     address: Annotated[str, typer.Argument(metavar="ADDRESS", help="Their email address.")],
 ) -> None:
     """Add an email address to a person: a message from it then finds them, whatever name
@@ -169,14 +162,7 @@ def people_email(
 @people_app.command("rename")
 def people_rename(
     ctx: typer.Context,
-    old: Annotated[
-        str,
-        typer.Argument(
-            metavar="OLD",
-            help="The person to rename. " + MATCHING,
-            autocompletion=people_to_complete,
-        ),
-    ],
+    old: Annotated[str, person_argument("The person to rename. " + MATCHING, metavar="OLD")],
     new: Annotated[
         str,
         typer.Argument(

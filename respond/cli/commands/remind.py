@@ -6,7 +6,8 @@ import typer
 
 if TYPE_CHECKING:
     pass
-from respond.cli.context import CliError, app_state
+from respond.cli.context import app_state
+from respond.core.errors import RespondError
 
 
 def remind(
@@ -47,7 +48,7 @@ def remind(
 
     state = app_state(ctx)
     if install and uninstall:
-        raise CliError("--install and --uninstall can't be used together", 2)
+        raise RespondError("--install and --uninstall can't be used together")
     if install or uninstall:
         from respond.storage import schedule
 

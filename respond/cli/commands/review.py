@@ -1,6 +1,5 @@
 """The views: ``show``, ``list``, ``today`` (the morning review) and ``week`` (habit scores)."""
 
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,7 +9,7 @@ from respond.core.errors import RespondError
 if TYPE_CHECKING:
     pass
 from respond.cli.context import app_state
-from respond.cli.options import MATCHING, IdArg, JsonOpt, item_number, people_to_complete
+from respond.cli.options import MATCHING, IdArg, JsonOpt, item_number, person_option
 
 
 def show(ctx: typer.Context, item_id: IdArg, as_json: JsonOpt = False) -> None:
@@ -36,12 +35,10 @@ def list_(
     ctx: typer.Context,
     who: Annotated[
         str | None,
-        typer.Option(
+        person_option(
             "--who",
-            metavar="PERSON",
             help="Only this person. " + MATCHING + " A name that finds no one, or several "
             "people, exits 1.",
-            autocompletion=people_to_complete,
         ),
     ] = None,
     kind: Annotated[
@@ -127,7 +124,7 @@ def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     failed = notice(state)  # the last sync failed: one line until a sync works
     if failed:
-        print(failed, file=sys.stderr)
+        state.output.warn(failed, label=None)
 
 
 def week(
