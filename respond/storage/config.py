@@ -760,7 +760,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):  # a number, as the file must have it (45.0 shows as 45)
-        return f"{value:g}"
+        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return '"' + visible(str(value)).replace("\\", "\\\\").replace('"', '\\"') + '"'
