@@ -1,5 +1,7 @@
 """The settings that shape behaviour, with their defaults (the config file may change them:
-:mod:`respond.storage.config` reads it)."""
+:mod:`respond.storage.config` reads it). Each field is set by the keys of one entry of
+``respond.storage.config.SETTINGS``, which also checks, shows and documents it; a test checks
+that every field has its entry (see CONTRIBUTING.md, "A setting")."""
 
 from __future__ import annotations
 
