@@ -7,12 +7,16 @@ hands everything to Typer fails too. And the committed spec is what the generato
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pty
 import re
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +191,7 @@ def both(seeded: Path, tmp_path: Path, args: list[str], **extra: str) -> tuple[A
         shutil.copytree(seeded, folder)
         out = run(
             folder,
-            ["--now", NOW, *args] if args[0] != "--db" else args[:2] + ["--now", NOW] + args[2:],
+            ["--now", NOW, *args] if args[0] != "--db" else [*args[:2], "--now", NOW, *args[2:]],
             lane=lane,
             **extra,
         )
@@ -248,7 +252,7 @@ def test_a_lost_confirmation_is_reported_alike(seeded: Path, tmp_path: Path) -> 
             )
         outcomes.append((out.returncode, out.stderr, files(folder)))
     assert outcomes[0] == outcomes[1]
-    assert outcomes[0][0] == 1 and "saved #7, but could not write" in outcomes[0][1]
+    assert outcomes[0][0] == 1 and "saved #6, but could not write" in outcomes[0][1]
 
 
 def test_the_committed_spec_is_the_typer_apps() -> None:
@@ -268,3 +272,74 @@ def test_every_lane_command_is_in_the_spec_with_its_handlers_parameters() -> Non
     assert set(lanespec.COMMANDS) == set(HANDLERS)
     for name, (_handler, params) in HANDLERS.items():
         assert set(lanespec.COMMANDS[name]["params"]) == params, name
+
+
+def on_terminal(folder: Path, args: list[str], *, lane: bool, answer: bytes) -> tuple[int, str]:
+    """``respond --now NOW ARGS`` with stdin, stdout and stderr on one 60-column
+    pseudo-terminal; ``answer`` is typed once something ending in ``?`` or ``] `` shows."""
+    env = env_for(
+        folder / "respond.json",
+        RESPOND_CONFIG=str(folder / "config.toml"),
+        LANE_PROBE=str(folder.parent / f"{folder.name}.probe"),
+        TERM="xterm-256color",
+    )
+    for name in ("NO_COLOR", "COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE"):
+        env.pop(name, None)
+    if not lane:
+        env["RESPOND_NO_LANE"] = "1"
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 60, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PROBE, "--now", NOW, *args],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(secondary)
+    chunks: list[bytes] = []
+    answered = False
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+        if not answered and b"[Y/n] " in b"".join(chunks):
+            answered = True
+            os.write(primary, answer)
+    proc.wait(timeout=HANG)
+    os.close(primary)
+    return proc.returncode, b"".join(chunks).decode()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("args", "by_lane"),
+    [
+        (
+            ["add", "a title long enough to be wrapped on a narrow terminal " * 2, "-f", "Dana"],
+            LANE,
+        ),
+        (["add", "x", "--from", "Zoey"], TYPER),  # the question: Typer's path asks it
+        (["add", "x", "--from", "Zoey", "--new-person"], LANE),
+        (["thanks", "Zoey", "x"], TYPER),
+    ],
+)
+def test_on_a_terminal_the_lane_and_typer_agree(
+    seeded: Path, tmp_path: Path, args: list[str], by_lane: bool
+) -> None:
+    shown = []
+    for lane in (True, False):
+        folder = tmp_path / ("lane" if lane else "typer")
+        shutil.copytree(seeded, folder)
+        code, text = on_terminal(folder, args, lane=lane, answer=b"y\r")
+        typer_used = (tmp_path / f"{folder.name}.probe").read_text() == "True"
+        shown.append((code, text, files(folder)))
+        if lane:
+            assert typer_used != by_lane, text
+    assert shown[0] == shown[1]
+    assert shown[0][0] == 0
