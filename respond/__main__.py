@@ -2,9 +2,9 @@
 
 Kept tiny on purpose: nothing heavy is imported until the command is known. ``respond prompt``
 runs before every shell prompt, so it is answered here without importing Typer at all (see
-``respond.cli.prompt``); ``respond prompt --help`` and anything unusual still go through Typer. The capture commands
-(``add``, ``done``...) likewise go through the capture lane (``respond.cli.lane``) unless it
-hands them to Typer.
+``respond.cli.prompt``); ``respond prompt --help`` and anything unusual still go through Typer.
+The capture commands (``add``, ``done``...) likewise go through the capture lane
+(``respond.cli.lane``) unless it hands them to Typer.
 
 Every other command runs with the cyclic garbage collector off. A command lives for a fraction
 of a second and makes almost no reference cycles (reference counting frees its data), but the

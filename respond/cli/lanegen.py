@@ -22,9 +22,9 @@ from typing import Any
 
 SPEC = Path(__file__).with_name("lanespec.py")
 
-HEADER = '''"""How the capture lane (:mod:`respond.cli.lane`) parses argv. GENERATED from the Typer app by
-``python -m respond.cli.lanegen``: do not edit; regenerate when a capture command changes (a
-test compares this file with what the generator gives).
+HEADER = '''"""How the capture lane (:mod:`respond.cli.lane`) parses argv. GENERATED from the Typer
+app by ``python -m respond.cli.lanegen``: do not edit; regenerate when a capture command
+changes (a test compares this file with what the generator gives).
 
 ``GROUP`` is the group's options, ``HELP`` its help option names, and ``COMMANDS`` each lane
 command's parameters: ``options`` maps an option name to its parameter; ``params`` gives each
@@ -75,16 +75,17 @@ def spec() -> dict[str, Any]:
     """The lane's spec, from the Typer definitions (``cli/app.py`` and ``cli/commands/``)."""
     from typer.main import get_command
 
-    from respond.cli.app import _only, app
+    from respond.cli.app import app
     from respond.cli.lane import HANDLERS
 
-    group = get_command(_only(None))
+    group = get_command(app)
     top = _params(group, group=True)
     assert top is not None, "the group has an option the lane cannot read"
     commands: dict[str, Any] = {}
     for name in HANDLERS:
-        built = get_command(_only(name))
-        command = built.commands[name]  # type: ignore[attr-defined]
+        command = group.commands.get(name)  # type: ignore[attr-defined]
+        if command is None or command.params is None:
+            continue
         if command.context_settings or not command.allow_interspersed_args:
             continue
         if command.ignore_unknown_options or command.allow_extra_args:

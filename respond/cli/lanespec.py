@@ -1,6 +1,6 @@
-"""How the capture lane (:mod:`respond.cli.lane`) parses argv. GENERATED from the Typer app by
-``python -m respond.cli.lanegen``: do not edit; regenerate when a capture command changes (a
-test compares this file with what the generator gives).
+"""How the capture lane (:mod:`respond.cli.lane`) parses argv. GENERATED from the Typer
+app by ``python -m respond.cli.lanegen``: do not edit; regenerate when a capture command
+changes (a test compares this file with what the generator gives).
 
 ``GROUP`` is the group's options, ``HELP`` its help option names, and ``COMMANDS`` each lane
 command's parameters: ``options`` maps an option name to its parameter; ``params`` gives each
