@@ -18,6 +18,9 @@ entirely; for anything else it returns None *before anything is written*, and
   again and reports the error exactly as it always does (the error path stays in one place);
 - ``RESPOND_NO_LANE=1`` in the environment (for tests and debugging): always Typer.
 
+Falling through on an error costs a second attempt (the error is rare; a database locked past
+its timeout is then waited for twice), but keeps every error worded by the one error path.
+
 After the commit it never falls through (that would write twice): a confirmation that cannot
 be written is reported as the Typer path reports it (:func:`respond.cli.context.output_lost`).
 Each handler below mirrors its command's body, and names the parameters it reads: a command
@@ -226,6 +229,13 @@ def main(args: list[str]) -> int | None:
     nothing was written)."""
     if os.environ.get("RESPOND_NO_LANE") or os.environ.get("_RESPOND_COMPLETE"):
         return None
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130  # as Typer exits on Ctrl-C: silently, with 130
+
+
+def _run(args: list[str]) -> int | None:
     parsed = parse(args)
     if parsed is None:
         return None

@@ -55,11 +55,14 @@ CASES: list[tuple[list[str], bool]] = [
     (["promise", "p", "-t", "dana", "-b", "2d", "-n", "note"], LANE),
     (["ack", "1", "--by", "tomorrow"], LANE),
     (["ack", "#2", "-b", "mon 10am"], LANE),
+    (["ack", "1", "--by=tomorrow"], LANE),
+    (["ack", "1", "--by", "2026-11-20"], LANE),
     (["done", "1"], LANE),
     (["done", "1", "--follow-up", "3d", "--note", "went well"], LANE),
     (["done", "1", "--no-follow-up"], LANE),
     (["done", "2", "-n", "sent"], LANE),
     (["done", "4"], LANE),
+    (["done", "1", "--no-follow-up", "--note", "x"], LANE),
     (["thanks", "Dana", "for the fix"], LANE),
     (["thanks", "Brand New", "x", "--new-person"], LANE),
     (["wait", "VPN for Bob", "--on", "Jane", "--for", "1"], LANE),
@@ -224,6 +227,27 @@ def test_a_broken_config_file_is_typers_to_report(seeded: Path, tmp_path: Path) 
         (seeded / "config.toml").unlink()
     assert lane == typer
     assert lane[0][0] == 2 and not answered
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["add", "x", "--from", "Dana"], ["done", "1"], ["wait", "w", "--on", "Sam"]],
+    ids=["add", "done", "wait"],
+)
+def test_the_config_file_counts_alike(seeded: Path, tmp_path: Path, args: list[str]) -> None:
+    """Both paths read the same settings: the default channel, the working week, the
+    follow-up delay, the chase delay."""
+    (seeded / "config.toml").write_text(
+        'default_channel = "chat"\nwait_chase = "1bd"\n[work]\ndays = "mon-thu"\n'
+        'start = "08:00"\nend = "16:00"\n[follow_up]\ndefault = "3d"\n',
+        encoding="utf-8",
+    )
+    try:
+        lane, typer, answered = both(seeded, tmp_path, args)
+    finally:
+        (seeded / "config.toml").unlink()
+    assert lane == typer
+    assert lane[0][0] == 0 and answered
 
 
 def test_a_lost_confirmation_is_reported_alike(seeded: Path, tmp_path: Path) -> None:
