@@ -94,7 +94,7 @@ def lane_reads(args: list[str]) -> tuple[str, dict[str, Any], dict[str, Any]] | 
     return name, {k: group[k] for k in ("db", "now")}, values
 
 
-@settings(max_examples=fuzz.examples(300))
+@settings(max_examples=fuzz.examples(150))
 @given(st.one_of(argvs(), nearly_well_formed()))
 def test_the_lane_reads_argv_as_click_does_or_leaves_it(args: list[str]) -> None:
     lane = lane_reads(args)
