@@ -3,6 +3,8 @@
 Kept tiny on purpose: nothing heavy is imported until the command is known. ``respond prompt``
 runs before every shell prompt, so it is answered here without importing Typer at all (see
 ``respond.cli.prompt``); ``respond prompt --help`` and anything unusual still go through Typer.
+The capture commands (``add``, ``done``...) likewise go through the capture lane
+(``respond.cli.lane``) unless it hands them to Typer.
 
 Every other command runs with the cyclic garbage collector off. A command lives for a fraction
 of a second and makes almost no reference cycles (reference counting frees its data), but the
@@ -28,6 +30,13 @@ def main(argv: list[str] | None = None) -> int | None:
 
     gc.disable()
     try:
+        # add, promise, ack, wait, done, snooze, thanks: the capture lane, without Typer
+        # (respond.cli.lane); what it does not fully understand it leaves, unwritten, to Typer.
+        from respond.cli.lane import main as lane
+
+        code = lane(args)
+        if code is not None:
+            return code
         from respond.cli.app import run
 
         run(args)

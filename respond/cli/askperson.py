@@ -19,24 +19,31 @@ def interactive(app: Any) -> bool:
         return False
 
 
+def offered(app: Any, typed: str, new_person: bool) -> str | None:
+    """The known name :func:`settle` would ask about (``Did you mean ...?``), or None when it
+    asks nothing (the capture lane hands such a command to Typer)."""
+    if new_person or not typed.strip() or not interactive(app):
+        return None
+    from respond.core.people import find, known_names, near_miss
+
+    known = known_names(app.store.person_counts().items())
+    if find(known, typed):
+        return None
+    near = near_miss(known, typed)
+    return None if near is None else known[near]
+
+
 def settle(app: Any, typed: str, new_person: bool) -> tuple[str, bool]:
     """The person to file under and whether it is new: on a terminal, a name that finds no
     one but is close to a known person's (:func:`respond.core.people.near_miss`) is asked
     about; yes (the default) files under the known person, no under the new name as typed
     (``--new-person`` skips the question). Ctrl-D or Ctrl-C cancels: nothing is written."""
-    if new_person or not typed.strip() or not interactive(app):
-        return typed, new_person
-    from respond.core.people import find, known_names, near_miss
-
-    known = known_names(app.store.person_counts().items())
-    if find(known, typed):
-        return typed, new_person
-    near = near_miss(known, typed)
-    if near is None:
+    offer = offered(app, typed, new_person)
+    if offer is None:
         return typed, new_person
     from respond.core.text import shorten
 
-    question = f"{shorten(typed, 30)} is new. Did you mean {shorten(known[near], 40)}? [Y/n] "
+    question = f"{shorten(typed, 30)} is new. Did you mean {shorten(offer, 40)}? [Y/n] "
     while True:
         print(question, end="", file=app.output.stderr, flush=True)
         try:
@@ -46,6 +53,6 @@ def settle(app: Any, typed: str, new_person: bool) -> tuple[str, bool]:
             app.output.warn("cancelled: nothing was changed", label="")
             raise SystemExit(ExitStatus.FAILED) from None
         if answer in ("", "y", "yes"):
-            return known[near], False
+            return offer, False
         if answer in ("n", "no"):
             return typed, True

@@ -10,6 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
+from respond.cli.autosync import after_change as after_change
+from respond.cli.autosync import record as _record
+
 sync_app = typer.Typer(
     name="sync",
     rich_markup_mode=None,
@@ -223,12 +226,6 @@ class _Progress:
             self.bar.close()
 
 
-def _record(state: Any, failure: str | None) -> None:
-    from respond.storage.syncstatus import write_status
-
-    write_status(state.store.path, state.env.now(), failure)
-
-
 def line_of(report: Any) -> str:
     """What a sync did, in one line: ``sent 3 changes, received 5, 1 conflict settled: #12
     title kept from laptop (later edit); #57 from desktop is now #58``."""
@@ -260,43 +257,6 @@ def line_of(report: Any) -> str:
         moved.append(f"{len(report.renumbered) - DETAIL} more renumbered")
     # each merge decision that restored, joined or discarded something: a line of its own
     return "\n".join(["; ".join([line, *moved]), *getattr(report, "notes", [])])
-
-
-def after_change(state: Any) -> None:
-    """After a command changed the database: with ``[sync] auto = true``, start a sync in the
-    background (detached, silent) and return at once. Nothing at all when sync is not set up."""
-    from respond.storage.syncstatus import is_initialised
-
-    db = state.store.path
-    if not is_initialised(db):
-        return
-    if state.config_use == "all":
-        auto = state.config[0].sync_auto
-    else:  # undo: a broken config file never stops it, and means no auto sync
-        from respond.storage.config import ConfigError, load_settings
-
-        try:
-            auto = load_settings()[0].sync_auto
-        except ConfigError:
-            return
-    if not auto:
-        return
-    import subprocess  # (only here: every change runs this function)
-
-    args = [sys.executable, "-m", "respond", "--db", str(db)]
-    if state.now_option:
-        args += ["--now", state.now_option]
-    try:
-        subprocess.Popen(
-            [*args, "sync", "--background"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            close_fds=True,
-        )
-    except OSError as err:
-        _record(state, f"can't start the background sync: {err.strerror}")
 
 
 def notice(state: Any) -> str | None:

@@ -64,3 +64,11 @@ def test_tinydb_outside_storage_breaks_the_contract(tmp_path: Path) -> None:
     result = lint(tree)
     assert result.returncode != 0
     assert "Only storage touches TinyDB BROKEN" in result.stdout
+
+
+def test_typer_in_the_capture_lane_breaks_the_contract(tmp_path: Path) -> None:
+    tree = copy_of_package(tmp_path)
+    plant(tree / "respond" / "cli" / "appstate.py", "import typer  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "The capture lane runs without Typer and Rich BROKEN" in result.stdout

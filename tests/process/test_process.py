@@ -98,6 +98,27 @@ def test_everyday_commands_import_only_what_they_use(tmp_path: Path) -> None:
         assert args == ("show", "1") or "respond.core.actions" not in mods, args
 
 
+def test_the_capture_lane_imports_neither_typer_click_nor_rich(tmp_path: Path) -> None:
+    """add, promise, ack, wait, done, snooze and thanks go through the capture lane
+    (cli/lane.py); what it leaves to Typer (here --help) imports Typer as before."""
+    db = tmp_path / "db.json"
+    now = ("--now", "2026-11-25T10:00")
+    assert respond(db, *now, "add", "seed", "--from", "Dana").returncode == 0
+    for args in (
+        ("add", "x", "--from", "Dana", "--via", "phone", "--tag", "t"),
+        ("promise", "p", "--to", "Dana", "--by", "2d"),
+        ("ack", "1", "--by", "tomorrow"),
+        ("wait", "w", "--on", "Sam", "--for", "1"),
+        ("snooze", "2", "3d"),
+        ("done", "1"),
+        ("thanks", "Dana", "for it"),
+    ):
+        mods = modules_after(db, *now, *args)
+        assert "respond.cli.lane" in mods and "tinydb" in mods, args
+        assert not {"typer", "click", "rich", "respond.cli.context"} & mods, args
+    assert "typer" in modules_after(db, *now, "add", "--help")
+
+
 def test_commands_run_without_the_cyclic_collector(tmp_path: Path) -> None:
     """A command is short-lived and makes no cycles worth collecting: the collector stays off,
     and what is alive at exit is frozen, out of the interpreter's last collection."""
