@@ -111,13 +111,17 @@ def near_miss(known: Iterable[str], typed: str) -> str | None:
     :func:`find` matches to no one but that is a small edit away from someone's after folding
     (``Zoey`` beside ``Zoë Müller``'s first name, ``Dana Whitfeld`` beside ``Dana
     Whitfield``), or that has someone's first name and a surname close to theirs. Of several,
-    the closest (then the first in order)."""
+    the closest (then the first in order). Names that differ in their digits are different
+    people (``Team 2`` beside ``Team 1``, ``Person 01`` beside ``Person 00``), never a slip."""
     key = person_key(typed)
     words = key.split()
     if not words:
         return None
+    digits = [c for c in key if c.isdigit()]
     best: tuple[int, str] | None = None
     for name in known:
+        if digits != [c for c in name if c.isdigit()]:
+            continue
         parts = name.split()
         if len(words) == 1:  # a first name, or a one-word name: against each one
             gaps = [_close(key, name), _close(key, parts[0])]

@@ -95,6 +95,13 @@ def test_near_misses(typed: str, near: str | None) -> None:
         assert find(KNOWN, typed) == []  # only a name that finds no one is a near miss
 
 
+def test_names_that_differ_in_their_digits_are_different_people() -> None:
+    """(50 concurrent adds from "Person 00".."Person 49" each printed a near-miss hint.)"""
+    known = known_names((name, 1) for name in ["Person 00", "Team 1", "Room 101"])
+    assert [near_miss(known, t) for t in ("Person 01", "Team 2", "Room 102")] == [None] * 3
+    assert near_miss(known, "Persn 00") == "person 00"  # a slip in the letters still is
+
+
 def test_shell_words_survive_the_shell(tmp_path: Path) -> None:
     names = ["Zoey", "Zoë O'Brien", 'say "hi"', "$HOME", "a`b`", "back\\slash", "wow!"]
     for name in names:
