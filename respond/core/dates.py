@@ -106,7 +106,15 @@ from collections.abc import Callable, Iterable
 from datetime import MAXYEAR, UTC, date, datetime, time, timedelta, tzinfo
 from typing import NoReturn
 
-from respond.core.clock import aware, has_passed, to_local
+from respond.core.clock import (
+    ISO_DATE,
+    ISO_OFFSET,
+    ISO_TIME,
+    aware,
+    has_passed,
+    iso_moment,
+    to_local,
+)
 from respond.core.dateforms import ACCEPTED_FORMS
 from respond.core.errors import DateError
 from respond.core.worktime import WEEKDAYS, WorkWeek, add_business_days
@@ -236,11 +244,11 @@ _DURATION = re.compile(
     rf"(?:in |\+)?(?:(?P<n>\d+) ?|(?<=in )an? )(?P<unit>{_UNIT_RE})",
     _F,
 )
-_ISO = re.compile(
-    r"(?P<date>(?:19|2[01])\d{2}-\d{2}-\d{2})"
+_ISO = re.compile(  # (the date and time parts are clock.py's, read by clock.iso_moment)
+    rf"(?P<date>{ISO_DATE})"
     r"(?:"
-    r"(?:t| )(?P<isotime>(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?)"
-    r"(?P<offset>z|[+-]\d{2}(?::?\d{2})?)?"
+    rf"(?:t| )(?P<isotime>{ISO_TIME})"
+    rf"(?P<offset>{ISO_OFFSET})?"
     rf"|(?: at)? (?P<time>{_TIME_RE})"
     r")?",
     _F,
@@ -540,21 +548,18 @@ def _end_of_month(today: date, week: WorkWeek) -> date:
 
 
 def _parse_iso(text: str, m: re.Match[str], week: WorkWeek, tz: tzinfo | None) -> datetime:
-    from dateutil.parser import isoparse
-
-    iso = m["date"]
-    if m["isotime"]:
-        iso += "T" + m["isotime"] + (m["offset"] or "").upper()
     try:
-        parsed = isoparse(iso)
+        if m["isotime"]:  # a date and time: the one rule --now reads without this grammar
+            moment = iso_moment(f"{m['date']}T{m['isotime']}{m['offset'] or ''}", tz)
+            assert moment is not None  # (the same pattern matched)
+            return moment
+        from dateutil.parser import isoparse
+
+        parsed = isoparse(m["date"])
     except (ValueError, OverflowError):
         _fail(text, f"{m['date']} is not a valid date or time")
-    if parsed.tzinfo is not None:
-        return to_local(parsed, tz)
     if m["time"]:
         return _at(parsed.date(), _parse_time(text, m["time"]), tz)
-    if m["isotime"]:
-        return aware(parsed, tz)
     return _at(parsed.date(), week.end, tz)
 
 

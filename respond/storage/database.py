@@ -1,7 +1,8 @@
 """The database: an active TinyDB JSON file and archive files beside it, written atomically
 under one file lock.
 
-This is the only module that imports TinyDB. Guarantees:
+With :mod:`respond.storage.tinyview`, the only code that imports TinyDB, and only for a
+transaction: a read parses the file itself and never loads TinyDB. Guarantees:
 
 * **Atomic writes.** A transaction buffers every change in memory and writes each file once
   at commit: a temp file in the same directory (mode 0600), ``fsync``, ``os.replace``, then an
@@ -81,11 +82,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Document
+from typing import TYPE_CHECKING, Any
 
 from respond.core.clock import to_local, to_utc_iso
 from respond.core.errors import DatabaseError, NewerSchema, NotFound
@@ -104,6 +101,11 @@ from respond.storage.files import (
 )
 from respond.storage.reading import NotRegularFile, read_regular
 from respond.storage.state import refresh_state as refresh_prompt_state
+
+if TYPE_CHECKING:  # TinyDB is imported by the writes alone: a read parses the file itself
+    from tinydb import TinyDB
+
+    from respond.storage.tinyview import BufferedStorage
 
 SCHEMA_VERSION = 3
 ITEMS = "items"
@@ -412,24 +414,6 @@ def _flock(fd: int, timeout: float) -> bool:
         waiting[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
-
-
-class _BufferedStorage(Storage):
-    """A TinyDB storage that reads the file once and keeps writes in memory until commit."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.dirty = False
-
-    def read(self) -> dict[str, Any]:
-        return self.data
-
-    def write(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.dirty = True
-
-    def close(self) -> None:
-        pass
 
 
 @dataclass
@@ -885,6 +869,8 @@ class Transaction:
     """Changes to the database inside one locked read-modify-write."""
 
     def __init__(self, db: TinyDB, path: Path | None = None, archive: Archive | None = None):
+        from tinydb.table import Document  # (a transaction is TinyDB's: reads never load it)
+
         self._db = db
         self._path = path
         self._archive = archive
@@ -940,6 +926,8 @@ class Transaction:
 
     def put(self, item: Item) -> None:
         """Insert or replace an item. An archived item comes back into the active file."""
+        from tinydb.table import Document
+
         record = item.to_record()
         del record["id"]
         if self._items.contains(doc_id=item.id):
@@ -950,6 +938,8 @@ class Transaction:
 
     def put_many(self, items: list[Item]) -> None:
         """Insert many new items in one go (bulk loads: imports, generated databases)."""
+        from tinydb.table import Document
+
         docs = []
         for item in items:
             record = item.to_record()
@@ -966,6 +956,8 @@ class Transaction:
         by ID), as :meth:`delete` and :meth:`put` one by one would, in two rewrites of the
         table: TinyDB rewrites the whole table for each ``put`` (a merge of N items was
         quadratic)."""
+        from tinydb.table import Document
+
         active = {int(key) for key in (self._db.storage.read() or {}).get(ITEMS, {})}
         every = set(deletes) | set(records)
         if self._archive is not None:
@@ -1069,11 +1061,10 @@ class Store:
         # what a commit that took effect still has to tell (printed after the confirmation)
         self.warnings: list[str] = []
 
-    def _open(self, data: dict[str, Any]) -> tuple[TinyDB, _BufferedStorage]:
-        db = TinyDB(storage=_BufferedStorage, data=data)
-        storage = db.storage
-        assert isinstance(storage, _BufferedStorage)
-        return db, storage
+    def _open(self, data: dict[str, Any]) -> tuple[TinyDB, BufferedStorage]:
+        from respond.storage.tinyview import open_view
+
+        return open_view(data)
 
     def snapshot(
         self,
