@@ -10,9 +10,10 @@ C library so that daylight-saving changes are right; tests may pass a ``zoneinfo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
+
+from respond.core.value import Value
 
 
 class Clock(Protocol):
@@ -23,26 +24,31 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
-@dataclass(frozen=True)
-class SystemClock:
+class SystemClock(Value):
     """The real clock."""
 
-    tz: tzinfo | None = None
+    __slots__ = ("tz",)
+    tz: tzinfo | None
+
+    def __init__(self, tz: tzinfo | None = None) -> None:
+        object.__setattr__(self, "tz", tz)
 
     def now(self) -> datetime:
         return to_local(datetime.now(UTC), self.tz)
 
 
-@dataclass(frozen=True)
-class FixedClock:
+class FixedClock(Value):
     """A clock pinned at one instant (``--now`` and tests)."""
 
+    __slots__ = ("at", "tz")
     at: datetime
-    tz: tzinfo | None = None
+    tz: tzinfo | None
 
-    def __post_init__(self) -> None:
-        if self.at.tzinfo is None:
+    def __init__(self, at: datetime, tz: tzinfo | None = None) -> None:
+        if at.tzinfo is None:
             raise ValueError("FixedClock needs a timezone-aware datetime")
+        object.__setattr__(self, "at", at)
+        object.__setattr__(self, "tz", tz)
 
     def now(self) -> datetime:
         return to_local(self.at, self.tz)

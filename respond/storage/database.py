@@ -79,7 +79,6 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,6 +86,7 @@ from typing import TYPE_CHECKING, Any
 from respond.core.clock import to_local, to_utc_iso
 from respond.core.errors import DatabaseError, NewerSchema, NotFound
 from respond.core.model import OPEN_STATUSES, Item
+from respond.core.value import Record
 from respond.storage import archive as layout
 from respond.storage import backups, scorelog
 from respond.storage.files import (
@@ -416,11 +416,14 @@ def _flock(fd: int, timeout: float) -> bool:
         signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
 
 
-@dataclass
-class Snapshot:
+class Snapshot(Record):
     """What a read-only command sees: every item, by ID."""
 
+    __slots__ = ("items",)
     items: dict[int, Item]
+
+    def __init__(self, items: dict[int, Item]) -> None:
+        self.items = items
 
 
 def _touched_since(record: dict[str, Any], cutoff: str) -> bool:
