@@ -74,8 +74,10 @@ Durations
 
 Absolute dates
     ``2026-11-25``, ``2026-11-25 14:00``, ``2026-11-25T14:00``, ``2026-11-25T14:00:00+01:00``
-    (a given offset is kept as an instant and shown in local time; read by ``dateutil``,
-    imported only then), ``25 nov``, ``nov 25``, ``25th november``, ``nov 25, 2026``,
+    (a given offset is kept as an instant and shown in local time; a date and time is read
+    by :func:`respond.core.clock.iso_moment`, as ``--now`` reads it without this grammar, a
+    date alone by ``dateutil``, imported only then), ``25 nov``, ``nov 25``, ``25th november``,
+    ``nov 25, 2026``,
     ``25 nov 2026 3pm``, ``2026-11-25 at 3pm``. A date without a year is the next such date on
     or after today (at 25 Nov 2026, ``jan 5`` is 5 Jan 2027, ``25 nov 9am`` today at 09:00,
     ``29 feb`` the next leap day); a date with its year is as written, even if it has passed
