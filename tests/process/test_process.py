@@ -142,3 +142,14 @@ def test_an_iso_now_skips_the_date_grammar(tmp_path: Path, now: str) -> None:
         mods = modules_after(db, "--now", now, *args)
         assert not {"respond.core.dates", "dateutil"} & mods, (now, args)
     assert "respond.core.dates" in modules_after(db, "--now", "wed 10am", "today")
+
+
+def test_the_prompts_rebuild_imports_no_tinydb(tmp_path: Path) -> None:
+    """Without its state file, the prompt reads the database itself: still no TinyDB."""
+    db = tmp_path / "db.json"
+    assert respond(db, "--now", "2026-11-25T10:00", "add", "seed", "--from", "Dana").returncode == 0
+    state = db.with_name(db.name + ".state")
+    state.unlink()
+    mods = modules_after(db, "--now", "2026-11-25T10:00", "prompt", "--format", "{open}")
+    assert "respond.storage.database" in mods  # (the rebuild ran)
+    assert not {"tinydb", "respond.storage.tinyview", "respond.core.dates"} & mods
