@@ -52,3 +52,8 @@ class Value(Record):
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        """Copied and pickled through ``__init__`` (whose parameters are the fields, in
+        order), since the fields cannot be set afterwards."""
+        return self.__class__, self._fields()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import pickle
 from datetime import UTC, datetime
 
 import pytest
@@ -75,3 +77,13 @@ def test_no_class_there_is_a_dataclass() -> None:
     """Nothing compiled at import: the point of the module."""
     for cls in (Value, Record, HabitWeek, Timeline, FixedClock):
         assert not dataclasses.is_dataclass(cls)
+
+
+def test_values_and_records_copy_and_pickle() -> None:
+    clock = FixedClock(datetime(2026, 11, 25, 10, tzinfo=UTC))
+    week = HabitWeek(1, 2, None)
+    line = Timeline(status="done")
+    for thing in (clock, week, line):
+        assert copy.copy(thing) == thing
+        assert copy.deepcopy(thing) == thing
+        assert pickle.loads(pickle.dumps(thing)) == thing
