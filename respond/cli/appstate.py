@@ -67,15 +67,20 @@ class App:
 
     @cached_property
     def env(self) -> Any:
-        from respond.core.clock import FixedClock, SystemClock
+        from respond.core.clock import FixedClock, SystemClock, iso_moment
         from respond.core.env import Env
 
         clock: Any = SystemClock()
         settings = self.config[0]
         if self.now_option:
-            from respond.core.dates import parse_when
+            try:  # a plain ISO date and time, read without the date grammar
+                pinned = iso_moment(self.now_option, clock.tz)
+            except ValueError:  # (2026-02-30T10:00: the grammar says what is wrong)
+                pinned = None
+            if pinned is None:  # a date phrase: only then the grammar (and dateutil)
+                from respond.core.dates import parse_when
 
-            pinned = parse_when(self.now_option, clock.now(), settings.week, clock.tz)
+                pinned = parse_when(self.now_option, clock.now(), settings.week, clock.tz)
             clock = FixedClock(pinned)
         return Env(clock=clock, settings=settings)
 

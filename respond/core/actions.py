@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -29,6 +28,7 @@ from respond.core.model import (
     require_text,
 )
 from respond.core.text import quoted, shorten, visible
+from respond.core.value import Record
 
 UNDO_DETAIL = 5  # undo names up to this many items, then counts them
 
@@ -47,11 +47,19 @@ class Session(Protocol):
     def keep_changes(self, ids: Iterable[int]) -> None: ...
 
 
-@dataclass
-class Outcome:
+class Outcome(Record):
+    """What an action did: its one-line confirmation, the items it touched, and lines for
+    stderr after the confirmation (``hints``)."""
+
+    __slots__ = ("message", "items", "hints")  # noqa: RUF023 (field order)
     message: str
     items: list[Item]
-    hints: list[str] = field(default_factory=list)  # lines for stderr after the confirmation
+    hints: list[str]
+
+    def __init__(self, message: str, items: list[Item], hints: list[str] | None = None) -> None:
+        self.message = message
+        self.items = items
+        self.hints = [] if hints is None else hints
 
 
 def _due(env: Env, moment: datetime) -> str:

@@ -10,9 +10,10 @@ C library so that daylight-saving changes are right; tests may pass a ``zoneinfo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
+
+from respond.core.value import Value
 
 
 class Clock(Protocol):
@@ -23,26 +24,31 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
-@dataclass(frozen=True)
-class SystemClock:
+class SystemClock(Value):
     """The real clock."""
 
-    tz: tzinfo | None = None
+    __slots__ = ("tz",)
+    tz: tzinfo | None
+
+    def __init__(self, tz: tzinfo | None = None) -> None:
+        object.__setattr__(self, "tz", tz)
 
     def now(self) -> datetime:
         return to_local(datetime.now(UTC), self.tz)
 
 
-@dataclass(frozen=True)
-class FixedClock:
+class FixedClock(Value):
     """A clock pinned at one instant (``--now`` and tests)."""
 
+    __slots__ = ("at", "tz")
     at: datetime
-    tz: tzinfo | None = None
+    tz: tzinfo | None
 
-    def __post_init__(self) -> None:
-        if self.at.tzinfo is None:
+    def __init__(self, at: datetime, tz: tzinfo | None = None) -> None:
+        if at.tzinfo is None:
             raise ValueError("FixedClock needs a timezone-aware datetime")
+        object.__setattr__(self, "at", at)
+        object.__setattr__(self, "tz", tz)
 
     def now(self) -> datetime:
         return to_local(self.at, self.tz)
@@ -143,6 +149,34 @@ def storable(moment: datetime) -> bool:
     """Whether an aware ``moment`` is a time respond stores: within :data:`YEARS` as written
     and in UTC, its stored form (``0002-01-01T00:00+14:00`` is year 1 in UTC)."""
     return moment.year in YEARS and moment.astimezone(UTC).year in YEARS
+
+
+#: What respond reads as an ISO 8601 date and time (``--now``, and the date grammar's ISO form,
+#: :mod:`respond.core.dates`): ``2026-11-25``, then ``T`` or a space, ``14:00`` with optional
+#: seconds (and up to six decimals), then optionally ``Z`` or an offset (``+01``, ``+0100``,
+#: ``+01:00``). Case-insensitive.
+ISO_DATE = r"(?:19|2[01])\d{2}-\d{2}-\d{2}"
+ISO_TIME = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?"
+ISO_OFFSET = r"z|[+-]\d{2}(?::?\d{2})?"
+
+
+def iso_moment(text: str, tz: tzinfo | None = None) -> datetime | None:
+    """The moment an ISO 8601 date and time names (:data:`ISO_DATE`, ``T`` or a space,
+    :data:`ISO_TIME`, an optional :data:`ISO_OFFSET`; surrounding whitespace ignored), in
+    local time (``tz`` or the system zone): with an offset, that instant; without, that wall
+    time, as :func:`aware` reads it (a DST gap moves forward). ``None`` for text of any other
+    shape; ``ValueError`` for that shape naming no real time (``2026-02-30T10:00``).
+
+    One rule for ``--now`` (read here without the date grammar and dateutil, which cost a
+    few milliseconds to import) and the grammar's ISO form, which calls this."""
+    import re  # (re's own cache keeps the compiled pattern)
+
+    m = re.fullmatch(rf"\s*({ISO_DATE})[t ]({ISO_TIME})({ISO_OFFSET})?\s*", text, re.IGNORECASE)
+    if m is None:
+        return None
+    day, clock, offset = m.groups()
+    moment = datetime.fromisoformat(f"{day}T{clock}{(offset or '').upper()}")
+    return to_local(moment, tz) if moment.tzinfo is not None else aware(moment, tz)
 
 
 def from_iso(text: str) -> datetime:

@@ -74,8 +74,10 @@ Durations
 
 Absolute dates
     ``2026-11-25``, ``2026-11-25 14:00``, ``2026-11-25T14:00``, ``2026-11-25T14:00:00+01:00``
-    (a given offset is kept as an instant and shown in local time; read by ``dateutil``,
-    imported only then), ``25 nov``, ``nov 25``, ``25th november``, ``nov 25, 2026``,
+    (a given offset is kept as an instant and shown in local time; a date and time is read
+    by :func:`respond.core.clock.iso_moment`, as ``--now`` reads it without this grammar, a
+    date alone by ``dateutil``, imported only then), ``25 nov``, ``nov 25``, ``25th november``,
+    ``nov 25, 2026``,
     ``25 nov 2026 3pm``, ``2026-11-25 at 3pm``. A date without a year is the next such date on
     or after today (at 25 Nov 2026, ``jan 5`` is 5 Jan 2027, ``25 nov 9am`` today at 09:00,
     ``29 feb`` the next leap day); a date with its year is as written, even if it has passed
@@ -106,7 +108,15 @@ from collections.abc import Callable, Iterable
 from datetime import MAXYEAR, UTC, date, datetime, time, timedelta, tzinfo
 from typing import NoReturn
 
-from respond.core.clock import aware, has_passed, to_local
+from respond.core.clock import (
+    ISO_DATE,
+    ISO_OFFSET,
+    ISO_TIME,
+    aware,
+    has_passed,
+    iso_moment,
+    to_local,
+)
 from respond.core.dateforms import ACCEPTED_FORMS
 from respond.core.errors import DateError
 from respond.core.worktime import WEEKDAYS, WorkWeek, add_business_days
@@ -236,11 +246,11 @@ _DURATION = re.compile(
     rf"(?:in |\+)?(?:(?P<n>\d+) ?|(?<=in )an? )(?P<unit>{_UNIT_RE})",
     _F,
 )
-_ISO = re.compile(
-    r"(?P<date>(?:19|2[01])\d{2}-\d{2}-\d{2})"
+_ISO = re.compile(  # (the date and time parts are clock.py's, read by clock.iso_moment)
+    rf"(?P<date>{ISO_DATE})"
     r"(?:"
-    r"(?:t| )(?P<isotime>(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?)"
-    r"(?P<offset>z|[+-]\d{2}(?::?\d{2})?)?"
+    rf"(?:t| )(?P<isotime>{ISO_TIME})"
+    rf"(?P<offset>{ISO_OFFSET})?"
     rf"|(?: at)? (?P<time>{_TIME_RE})"
     r")?",
     _F,
@@ -540,21 +550,18 @@ def _end_of_month(today: date, week: WorkWeek) -> date:
 
 
 def _parse_iso(text: str, m: re.Match[str], week: WorkWeek, tz: tzinfo | None) -> datetime:
-    from dateutil.parser import isoparse
-
-    iso = m["date"]
-    if m["isotime"]:
-        iso += "T" + m["isotime"] + (m["offset"] or "").upper()
     try:
-        parsed = isoparse(iso)
+        if m["isotime"]:  # a date and time: the one rule --now reads without this grammar
+            moment = iso_moment(f"{m['date']}T{m['isotime']}{m['offset'] or ''}", tz)
+            assert moment is not None  # (the same pattern matched)
+            return moment
+        from dateutil.parser import isoparse
+
+        parsed = isoparse(m["date"])
     except (ValueError, OverflowError):
         _fail(text, f"{m['date']} is not a valid date or time")
-    if parsed.tzinfo is not None:
-        return to_local(parsed, tz)
     if m["time"]:
         return _at(parsed.date(), _parse_time(text, m["time"]), tz)
-    if m["isotime"]:
-        return aware(parsed, tz)
     return _at(parsed.date(), week.end, tz)
 
 

@@ -6,24 +6,28 @@ not import the actions (``respond.core.actions``, which imports it from here).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from respond.core.clock import Clock
 from respond.core.settings import Settings
+from respond.core.value import Value
 
 if TYPE_CHECKING:
     from respond.core.calendar import Calendar
 
 
-@dataclass(frozen=True)
-class Env:
+class Env(Value):
     """What every action needs besides the data: the clock and the settings. (Times are put
     into words by :mod:`respond.core.timefmt`.)"""
 
+    __slots__ = ("clock", "settings")
     clock: Clock
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings
+
+    def __init__(self, clock: Clock, settings: Settings | None = None) -> None:
+        object.__setattr__(self, "clock", clock)
+        object.__setattr__(self, "settings", Settings() if settings is None else settings)
 
     def now(self) -> datetime:
         return self.clock.now()

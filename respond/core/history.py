@@ -31,11 +31,11 @@ takes that ``due`` as the deadline recorded at creation and as the time promised
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from respond.core.clock import from_iso
+from respond.core.value import Record
 
 # The events each command appends to an item it changes (commands that create an item are
 # undone by deleting it, so they never leave an ``undone`` event behind).
@@ -163,16 +163,32 @@ def corrects_deadline(
     return True
 
 
-@dataclass
-class Timeline:
+class Timeline(Record):
     """What scores and statistics need from one item's effective history."""
 
-    created_due: datetime | None = None
-    first_response: datetime | None = None  # first acked, promised or done
-    promises: list[tuple[datetime, datetime]] | None = None  # (when promised, promised time)
-    snoozes: list[tuple[datetime, datetime]] | None = None  # (when snoozed, new time)
-    status: str = "open"  # as of ``until``
-    closed_at: datetime | None = None  # when it became done or dropped (if it is)
+    __slots__ = ("created_due", "first_response", "promises", "snoozes", "status", "closed_at")  # noqa: RUF023 (field order)
+    created_due: datetime | None
+    first_response: datetime | None  # first acked, promised or done
+    promises: list[tuple[datetime, datetime]] | None  # (when promised, promised time)
+    snoozes: list[tuple[datetime, datetime]] | None  # (when snoozed, new time)
+    status: str  # as of ``until``
+    closed_at: datetime | None  # when it became done or dropped (if it is)
+
+    def __init__(
+        self,
+        created_due: datetime | None = None,
+        first_response: datetime | None = None,
+        promises: list[tuple[datetime, datetime]] | None = None,
+        snoozes: list[tuple[datetime, datetime]] | None = None,
+        status: str = "open",
+        closed_at: datetime | None = None,
+    ) -> None:
+        self.created_due = created_due
+        self.first_response = first_response
+        self.promises = promises
+        self.snoozes = snoozes
+        self.status = status
+        self.closed_at = closed_at
 
 
 def timeline(history: list[dict[str, Any]], until: datetime | None = None) -> Timeline:

@@ -14,6 +14,7 @@ from typing import Any
 from respond.core.clock import from_iso, storable, to_utc_iso
 from respond.core.errors import RespondError
 from respond.core.text import quoted, visible
+from respond.core.value import Value
 
 KINDS: tuple[str, ...] = ("ask", "promise", "waiting", "followup", "thanks")
 STATUSES: tuple[str, ...] = ("open", "acked", "done", "dropped")
@@ -169,15 +170,20 @@ def _events(history: Any) -> list[dict[str, Any]]:
     return events
 
 
-@dataclass(frozen=True)
-class Flaw:
+class Flaw(Value):
     """One thing wrong with an item's record, worded twice: ``short`` for a list of them
     (``respond doctor``: ``unknown kind``), ``sentence`` to follow the record's name
     (``respond import``: ``has an unknown kind 'chore'``)."""
 
+    __slots__ = ("field", "short", "sentence")  # noqa: RUF023 (field order)
     field: str
     short: str
     sentence: str
+
+    def __init__(self, field: str, short: str, sentence: str) -> None:
+        object.__setattr__(self, "field", field)
+        object.__setattr__(self, "short", short)
+        object.__setattr__(self, "sentence", sentence)
 
 
 #: The fields every item record has (``status`` may be left out: it is then ``open``).

@@ -25,6 +25,7 @@ from respond.core.clock import from_iso
 from respond.core.errors import NothingFound
 from respond.core.model import Item, due_order
 from respond.core.text import fold, quoted, shorten
+from respond.core.value import Record, Value
 
 if TYPE_CHECKING:
     from respond.core.settings import Settings
@@ -385,8 +386,18 @@ def who_summarised(
     return person_view(known[key], part) if part is not None else None
 
 
-@dataclass(frozen=True)
-class PersonRow:
+class PersonRow(Value):
+    """One line of ``respond people``."""
+
+    __slots__ = (  # noqa: RUF023 (field order)
+        "name",
+        "open",
+        "overdue",
+        "waiting",
+        "recent",
+        "last_activity",
+        "last_thanked",
+    )
     name: str
     open: int
     overdue: int
@@ -394,6 +405,24 @@ class PersonRow:
     recent: int  # items with activity in the window
     last_activity: datetime
     last_thanked: datetime | None
+
+    def __init__(
+        self,
+        name: str,
+        open: int,
+        overdue: int,
+        waiting: int,
+        recent: int,
+        last_activity: datetime,
+        last_thanked: datetime | None,
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "open", open)
+        object.__setattr__(self, "overdue", overdue)
+        object.__setattr__(self, "waiting", waiting)
+        object.__setattr__(self, "recent", recent)
+        object.__setattr__(self, "last_activity", last_activity)
+        object.__setattr__(self, "last_thanked", last_thanked)
 
 
 def _last_at(item: Item) -> datetime:
@@ -403,14 +432,13 @@ def _last_at(item: Item) -> datetime:
         return item.created
 
 
-@dataclass
-class _Tally:
-    open: int = 0
-    overdue: int = 0
-    waiting: int = 0
-    recent: int = 0
-    last: datetime | None = None
-    thanked: datetime | None = None
+class _Tally(Record):
+    __slots__ = ("open", "overdue", "waiting", "recent", "last", "thanked")  # noqa: RUF023
+
+    def __init__(self) -> None:
+        self.open = self.overdue = self.waiting = self.recent = 0
+        self.last: datetime | None = None
+        self.thanked: datetime | None = None
 
 
 def people(items: Iterable[Item], now: datetime, days: int = RECENT_DAYS) -> list[PersonRow]:

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
@@ -55,6 +54,7 @@ from respond.core.due import is_overdue
 from respond.core.history import Timeline, timeline
 from respond.core.model import Item
 from respond.core.settings import Settings
+from respond.core.value import Value
 
 if TYPE_CHECKING:
     from respond.core.calendar import Calendar
@@ -74,39 +74,60 @@ FOLLOW_UP_GRACE_BUSINESS_DAYS = 1
 RELAY_BUSINESS_DAYS = 1
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(Value):
     """One scorable thing: kept or missed, decided at ``at``."""
 
+    __slots__ = ("habit", "item_id", "person", "at", "kept")  # noqa: RUF023 (field order)
     habit: str
     item_id: int
     person: str
     at: datetime
     kept: bool
 
+    def __init__(self, habit: str, item_id: int, person: str, at: datetime, kept: bool) -> None:
+        object.__setattr__(self, "habit", habit)
+        object.__setattr__(self, "item_id", item_id)
+        object.__setattr__(self, "person", person)
+        object.__setattr__(self, "at", at)
+        object.__setattr__(self, "kept", kept)
 
-@dataclass(frozen=True)
-class HabitWeek:
+
+class HabitWeek(Value):
     """One habit in one week: ``kept`` of ``total`` (gratitude: thanks of goal)."""
 
+    __slots__ = ("kept", "total", "score")  # noqa: RUF023 (field order)
     kept: int
     total: int
     score: int | None
 
+    def __init__(self, kept: int, total: int, score: int | None) -> None:
+        object.__setattr__(self, "kept", kept)
+        object.__setattr__(self, "total", total)
+        object.__setattr__(self, "score", score)
 
-@dataclass(frozen=True)
-class WeekScore:
+
+class WeekScore(Value):
+    """One week's scores: each habit's and the overall one."""
+
+    __slots__ = ("start", "habits", "overall")  # noqa: RUF023 (field order)
     start: date  # the local date the week starts on
     habits: dict[str, HabitWeek]
     overall: int | None
+
+    def __init__(self, start: date, habits: dict[str, HabitWeek], overall: int | None) -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "habits", habits)
+        object.__setattr__(self, "overall", overall)
 
     @property
     def last_day(self) -> date:
         return self.start + timedelta(days=6)
 
 
-@dataclass(frozen=True)
-class HabitSummary:
+class HabitSummary(Value):
+    """One habit on the scorecard."""
+
+    __slots__ = ("habit", "label", "week", "last_week", "streak", "strength", "spark")  # noqa: RUF023 (field order)
     habit: str
     label: str
     week: HabitWeek
@@ -115,9 +136,40 @@ class HabitSummary:
     strength: int | None
     spark: list[int | None]
 
+    def __init__(
+        self,
+        habit: str,
+        label: str,
+        week: HabitWeek,
+        last_week: HabitWeek,
+        streak: int,
+        strength: int | None,
+        spark: list[int | None],
+    ) -> None:
+        object.__setattr__(self, "habit", habit)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "week", week)
+        object.__setattr__(self, "last_week", last_week)
+        object.__setattr__(self, "streak", streak)
+        object.__setattr__(self, "strength", strength)
+        object.__setattr__(self, "spark", spark)
 
-@dataclass(frozen=True)
-class Scorecard:
+
+class Scorecard(Value):
+    """What ``respond week`` shows."""
+
+    __slots__ = (  # noqa: RUF023 (field order)
+        "now",
+        "calendar",
+        "weeks",
+        "habits",
+        "overall",
+        "last_overall",
+        "change",
+        "overall_streak",
+        "overall_strength",
+        "spark",
+    )
     now: datetime
     calendar: Calendar  # the weeks' zone and first weekday
     weeks: list[WeekScore]  # oldest first; the last is the current week (so far)
@@ -128,6 +180,30 @@ class Scorecard:
     overall_streak: int
     overall_strength: int | None
     spark: list[int | None]
+
+    def __init__(
+        self,
+        now: datetime,
+        calendar: Calendar,
+        weeks: list[WeekScore],
+        habits: list[HabitSummary],
+        overall: int | None,
+        last_overall: int | None,
+        change: int | None,
+        overall_streak: int,
+        overall_strength: int | None,
+        spark: list[int | None],
+    ) -> None:
+        object.__setattr__(self, "now", now)
+        object.__setattr__(self, "calendar", calendar)
+        object.__setattr__(self, "weeks", weeks)
+        object.__setattr__(self, "habits", habits)
+        object.__setattr__(self, "overall", overall)
+        object.__setattr__(self, "last_overall", last_overall)
+        object.__setattr__(self, "change", change)
+        object.__setattr__(self, "overall_streak", overall_streak)
+        object.__setattr__(self, "overall_strength", overall_strength)
+        object.__setattr__(self, "spark", spark)
 
     @property
     def current(self) -> WeekScore:
@@ -368,15 +444,25 @@ Tally = tuple[tuple[int, int], ...]  # (kept, checks) per habit, in HABITS order
 ZERO_TALLY: Tally = tuple((0, 0) for _ in HABITS)
 
 
-@dataclass(frozen=True)
-class Known:
+class Known(Value):
     """What is already known of past weeks (the score cache, :mod:`respond.core.scorecache`):
     the tallies of every week starting before ``until`` (weeks left out had no check), and
     when the first item was created (``None``: no item yet)."""
 
+    __slots__ = ("until", "tallies", "first_created")  # noqa: RUF023 (field order)
     until: date
     tallies: dict[date, Tally]
     first_created: datetime | None
+
+    def __init__(
+        self,
+        until: date,
+        tallies: dict[date, Tally],
+        first_created: datetime | None,
+    ) -> None:
+        object.__setattr__(self, "until", until)
+        object.__setattr__(self, "tallies", tallies)
+        object.__setattr__(self, "first_created", first_created)
 
 
 def week_tallies(

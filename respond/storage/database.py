@@ -1,7 +1,8 @@
 """The database: an active TinyDB JSON file and archive files beside it, written atomically
 under one file lock.
 
-This is the only module that imports TinyDB. Guarantees:
+With :mod:`respond.storage.tinyview`, the only code that imports TinyDB, and only for a
+transaction: a read parses the file itself and never loads TinyDB. Guarantees:
 
 * **Atomic writes.** A transaction buffers every change in memory and writes each file once
   at commit: a temp file in the same directory (mode 0600), ``fsync``, ``os.replace``, then an
@@ -78,18 +79,14 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Document
+from typing import TYPE_CHECKING, Any
 
 from respond.core.clock import to_local, to_utc_iso
 from respond.core.errors import DatabaseError, NewerSchema, NotFound
 from respond.core.model import OPEN_STATUSES, Item
+from respond.core.value import Record
 from respond.storage import archive as layout
 from respond.storage import backups, scorelog
 from respond.storage.files import (
@@ -104,6 +101,11 @@ from respond.storage.files import (
 )
 from respond.storage.reading import NotRegularFile, read_regular
 from respond.storage.state import refresh_state as refresh_prompt_state
+
+if TYPE_CHECKING:  # TinyDB is imported by the writes alone: a read parses the file itself
+    from tinydb import TinyDB
+
+    from respond.storage.tinyview import BufferedStorage
 
 SCHEMA_VERSION = 3
 ITEMS = "items"
@@ -418,30 +420,16 @@ def _flock(fd: int, timeout: float) -> bool:
         signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
 
 
-class _BufferedStorage(Storage):
-    """A TinyDB storage that reads the file once and keeps writes in memory until commit."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.dirty = False
-
-    def read(self) -> dict[str, Any]:
-        return self.data
-
-    def write(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.dirty = True
-
-    def close(self) -> None:
-        pass
-
-
-@dataclass
-class Snapshot:
+class Snapshot(Record):
     """What a read-only command sees: every item, by ID (and the deletions recorded here)."""
 
+    __slots__ = ("items", "tombstones")
     items: dict[int, Item]
-    tombstones: dict[str, str] = field(default_factory=dict)
+    tombstones: dict[str, str]
+
+    def __init__(self, items: dict[int, Item], tombstones: dict[str, str] | None = None) -> None:
+        self.items = items
+        self.tombstones = {} if tombstones is None else tombstones
 
 
 def tombstones_of(meta: Any) -> dict[str, str]:
@@ -898,6 +886,8 @@ class Transaction:
     """Changes to the database inside one locked read-modify-write."""
 
     def __init__(self, db: TinyDB, path: Path | None = None, archive: Archive | None = None):
+        from tinydb.table import Document  # (a transaction is TinyDB's: reads never load it)
+
         self._db = db
         self._path = path
         self._archive = archive
@@ -954,6 +944,8 @@ class Transaction:
     def put(self, item: Item) -> None:
         """Insert or replace an item. An archived item comes back into the active file; an
         item deleted here and brought back (``undo``) loses its tombstone."""
+        from tinydb.table import Document
+
         record = item.to_record()
         del record["id"]
         meta = self._meta.get(doc_id=1)
@@ -969,6 +961,8 @@ class Transaction:
 
     def put_many(self, items: list[Item]) -> None:
         """Insert many new items in one go (bulk loads: imports, generated databases)."""
+        from tinydb.table import Document
+
         docs = []
         for item in items:
             record = item.to_record()
@@ -985,6 +979,8 @@ class Transaction:
         by ID), as :meth:`delete` and :meth:`put` one by one would, in two rewrites of the
         table: TinyDB rewrites the whole table for each ``put`` (a merge of N items was
         quadratic)."""
+        from tinydb.table import Document
+
         active = {int(key) for key in (self._db.storage.read() or {}).get(ITEMS, {})}
         every = set(deletes) | set(records)
         if self._archive is not None:
@@ -1112,11 +1108,10 @@ class Store:
         # what a commit that took effect still has to tell (printed after the confirmation)
         self.warnings: list[str] = []
 
-    def _open(self, data: dict[str, Any]) -> tuple[TinyDB, _BufferedStorage]:
-        db = TinyDB(storage=_BufferedStorage, data=data)
-        storage = db.storage
-        assert isinstance(storage, _BufferedStorage)
-        return db, storage
+    def _open(self, data: dict[str, Any]) -> tuple[TinyDB, BufferedStorage]:
+        from respond.storage.tinyview import open_view
+
+        return open_view(data)
 
     def snapshot(
         self,

@@ -21,8 +21,9 @@ are the changed ones.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any
+
+from respond.core.value import Value
 
 GENERATION = "score_generation"
 TOKEN = "score_token"
@@ -31,12 +32,16 @@ LOG_KEEP = 500  # commits; a cache older than that is rebuilt
 KEY = "score_key"  # the database's own key of the cache's digest (storage.scorecache)
 
 
-@dataclass(frozen=True)
-class Before:
+class Before(Value):
     """What a commit is compared with: the records as loaded, by key, and the next ID."""
 
+    __slots__ = ("items", "next_id")
     items: dict[str, Any]
     next_id: int
+
+    def __init__(self, items: dict[str, Any], next_id: int) -> None:
+        object.__setattr__(self, "items", items)
+        object.__setattr__(self, "next_id", next_id)
 
 
 def position(meta: dict[str, Any]) -> tuple[int, str]:

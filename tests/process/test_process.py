@@ -60,8 +60,7 @@ def test_commands_import_only_what_they_use(tmp_path: Path) -> None:
     help_mods = modules_after(db, "--help")
     assert not {"rich", "tinydb", "dateutil"} & help_mods
     list_mods = modules_after(db, "list", "--json")
-    assert "tinydb" in list_mods
-    assert not {"rich", "dateutil"} & list_mods
+    assert not {"rich", "dateutil", "tinydb"} & list_mods
 
 
 #: Never imported by the everyday commands below: the export and import formats, the date
@@ -91,10 +90,11 @@ def test_everyday_commands_import_only_what_they_use(tmp_path: Path) -> None:
         assert not (NOT_EVERYDAY | {"rich", "respond.cli.render"}) & mods, args
     assert "respond.core.dates" in modules_after(db, "snooze", "2", "fri")
     # views draw; they change nothing, so they need no actions (show parses an ID with them)
+    # and no TinyDB: a read parses the file itself
     for args in (("today",), (), ("list",), ("who", "Dana"), ("week",), ("show", "1")):
         mods = modules_after(db, *args)
         assert "rich" in mods
-        assert not NOT_EVERYDAY & mods, args
+        assert not (NOT_EVERYDAY | {"tinydb", "respond.storage.tinyview"}) & mods, args
         assert args == ("show", "1") or "respond.core.actions" not in mods, args
 
 
@@ -139,3 +139,38 @@ def test_commands_run_without_the_cyclic_collector(tmp_path: Path) -> None:
         timeout=60,
     )
     assert out.stdout.splitlines()[-1] == "False True", out.stderr
+
+
+def test_reads_never_import_tinydb(tmp_path: Path) -> None:
+    """TinyDB only where a command writes: reading commands parse the file themselves."""
+    db = tmp_path / "db.json"
+    assert respond(db, "--now", "2026-11-25T10:00", "add", "seed", "--from", "Dana").returncode == 0
+    for args in (("people",), ("export", "--format", "json"), ("list", "--json"), ("show", "1")):
+        mods = modules_after(db, *args)
+        assert not {"tinydb", "respond.storage.tinyview"} & mods, args
+    assert "tinydb" in modules_after(db, "--now", "2026-11-25T10:05", "done", "1")
+
+
+@pytest.mark.parametrize(
+    "now",
+    ["2026-11-25T10:00", "2026-11-25 10:00:30", "2026-11-25T10:00+01:00", "2026-11-25t09:00z"],
+)
+def test_an_iso_now_skips_the_date_grammar(tmp_path: Path, now: str) -> None:
+    """--now with a plain ISO date and time is read without the grammar and dateutil; a date
+    phrase still loads them. Both give the same moment (the grammar reads ISO by the same rule)."""
+    db = tmp_path / "db.json"
+    for args in (("today",), ("list",), ("add", "x", "--from", "Dana")):
+        mods = modules_after(db, "--now", now, *args)
+        assert not {"respond.core.dates", "dateutil"} & mods, (now, args)
+    assert "respond.core.dates" in modules_after(db, "--now", "wed 10am", "today")
+
+
+def test_the_prompts_rebuild_imports_no_tinydb(tmp_path: Path) -> None:
+    """Without its state file, the prompt reads the database itself: still no TinyDB."""
+    db = tmp_path / "db.json"
+    assert respond(db, "--now", "2026-11-25T10:00", "add", "seed", "--from", "Dana").returncode == 0
+    state = db.with_name(db.name + ".state")
+    state.unlink()
+    mods = modules_after(db, "--now", "2026-11-25T10:00", "prompt", "--format", "{open}")
+    assert "respond.storage.database" in mods  # (the rebuild ran)
+    assert not {"tinydb", "respond.storage.tinyview", "respond.core.dates"} & mods

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from respond.core.clock import localize, to_local
+from respond.core.clock import iso_moment, localize, to_local
 from respond.core.dates import ACCEPTED_FORMS, DateError, has_passed, parse_when
 from respond.core.worktime import WorkWeek
 
@@ -1248,3 +1248,53 @@ def test_issue_22_forms_land_where_they_say_in_any_working_week(
     assert week.is_workday(at("soy").date()) and at("soy").time() == week.start
     assert week.is_workday(at("eoy").date()) and at("eoy").time() == week.end
     assert at("soy").year == today.year + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2199, 12, 31)),
+    seconds=st.sampled_from(["", ":ss", ":ss.f"]),
+    sep=st.sampled_from(["T", "t", " "]),
+    offset=st.sampled_from(["", "Z", "z", "+01", "-0530", "+14:00", "-00:00"]),
+    tz=st.sampled_from([BERLIN, UTC]),
+)
+@example(datetime(2026, 3, 29, 2, 30), "", "T", "", BERLIN)  # in the DST gap
+@example(datetime(2026, 10, 25, 2, 30), "", "T", "", BERLIN)  # the repeated hour
+def test_iso_moment_is_the_grammars_iso_form(
+    moment: datetime, seconds: str, sep: str, offset: str, tz: tzinfo
+) -> None:
+    """``--now`` reads a plain ISO date and time without the grammar (``iso_moment``): the
+    same moment as the grammar gives for the same text, always."""
+    text = moment.strftime("%Y-%m-%d") + sep + moment.strftime("%H:%M")
+    if seconds:
+        text += moment.strftime(":%S") + (f".{moment.microsecond:06d}" if "f" in seconds else "")
+    text += offset
+    fast = iso_moment(text, tz)
+    assert fast is not None
+    assert fast == parse_when(text, berlin(2026, 11, 25, 10), tz=tz)
+    assert fast.tzinfo is not None and fast.utcoffset() == to_local(fast, tz).utcoffset()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fri",
+        "2026-11-25",
+        "2026-11-25 at 3pm",
+        "2026-11-25T10",
+        "20261125T1000",
+        "1899-12-31T10:00",
+        "2026-11-25T10:00+1",
+        "2026-11-25  10:00x",
+        "",
+    ],
+)
+def test_iso_moment_refuses_other_shapes(text: str) -> None:
+    assert iso_moment(text, BERLIN) is None
+
+
+def test_iso_moment_raises_for_an_impossible_time() -> None:
+    with pytest.raises(ValueError):
+        iso_moment("2026-02-30T10:00", BERLIN)
+    with pytest.raises(DateError, match="not a valid date"):
+        parse_when("2026-02-30T10:00", berlin(2026, 11, 25, 10), tz=BERLIN)
