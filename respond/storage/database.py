@@ -47,9 +47,13 @@ Reading: the API
 ----------------
 * ``Store.snapshot()`` reads everything, archive included (``week``, ``who --all``,
   ``export``, ``list --all``). ``Store.summaries(now)`` reads the active file and the
-  summaries its meta keeps of each archive file, which hold per person what ``who`` and
-  ``people`` show (see :func:`respond.storage.archive.who_summary`), or says they can't be
-  trusted (a file changed behind its back, a summary by an older respond, a clock set back).
+  summaries of each archive file: its meta's, and from the sidecar
+  ``<db>.archive/summaries.cache`` what ``who`` and ``people`` show per person (see
+  :func:`respond.storage.archive.who_summary`); or says they can't be trusted (a file or the
+  sidecar changed behind the active file's back, a summary by an older respond, a clock set
+  back). No other command reads the sidecar; a write rewrites it only when an archive file
+  changes (the day's pass, an archived item edited), and an untrusted one is made again from
+  the archive files by the next write.
   ``snapshot(history=False)`` reads the active file only
   (completion). ``snapshot(open_only=True)`` (``list``) and ``snapshot(active_since=t)``
   (``today``) read the active file only, unless the archive may hold something from after
@@ -568,6 +572,9 @@ class Archive:
         self.removed: dict[str, dict[str, Any]] = {}  # key -> record that left, by period
         self.dropped: dict[str, set[str]] = {}  # keys reconcile dropped (already active)
         self.resummed: set[str] = set()  # periods whose summary is out of date, file unchanged
+        # the who parts an older respond kept in the meta, by period, moved to the sidecar
+        self.legacy: dict[str, Any] = {}
+        self.sidecar_dirty = False  # the sidecar is to be written (made again, or migrated)
         self.pending: list[tuple[Path, Path]] = []  # (prepared temp, archive file) to install
         self.dirty = False
         self._on_disk: list[str] | None = None
@@ -673,7 +680,10 @@ class Archive:
         was dropped; record the files the meta does not know. A file that can't be read is
         left alone (``doctor`` reports it)."""
         uuids: set[Any] | None = None
-        for period in self.periods():
+        periods = self.periods()
+        trusted = not periods or layout.sidecar_trusted(self.db, self.state.get("summaries"))
+        self._migrate()
+        for period in periods:
             path = layout.file_of(self.db, period)
             entry = self.files.get(period)
             try:
@@ -684,7 +694,7 @@ class Archive:
                 if entry.get("drop"):
                     del entry["drop"]  # the commit that dropped them was completed
                     self.dirty = True
-                if not layout.summary_current(entry):  # by an older respond: rebuilt once
+                if not trusted and period not in self.legacy:  # the sidecar is made again
                     with contextlib.suppress(DatabaseError):
                         self.load(period)
                         self.resummed.add(period)
@@ -711,6 +721,18 @@ class Archive:
             else:
                 self.resummed.add(period)
             self.dirty = True
+
+    def _migrate(self) -> None:
+        """Take the ``who`` parts an older respond kept in the meta out of it (the next write
+        puts them in the sidecar: :meth:`write_before`)."""
+        for period, entry in self.files.items():
+            if isinstance(entry, dict) and ("who" in entry or "who_v" in entry):
+                block = layout.legacy_who(entry)
+                if block is not None and not entry.get("drop"):
+                    self.legacy[period] = {"fingerprint": entry.get("fingerprint"), "who": block}
+                entry.pop("who", None)
+                entry.pop("who_v", None)
+                self.dirty = self.sidecar_dirty = True
 
     def run_pass(self, active: dict[str, Any], now: datetime) -> None:
         """Move closed items past the window from ``active`` (the active file's items table,
@@ -760,6 +782,7 @@ class Archive:
         those that leave them too, until :meth:`write_after`), prepare the final versions of
         those that lose items, and record each one's summary in ``state``."""
         changed = set(self.gained) | set(self.removed) | set(self.dropped) | self.resummed
+        made: dict[str, tuple[dict[str, Any], os.stat_result]] = {}
         for period in sorted(changed):
             records = self.loaded.get(period, {})
             path = layout.file_of(self.db, period)
@@ -777,14 +800,48 @@ class Archive:
                     st = os.stat(path)
                 except OSError:
                     continue
-            entry = layout.summary(records, st, self.files.get(period), self._persons(period))
+            entry = layout.summary(records, st)
             gone = {k for k in set(removed) | dropped if k not in records}
             if gone:
                 entry["drop"] = sorted(int(key) for key in gone)
             self.files[period] = entry
-        if changed:
-            layout.trim(self.files, WHO_LINES)
+            made[period] = (records, st)
+        if made or self.sidecar_dirty:
+            self._write_sidecar(made)
         commit_step("archive")
+
+    def _write_sidecar(self, made: Mapping[str, tuple[dict[str, Any], os.stat_result]]) -> None:
+        """Rewrite the sidecar: the ``who`` parts of the files ``made`` (records, stat) again,
+        the others' kept where they still describe their file; record its stamp in ``state``.
+        Best effort: one not written is not trusted, and made again by the next write."""
+        stamp = self.state.pop("summaries", None)
+        old = layout.read_sidecar(self.db, stamp) or {}
+        entries: dict[str, Any] = {**self.legacy, **old}
+        for period, (records, st) in made.items():
+            previous = entries.get(period)
+            entries[period] = layout.sidecar_entry(
+                records,
+                st,
+                previous.get("who") if isinstance(previous, dict) else None,
+                self._persons(period),
+            )
+        entries = {
+            period: entry
+            for period, entry in entries.items()
+            if isinstance(self.files.get(period), dict)
+            and entry.get("fingerprint") == self.files[period].get("fingerprint")
+        }
+        layout.trim(entries, WHO_LINES)
+        path = layout.sidecar_of(self.db)
+        try:
+            self._folder()
+            atomic_write(path, layout.sidecar_payload(entries))
+            self.state["summaries"] = layout.sidecar_stamp(os.stat(path))
+        except NotDurable:
+            with contextlib.suppress(OSError):
+                self.state["summaries"] = layout.sidecar_stamp(os.stat(path))
+        except OSError:
+            pass
 
     def _persons(self, period: str) -> set[str] | None:
         """The people (keys) whose items came into or left a file in this transaction;
@@ -1154,39 +1211,44 @@ class Store:
 
     def summaries(self, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
         """The active file's records and, for each archive file (oldest first), its summary
-        (:func:`layout.summary`), without opening an archive file: ``None`` unless every
-        summary is current and describes the file on disk (same fingerprint, nothing left to
-        drop) as of ``now`` (not before its ``asof``: a clock set back reads the files)."""
+        (:func:`layout.summary`) with its ``who`` part from the sidecar, without opening an
+        archive file: ``None`` unless the sidecar is the one the meta recorded, and each part
+        is current and describes the file on disk (same fingerprint, nothing left to drop) as
+        of ``now`` (not before its ``asof``: a clock set back reads the files)."""
         with gc_paused():
             data = load_raw(self.path)
         if data is None:
             return {}, []
         data = check_schema(self.path, data)
-        files = archive_state(data).get("files", {})
-        on_disk = set(layout.periods_on_disk(self.path))
+        state = archive_state(data)
+        files = state.get("files", {})
+        periods = sorted(set(files) | set(layout.periods_on_disk(self.path)))
+        with gc_paused():
+            sidecar = layout.read_sidecar(self.path, state.get("summaries")) if periods else {}
         found = []
-        for period in sorted(set(files) | on_disk):
+        for period in periods:
             entry = files.get(period)
-            if (
-                not isinstance(entry, dict)
-                or entry.get("drop")
-                or not layout.summary_current(entry)
-            ):
+            if not isinstance(entry, dict) or entry.get("drop"):
                 return None
             try:
                 st = os.stat(layout.file_of(self.path, period))
             except OSError:
                 return None
-            block = layout.unpack(entry)
+            mark = layout.fingerprint(st)
+            side = (sidecar or {}).get(period)
+            if side is not None and side.get("fingerprint") == mark:
+                block = side["who"]
+            else:  # (an older respond's, in the meta: moved to the sidecar by the next write)
+                block = layout.legacy_who(entry)
             asof = block["asof"] if block is not None else None
             if (
                 block is None
                 or block["people"] is None
-                or entry.get("fingerprint") != layout.fingerprint(st)
+                or entry.get("fingerprint") != mark
                 or (asof is not None and now < datetime.fromisoformat(asof))
             ):
                 return None
-            found.append({**entry, "who": block})  # (its who part read)
+            found.append({**entry, "who": block})
         return data.get(ITEMS, {}), found
 
     def _prepare_directory(self) -> None:

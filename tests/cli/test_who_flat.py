@@ -243,8 +243,7 @@ def test_summaries_by_an_older_respond_are_not_trusted_and_rebuilt_by_the_next_w
     db = archived_db(tmp_path)
     data = load_raw(db)
     assert data is not None
-    for entry in archive_state(data)["files"].values():
-        del entry["who"], entry["who_v"]  # as main's code before this change wrote them
+    archive_state(data)["summaries"]["v"] = layout.WHO_VERSION - 1  # an older respond's
     db.write_bytes(json.dumps(data).encode())
     store = Store(db)
     assert store.summaries(START) is None  # who and people read the archive
@@ -275,8 +274,10 @@ def test_summaries_keep_a_bounded_number_of_history_lines_per_person(
     assert data is not None
     kept: dict[str, int] = {}
     archived: dict[str, int] = {}
-    for entry in archive_state(data)["files"].values():
-        for key, part in (layout.unpack(entry) or {})["people"].items():
+    sidecar = layout.read_sidecar(db, archive_state(data)["summaries"])
+    assert sidecar is not None
+    for entry in sidecar.values():
+        for key, part in entry["who"]["people"].items():
             kept[key] = kept.get(key, 0) + len(part["lines"])
             archived[key] = archived.get(key, 0) + part["n"]
     assert max(archived.values()) > database.WHO_LINES  # more history than is kept
