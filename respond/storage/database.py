@@ -1493,3 +1493,27 @@ def remove_archived_copies(db: Path) -> int:
         raise
     archive.write_after()
     return sum(len(keys) for keys in extra.values())
+
+
+def rebuild_summaries(db: Path) -> int:
+    """Make the sidecar of ``who`` summaries again from the archive files (call under the
+    lock: ``doctor --repair``), and record it in the active file's meta. Returns how many
+    archive files it summarises (a file that can't be read is left out: who reads the archive
+    and reports it)."""
+    data = load_raw(db)
+    if data is None:
+        return 0
+    data = check_schema(db, data)
+    state = archive_state(data) or {"files": {}}
+    archive = Archive(db, state)
+    archive.state.pop("summaries", None)  # (so nothing of the old one is kept)
+    archive.legacy = {}
+    for period in archive.periods():
+        with contextlib.suppress(DatabaseError):
+            archive.load(period)
+            archive.resummed.add(period)
+    archive.sidecar_dirty = True
+    data.setdefault(META, {}).setdefault("1", {"schema": SCHEMA_VERSION})[ARCHIVE] = state
+    archive.write_before()
+    atomic_write(db, encode(data))
+    return len(archive.resummed)

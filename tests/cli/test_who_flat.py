@@ -375,3 +375,30 @@ def test_an_older_files_summaries_move_to_the_sidecar_at_its_next_write(
     assert all("who" not in entry and "who_v" not in entry for entry in meta["files"].values())
     assert layout.sidecar_trusted(db, meta["summaries"])
     assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+
+
+@pytest.mark.parametrize("how", ["damaged", "stale"])
+def test_doctor_reports_a_damaged_or_stale_sidecar_and_repair_makes_it_again(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    db = archived_db(tmp_path)
+    monkeypatch.setenv("RESPOND_DB", str(db))
+    assert "summaries" not in run("doctor").stdout
+    sidecar = layout.sidecar_of(db)
+    copy = sidecar.with_name("copy")  # a new file in its place (a restore, a sync tool)
+    copy.write_bytes(b"\\x00garbage" if how == "damaged" else sidecar.read_bytes())
+    copy.chmod(0o600)
+    copy.replace(sidecar)
+    checked = run("doctor")
+    level = "problem" if how == "damaged" else "note"
+    word = "damaged" if how == "damaged" else "out of date"
+    name = f"{db.name}.archive/summaries.cache"
+    assert f"{level:<8} archive: {name} (who's summaries) is {word}" in checked.stdout
+    assert checked.exit_code == (1 if how == "damaged" else 0)
+    assert Store(db).summaries(START) is None
+    repaired = run("doctor", "--repair")
+    assert "made who's summaries of 2 archive files again" in repaired.stdout, repaired
+    assert Store(db).summaries(START) is not None
+    assert "summaries" not in run("doctor").stdout
+    full = full_who(Store(db), "ann", START)
+    assert fast_who(Store(db), "ann", START, 15) == replace(full, history=full.history[:15])
