@@ -1181,7 +1181,9 @@ def expand_entry(entry: dict[str, Any]) -> dict[str, Any] | None:
 def compact_journal(data: dict[str, Any]) -> None:
     """Store compactly the journal entries an older respond wrote (see :data:`CREATED`)."""
     journal = data.get(JOURNAL)
-    for key, entry in list(journal.items()) if isinstance(journal, dict) else ():
+    if not isinstance(journal, dict):
+        return
+    for key, entry in list(journal.items()):
         if CREATED not in entry and isinstance(entry.get("changes"), list):
             stored = compact_entry(entry)
             if stored is not entry:
