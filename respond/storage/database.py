@@ -558,7 +558,9 @@ class Archive:
     ``state`` is the active file's record (its meta's ``archive``): ``on``, the day of the last
     archiving pass, and ``files``, per period, the summary :func:`layout.summary` makes
     (fingerprint, item count, ID range, people, ``latest`` time) plus ``drop``, the IDs a
-    commit removed whose removal is not yet confirmed by the file's fingerprint. Files are
+    commit removed whose removal is not yet confirmed by the file's fingerprint; and
+    ``summaries``, the stamp of the sidecar of ``who`` parts (:func:`layout.sidecar_stamp`),
+    which is read and rewritten only when a file changes (:meth:`_write_sidecar`). Files are
     loaded lazily, once each; a transaction's changes to them are written by
     :meth:`write_before` and :meth:`write_after`, around the active file.
     """

@@ -402,3 +402,28 @@ def test_doctor_reports_a_damaged_or_stale_sidecar_and_repair_makes_it_again(
     assert "summaries" not in run("doctor").stdout
     full = full_who(Store(db), "ann", START)
     assert fast_who(Store(db), "ann", START, 15) == replace(full, history=full.history[:15])
+
+
+def test_everyday_commands_never_read_the_sidecar(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = archived_db(tmp_path)  # (today's pass is done)
+    monkeypatch.setenv("RESPOND_DB", str(db))
+    now = START.isoformat()
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("read the sidecar")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(layout, "read_sidecar", refuse)
+        added = run("add", "new", "--from", "Ann Lee", now=now)
+        assert added.stdout.startswith("Added #"), added
+        new_id = added.stdout.split("#")[1].split(":")[0]
+        for args in (("today",), ("list",), ("done", new_id), ("undo",)):
+            result = run(*args, now=now)
+            assert result.exit_code == 0, result
+    assert run("who", "ann", now=now).exit_code == 0
+    with monkeypatch.context() as patch:
+        patch.setattr(layout, "read_sidecar", refuse)
+        with pytest.raises(AssertionError, match="read the sidecar"):
+            run("who", "ann", now=now)
