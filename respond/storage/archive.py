@@ -11,10 +11,14 @@ and documents the API and the crash safety; this module decides:
   an item that stays (so a review of the active file finds what its items point at);
 * the file each goes to (:func:`period_of`);
 * the summary of an archive file that the active file's meta keeps (:func:`summary`): its item
-  count, ID range and people, so that ``add`` matches names and finds IDs without opening it,
-  and per person what ``who`` and ``people`` show (:func:`who_summary`), in a form that adds
-  up exactly over the files, with each person's most recent history lines over all files
-  (:func:`trim`);
+  count, ID range and people, so that ``add`` matches names and finds IDs without opening it;
+* per person what ``who`` and ``people`` show of each file (:func:`who_summary`), in a form
+  that adds up exactly over the files, with each person's most recent history lines over all
+  files (:func:`trim`): kept apart in the *sidecar* ``<db>.archive/summaries.cache``
+  (:data:`SIDECAR`), which only those two commands read. It grows with people (5 MB at 2,000),
+  so no other command parses it, and no other write rewrites it. Each of its entries holds the
+  fingerprint of the file it describes, and the active file's meta the sidecar's own
+  (:func:`sidecar_trusted`): one written behind its back is never trusted;
 * a file's fingerprint (:func:`fingerprint`), which tells a file the active file knows from one
   written behind its back (a crash between the two writes, a restore, a sync tool).
 """
@@ -40,6 +44,7 @@ from respond.core.model import OPEN_STATUSES
 WINDOW = timedelta(days=35)
 
 FOLDER_SUFFIX = ".archive"
+SIDECAR = "summaries.cache"  # the who summaries beside the archive files (no *.json: not one)
 NAME = re.compile(r"^(\d{4})-Q([1-4])\.json$")
 CLOSING_EVENTS = frozenset({"done", "dropped"})
 
@@ -50,6 +55,10 @@ def archive_dir(db: Path) -> Path:
 
 def file_of(db: Path, period: str) -> Path:
     return archive_dir(db) / f"{period}.json"
+
+
+def sidecar_of(db: Path) -> Path:
+    return archive_dir(db) / SIDECAR
 
 
 def periods_on_disk(db: Path) -> list[str]:
@@ -157,15 +166,9 @@ def count_people(records: Iterable[Any], counts: dict[str, int] | None = None) -
     return counts
 
 
-def summary(
-    records: Mapping[str, Any],
-    st: os.stat_result | None,
-    previous: Any = None,
-    persons: set[str] | None = None,
-) -> dict[str, Any]:
-    """What the active file's meta keeps about one archive file (its records in the file's
-    order, by ID); with the ``previous`` summary and the only ``persons`` (keys) whose items
-    came or went, their parts are made again and everyone else's kept."""
+def summary(records: Mapping[str, Any], st: os.stat_result | None) -> dict[str, Any]:
+    """What the active file's meta keeps about one archive file (its records): small, and the
+    same size whatever the people's items hold (their ``who`` parts are in the sidecar)."""
     ordered = {key: records[key] for key in sorted(records, key=int)}
     people = count_people(ordered.values())
     ids = [int(key) for key in ordered]
@@ -180,13 +183,26 @@ def summary(
         "ids": [min(ids), max(ids)] if ids else None,
         "latest": latest or None,  # the latest time any of them holds
         "people": people,
-        "who_v": WHO_VERSION,
-        "who": pack(who_summary(ordered, previous, persons)),
     }
 
 
-#: The version of the ``who`` part of a summary: a summary without it (or of another version)
-#: is rebuilt by the next write, and ``who``/``people`` read the archive files until then.
+def sidecar_entry(
+    records: Mapping[str, Any],
+    st: os.stat_result,
+    previous: Any = None,
+    persons: set[str] | None = None,
+) -> dict[str, Any]:
+    """What the sidecar keeps about one archive file (its records): the file's fingerprint
+    and its ``who`` part; with the ``previous`` part (:func:`who_summary`) and the only
+    ``persons`` (keys) whose items came or went, their parts are made again and everyone
+    else's kept."""
+    ordered = {key: records[key] for key in sorted(records, key=int)}
+    return {"fingerprint": fingerprint(st), "who": who_summary(ordered, previous, persons)}
+
+
+#: The version of the ``who`` parts in the sidecar (kept in the active file's meta too, with the
+#: sidecar's fingerprint): a sidecar of another version is rebuilt by the next write, and
+#: ``who``/``people`` read the archive files until then.
 WHO_VERSION = 2  # 2: person keys fold transliterated names (core.people.person_key)
 #: A summary's parts hold the item's state once every time in it has passed by this much
 #: (a scored deadline is decided one second after it), so they hold for any later reading.
@@ -208,7 +224,7 @@ def who_summary(
 
     kept: dict[str, Any] = {}
     since = None
-    before = unpack(previous)
+    before = previous if isinstance(previous, dict) and previous.get("v") == WHO_VERSION else None
     if persons is not None and before is not None and before["people"] is not None:
         kept = {k: v for k, v in before["people"].items() if k not in persons}
         since = before["asof"]
@@ -242,46 +258,80 @@ def who_summary(
     }
 
 
-def summary_current(entry: Any) -> bool:
-    """Whether a summary has this version's ``who`` part."""
-    return (
-        isinstance(entry, dict)
-        and entry.get("who_v") == WHO_VERSION
-        and isinstance(entry.get("who"), str)
-    )
-
-
-def pack(block: dict[str, Any]) -> str:
-    """The ``who`` part as JSON text inside the summary: every command parses the active
-    file, and a string parses at the speed of a copy (the parts hold hundreds of records and
-    numbers at 50,000 items: 8 -> 18 ms for ``today`` to read them as JSON structure)."""
+def legacy_who(entry: Any) -> dict[str, Any] | None:
+    """The ``who`` part an older respond kept inside the active file's meta (packed as JSON
+    text), if it is of this version; ``None`` otherwise. Read until the next write moves it
+    to the sidecar."""
     import json
 
-    import orjson
-
-    try:
-        return orjson.dumps(block).decode()
-    except (orjson.JSONEncodeError, TypeError):
-        return json.dumps(block, separators=(",", ":"))
-
-
-def unpack(entry: Any) -> dict[str, Any] | None:
-    """A summary's ``who`` part (:func:`who_summary`), or ``None`` if it has none of this
-    version (or it can't be read)."""
-    import json
-
-    import orjson
-
-    if not summary_current(entry):
+    if not isinstance(entry, dict) or entry.get("who_v") != WHO_VERSION:
+        return None
+    text = entry.get("who")
+    if not isinstance(text, str):
         return None
     try:
-        block = orjson.loads(entry["who"])
-    except orjson.JSONDecodeError:
-        try:
-            block = json.loads(entry["who"])
-        except ValueError:
-            return None
+        block = json.loads(text)
+    except ValueError:
+        return None
     return block if isinstance(block, dict) and "people" in block else None
+
+
+def sidecar_stamp(st: os.stat_result) -> dict[str, Any]:
+    """What the active file's meta keeps of the sidecar: its fingerprint and version."""
+    return {"fingerprint": fingerprint(st), "v": WHO_VERSION}
+
+
+def sidecar_trusted(db: Path, stamp: Any) -> bool:
+    """Whether the sidecar on disk is the one the active file's meta recorded (``stamp``, see
+    :func:`sidecar_stamp`), of this version: one changed behind its back (edited, restored,
+    left by a crash between the two writes) is not."""
+    if not isinstance(stamp, dict) or stamp.get("v") != WHO_VERSION:
+        return False
+    try:
+        st = os.stat(sidecar_of(db))
+    except OSError:
+        return False
+    return stamp.get("fingerprint") == fingerprint(st)
+
+
+def read_sidecar(db: Path, stamp: Any) -> dict[str, Any] | None:
+    """The sidecar's entries by period (:func:`sidecar_entry`), if it is trusted (see
+    :func:`sidecar_trusted`) and reads; else ``None``. The caller still checks each entry's
+    fingerprint against its archive file."""
+    from respond.storage.reading import read_regular
+
+    if not sidecar_trusted(db, stamp):
+        return None
+    try:
+        import orjson
+
+        data = orjson.loads(read_regular(sidecar_of(db)))
+    except (OSError, ValueError):
+        return None
+    files = data.get("files") if isinstance(data, dict) and data.get("v") == WHO_VERSION else None
+    if not isinstance(files, dict):
+        return None
+    return {
+        period: entry
+        for period, entry in files.items()
+        if isinstance(entry, dict)
+        and isinstance(entry.get("who"), dict)
+        and entry["who"].get("v") == WHO_VERSION
+        and "people" in entry["who"]
+    }
+
+
+def sidecar_payload(files: Mapping[str, Any]) -> bytes:
+    """The sidecar's bytes (orjson; the standard library's ASCII form for text it refuses)."""
+    import json
+
+    import orjson
+
+    data = {"v": WHO_VERSION, "files": {period: files[period] for period in sorted(files)}}
+    try:
+        return orjson.dumps(data)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
 def _rank(rank: tuple[Any, int]) -> list[Any]:
@@ -351,7 +401,8 @@ def part_from_json(block: Mapping[str, Any]) -> Any:
 
 
 def trim(files: Mapping[str, Any], keep: int) -> None:
-    """Keep, of each person's history lines in the summaries (``files``, changed in place),
+    """Keep, of each person's history lines in the sidecar's entries (``files``, by period,
+    changed in place),
     only the ``keep`` most recent over all files: a file that gives up lines records the rank
     of the first one it gave up (``below``), which lets a reader tell when the kept ones are
     enough. Of each person's thanks, only the file with the latest keeps its item; the others
@@ -360,8 +411,8 @@ def trim(files: Mapping[str, Any], keep: int) -> None:
 
     blocks: dict[str, dict[str, Any]] = {}
     for period in sorted(files):
-        block = unpack(files[period])
-        if block is not None and block["people"] is not None:
+        block = files[period]["who"]
+        if block["people"] is not None:
             blocks[period] = block["people"]
     ranked: dict[str, list[tuple[str, int, str]]] = {}
     for period, people in blocks.items():
@@ -392,10 +443,6 @@ def trim(files: Mapping[str, Any], keep: int) -> None:
             first_dropped = part["lines"][cut.get(period, 0)]
             part["below"] = first_dropped[:2]
             del part["lines"][cut.get(period, 0) :]
-    for period, people in blocks.items():
-        block = unpack(files[period])
-        assert block is not None
-        files[period]["who"] = pack({**block, "people": people})
 
 
 def fingerprint(st: os.stat_result) -> list[int]:
@@ -438,9 +485,10 @@ class Parts(Mapping[str, Any]):
 def read_summaries(
     table: Mapping[str, Any], entries: list[Mapping[str, Any]], lines: bool = True
 ) -> tuple[list[Any], list[tuple[str, int]], list[Parts]] | None:
-    """From the active file's records and the archive files' summaries
-    (``Store.summaries``): the active items, everyone's ``(spelling, items)`` in reading order
-    (active file first, then each archive file) and each archive file's :class:`Parts`;
+    """From the active file's records and the archive files' summaries (``Store.summaries``:
+    each with its ``who`` part from the sidecar): the active items, everyone's ``(spelling,
+    items)`` in reading order (active file first, then each archive file) and each archive
+    file's :class:`Parts`;
     ``None`` when an active record can't be read (the full read then reports it)."""
     from respond.core.model import Item
 

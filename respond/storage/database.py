@@ -48,9 +48,13 @@ Reading: the API
 ----------------
 * ``Store.snapshot()`` reads everything, archive included (``week``, ``who --all``,
   ``export``, ``list --all``). ``Store.summaries(now)`` reads the active file and the
-  summaries its meta keeps of each archive file, which hold per person what ``who`` and
-  ``people`` show (see :func:`respond.storage.archive.who_summary`), or says they can't be
-  trusted (a file changed behind its back, a summary by an older respond, a clock set back).
+  summaries of each archive file: its meta's, and from the sidecar
+  ``<db>.archive/summaries.cache`` what ``who`` and ``people`` show per person (see
+  :func:`respond.storage.archive.who_summary`); or says they can't be trusted (a file or the
+  sidecar changed behind the active file's back, a summary by an older respond, a clock set
+  back). No other command reads the sidecar; a write rewrites it only when an archive file
+  changes (the day's pass, an archived item edited), and an untrusted one is made again from
+  the archive files by the next write.
   ``snapshot(history=False)`` reads the active file only
   (completion). ``snapshot(open_only=True)`` (``list``) and ``snapshot(active_since=t)``
   (``today``) read the active file only, unless the archive may hold something from after
@@ -555,7 +559,9 @@ class Archive:
     ``state`` is the active file's record (its meta's ``archive``): ``on``, the day of the last
     archiving pass, and ``files``, per period, the summary :func:`layout.summary` makes
     (fingerprint, item count, ID range, people, ``latest`` time) plus ``drop``, the IDs a
-    commit removed whose removal is not yet confirmed by the file's fingerprint. Files are
+    commit removed whose removal is not yet confirmed by the file's fingerprint; and
+    ``summaries``, the stamp of the sidecar of ``who`` parts (:func:`layout.sidecar_stamp`),
+    which is read and rewritten only when a file changes (:meth:`_write_sidecar`). Files are
     loaded lazily, once each; a transaction's changes to them are written by
     :meth:`write_before` and :meth:`write_after`, around the active file.
     """
@@ -569,6 +575,9 @@ class Archive:
         self.removed: dict[str, dict[str, Any]] = {}  # key -> record that left, by period
         self.dropped: dict[str, set[str]] = {}  # keys reconcile dropped (already active)
         self.resummed: set[str] = set()  # periods whose summary is out of date, file unchanged
+        # the who parts an older respond kept in the meta, by period, moved to the sidecar
+        self.legacy: dict[str, Any] = {}
+        self.sidecar_dirty = False  # the sidecar is to be written (made again, or migrated)
         self.pending: list[tuple[Path, Path]] = []  # (prepared temp, archive file) to install
         self.dirty = False
         self._on_disk: list[str] | None = None
@@ -674,7 +683,10 @@ class Archive:
         was dropped; record the files the meta does not know. A file that can't be read is
         left alone (``doctor`` reports it)."""
         uuids: set[Any] | None = None
-        for period in self.periods():
+        periods = self.periods()
+        trusted = not periods or layout.sidecar_trusted(self.db, self.state.get("summaries"))
+        self._migrate()
+        for period in periods:
             path = layout.file_of(self.db, period)
             entry = self.files.get(period)
             try:
@@ -685,7 +697,7 @@ class Archive:
                 if entry.get("drop"):
                     del entry["drop"]  # the commit that dropped them was completed
                     self.dirty = True
-                if not layout.summary_current(entry):  # by an older respond: rebuilt once
+                if not trusted and period not in self.legacy:  # the sidecar is made again
                     with contextlib.suppress(DatabaseError):
                         self.load(period)
                         self.resummed.add(period)
@@ -712,6 +724,18 @@ class Archive:
             else:
                 self.resummed.add(period)
             self.dirty = True
+
+    def _migrate(self) -> None:
+        """Take the ``who`` parts an older respond kept in the meta out of it (the next write
+        puts them in the sidecar: :meth:`write_before`)."""
+        for period, entry in self.files.items():
+            if isinstance(entry, dict) and ("who" in entry or "who_v" in entry):
+                block = layout.legacy_who(entry)
+                if block is not None and not entry.get("drop"):
+                    self.legacy[period] = {"fingerprint": entry.get("fingerprint"), "who": block}
+                entry.pop("who", None)
+                entry.pop("who_v", None)
+                self.dirty = self.sidecar_dirty = True
 
     def run_pass(self, active: dict[str, Any], now: datetime) -> None:
         """Move closed items past the window from ``active`` (the active file's items table,
@@ -761,6 +785,7 @@ class Archive:
         those that leave them too, until :meth:`write_after`), prepare the final versions of
         those that lose items, and record each one's summary in ``state``."""
         changed = set(self.gained) | set(self.removed) | set(self.dropped) | self.resummed
+        made: dict[str, tuple[dict[str, Any], os.stat_result]] = {}
         for period in sorted(changed):
             records = self.loaded.get(period, {})
             path = layout.file_of(self.db, period)
@@ -778,14 +803,48 @@ class Archive:
                     st = os.stat(path)
                 except OSError:
                     continue
-            entry = layout.summary(records, st, self.files.get(period), self._persons(period))
+            entry = layout.summary(records, st)
             gone = {k for k in set(removed) | dropped if k not in records}
             if gone:
                 entry["drop"] = sorted(int(key) for key in gone)
             self.files[period] = entry
-        if changed:
-            layout.trim(self.files, WHO_LINES)
+            made[period] = (records, st)
+        if made or self.sidecar_dirty:
+            self._write_sidecar(made)
         commit_step("archive")
+
+    def _write_sidecar(self, made: Mapping[str, tuple[dict[str, Any], os.stat_result]]) -> None:
+        """Rewrite the sidecar: the ``who`` parts of the files ``made`` (records, stat) again,
+        the others' kept where they still describe their file; record its stamp in ``state``.
+        Best effort: one not written is not trusted, and made again by the next write."""
+        stamp = self.state.pop("summaries", None)
+        old = layout.read_sidecar(self.db, stamp) or {}
+        entries: dict[str, Any] = {**self.legacy, **old}
+        for period, (records, st) in made.items():
+            previous = entries.get(period)
+            entries[period] = layout.sidecar_entry(
+                records,
+                st,
+                previous.get("who") if isinstance(previous, dict) else None,
+                self._persons(period),
+            )
+        entries = {
+            period: entry
+            for period, entry in entries.items()
+            if isinstance(self.files.get(period), dict)
+            and entry.get("fingerprint") == self.files[period].get("fingerprint")
+        }
+        layout.trim(entries, WHO_LINES)
+        path = layout.sidecar_of(self.db)
+        try:
+            self._folder()
+            atomic_write(path, layout.sidecar_payload(entries))
+            self.state["summaries"] = layout.sidecar_stamp(os.stat(path))
+        except NotDurable:
+            with contextlib.suppress(OSError):
+                self.state["summaries"] = layout.sidecar_stamp(os.stat(path))
+        except OSError:
+            pass
 
     def _persons(self, period: str) -> set[str] | None:
         """The people (keys) whose items came into or left a file in this transaction;
@@ -1032,7 +1091,7 @@ class Transaction:
             self._meta.update({TOMBSTONES: kept}, doc_ids=[1])
 
     def push_journal(self, entry: dict[str, Any]) -> None:
-        self._journal.insert(entry)
+        self._journal.insert(compact_entry(entry))
         surplus = len(self._journal) - JOURNAL_KEEP
         if surplus > 0:
             oldest = sorted(doc.doc_id for doc in self._journal)[:surplus]
@@ -1057,21 +1116,25 @@ class Transaction:
     ) -> None:
         changed = set(ids)
         for doc in list(self._journal):
-            entry = renumber(dict(doc), renamed) if renamed else dict(doc)
+            entry = expand_entry(dict(doc))
+            if entry is None:
+                continue  # damaged: undo refuses it, doctor --repair drops it
+            entry = renumber(entry, renamed) if renamed else entry
             changes = entry.get("changes") or []
             named = (c.get("id") for c in changes if isinstance(c, dict))
             touched = {i for i in named if isinstance(i, int) and i in changed}
             if touched:
                 entry[key] = sorted(touched | set(entry.get(key) or []))
-            if entry != doc:
-                self._journal.update(entry, doc_ids=[doc.doc_id])
+            stored = compact_entry(entry) if CREATED in doc else entry
+            if stored != doc:
+                self._journal.update(stored, doc_ids=[doc.doc_id])
 
     def pop_journal(self) -> dict[str, Any] | None:
         if not len(self._journal):
             return None
         last = max(doc.doc_id for doc in self._journal)
-        entry = dict(self._journal.get(doc_id=last) or {})
-        if not journal_entry_ok(entry):
+        entry = expand_entry(dict(self._journal.get(doc_id=last) or {}))
+        if entry is None or not journal_entry_ok(entry):
             raise DatabaseError(
                 f"database {self._path} has a damaged undo journal",
                 "nothing was changed: run respond doctor --repair to drop the damaged entries",
@@ -1080,8 +1143,101 @@ class Transaction:
         return entry
 
 
+#: A journal entry as stored names the items its command created in ``created`` (a list of
+#: IDs, a run of consecutive ones as ``[first, last]``) and keeps the before-images of the
+#: others in ``touched``, in place of ``changes`` with a ``{"id": N, "before": null}`` each (an
+#: import of 10,000 items: 250 kB in the active file, read by every command). Entries with
+#: nothing created are stored as the core gives them, and entries an older respond wrote read
+#: as they are (and are stored compactly by the next write: :func:`compact_journal`).
+CREATED = "created"
+TOUCHED = "touched"
+MOST_CREATED = 10_000_000  # more is damage (a run that would fill the memory)
+
+
+def compact_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A journal entry as stored (see :data:`CREATED`); the entry itself when it has no
+    creations (or is not of the core's shape)."""
+    changes = entry.get("changes")
+    if not isinstance(changes, list):
+        return entry
+    created: list[int] = []
+    touched: list[Any] = []
+    for change in changes:
+        if (
+            isinstance(change, dict)
+            and change.keys() == {"id", "before"}
+            and change["before"] is None
+            and type(change["id"]) is int
+        ):
+            created.append(change["id"])
+        else:
+            touched.append(change)
+    if not created:
+        return entry
+    runs: list[Any] = []
+    for item_id in created:
+        last = runs[-1] if runs else None
+        if isinstance(last, list) and last[1] + 1 == item_id:
+            last[1] = item_id
+        elif type(last) is int and last + 1 == item_id:
+            runs[-1] = [last, item_id]
+        else:
+            runs.append(item_id)
+    out = {key: value for key, value in entry.items() if key != "changes"}
+    out[CREATED] = runs
+    out[TOUCHED] = touched
+    return out
+
+
+def expand_entry(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """A stored journal entry as the core reads it (``changes``: the before-images, then a
+    ``{"id": N, "before": None}`` for each item created); ``None`` when its ``created`` or
+    ``touched`` are damaged."""
+    if CREATED not in entry:
+        return entry
+    runs, touched = entry[CREATED], entry.get(TOUCHED)
+    if not isinstance(runs, list) or not isinstance(touched, list) or "changes" in entry:
+        return None
+    created: list[int] = []
+    for run in runs:
+        if type(run) is int:
+            first, last = run, run
+        elif (
+            isinstance(run, list)
+            and len(run) == 2
+            and all(type(n) is int for n in run)
+            and run[0] <= run[1]
+        ):
+            first, last = run
+        else:
+            return None
+        if last - first + len(created) >= MOST_CREATED:
+            return None
+        created.extend(range(first, last + 1))
+    out = {key: value for key, value in entry.items() if key not in (CREATED, TOUCHED)}
+    out["changes"] = [*touched, *({"id": n, "before": None} for n in created)]
+    return out
+
+
+def compact_journal(data: dict[str, Any]) -> None:
+    """Store compactly the journal entries an older respond wrote (see :data:`CREATED`)."""
+    journal = data.get(JOURNAL)
+    if not isinstance(journal, dict):
+        return
+    for key, entry in list(journal.items()):
+        if CREATED not in entry and isinstance(entry.get("changes"), list):
+            stored = compact_entry(entry)
+            if stored is not entry:
+                journal[key] = stored
+
+
 def journal_entry_ok(entry: dict[str, Any]) -> bool:
-    """Whether an undo journal entry can be replayed (a command name and item before-images)."""
+    """Whether an undo journal entry (as stored, or as the core reads it) can be replayed (a
+    command name and item before-images)."""
+    expanded = expand_entry(entry)
+    if expanded is None:
+        return False
+    entry = expanded
     changes = entry.get("changes")
     if not isinstance(entry.get("command"), str) or not isinstance(changes, list):
         return False
@@ -1193,39 +1349,44 @@ class Store:
 
     def summaries(self, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
         """The active file's records and, for each archive file (oldest first), its summary
-        (:func:`layout.summary`), without opening an archive file: ``None`` unless every
-        summary is current and describes the file on disk (same fingerprint, nothing left to
-        drop) as of ``now`` (not before its ``asof``: a clock set back reads the files)."""
+        (:func:`layout.summary`) with its ``who`` part from the sidecar, without opening an
+        archive file: ``None`` unless the sidecar is the one the meta recorded, and each part
+        is current and describes the file on disk (same fingerprint, nothing left to drop) as
+        of ``now`` (not before its ``asof``: a clock set back reads the files)."""
         with gc_paused():
             data = load_raw(self.path)
         if data is None:
             return {}, []
         data = check_schema(self.path, data)
-        files = archive_state(data).get("files", {})
-        on_disk = set(layout.periods_on_disk(self.path))
+        state = archive_state(data)
+        files = state.get("files", {})
+        periods = sorted(set(files) | set(layout.periods_on_disk(self.path)))
+        with gc_paused():
+            sidecar = layout.read_sidecar(self.path, state.get("summaries")) if periods else {}
         found = []
-        for period in sorted(set(files) | on_disk):
+        for period in periods:
             entry = files.get(period)
-            if (
-                not isinstance(entry, dict)
-                or entry.get("drop")
-                or not layout.summary_current(entry)
-            ):
+            if not isinstance(entry, dict) or entry.get("drop"):
                 return None
             try:
                 st = os.stat(layout.file_of(self.path, period))
             except OSError:
                 return None
-            block = layout.unpack(entry)
+            mark = layout.fingerprint(st)
+            side = (sidecar or {}).get(period)
+            if side is not None and side.get("fingerprint") == mark:
+                block = side["who"]
+            else:  # (an older respond's, in the meta: moved to the sidecar by the next write)
+                block = layout.legacy_who(entry)
             asof = block["asof"] if block is not None else None
             if (
                 block is None
                 or block["people"] is None
-                or entry.get("fingerprint") != layout.fingerprint(st)
+                or entry.get("fingerprint") != mark
                 or (asof is not None and now < datetime.fromisoformat(asof))
             ):
                 return None
-            found.append({**entry, "who": block})  # (its who part read)
+            found.append({**entry, "who": block})
         return data.get(ITEMS, {}), found
 
     def _prepare_directory(self) -> None:
@@ -1268,6 +1429,7 @@ class Store:
                 return
             # for the weekly score cache: what changed, archived items taken out included
             scorelog.note_commit(loaded, storage.data, archive.released())
+            compact_journal(storage.data)  # (an older respond's entries)
             storage.data[META]["1"][ARCHIVE] = state
             if existed:  # the file on disk loaded cleanly: keep it as today's backup first
                 backups.keep(self.path)
@@ -1374,3 +1536,27 @@ def remove_archived_copies(db: Path) -> int:
         raise
     archive.write_after()
     return sum(len(keys) for keys in extra.values())
+
+
+def rebuild_summaries(db: Path) -> int:
+    """Make the sidecar of ``who`` summaries again from the archive files (call under the
+    lock: ``doctor --repair``), and record it in the active file's meta. Returns how many
+    archive files it summarises (a file that can't be read is left out: who reads the archive
+    and reports it)."""
+    data = load_raw(db)
+    if data is None:
+        return 0
+    data = check_schema(db, data)
+    state = archive_state(data) or {"files": {}}
+    archive = Archive(db, state)
+    archive.state.pop("summaries", None)  # (so nothing of the old one is kept)
+    archive.legacy = {}
+    for period in archive.periods():
+        with contextlib.suppress(DatabaseError):
+            archive.load(period)
+            archive.resummed.add(period)
+    archive.sidecar_dirty = True
+    data.setdefault(META, {}).setdefault("1", {"schema": SCHEMA_VERSION})[ARCHIVE] = state
+    archive.write_before()
+    atomic_write(db, encode(data))
+    return len(archive.resummed)

@@ -540,7 +540,42 @@ def _check_archive(db: Path, loaded: Loaded, report: Report) -> dict[int, dict[s
         for key in keys:
             if int(key) in loaded.items:
                 records.pop(int(key), None)
+    if readable:
+        _check_summaries(db, state, report)
     return records
+
+
+def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
+    """The sidecar of ``who`` summaries: only a cache (``who`` and ``people`` read the archive
+    files when it can't be trusted, and the next change makes it again), so a stale or
+    missing one is a note, a damaged one a problem; --repair makes it again either way."""
+    from respond.storage.archive import read_sidecar, sidecar_of
+
+    if read_sidecar(db, state.get("summaries")) is not None:
+        return
+    path = sidecar_of(db)
+    name = visible(f"{archive_dir(db).name}/{path.name}")
+    try:
+        json.loads(path.read_bytes())
+        level, what = NOTE, "is out of date (changed behind the database's back)"
+    except FileNotFoundError:
+        level, what = NOTE, "is missing"
+    except (OSError, ValueError):
+        level, what = PROBLEM, "is damaged"
+    report.add(
+        level,
+        "archive",
+        f"{name} (who's summaries) {what}: who and people read the archive files until the "
+        "next change makes it again; --repair makes it now",
+        lambda: _rebuild_summaries(db),
+    )
+
+
+def _rebuild_summaries(db: Path) -> str:
+    from respond.storage.database import rebuild_summaries
+
+    files = rebuild_summaries(db)
+    return f"made who's summaries of {files} archive file{'s' if files != 1 else ''} again"
 
 
 def _forget_archive(db: Path, period: str) -> str:

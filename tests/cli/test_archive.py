@@ -114,8 +114,10 @@ def test_first_change_of_the_day_moves_old_closed_items_to_quarterly_files(
     assert {p.name: mode(p) for p in folder.iterdir()} == {
         "2026-Q3.json": 0o600,
         "2026-Q4.json": 0o600,
+        "summaries.cache": 0o600,  # who's summaries of them (the active file holds none)
     }
     meta = json.loads(db_path.read_bytes())["meta"]["1"]
+    assert all("who" not in entry for entry in meta["archive"]["files"].values())
     assert meta["schema"] == 3 and meta["next_id"] == 12 and meta["archive"]["on"] == "2026-11-25"
     q3 = meta["archive"]["files"]["2026-Q3"]
     assert q3["items"] == 4 and q3["ids"] == [1, 8]

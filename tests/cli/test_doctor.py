@@ -229,8 +229,13 @@ def test_a_field_of_the_wrong_type_makes_the_item_damaged_not_a_traceback(
 
 @pytest.mark.parametrize(
     "damage",
-    [{"changes": "?"}, {"changes": [{"id": 2}]}, {"changes": [{"id": 2, "before": 5}]}],
-    ids=["changes not a list", "no before-image", "before-image not an item"],
+    [
+        {"changes": "?"},
+        {"changes": [{"id": 2}]},
+        {"changes": [{"id": 2, "before": 5}]},
+        {"created": [[5, 2]]},
+    ],
+    ids=["changes not a list", "no before-image", "before-image not an item", "bad created"],
 )
 def test_a_damaged_undo_journal_stops_undo_cleanly_and_repair_drops_it(
     run: Run, db_path: Path, damage: dict[str, object]

@@ -168,10 +168,14 @@ def test_schema_2_database_written_by_the_schema_2_code_migrates_with_nothing_ch
     data = json.loads(db.read_bytes())
     assert data["meta"]["1"]["schema"] == SCHEMA_VERSION == 3
     folder = tmp_path / "respond.json.archive"
-    assert sorted(p.name for p in folder.iterdir()) == ["2026-Q3.json", "2026-Q4.json"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "2026-Q3.json",
+        "2026-Q4.json",
+        "summaries.cache",
+    ]
     archived = {
         key: doc
-        for path in folder.iterdir()
+        for path in folder.glob("*.json")
         for key, doc in json.loads(path.read_bytes())["items"].items()
     }
     old = json.loads(SCHEMA2.read_bytes())["items"]

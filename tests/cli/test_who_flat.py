@@ -243,8 +243,7 @@ def test_summaries_by_an_older_respond_are_not_trusted_and_rebuilt_by_the_next_w
     db = archived_db(tmp_path)
     data = load_raw(db)
     assert data is not None
-    for entry in archive_state(data)["files"].values():
-        del entry["who"], entry["who_v"]  # as main's code before this change wrote them
+    archive_state(data)["summaries"]["v"] = layout.WHO_VERSION - 1  # an older respond's
     db.write_bytes(json.dumps(data).encode())
     store = Store(db)
     assert store.summaries(START) is None  # who and people read the archive
@@ -275,9 +274,156 @@ def test_summaries_keep_a_bounded_number_of_history_lines_per_person(
     assert data is not None
     kept: dict[str, int] = {}
     archived: dict[str, int] = {}
-    for entry in archive_state(data)["files"].values():
-        for key, part in (layout.unpack(entry) or {})["people"].items():
+    sidecar = layout.read_sidecar(db, archive_state(data)["summaries"])
+    assert sidecar is not None
+    for entry in sidecar.values():
+        for key, part in entry["who"]["people"].items():
             kept[key] = kept.get(key, 0) + len(part["lines"])
             archived[key] = archived.get(key, 0) + part["n"]
     assert max(archived.values()) > database.WHO_LINES  # more history than is kept
     assert max(kept.values()) <= database.WHO_LINES
+
+
+# -- the summaries live in a sidecar, which only who and people read (issue 23) ---------------
+
+
+def test_the_active_file_holds_no_summaries_after_a_write(tmp_path: Path) -> None:
+    db = archived_db(tmp_path)
+    meta = json.loads(db.read_bytes())["meta"]["1"]["archive"]
+    for entry in meta["files"].values():
+        assert set(entry) <= {"fingerprint", "items", "ids", "latest", "people", "drop"}
+    sidecar = layout.sidecar_of(db)
+    assert sidecar.stat().st_mode & 0o777 == 0o600
+    assert meta["summaries"] == {
+        "fingerprint": layout.fingerprint(sidecar.stat()),
+        "v": layout.WHO_VERSION,
+    }
+    assert Store(db).summaries(START) is not None
+    with Store(db).transaction(now=START) as tx:  # a change that moves nothing in or out
+        actions.add_ask(tx, Env(FixedClock(START)), "new", "Ann Lee")
+    assert json.loads(db.read_bytes())["meta"]["1"]["archive"] == meta  # nor rewrites it
+
+
+@pytest.mark.parametrize("how", ["edited", "stale", "removed", "garbage"])
+def test_a_sidecar_changed_behind_the_active_files_back_is_not_trusted(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    db = archived_db(tmp_path)
+    monkeypatch.setenv("RESPOND_DB", str(db))
+    sidecar = layout.sidecar_of(db)
+    old = sidecar.read_bytes()
+    with Store(db).transaction() as tx:  # an archived item comes back: the sidecar changes
+        archived = min(int(k) for p in layout.periods_on_disk(db) for k in tx_keys(db, p))
+        item = tx.get(archived)
+        item.note = "back"
+        tx.put(item)
+    assert sidecar.read_bytes() != old
+    now = START.isoformat()
+    expected = {args: run(*args, now=now).stdout for args in (("who", "ann"), ("people",))}
+    if how == "edited":  # another count for Ann: who would show it if it trusted the file
+        data = json.loads(sidecar.read_bytes())
+        for entry in data["files"].values():
+            for part in (entry["who"]["people"] or {}).values():
+                part["n"] += 7
+        sidecar.write_bytes(json.dumps(data).encode())
+    elif how == "stale":  # the version before the last write, put back (a restore, a sync)
+        sidecar.write_bytes(old)
+    elif how == "removed":
+        sidecar.unlink()
+    else:
+        sidecar.write_bytes(b"{not json")
+    assert Store(db).summaries(START) is None  # who and people read the archive files
+    for args, out in expected.items():
+        assert run(*args, now=now).stdout == out
+    with Store(db).transaction():
+        pass  # the next write makes it again
+    assert Store(db).summaries(START) is not None
+    for args, out in expected.items():
+        assert run(*args, now=now).stdout == out
+
+
+def tx_keys(db: Path, period: str) -> list[str]:
+    return list(json.loads(layout.file_of(db, period).read_bytes())["items"])
+
+
+def test_an_older_files_summaries_move_to_the_sidecar_at_its_next_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = archived_db(tmp_path)
+    store = Store(db)
+    full = full_who(store, "ann", START)
+    data = load_raw(db)
+    assert data is not None
+    state = archive_state(data)
+    sidecar = layout.read_sidecar(db, state.pop("summaries"))
+    assert sidecar is not None
+    for period, entry in state["files"].items():  # as the code before the sidecar wrote them
+        entry["who_v"] = layout.WHO_VERSION
+        entry["who"] = json.dumps(sidecar[period]["who"], separators=(",", ":"))
+    db.write_bytes(json.dumps(data).encode())
+    layout.sidecar_of(db).unlink()
+    assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+
+    def refuse(path: Path) -> dict[str, Any]:
+        raise AssertionError(f"read {path.name}")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(database, "load_archive_file", refuse)  # moved, not made again
+        with store.transaction():
+            pass  # nothing to change: the migration is the write
+    meta = json.loads(db.read_bytes())["meta"]["1"]["archive"]
+    assert all("who" not in entry and "who_v" not in entry for entry in meta["files"].values())
+    assert layout.sidecar_trusted(db, meta["summaries"])
+    assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+
+
+@pytest.mark.parametrize("how", ["damaged", "stale"])
+def test_doctor_reports_a_damaged_or_stale_sidecar_and_repair_makes_it_again(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    db = archived_db(tmp_path)
+    monkeypatch.setenv("RESPOND_DB", str(db))
+    assert "summaries" not in run("doctor").stdout
+    sidecar = layout.sidecar_of(db)
+    copy = sidecar.with_name("copy")  # a new file in its place (a restore, a sync tool)
+    copy.write_bytes(b"\\x00garbage" if how == "damaged" else sidecar.read_bytes())
+    copy.chmod(0o600)
+    copy.replace(sidecar)
+    checked = run("doctor")
+    level = "problem" if how == "damaged" else "note"
+    word = "damaged" if how == "damaged" else "out of date"
+    name = f"{db.name}.archive/summaries.cache"
+    assert f"{level:<8} archive: {name} (who's summaries) is {word}" in checked.stdout
+    assert checked.exit_code == (1 if how == "damaged" else 0)
+    assert Store(db).summaries(START) is None
+    repaired = run("doctor", "--repair")
+    assert "made who's summaries of 2 archive files again" in repaired.stdout, repaired
+    assert Store(db).summaries(START) is not None
+    assert "summaries" not in run("doctor").stdout
+    full = full_who(Store(db), "ann", START)
+    assert fast_who(Store(db), "ann", START, 15) == replace(full, history=full.history[:15])
+
+
+def test_everyday_commands_never_read_the_sidecar(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = archived_db(tmp_path)  # (today's pass is done)
+    monkeypatch.setenv("RESPOND_DB", str(db))
+    now = START.isoformat()
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("read the sidecar")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(layout, "read_sidecar", refuse)
+        added = run("add", "new", "--from", "Ann Lee", now=now)
+        assert added.stdout.startswith("Added #"), added
+        new_id = added.stdout.split("#")[1].split(":")[0]
+        for args in (("today",), ("list",), ("done", new_id), ("undo",)):
+            result = run(*args, now=now)
+            assert result.exit_code == 0, result
+    assert run("who", "ann", now=now).exit_code == 0
+    with monkeypatch.context() as patch:
+        patch.setattr(layout, "read_sidecar", refuse)
+        with pytest.raises(AssertionError, match="read the sidecar"):
+            run("who", "ann", now=now)

@@ -60,6 +60,7 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
         "respond.json.scores",
         "respond.json.archive",
         "2026-Q4.json",
+        "summaries.cache",
     }
     assert list((data_dir / "respond.json.backups").iterdir())
     for path in private:
@@ -74,7 +75,8 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
     kept = ("home/.local/share/respond/respond.json.backups/",)
     backups = {p for p in holders if p.startswith(kept)}
     assert backups  # the backups hold it too ...
-    assert holders - backups == {  # ... and the archive, and nothing else
+    assert holders - backups == {  # ... and the archive (with who's summaries), nothing else
         "home/.local/share/respond/respond.json",
         "home/.local/share/respond/respond.json.archive/2026-Q4.json",
+        "home/.local/share/respond/respond.json.archive/summaries.cache",
     }
