@@ -75,7 +75,7 @@ def _rebuild(db: str, db_stat: os.stat_result) -> bytes:
     from contextlib import suppress
     from pathlib import Path
 
-    from respond.storage.database import check_schema, load_raw
+    from respond.storage.dbfile import check_schema, load_raw
 
     path = Path(db)
     data = load_raw(path)

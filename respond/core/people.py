@@ -220,7 +220,7 @@ def line_rank(line: Line) -> tuple[datetime, int]:
 class Part:
     """What some of one person's items say, in a form that merges exactly: everything ``who``
     and ``people`` show about them. The archive keeps one per person per archive file (see
-    :mod:`respond.storage.archive`); :func:`merge` adds them up in the order the items are
+    :mod:`respond.storage.periods`); :func:`merge` adds them up in the order the items are
     read (active file first, then each archive file), as if the items were read together."""
 
     items: int = 0

@@ -1,502 +1,580 @@
-"""What moves to the archive, and where: the rules of the active/archive split (no file I/O).
-
-The database at ``<db>`` (the *active* file) holds every open item and every item that changed
-within :data:`WINDOW`; closed items that have not changed for longer move to *archive files*
-in ``<db>.archive/``, one per quarter of their closing time in UTC (``2026-Q3.json``), so that a
-change rewrites one small file. :mod:`respond.storage.database` does the reading and writing
-and documents the API and the crash safety; this module decides:
-
-* which records may move (:func:`movable`): closed, every time they hold (created, due, each
-  event's time) before the cutoff, not serving an open item (``for_id``), and not the target of
-  an item that stays (so a review of the active file finds what its items point at);
-* the file each goes to (:func:`period_of`);
-* the summary of an archive file that the active file's meta keeps (:func:`summary`): its item
-  count, ID range and people, so that ``add`` matches names and finds IDs without opening it;
-* per person what ``who`` and ``people`` show of each file (:func:`who_summary`), in a form
-  that adds up exactly over the files, with each person's most recent history lines over all
-  files (:func:`trim`): kept apart in the *sidecar* ``<db>.archive/summaries.cache``
-  (:data:`SIDECAR`), which only those two commands read. It grows with people (5 MB at 2,000),
-  so no other command parses it, and no other write rewrites it. Each of its entries holds the
-  fingerprint of the file it describes, and the active file's meta the sidecar's own
-  (:func:`sidecar_trusted`): one written behind its back is never trusted;
-* a file's fingerprint (:func:`fingerprint`), which tells a file the active file knows from one
-  written behind its back (a crash between the two writes, a restore, a sync tool).
-"""
+"""TODO docstring"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
-from collections.abc import Iterable, Iterator, Mapping
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from respond.core.model import OPEN_STATUSES
+from respond.core.clock import to_local, to_utc_iso
+from respond.core.errors import DatabaseError, NewerSchema
+from respond.storage import summaries
+from respond.storage.dbfile import (
+    ARCHIVE,
+    ITEMS,
+    META,
+    SCHEMA_VERSION,
+    check_schema,
+    encode,
+    load_raw,
+    meta_of,
+    schema_of,
+)
+from respond.storage.files import (
+    NotDurable,
+    atomic_write,
+    fsync_dir,
+    open_temp,
+    temp_name,
+    write_temp,
+)
+from respond.storage.periods import (
+    WINDOW,
+    archive_dir,
+    file_of,
+    fingerprint,
+    may_hold,
+    movable,
+    periods_on_disk,
+)
 
-#: Closed items that have not changed for this long move to the archive. It covers what the
-#: everyday commands read from the active file alone: the review's window
-#: (``respond.core.review.REVIEW_WINDOW``, four weeks, which holds this week's and last week's
-#: scores too) and ``people``'s default 30 days, plus five days to spare. (A literal, so that
-#: ``add`` does not import the review; ``tests/cli/test_archive.py`` checks that it covers them.)
-#: A read from further back than the last pass's cutoff reads the archive as well.
-WINDOW = timedelta(days=35)
-
-FOLDER_SUFFIX = ".archive"
-SIDECAR = "summaries.cache"  # the who summaries beside the archive files (no *.json: not one)
-NAME = re.compile(r"^(\d{4})-Q([1-4])\.json$")
-CLOSING_EVENTS = frozenset({"done", "dropped"})
+if TYPE_CHECKING:  # TinyDB is imported by the writes alone: a read parses the file itself
+    pass
 
 
-def archive_dir(db: Path) -> Path:
-    return db.with_name(db.name + FOLDER_SUFFIX)
+WHO_LINES = 15  # history lines the summaries keep per person (``respond who``'s default)
 
 
-def file_of(db: Path, period: str) -> Path:
-    return archive_dir(db) / f"{period}.json"
+def commit_step(step: str) -> None:
+    """Called between the writes of a commit (``archive``, ``active``, ``replaced``): a no-op
+    that the crash tests replace with a simulated SIGKILL."""
 
 
-def sidecar_of(db: Path) -> Path:
-    return archive_dir(db) / SIDECAR
+def archive_state(data: dict[str, Any]) -> dict[str, Any]:
+    """The active file's record of its archive (read-only use; empty when it has none)."""
+    state = meta_of(data).get(ARCHIVE)
+    return state if isinstance(state, dict) else {}
 
 
-def periods_on_disk(db: Path) -> list[str]:
-    """The periods whose archive file exists, oldest first."""
+def _tagged(path: Path, data: dict[str, Any] | None) -> dict[str, Any]:
+    """An archive file's items table, once its meta says it is one of a known schema."""
+    if data is None:
+        return {}
+    meta = meta_of(data)
+    version = schema_of(data)
+    if not isinstance(meta.get(ARCHIVE), str) or version is None:
+        raise DatabaseError(
+            f"{path} is not a respond archive file; nothing was changed (run respond doctor)"
+        )
+    if version > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{path} was written by a newer respond (schema {version}; this one knows "
+            f"{SCHEMA_VERSION}); upgrade respond. Nothing was changed"
+        )
+    items: dict[str, Any] = data.get(ITEMS, {})
+    return items
+
+
+def load_archive_file(path: Path) -> dict[str, Any]:
+    """The items table of one archive file (``{}`` when there is no such file); a damaged one
+    is a one-line DatabaseError that names it (it is never overwritten)."""
     try:
-        names = os.listdir(archive_dir(db))
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return sorted(name[: -len(".json")] for name in names if NAME.match(name))
+        data = load_raw(path)
+    except NewerSchema:
+        raise
+    except DatabaseError as err:
+        cause = str(err).split(";")[0].split(" (")[0].replace(f"database {path} ", "")
+        raise DatabaseError(
+            f"archive file {path} can't be read ({cause}); nothing was changed: run respond "
+            "doctor (the file is never overwritten; its previous version is kept as .bak)"
+        ) from None
+    return _tagged(path, data)
 
 
-def closing_time(record: Mapping[str, Any]) -> str:
-    """When a stored record was closed (UTC ISO text): its last ``done`` or ``dropped`` event,
-    else its last change."""
-    history = record.get("history")
-    events = [e for e in history if isinstance(e, dict)] if isinstance(history, list) else []
-    for event in reversed(events):
-        if event.get("event") in CLOSING_EVENTS and isinstance(event.get("at"), str):
-            return str(event["at"])
-    stamped = [e["at"] for e in events if isinstance(e.get("at"), str)]
-    for value in (stamped[-1] if stamped else None, record.get("updated"), record.get("created")):
-        if isinstance(value, str):
-            return value
-    return ""
+class Archive:
+    """The archive files of one database, as one read or one transaction sees them.
 
+    ``state`` is the active file's record (its meta's ``archive``): ``on``, the day of the last
+    archiving pass, and ``files``, per period, the summary :func:`summary` makes
+    (fingerprint, item count, ID range, people, ``latest`` time) plus ``drop``, the IDs a
+    commit removed whose removal is not yet confirmed by the file's fingerprint; and
+    ``summaries``, the stamp of the sidecar of ``who`` parts (:func:`sidecar_stamp`),
+    which is read and rewritten only when a file changes (:meth:`_write_sidecar`). Files are
+    loaded lazily, once each; a transaction's changes to them are written by
+    :meth:`write_before` and :meth:`write_after`, around the active file.
+    """
 
-def period_of(record: Mapping[str, Any]) -> str:
-    """The archive file a record goes to: the UTC quarter it was closed in, ``2026-Q3``."""
-    moment = closing_time(record)
-    try:
-        year, month = int(moment[0:4]), int(moment[5:7])
-    except ValueError:
-        year, month = 1970, 1
-    if not 1 <= month <= 12:
-        month = 1
-    return f"{year:04d}-Q{(month - 1) // 3 + 1}"
+    def __init__(self, db: Path, state: dict[str, Any]) -> None:
+        self.db = db
+        self.state = state
+        self.files: dict[str, Any] = state.setdefault("files", {})
+        self.loaded: dict[str, dict[str, Any]] = {}
+        self.gained: dict[str, set[str]] = {}  # keys that moved in, by period
+        self.removed: dict[str, dict[str, Any]] = {}  # key -> record that left, by period
+        self.dropped: dict[str, set[str]] = {}  # keys reconcile dropped (already active)
+        self.resummed: set[str] = set()  # periods whose summary is out of date, file unchanged
+        # the who parts an older respond kept in the meta, by period, moved to the sidecar
+        self.legacy: dict[str, Any] = {}
+        self.sidecar_dirty = False  # the sidecar is to be written (made again, or migrated)
+        self.pending: list[tuple[Path, Path]] = []  # (prepared temp, archive file) to install
+        self.dirty = False
+        self._on_disk: list[str] | None = None
 
+    # -- reading ------------------------------------------------------------------------
 
-def times(record: Mapping[str, Any]) -> Iterable[Any]:
-    yield record.get("created")
-    yield record.get("due")
-    yield record.get("updated")
-    history = record.get("history")
-    if isinstance(history, list):
-        for event in history:
-            if isinstance(event, dict):
-                yield event.get("at")
-                yield event.get("due")
-                yield event.get("to")
-                yield event.get("from")
+    def periods(self) -> list[str]:
+        """Every period recorded, on disk or loaded (a new file), oldest first."""
+        if self._on_disk is None:
+            self._on_disk = periods_on_disk(self.db)
+        return sorted(set(self._on_disk) | set(self.files) | set(self.loaded))
+
+    def load(self, period: str) -> dict[str, Any]:
+        if period not in self.loaded:
+            path = file_of(self.db, period)
+            records = load_archive_file(path)
+            entry = self.files.get(period)
+            if not records and isinstance(entry, dict) and entry.get("items") and not path.exists():
+                raise DatabaseError(
+                    f"archive file {path} is missing ({entry['items']} items); nothing was "
+                    "changed: run respond doctor"
+                )
+            self.loaded[period] = records
+        return self.loaded[period]
+
+    def visible(self, period: str) -> dict[str, Any]:
+        """A file's records but those its entry lists as dropped (a commit removed them and
+        was interrupted before the file was replaced)."""
+        records = self.load(period)
+        entry = self.files.get(period)
+        drop = entry.get("drop") if isinstance(entry, dict) else None
+        if not drop:
+            return records
+        gone = {str(n) for n in drop}
+        return {key: record for key, record in records.items() if key not in gone}
+
+    def records(self) -> dict[str, Any]:
+        """Every archived record by key, one per ID: of two copies, the later ``updated``."""
+        found: dict[str, Any] = {}
+        for period in self.periods():
+            for key, record in self.visible(period).items():
+                if key not in found or _later(record, found[key]):
+                    found[key] = record
+        return found
+
+    def find(self, item_id: int) -> tuple[str, Any] | None:
+        """The period and record of an archived ID (the newer of two copies), else ``None``."""
+        key = str(item_id)
+        best: tuple[str, Any] | None = None
+        for period in self.periods():
+            entry = self.files.get(period)
+            if (
+                period not in self.loaded
+                and isinstance(entry, dict)
+                and not may_hold(entry, item_id)
+            ):
+                continue
+            record = self.visible(period).get(key)
+            if record is not None and (best is None or _later(record, best[1])):
+                best = (period, record)
+        return best
+
+    def may_hold_since(self, cutoff: str) -> bool:
+        """Whether the archive may hold a record with a time at or after ``cutoff`` (only
+        after the clock was set back before the last pass)."""
+        for entry in self.files.values():
+            if not isinstance(entry, dict):
+                return True
+            latest = entry.get("latest")
+            if entry.get("items") != 0 and (not isinstance(latest, str) or latest >= cutoff):
+                return True
+        return False
+
+    def person_counts(self) -> dict[str, int]:
+        """How many archived items each spelling of a name has, from the summaries (or from a
+        file this transaction loaded)."""
+        counts: dict[str, int] = {}
+        for period in sorted(set(self.files) | set(self.loaded)):
+            entry = self.files.get(period)
+            if period in self.loaded:
+                people = summaries.summary(self.loaded[period], None)["people"]
             else:
-                yield event
+                people = entry.get("people") if isinstance(entry, dict) else None
+            for name, n in (people or {}).items():
+                if isinstance(name, str) and isinstance(n, int):
+                    counts[name] = counts.get(name, 0) + n
+        return counts
 
-
-def settled_before(record: Any, cutoff: str) -> bool:
-    """Whether a stored record is closed and every time in it is before ``cutoff`` (stored
-    times are UTC ISO text, so text order is time order). Anything odd keeps it active."""
-    if not isinstance(record, dict):
-        return False
-    status = record.get("status", "open")
-    if not isinstance(status, str) or status in OPEN_STATUSES:
-        return False
-    if not isinstance(record.get("uuid"), str) or not isinstance(record.get("created"), str):
-        return False
-    for value in times(record):
-        if value is None:
-            continue
-        if not isinstance(value, str) or value >= cutoff:
-            return False
-    return True
-
-
-def movable(table: Mapping[str, Any], cutoff: str) -> dict[str, list[str]]:
-    """The keys of the active records that move to the archive, by period."""
-    out = {key for key, record in table.items() if settled_before(record, cutoff)}
-    opened = {key for key, record in table.items() if key not in out and _is_open(record)}
-    # An answered waiting-on whose ask is still open is "relay back" in the review: stays.
-    out -= {key for key in out if str(table[key].get("for_id")) in opened}
-    # Whatever an item that stays points at (for_id) stays with it, and so on down the chain.
-    staying = [key for key in table if key not in out]
-    while staying:
-        targets = {str(table[key].get("for_id")) for key in staying if isinstance(table[key], dict)}
-        back = targets & out
-        out -= back
-        staying = list(back)
-    moves: dict[str, list[str]] = {}
-    for key in sorted(out, key=int):
-        moves.setdefault(period_of(table[key]), []).append(key)
-    return moves
-
-
-def _is_open(record: Any) -> bool:
-    status = record.get("status", "open") if isinstance(record, dict) else None
-    return not isinstance(status, str) or status in OPEN_STATUSES
-
-
-def count_people(records: Iterable[Any], counts: dict[str, int] | None = None) -> dict[str, int]:
-    """How many of the stored ``records`` each spelling of a name has (added to ``counts``),
-    read without building the items."""
-    counts = {} if counts is None else counts
-    for record in records:
-        person = record.get("person") if isinstance(record, dict) else None
-        if isinstance(person, str):
-            counts[person] = counts.get(person, 0) + 1
-    return counts
-
-
-def summary(records: Mapping[str, Any], st: os.stat_result | None) -> dict[str, Any]:
-    """What the active file's meta keeps about one archive file (its records): small, and the
-    same size whatever the people's items hold (their ``who`` parts are in the sidecar)."""
-    ordered = {key: records[key] for key in sorted(records, key=int)}
-    people = count_people(ordered.values())
-    ids = [int(key) for key in ordered]
-    latest = ""
-    for record in ordered.values():
-        for value in times(record) if isinstance(record, dict) else ():
-            if isinstance(value, str) and value > latest:
-                latest = value
-    return {
-        "fingerprint": fingerprint(st) if st is not None else None,
-        "items": len(ordered),
-        "ids": [min(ids), max(ids)] if ids else None,
-        "latest": latest or None,  # the latest time any of them holds
-        "people": people,
-    }
-
-
-def sidecar_entry(
-    records: Mapping[str, Any],
-    st: os.stat_result,
-    previous: Any = None,
-    persons: set[str] | None = None,
-) -> dict[str, Any]:
-    """What the sidecar keeps about one archive file (its records): the file's fingerprint
-    and its ``who`` part; with the ``previous`` part (:func:`who_summary`) and the only
-    ``persons`` (keys) whose items came or went, their parts are made again and everyone
-    else's kept."""
-    ordered = {key: records[key] for key in sorted(records, key=int)}
-    return {"fingerprint": fingerprint(st), "who": who_summary(ordered, previous, persons)}
-
-
-#: The version of the ``who`` parts in the sidecar (kept in the active file's meta too, with the
-#: sidecar's fingerprint): a sidecar of another version is rebuilt by the next write, and
-#: ``who``/``people`` read the archive files until then.
-WHO_VERSION = 2  # 2: person keys fold transliterated names (core.people.person_key)
-#: A summary's parts hold the item's state once every time in it has passed by this much
-#: (a scored deadline is decided one second after it), so they hold for any later reading.
-SETTLED = timedelta(days=1)
-
-
-def who_summary(
-    records: Mapping[str, Any], previous: Any = None, persons: set[str] | None = None
-) -> dict[str, Any]:
-    """What ``who`` and ``people`` need of one archive file, per person key, as
-    :class:`respond.core.people.Part` (see :func:`part_to_json`), as of ``asof``: later than
-    every time the records hold, so that any reading at or after it sees the same. No
-    ``people`` when a record can't be read (the commands then read the file and report it).
-    With ``previous`` and ``persons``, see :func:`summary` (an edit of one archived item costs
-    its person's items, not the file's)."""
-    from respond.core.clock import from_iso
-    from respond.core.model import Item
-    from respond.core.people import parts, person_key
-
-    kept: dict[str, Any] = {}
-    since = None
-    before = previous if isinstance(previous, dict) and previous.get("v") == WHO_VERSION else None
-    if persons is not None and before is not None and before["people"] is not None:
-        kept = {k: v for k, v in before["people"].items() if k not in persons}
-        since = before["asof"]
-        records = {
-            key: record
-            for key, record in records.items()
-            if not isinstance(record, dict)
-            or not isinstance(record.get("person"), str)
-            or person_key(record["person"]) in persons
-        }
-    try:
-        items = [Item.from_record({**record, "id": int(key)}) for key, record in records.items()]
-    except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
-        return {"v": WHO_VERSION, "asof": None, "people": None}
-    moments = []
-    for record in records.values():
-        for value in times(record):
-            with contextlib.suppress(TypeError, ValueError):  # not a time: no item reads it
-                moments.append(from_iso(value))
-    if any(item.is_open for item in items):
-        return {"v": WHO_VERSION, "asof": None, "people": None}
-    asof = max(moments, default=None)
-    asof = asof + SETTLED if asof is not None else None
-    if since is not None and (asof is None or from_iso(since) > asof):
-        asof = from_iso(since)  # (the kept parts hold as of then)
-    found = parts(items, asof) if asof is not None else {}
-    return {
-        "v": WHO_VERSION,
-        "asof": asof.isoformat() if asof is not None else None,
-        "people": kept | {key: part_to_json(part, records) for key, part in found.items()},
-    }
-
-
-def legacy_who(entry: Any) -> dict[str, Any] | None:
-    """The ``who`` part an older respond kept inside the active file's meta (packed as JSON
-    text), if it is of this version; ``None`` otherwise. Read until the next write moves it
-    to the sidecar."""
-    import json
-
-    if not isinstance(entry, dict) or entry.get("who_v") != WHO_VERSION:
-        return None
-    text = entry.get("who")
-    if not isinstance(text, str):
-        return None
-    try:
-        block = json.loads(text)
-    except ValueError:
-        return None
-    return block if isinstance(block, dict) and "people" in block else None
-
-
-def sidecar_stamp(st: os.stat_result) -> dict[str, Any]:
-    """What the active file's meta keeps of the sidecar: its fingerprint and version."""
-    return {"fingerprint": fingerprint(st), "v": WHO_VERSION}
-
-
-def sidecar_trusted(db: Path, stamp: Any) -> bool:
-    """Whether the sidecar on disk is the one the active file's meta recorded (``stamp``, see
-    :func:`sidecar_stamp`), of this version: one changed behind its back (edited, restored,
-    left by a crash between the two writes) is not."""
-    if not isinstance(stamp, dict) or stamp.get("v") != WHO_VERSION:
-        return False
-    try:
-        st = os.stat(sidecar_of(db))
-    except OSError:
-        return False
-    return stamp.get("fingerprint") == fingerprint(st)
-
-
-def read_sidecar(db: Path, stamp: Any) -> dict[str, Any] | None:
-    """The sidecar's entries by period (:func:`sidecar_entry`), if it is trusted (see
-    :func:`sidecar_trusted`) and reads; else ``None``. The caller still checks each entry's
-    fingerprint against its archive file."""
-    from respond.storage.reading import read_regular
-
-    if not sidecar_trusted(db, stamp):
-        return None
-    try:
-        import orjson
-
-        data = orjson.loads(read_regular(sidecar_of(db)))
-    except (OSError, ValueError):
-        return None
-    files = data.get("files") if isinstance(data, dict) and data.get("v") == WHO_VERSION else None
-    if not isinstance(files, dict):
-        return None
-    return {
-        period: entry
-        for period, entry in files.items()
-        if isinstance(entry, dict)
-        and isinstance(entry.get("who"), dict)
-        and entry["who"].get("v") == WHO_VERSION
-        and "people" in entry["who"]
-    }
-
-
-def sidecar_payload(files: Mapping[str, Any]) -> bytes:
-    """The sidecar's bytes (orjson; the standard library's ASCII form for text it refuses)."""
-    import json
-
-    import orjson
-
-    data = {"v": WHO_VERSION, "files": {period: files[period] for period in sorted(files)}}
-    try:
-        return orjson.dumps(data)
-    except (orjson.JSONEncodeError, TypeError):
-        return json.dumps(data, separators=(",", ":")).encode("ascii")
-
-
-def _rank(rank: tuple[Any, int]) -> list[Any]:
-    from datetime import UTC
-
-    return [rank[0].astimezone(UTC).isoformat(), rank[1]]
-
-
-def part_to_json(part: Any, records: Mapping[str, Any]) -> dict[str, Any]:
-    """A closed items' :class:`~respond.core.people.Part` as JSON: counts, the sorted waits,
-    and the stored records of the latest thanks and of the kept history lines (each with its
-    rank), so that they read back as the same items."""
-    from respond.core.people import line_rank
-
-    return {
-        "n": part.items,
-        "asks": part.asks,
-        "waits": [int(w) if w.is_integer() else w for w in part.waits],
-        "replies": [part.replies_in_time, part.replies_scored],
-        "promises": [part.kept, part.broken],
-        "thanks": [
-            part.thanked.isoformat(),
-            part.thanks.id,
-            records[str(part.thanks.id)],
+    def top_id(self) -> int:
+        tops = [
+            entry["ids"][1]
+            for entry in self.files.values()
+            if isinstance(entry, dict) and isinstance(entry.get("ids"), list)
         ]
-        if part.thanks is not None and part.thanked is not None
-        else None,
-        "last": part.last.isoformat() if part.last is not None else None,
-        "lines": [[*_rank(line_rank(line)), records[str(line[0].id)]] for line in part.lines],
-        "below": _rank(part.below) if part.below is not None else None,
-    }
+        tops += [max(map(int, records)) for records in self.loaded.values() if records]
+        return max(tops, default=0)
+
+    # -- changing (inside a transaction) --------------------------------------------------
+
+    def reconcile(self, active: dict[str, Any]) -> None:
+        """Drop from each archive file changed behind the active file's back (a crash between
+        the two writes, a restore, a sync) whatever the active file holds, or its meta says
+        was dropped; record the files the meta does not know. A file that can't be read is
+        left alone (``doctor`` reports it)."""
+        uuids: set[Any] | None = None
+        periods = self.periods()
+        trusted = not periods or summaries.sidecar_trusted(self.db, self.state.get("summaries"))
+        self._migrate()
+        for period in periods:
+            path = file_of(self.db, period)
+            entry = self.files.get(period)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue  # missing: reads of history say so, doctor reports it
+            if isinstance(entry, dict) and entry.get("fingerprint") == fingerprint(st):
+                if entry.get("drop"):
+                    del entry["drop"]  # the commit that dropped them was completed
+                    self.dirty = True
+                if not trusted and period not in self.legacy:  # the sidecar is made again
+                    with contextlib.suppress(DatabaseError):
+                        self.load(period)
+                        self.resummed.add(period)
+                        self.dirty = True
+                continue
+            try:
+                records = self.load(period)
+            except DatabaseError:
+                continue
+            drop = {str(n) for n in (entry or {}).get("drop") or []}
+            if uuids is None:
+                uuids = {r.get("uuid") for r in active.values() if isinstance(r, dict)}
+            doomed = [
+                key
+                for key, record in records.items()
+                if key in active
+                or key in drop
+                or (isinstance(record, dict) and record.get("uuid") in uuids)
+            ]
+            for key in doomed:
+                del records[key]
+            if doomed:
+                self.dropped.setdefault(period, set()).update(doomed)
+            else:
+                self.resummed.add(period)
+            self.dirty = True
+
+    def _migrate(self) -> None:
+        """Take the ``who`` parts an older respond kept in the meta out of it (the next write
+        puts them in the sidecar: :meth:`write_before`)."""
+        for period, entry in self.files.items():
+            if isinstance(entry, dict) and ("who" in entry or "who_v" in entry):
+                block = summaries.legacy_who(entry)
+                if block is not None and not entry.get("drop"):
+                    self.legacy[period] = {"fingerprint": entry.get("fingerprint"), "who": block}
+                entry.pop("who", None)
+                entry.pop("who_v", None)
+                self.dirty = self.sidecar_dirty = True
+
+    def run_pass(self, active: dict[str, Any], now: datetime) -> None:
+        """Move closed items past the window from ``active`` (the active file's items table,
+        changed in place) into their archive files: at most once a day."""
+        today = to_local(now).date().isoformat()
+        if self.state.get("on") == today:
+            return
+        self.state["on"] = today
+        self.dirty = True
+        cutoff = to_utc_iso(now - WINDOW)
+        for period, keys in movable(active, cutoff).items():
+            try:
+                records = self.load(period)
+            except DatabaseError:
+                continue  # a damaged or newer file is never overwritten: they stay active
+            for key in keys:
+                records[key] = active.pop(key)
+                self.gained.setdefault(period, set()).add(key)
+                self.removed.get(period, {}).pop(key, None)
+                # (a key reconcile dropped stays in ``dropped``: the file on disk holds it, and
+                # if this transaction releases it again the file must still lose it)
+
+    def release(self, item_id: int) -> bool:
+        """Take ``item_id`` out of the archive (it is put back into the active file, or
+        deleted); whether it was there."""
+        key = str(item_id)
+        if self.find(item_id) is None:
+            return False
+        for period, records in self.loaded.items():
+            record = records.pop(key, None)
+            if record is None:
+                continue
+            self.dirty = True
+            if key in self.gained.get(period, set()):
+                self.gained[period].discard(key)  # moved in by this transaction's pass
+            else:
+                self.removed.setdefault(period, {})[key] = record
+        return True
+
+    def released(self) -> dict[str, Any]:
+        """The records this transaction took out of the archive (brought back into the active
+        file, or deleted), by key: their before-images."""
+        return {key: record for records in self.removed.values() for key, record in records.items()}
+
+    def write_before(self) -> None:
+        """Before the active file is written: write the archive files that gain items (with
+        those that leave them too, until :meth:`write_after`), prepare the final versions of
+        those that lose items, and record each one's summary in ``state``."""
+        changed = set(self.gained) | set(self.removed) | set(self.dropped) | self.resummed
+        made: dict[str, tuple[dict[str, Any], os.stat_result]] = {}
+        for period in sorted(changed):
+            records = self.loaded.get(period, {})
+            path = file_of(self.db, period)
+            gained = self.gained.get(period)
+            removed = self.removed.get(period, {})
+            dropped = self.dropped.get(period, set())
+            losing = bool(removed) or any(key not in records for key in dropped)
+            st: os.stat_result | None = None
+            if gained:
+                st = self._write(period, {**records, **removed} if removed else records)
+            if losing:
+                st = self._prepare(period, records)
+            if st is None:  # unchanged: its summary only
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+            entry = summaries.summary(records, st)
+            gone = {k for k in set(removed) | dropped if k not in records}
+            if gone:
+                entry["drop"] = sorted(int(key) for key in gone)
+            self.files[period] = entry
+            made[period] = (records, st)
+        if made or self.sidecar_dirty:
+            self._write_sidecar(made)
+        commit_step("archive")
+
+    def _write_sidecar(self, made: Mapping[str, tuple[dict[str, Any], os.stat_result]]) -> None:
+        """Rewrite the sidecar: the ``who`` parts of the files ``made`` (records, stat) again,
+        the others' kept where they still describe their file; record its stamp in ``state``.
+        Best effort: one not written is not trusted, and made again by the next write."""
+        stamp = self.state.pop("summaries", None)
+        old = summaries.read_sidecar(self.db, stamp) or {}
+        entries: dict[str, Any] = {**self.legacy, **old}
+        for period, (records, st) in made.items():
+            previous = entries.get(period)
+            entries[period] = summaries.sidecar_entry(
+                records,
+                st,
+                previous.get("who") if isinstance(previous, dict) else None,
+                self._persons(period),
+            )
+        entries = {
+            period: entry
+            for period, entry in entries.items()
+            if isinstance(self.files.get(period), dict)
+            and entry.get("fingerprint") == self.files[period].get("fingerprint")
+        }
+        summaries.trim(entries, WHO_LINES)
+        path = summaries.sidecar_of(self.db)
+        try:
+            self._folder()
+            atomic_write(path, summaries.sidecar_payload(entries))
+            self.state["summaries"] = summaries.sidecar_stamp(os.stat(path))
+        except NotDurable:
+            with contextlib.suppress(OSError):
+                self.state["summaries"] = summaries.sidecar_stamp(os.stat(path))
+        except OSError:
+            pass
+
+    def _persons(self, period: str) -> set[str] | None:
+        """The people (keys) whose items came into or left a file in this transaction;
+        ``None`` when that is not known (a file changed behind the active file's back)."""
+        if period in self.resummed or self.dropped.get(period):
+            return None
+        from respond.core.people import person_key
+
+        records = self.loaded.get(period, {})
+        moved = [records.get(key) for key in self.gained.get(period, ())]
+        moved += self.removed.get(period, {}).values()
+        names = [r.get("person") if isinstance(r, dict) else None for r in moved]
+        if not all(isinstance(name, str) for name in names):
+            return None
+        return {person_key(name) for name in names if isinstance(name, str)}
+
+    def write_after(self) -> None:
+        """After the active file is written: install the prepared archive files. Never fails:
+        a file not replaced keeps items the active file also holds, or that its meta lists
+        as dropped, and the next transaction's :meth:`reconcile` finishes the job."""
+        try:
+            for tmp, path in self.pending:
+                _keep_previous(path)
+                os.replace(tmp, path)
+                commit_step("replaced")
+            if self.pending:
+                fsync_dir(archive_dir(self.db))
+        except OSError:
+            pass
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Remove prepared temp files not installed (the commit failed, or is over)."""
+        for tmp, _ in self.pending:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        self.pending = []
+
+    def _folder(self) -> Path:
+        folder = archive_dir(self.db)
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+        return folder
+
+    def _payload(self, period: str, records: dict[str, Any]) -> bytes:
+        ordered = {key: records[key] for key in sorted(records, key=int)}
+        meta = {"1": {"schema": SCHEMA_VERSION, ARCHIVE: period}}
+        return encode({ITEMS: ordered, META: meta})
+
+    def _write(self, period: str, records: dict[str, Any]) -> os.stat_result:
+        self._folder()
+        path = file_of(self.db, period)
+        _keep_previous(path)
+        atomic_write(path, self._payload(period, records))
+        return os.stat(path)
+
+    def _prepare(self, period: str, records: dict[str, Any]) -> os.stat_result:
+        self._folder()
+        path = file_of(self.db, period)
+        tmp = write_temp(path, self._payload(period, records))
+        self.pending.append((tmp, path))
+        return os.stat(tmp)
 
 
-def part_from_json(block: Mapping[str, Any]) -> Any:
-    """The :class:`~respond.core.people.Part` :func:`part_to_json` wrote."""
-    from datetime import datetime
-
-    from respond.core.clock import from_iso
-    from respond.core.history import timeline
-    from respond.core.model import Item
-    from respond.core.people import Part
-
-    def item(item_id: int, record: dict[str, Any]) -> Item:
-        return Item.from_record({**record, "id": item_id})
-
-    def line(entry: list[Any]) -> tuple[Item, datetime | None]:
-        one = item(entry[1], entry[2])
-        return one, timeline(one.history).closed_at
-
-    thanks = block.get("thanks")
-    below = block.get("below")
-    last = block.get("last")
-    return Part(
-        items=block["n"],
-        lines=[line(entry) for entry in block["lines"]],
-        below=(from_iso(below[0]), below[1]) if below else None,
-        asks=block["asks"],
-        waits=[float(w) for w in block["waits"]],
-        replies_in_time=block["replies"][0],
-        replies_scored=block["replies"][1],
-        kept=block["promises"][0],
-        broken=block["promises"][1],
-        thanks=item(thanks[1], thanks[2]) if thanks and thanks[2] is not None else None,
-        thanked=from_iso(thanks[0]) if thanks else None,
-        last=from_iso(last) if last else None,
-    )
+def _later(record: Any, other: Any) -> bool:
+    """Whether a stored record changed after another copy of it (by ``updated``)."""
+    mine = record.get("updated") if isinstance(record, dict) else None
+    theirs = other.get("updated") if isinstance(other, dict) else None
+    return isinstance(mine, str) and (not isinstance(theirs, str) or mine > theirs)
 
 
-def trim(files: Mapping[str, Any], keep: int) -> None:
-    """Keep, of each person's history lines in the sidecar's entries (``files``, by period,
-    changed in place),
-    only the ``keep`` most recent over all files: a file that gives up lines records the rank
-    of the first one it gave up (``below``), which lets a reader tell when the kept ones are
-    enough. Of each person's thanks, only the file with the latest keeps its item; the others
-    keep its time. Trimming never makes a summary wrong, only shorter."""
-    from respond.core.clock import from_iso
-
-    blocks: dict[str, dict[str, Any]] = {}
-    for period in sorted(files):
-        block = files[period]["who"]
-        if block["people"] is not None:
-            blocks[period] = block["people"]
-    ranked: dict[str, list[tuple[str, int, str]]] = {}
-    for period, people in blocks.items():
-        for key, part in people.items():
-            for rank in part["lines"]:
-                ranked.setdefault(key, []).append((rank[0], rank[1], period))
-    latest: dict[str, tuple[Any, str]] = {}  # each person's latest thanks: when, which file
-    for period, people in blocks.items():
-        for key, part in people.items():
-            thanks = part["thanks"]
-            if thanks is not None:
-                when = from_iso(thanks[0])
-                if key not in latest or when > latest[key][0]:
-                    latest[key] = (when, period)
-    for period, people in blocks.items():
-        for key, part in people.items():
-            if part["thanks"] is not None and latest[key][1] != period:
-                part["thanks"][2] = None  # only its time counts: a later one is elsewhere
-    for key, lines in ranked.items():
-        if len(lines) <= keep:
-            continue
-        lines.sort(key=lambda line: (from_iso(line[0]), line[1]), reverse=True)
-        cut: dict[str, int] = {}
-        for _, _, period in lines[:keep]:
-            cut[period] = cut.get(period, 0) + 1
-        for period in {period for _, _, period in lines[keep:]}:
-            part = blocks[period][key]
-            first_dropped = part["lines"][cut.get(period, 0)]
-            part["below"] = first_dropped[:2]
-            del part["lines"][cut.get(period, 0) :]
-
-
-def fingerprint(st: os.stat_result) -> list[int]:
-    """Size, modification time and inode: a file replaced by anyone else has another one
-    (each write is a new inode, renamed into place, while the previous one is kept as
-    ``.bak``, so an inode is never reused for the next version)."""
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-
-def may_hold(entry: Mapping[str, Any], item_id: int) -> bool:
-    """Whether the archive file an entry of the meta describes may hold ``item_id``."""
-    ids = entry.get("ids")
-    if not isinstance(ids, list) or len(ids) != 2:
-        return entry.get("items") != 0
-    return bool(ids[0] <= item_id <= ids[1])
-
-
-class Parts(Mapping[str, Any]):
-    """One summary's parts by person key (:class:`respond.core.people.Part`), read from the
-    JSON as they are asked for; without ``lines``, with no history lines (``people``)."""
-
-    def __init__(self, block: Mapping[str, Any], lines: bool = True) -> None:
-        self.blocks: Mapping[str, Any] = block["people"]
-        self.lines = lines
-        self.read: dict[str, Any] = {}
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in self.read:
-            block = self.blocks[key]
-            self.read[key] = part_from_json(block if self.lines else {**block, "lines": []})
-        return self.read[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.blocks)
-
-    def __len__(self) -> int:
-        return len(self.blocks)
-
-
-def read_summaries(
-    table: Mapping[str, Any], entries: list[Mapping[str, Any]], lines: bool = True
-) -> tuple[list[Any], list[tuple[str, int]], list[Parts]] | None:
-    """From the active file's records and the archive files' summaries (``Store.summaries``:
-    each with its ``who`` part from the sidecar): the active items, everyone's ``(spelling,
-    items)`` in reading order (active file first, then each archive file) and each archive
-    file's :class:`Parts`;
-    ``None`` when an active record can't be read (the full read then reports it)."""
-    from respond.core.model import Item
-
+def _keep_previous(path: Path) -> None:
+    """Keep an archive file about to be replaced as ``<name>.bak`` (a hard link: the rename
+    that follows leaves the old inode to it). Best effort, as daily backups are."""
+    bak = path.with_name(path.name + ".bak")
+    tmp = temp_name(bak)  # unpredictable; os.link never follows or reuses a name
     try:
-        active = [Item.from_record({**record, "id": int(key)}) for key, record in table.items()]
-    except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
-        return None
-    spellings = [*count_people(table.values()).items()]
-    for entry in entries:
-        spellings += [(name, n) for name, n in entry["people"].items()]
-    return active, spellings, [Parts(entry["who"], lines) for entry in entries]
+        try:
+            os.link(path, tmp)
+        except FileNotFoundError:
+            return
+        except OSError:
+            import shutil
+
+            fd, name = open_temp(bak)
+            tmp = Path(name)
+            with os.fdopen(fd, "wb") as out, path.open("rb") as src:
+                shutil.copyfileobj(src, out)
+            shutil.copystat(path, tmp)
+            os.chmod(tmp, 0o600)
+        os.replace(tmp, bak)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def _with_archive(table: dict[str, Any], archive: Archive) -> dict[str, Any]:
+    """The active file's records and the archive's, one per item: the active copy wins (by ID
+    and by uuid) over an archived one a crash left behind."""
+    archived = archive.records()
+    if not archived:
+        return table
+    uuids = {r.get("uuid") for r in table.values() if isinstance(r, dict)}
+    merged = dict(table)
+    for key, record in archived.items():
+        if key not in merged and record.get("uuid") not in uuids:
+            merged[key] = record
+    return merged
+
+
+def archived_copies(data: dict[str, Any], archive: Archive) -> dict[str, list[str]]:
+    """The keys of the archived records each archive file should not hold (by period): those
+    the active file holds (by ID or uuid) or its meta lists as dropped and, of an item in two
+    archive files, the older copy. A file that can't be read is skipped (reported on its
+    own)."""
+    active: dict[str, Any] = data.get(ITEMS, {})
+    uuids = {r.get("uuid") for r in active.values() if isinstance(r, dict)}
+    best: dict[str, tuple[str, Any]] = {}
+    extra: dict[str, list[str]] = {}
+    for period in archive.periods():
+        try:
+            records = archive.load(period)
+        except DatabaseError:
+            continue
+        entry = archive.files.get(period)
+        drop = {str(n) for n in (entry.get("drop") or [])} if isinstance(entry, dict) else set()
+        for key, record in records.items():
+            uuid = record.get("uuid") if isinstance(record, dict) else None
+            if key in active or uuid in uuids or key in drop:
+                extra.setdefault(period, []).append(key)
+            elif key in best:
+                old_period, old = best[key]
+                loser = old_period if _later(record, old) else period
+                extra.setdefault(loser, []).append(key)
+                if loser == old_period:
+                    best[key] = (period, record)
+            else:
+                best[key] = (period, record)
+    return extra
+
+
+def remove_archived_copies(db: Path) -> int:
+    """Remove the copies :func:`archived_copies` finds (call under the lock): the archive files
+    first (each atomically, its previous version kept as ``.bak``), then the active file's
+    record of them. Returns how many copies were removed."""
+    data = load_raw(db)
+    if data is None:
+        return 0
+    data = check_schema(db, data)
+    state = archive_state(data) or {"files": {}}
+    archive = Archive(db, state)
+    extra = archived_copies(data, archive)
+    for period, keys in extra.items():
+        records = archive.loaded[period]
+        for key in keys:
+            records.pop(key, None)
+        archive.dropped.setdefault(period, set()).update(keys)
+    if not extra:
+        return 0
+    data.setdefault(META, {}).setdefault("1", {"schema": SCHEMA_VERSION})[ARCHIVE] = state
+    try:
+        archive.write_before()
+        atomic_write(db, encode(data))
+    except BaseException:
+        archive.abandon()
+        raise
+    archive.write_after()
+    return sum(len(keys) for keys in extra.values())
+
+
+def rebuild_summaries(db: Path) -> int:
+    """Make the sidecar of ``who`` summaries again from the archive files (call under the
+    lock: ``doctor --repair``), and record it in the active file's meta. Returns how many
+    archive files it summarises (a file that can't be read is left out: who reads the archive
+    and reports it)."""
+    data = load_raw(db)
+    if data is None:
+        return 0
+    data = check_schema(db, data)
+    state = archive_state(data) or {"files": {}}
+    archive = Archive(db, state)
+    archive.state.pop("summaries", None)  # (so nothing of the old one is kept)
+    archive.legacy = {}
+    for period in archive.periods():
+        with contextlib.suppress(DatabaseError):
+            archive.load(period)
+            archive.resummed.add(period)
+    archive.sidecar_dirty = True
+    data.setdefault(META, {}).setdefault("1", {"schema": SCHEMA_VERSION})[ARCHIVE] = state
+    archive.write_before()
+    atomic_write(db, encode(data))
+    return len(archive.resummed)

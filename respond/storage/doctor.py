@@ -44,7 +44,8 @@ from respond.core.errors import DatabaseError, ExitStatus, NewerSchema
 from respond.core.model import record_flaws
 from respond.core.text import visible
 from respond.storage import backups
-from respond.storage.archive import archive_dir
+from respond.storage.dbfile import meta_of
+from respond.storage.periods import archive_dir
 from respond.storage.reading import read_regular
 
 OK, NOTE, PROBLEM, UNUSABLE = "ok", "note", "problem", "unusable"
@@ -113,19 +114,18 @@ class Loaded:
 
     @property
     def next_id(self) -> int:
-        from respond.storage.database import META
 
-        return int(self.data.get(META, {}).get("1", {}).get("next_id", 1))
+        return int(meta_of(self.data).get("next_id", 1))
 
 
 def load_file(path: Path) -> Loaded:
     """Load a database file as storage does (items not yet read); DatabaseError if it can't."""
-    from respond.storage.database import ITEMS, META, SCHEMA_VERSION, check_schema, load_raw
+    from respond.storage.dbfile import ITEMS, SCHEMA_VERSION, check_schema, load_raw
 
     data = load_raw(path)
     if data is None:
         raise DatabaseError(f"{path} does not exist")
-    schema = data.get(META, {}).get("1", {}).get("schema", SCHEMA_VERSION)
+    schema = meta_of(data).get("schema", SCHEMA_VERSION)
     data = check_schema(path, data)
     return Loaded(data, schema, {int(key): doc for key, doc in data.get(ITEMS, {}).items()})
 
@@ -197,7 +197,7 @@ def _aside_name(db: Path, suffix: str = "") -> Path:
 
 
 def _restore(db: Path, backup: Backup) -> str:
-    from respond.storage.database import META, atomic_write
+    from respond.storage.files import atomic_write
 
     payload = read_regular(backup.path)
     moved = kept_id = ""
@@ -219,7 +219,7 @@ def _restore(db: Path, backup: Backup) -> str:
         seen = [int(n) for n in re.findall(rb'"next_id":\s*(\d{1,18})\b', damaged)]
         if seen and max(seen) > backup.next_id:
             data = json.loads(payload)
-            data[META]["1"]["next_id"] = max(seen)
+            meta_of(data)["next_id"] = max(seen)
             payload = _encode(data)
             kept_id = f"; next ID kept at {max(seen)}"
     atomic_write(db, payload)
@@ -228,7 +228,8 @@ def _restore(db: Path, backup: Backup) -> str:
 
 def _rewrite(db: Path, change: Callable[[dict[str, Any]], None]) -> None:
     """Read, change and atomically rewrite the database's raw tables (under the lock)."""
-    from respond.storage.database import atomic_write, check_schema, load_raw
+    from respond.storage.dbfile import check_schema, load_raw
+    from respond.storage.files import atomic_write
 
     data = load_raw(db)
     assert data is not None
@@ -238,7 +239,8 @@ def _rewrite(db: Path, change: Callable[[dict[str, Any]], None]) -> None:
 
 
 def _quarantine(db: Path, item_id: int) -> str:
-    from respond.storage.database import ITEMS, atomic_write
+    from respond.storage.dbfile import ITEMS
+    from respond.storage.files import atomic_write
 
     aside = _aside_name(db, f"-item-{item_id}.json")
 
@@ -251,15 +253,14 @@ def _quarantine(db: Path, item_id: int) -> str:
 
 
 def _fix_next_id(db: Path, next_id: int) -> str:
-    from respond.storage.database import META
 
     backups.keep(db)
-    _rewrite(db, lambda data: data[META]["1"].update(next_id=next_id))
+    _rewrite(db, lambda data: meta_of(data).update(next_id=next_id))
     return f"next ID set to {next_id}"
 
 
 def _drop_journal(db: Path, keys: list[str]) -> str:
-    from respond.storage.database import JOURNAL
+    from respond.storage.dbfile import JOURNAL
 
     def drop(data: dict[str, Any]) -> None:
         for key in keys:
@@ -336,7 +337,7 @@ def _check_sync(db: Path, report: Report) -> None:
 
 def _unlock(db: Path) -> str:
     from respond.storage import gitrepo
-    from respond.storage.database import exclusive_lock
+    from respond.storage.lock import exclusive_lock
     from respond.storage.syncstatus import repo_dir
 
     try:
@@ -348,7 +349,7 @@ def _unlock(db: Path) -> str:
 
 
 def _check_contents(db: Path, report: Report) -> None:
-    from respond.storage.database import SCHEMA_VERSION
+    from respond.storage.dbfile import SCHEMA_VERSION
 
     backup = good_backup(db)
     restore: Callable[[], str] | None = None
@@ -412,7 +413,8 @@ def _check_contents(db: Path, report: Report) -> None:
     if not bad and not odd:
         report.add(OK, "items", "every item is complete")
 
-    from respond.storage.database import JOURNAL, journal_entry_ok
+    from respond.storage.dbfile import JOURNAL
+    from respond.storage.journal import journal_entry_ok
 
     damaged = [key for key, entry in loaded.data.get(JOURNAL, {}).items()
                if not journal_entry_ok(entry)]  # fmt: skip
@@ -458,14 +460,9 @@ def _check_contents(db: Path, report: Report) -> None:
 def _check_archive(db: Path, loaded: Loaded, report: Report) -> dict[int, dict[str, Any]]:
     """Check the archive files; returns the records they hold (one per ID) for the checks of
     IDs and links."""
-    from respond.storage.archive import file_of
-    from respond.storage.database import (
-        Archive,
-        archive_state,
-        archived_copies,
-        item_from_doc,
-        load_archive_file,
-    )
+    from respond.storage.archive import Archive, archive_state, archived_copies, load_archive_file
+    from respond.storage.database import item_from_doc
+    from respond.storage.periods import file_of
 
     state = archive_state(loaded.data)
     archive = Archive(db, dict(state, files=dict(state.get("files") or {})))
@@ -549,7 +546,7 @@ def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
     """The sidecar of ``who`` summaries: only a cache (``who`` and ``people`` read the archive
     files when it can't be trusted, and the next change makes it again), so a stale or
     missing one is a note, a damaged one a problem; --repair makes it again either way."""
-    from respond.storage.archive import read_sidecar, sidecar_of
+    from respond.storage.summaries import read_sidecar, sidecar_of
 
     if read_sidecar(db, state.get("summaries")) is not None:
         return
@@ -572,19 +569,19 @@ def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
 
 
 def _rebuild_summaries(db: Path) -> str:
-    from respond.storage.database import rebuild_summaries
+    from respond.storage.archive import rebuild_summaries
 
     files = rebuild_summaries(db)
     return f"made who's summaries of {files} archive file{'s' if files != 1 else ''} again"
 
 
 def _forget_archive(db: Path, period: str) -> str:
-    from respond.storage.database import ARCHIVE, META
+    from respond.storage.dbfile import ARCHIVE
 
     backups.keep(db)
 
     def forget(data: dict[str, Any]) -> None:
-        files = data[META]["1"].get(ARCHIVE, {}).get("files", {})
+        files = meta_of(data).get(ARCHIVE, {}).get("files", {})
         files.pop(period, None)
 
     _rewrite(db, forget)
@@ -592,7 +589,7 @@ def _forget_archive(db: Path, period: str) -> str:
 
 
 def _remove_copies(db: Path) -> str:
-    from respond.storage.database import remove_archived_copies
+    from respond.storage.archive import remove_archived_copies
 
     backups.keep(db)
     removed = remove_archived_copies(db)
@@ -721,8 +718,8 @@ def _check_backups(db: Path, report: Report) -> None:
 
 def repair(db: Path) -> list[str]:
     """Apply every safe repair under the lock; returns what was done, one line each."""
-    from respond.storage.database import exclusive_lock
     from respond.storage.files import unsafe_to_write
+    from respond.storage.lock import exclusive_lock
 
     done: list[str] = []
     if not db.parent.is_dir():

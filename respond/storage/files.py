@@ -20,8 +20,12 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from respond.storage.reading import NotRegularFile
+
+if TYPE_CHECKING:  # TinyDB is imported by the writes alone: a read parses the file itself
+    pass
 
 TEMP_SUFFIX = ".tmp"
 TEMP_RANDOM = 8  # characters of randomness in a temp name (mkstemp's own length)
@@ -240,3 +244,9 @@ def write_output(target: Path, payload: bytes) -> None:
 def _replace(path: Path, payload: bytes) -> None:
     tmp = write_temp(path, payload)
     replace_durably(tmp, path)
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload``: temp file (0600) + fsync + rename + directory fsync
+    (:class:`NotDurable` if only that last fsync failed: the file was replaced)."""
+    replace_durably(write_temp(path, payload), path)

@@ -53,8 +53,8 @@ from respond.core.syncmerge import (
     replica_of,
 )
 from respond.core.text import shorten
-from respond.storage.database import Store, Transaction, atomic_write, exclusive_lock
-from respond.storage.files import unsafe_to_write
+from respond.storage.database import Store, Transaction
+from respond.storage.files import atomic_write, unsafe_to_write
 from respond.storage.gitrepo import (
     BRANCH,
     DEFAULT_TIMEOUT,
@@ -69,6 +69,7 @@ from respond.storage.gitrepo import (
     stale_locks,
     summary,
 )
+from respond.storage.lock import exclusive_lock
 from respond.storage.processes import Deadline
 from respond.storage.reading import read_regular
 from respond.storage.syncstatus import is_initialised, repo_dir

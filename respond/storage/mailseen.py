@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from respond.core.errors import DatabaseError
-from respond.storage.database import atomic_write, exclusive_lock
+from respond.storage.files import atomic_write
+from respond.storage.lock import exclusive_lock
 from respond.storage.reading import NotRegularFile, read_regular
 
 SUFFIX = ".mailseen"

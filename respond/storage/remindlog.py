@@ -36,7 +36,8 @@ from typing import Any
 from respond.core.clock import from_iso
 from respond.core.errors import DatabaseError
 from respond.core.remind import Record, digest_key
-from respond.storage.database import atomic_write, exclusive_lock
+from respond.storage.files import atomic_write
+from respond.storage.lock import exclusive_lock
 from respond.storage.reading import NotRegularFile, read_regular
 
 SUFFIX = ".reminded"

@@ -30,8 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from respond.core.errors import RespondError
-from respond.storage.database import atomic_write
-from respond.storage.files import make_private_dirs
+from respond.storage.files import atomic_write, make_private_dirs
 
 EVERY_MINUTES = 5
 UNIT = "respond-remind"

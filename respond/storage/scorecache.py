@@ -45,16 +45,9 @@ from respond.core.scorecache import (
     needed,
 )
 from respond.core.scoring import HABITS, Known, Tally, local_midnight
-from respond.storage.database import (
-    ITEMS,
-    META,
-    atomic_write,
-    check_schema,
-    decode,
-    gc_paused,
-    item_from_doc,
-    load_raw,
-)
+from respond.storage.database import item_from_doc
+from respond.storage.dbfile import ITEMS, check_schema, decode, gc_paused, load_raw, meta_of
+from respond.storage.files import atomic_write
 from respond.storage.reading import read_regular
 from respond.storage.scorelog import KEY, entries, position
 
@@ -167,7 +160,7 @@ def check(db: Path) -> tuple[str, str] | None:
     doc = _read(path)
     try:
         data = load_raw(db) or {}
-        meta = data.get(META, {}).get("1", {})
+        meta = meta_of(data)
     except (DatabaseError, AttributeError):
         return None  # the database's own findings say what is wrong
     if doc is None:
@@ -289,7 +282,7 @@ def known_weeks(db: Path, now: datetime, calendar: Calendar) -> Known:
         return extend(None, [], now, calendar)
     data = check_schema(db, data)
     table: dict[str, Any] = data.get(ITEMS, {})
-    meta: dict[str, Any] = data.get(META, {}).get("1", {})
+    meta: dict[str, Any] = meta_of(data)
     enabled = not os.environ.get(DISABLE)
     print_ = fingerprint(calendar, zone_name(calendar.tz))
     doc = _read(cache_path(db)) if enabled else None
@@ -335,7 +328,7 @@ def _with_history(
     """The active file's records, and the archive's too when one of its files may hold an item
     that counts from ``since`` on (every file when nothing is cached): the active file's meta
     keeps the latest time each archive file holds, so a warm cache opens none of them."""
-    from respond.storage.database import Archive, _with_archive, archive_state
+    from respond.storage.archive import Archive, _with_archive, archive_state
 
     state = archive_state(data)
     files = state.get("files", {}) if isinstance(state, dict) else {}

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from respond.core.clock import to_utc_iso
-from respond.storage.database import atomic_write
-from respond.storage.files import unsafe_to_write
+from respond.storage.files import atomic_write, unsafe_to_write
 from respond.storage.reading import read_regular
 
 

@@ -23,8 +23,7 @@ from respond.core.actions import Env
 from respond.core.clock import FixedClock, from_iso
 from respond.core.people import RECENT_DAYS
 from respond.core.review import REVIEW_WINDOW
-from respond.storage import archive as layout
-from respond.storage import database
+from respond.storage import archive, database, periods
 from respond.storage.database import Store
 from respond.storage.doctor import check
 from tests.support.processes import respond
@@ -66,7 +65,7 @@ ACTIVE = [4, 5, 9, 10]
 
 def archive_files(db: Path) -> dict[str, list[int]]:
     out = {}
-    for path in sorted(layout.archive_dir(db).glob("*.json")):
+    for path in sorted(periods.archive_dir(db).glob("*.json")):
         out[path.stem] = sorted(int(k) for k in json.loads(path.read_bytes())["items"])
     return out
 
@@ -92,13 +91,13 @@ def archived(run: Run, db_path: Path) -> dict[str, str]:
         "people": run("people", "--days", "365", "--json").stdout,
         "show": run("show", "2", "--json").stdout,
     }
-    assert layout.periods_on_disk(db_path) == []
+    assert periods.periods_on_disk(db_path) == []
     assert run("add", "today's ask", "--from", "Kim").stdout.startswith("Added #11:")
     return before
 
 
 def test_the_window_covers_what_everyday_commands_read_from_the_active_file() -> None:
-    window = layout.WINDOW
+    window = periods.WINDOW
     assert window >= REVIEW_WINDOW + timedelta(days=5)
     assert window >= timedelta(days=RECENT_DAYS) + timedelta(days=5)
     assert window >= timedelta(weeks=2)  # this week's and last week's scores
@@ -109,7 +108,7 @@ def test_first_change_of_the_day_moves_old_closed_items_to_quarterly_files(
 ) -> None:
     assert archive_files(db_path) == ARCHIVED  # by closing quarter (Q3: Jul-Sep, Q4: Oct-)
     assert active_ids(db_path) == [*ACTIVE, 11]  # open, recent, and the relay pair 4 <- 5
-    folder = layout.archive_dir(db_path)
+    folder = periods.archive_dir(db_path)
     assert folder.name == "respond.json.archive" and mode(folder) == 0o700
     assert {p.name: mode(p) for p in folder.iterdir()} == {
         "2026-Q3.json": 0o600,
@@ -138,7 +137,7 @@ def test_first_change_of_the_day_moves_old_closed_items_to_quarterly_files(
 
 
 def test_archiving_runs_at_most_once_a_day(run: Run, db_path: Path, archived: dict) -> None:
-    files = layout.archive_dir(db_path)
+    files = periods.archive_dir(db_path)
     seen = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files.iterdir()}
     assert run("done", "11").exit_code == 0  # the same day: no pass, archive untouched
     assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files.iterdir()} == seen
@@ -155,7 +154,7 @@ def test_everyday_commands_never_open_the_archive(
     shown = {args: run(*args).stdout for args in (("today",), ("list",), ("list", "--who", "ann"))}
     today_json = run("today", "--json").stdout
     garbage = b"\x00 not json"
-    for path in layout.archive_dir(db_path).glob("*.json"):
+    for path in periods.archive_dir(db_path).glob("*.json"):
         path.write_bytes(garbage)  # any read of an archive file would now fail
     for args, out in shown.items():
         again = run(*args)
@@ -179,13 +178,13 @@ def test_everyday_commands_never_open_the_archive(
         assert result.exit_code == 2, (args, result)
         assert result.stderr.count("\n") == 1 and "archive file" in result.stderr, args
         assert "respond doctor" in result.stderr
-    assert all(p.read_bytes() == garbage for p in layout.archive_dir(db_path).glob("*.json"))
+    assert all(p.read_bytes() == garbage for p in periods.archive_dir(db_path).glob("*.json"))
     doctor = respond(db_path, "doctor", "--repair")
     assert doctor.returncode == 1 and "problem  archive: respond.json.archive/2026-Q3.json" in (
         doctor.stdout
     )
     assert "never overwritten" in doctor.stdout
-    assert all(p.read_bytes() == garbage for p in layout.archive_dir(db_path).glob("*.json"))
+    assert all(p.read_bytes() == garbage for p in periods.archive_dir(db_path).glob("*.json"))
 
 
 def test_show_edit_and_undo_of_an_archived_item(run: Run, db_path: Path, archived: dict) -> None:
@@ -295,13 +294,13 @@ def crash_at(step: str) -> Iterator[None]:
         if reached == step:
             raise Crash(step)
 
-    real = database.commit_step
-    database.commit_step = hook
+    real = archive.commit_step  # (called from the archive's writes and the active file's)
+    archive.commit_step = database.commit_step = hook
     try:
         with pytest.raises(Crash):
             yield
     finally:
-        database.commit_step = real
+        archive.commit_step = database.commit_step = real
 
 
 def test_a_crash_between_the_archive_and_the_active_write_leaves_items_in_both(
@@ -369,7 +368,7 @@ def act_now(db: Path, when: str, action: Callable[..., Any], *args: Any, **kw: A
 def test_a_missing_archive_file_stops_history_commands_until_doctor_forgets_it(
     run: Run, db_path: Path, archived: dict
 ) -> None:
-    (layout.archive_dir(db_path) / "2026-Q4.json").unlink()
+    (periods.archive_dir(db_path) / "2026-Q4.json").unlink()
     # (a warm score cache would answer `week` without the archive: this asks for history)
     (db_path.parent / (db_path.name + ".scores")).unlink(missing_ok=True)
     week = run("week")
@@ -386,7 +385,7 @@ def test_a_missing_archive_file_stops_history_commands_until_doctor_forgets_it(
 def test_an_archive_file_replaced_behind_the_active_files_back_is_reconciled(
     run: Run, db_path: Path, archived: dict
 ) -> None:
-    q3 = layout.archive_dir(db_path) / "2026-Q3.json"
+    q3 = periods.archive_dir(db_path) / "2026-Q3.json"
     old = q3.read_bytes()
     assert run("edit", "2", "--note", "back in the active file").exit_code == 0
     q3.write_bytes(old)  # a sync tool brings back yesterday's copy, with #2 in it
@@ -400,7 +399,7 @@ def test_an_archive_file_replaced_behind_the_active_files_back_is_reconciled(
 def test_an_archive_file_replaced_keeps_its_previous_version(
     run: Run, db_path: Path, archived: dict
 ) -> None:
-    q3 = layout.archive_dir(db_path) / "2026-Q3.json"
+    q3 = periods.archive_dir(db_path) / "2026-Q3.json"
     before = q3.read_bytes()
     assert run("delete", "1").exit_code == 0
     bak = q3.with_name("2026-Q3.json.bak")
@@ -411,7 +410,7 @@ def test_an_archive_file_replaced_keeps_its_previous_version(
 def test_a_reader_racing_a_writer_that_moves_an_item_sees_it_once(
     run: Run, db_path: Path, archived: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = database.load_archive_file
+    real = archive.load_archive_file
     moved: list[bool] = []
 
     def racing(path: Path) -> dict[str, Any]:
@@ -420,7 +419,7 @@ def test_a_reader_racing_a_writer_that_moves_an_item_sees_it_once(
             act_now(db_path, NOW, actions.edit, 2, note="moved")
         return real(path)
 
-    monkeypatch.setattr(database, "load_archive_file", racing)
+    monkeypatch.setattr(archive, "load_archive_file", racing)
     items = Store(db_path).snapshot().items
     assert moved and items[2].note == "moved" and sorted(items) == list(range(1, 12))
 
@@ -430,7 +429,7 @@ def test_doctor_suggests_only_a_backup_that_exists(
 ) -> None:
     """Issue 19: doctor said "restore its previous version 2026-Q3.json.bak", which did not
     exist."""
-    [path, *_] = sorted(layout.archive_dir(db_path).glob("*.json"))
+    [path, *_] = sorted(periods.archive_dir(db_path).glob("*.json"))
     bak = path.with_name(path.name + ".bak")
     bak.unlink(missing_ok=True)
     path.write_bytes(b"\x00 not json")

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from respond.storage.database import compact_entry, expand_entry, journal_entry_ok
+from respond.storage.journal import compact_entry, expand_entry, journal_entry_ok
 from tests.support.cli import Run
 from tests.support.factory import generate, write
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from respond.storage.backups import backups
-from respond.storage.database import MIGRATIONS, SCHEMA_VERSION
+from respond.storage.dbfile import MIGRATIONS, SCHEMA_VERSION
 from tests.support.cli import NOW
 from tests.support.paths import FIXTURES
 from tests.support.processes import respond

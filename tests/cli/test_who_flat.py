@@ -24,9 +24,10 @@ from respond.core import people as persons
 from respond.core.actions import Env
 from respond.core.clock import FixedClock
 from respond.core.errors import RespondError
-from respond.storage import archive as layout
-from respond.storage import database
-from respond.storage.database import Store, archive_state, load_raw
+from respond.storage import archive, periods, summaries
+from respond.storage.archive import archive_state
+from respond.storage.database import Store
+from respond.storage.dbfile import load_raw
 from tests.support import fuzz
 
 START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
@@ -109,7 +110,7 @@ def apply(store: Store, env: Env, what: tuple[str, int], archiving: bool) -> Non
 
 def summarised(store: Store, now: datetime, lines: bool = True) -> Any:
     found = store.summaries(now)
-    return layout.read_summaries(*found, lines) if found is not None else None
+    return summaries.read_summaries(*found, lines) if found is not None else None
 
 
 def full_who(store: Store, query: str, now: datetime) -> Any:
@@ -157,7 +158,7 @@ def compare(store: Store, now: datetime, used: list[int]) -> None:
 @pytest.fixture
 def few_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     """Summaries keep 4 lines a person, so that small histories exercise the trimming."""
-    monkeypatch.setattr(database, "WHO_LINES", 4)
+    monkeypatch.setattr(archive, "WHO_LINES", 4)
 
 
 @settings(
@@ -176,13 +177,13 @@ def test_who_and_people_from_the_summaries_equal_reading_every_item(
     if not SEEDED:
         seed(Store(template := folder / "seeded.json"))
         SEEDED.append(template.read_bytes())
-        for period in layout.periods_on_disk(template):
+        for period in periods.periods_on_disk(template):
             SEEDED.append(period.encode())
-            SEEDED.append(layout.file_of(template, period).read_bytes())
+            SEEDED.append(periods.file_of(template, period).read_bytes())
     store.path.write_bytes(SEEDED[0])
-    layout.archive_dir(store.path).mkdir()
+    periods.archive_dir(store.path).mkdir()
     for period, content in zip(SEEDED[1::2], SEEDED[2::2], strict=True):
-        layout.file_of(store.path, period.decode()).write_bytes(content)
+        periods.file_of(store.path, period.decode()).write_bytes(content)
     # (copied files have new fingerprints: the first transaction reconciles them)
     now = START
     used: list[int] = []
@@ -204,7 +205,7 @@ def archived_db(folder: Path) -> Path:
     seed(Store(db := folder / "db.json"))
     with Store(db).transaction(now=START):
         pass  # the day's archiving pass
-    assert layout.periods_on_disk(db)
+    assert periods.periods_on_disk(db)
     return db
 
 
@@ -213,7 +214,7 @@ def test_who_reads_no_archive_file_but_for_all_and_json(
 ) -> None:
     db = archived_db(db_path.parent)
     db.rename(db_path)
-    layout.archive_dir(db).rename(layout.archive_dir(db_path))
+    periods.archive_dir(db).rename(periods.archive_dir(db_path))
     with Store(db_path).transaction():
         pass  # (the files moved: the meta learns their new fingerprints)
     now = "2026-10-01T09:00"
@@ -227,7 +228,7 @@ def test_who_reads_no_archive_file_but_for_all_and_json(
         raise AssertionError(f"read {path.name}")
 
     with monkeypatch.context() as patch:
-        patch.setattr(database, "load_archive_file", refuse)
+        patch.setattr(archive, "load_archive_file", refuse)
         assert run("who", "ann", now=now).stdout == before.stdout
         assert run("people", now=now).stdout == people_before
         every = (["who", "ann", "--all"], ["who", "ann", "--json"], ["people", "--days", "90"])
@@ -243,7 +244,7 @@ def test_summaries_by_an_older_respond_are_not_trusted_and_rebuilt_by_the_next_w
     db = archived_db(tmp_path)
     data = load_raw(db)
     assert data is not None
-    archive_state(data)["summaries"]["v"] = layout.WHO_VERSION - 1  # an older respond's
+    archive_state(data)["summaries"]["v"] = summaries.WHO_VERSION - 1  # an older respond's
     db.write_bytes(json.dumps(data).encode())
     store = Store(db)
     assert store.summaries(START) is None  # who and people read the archive
@@ -261,7 +262,7 @@ def test_a_clock_set_back_or_a_file_changed_behind_the_back_reads_the_archive(
     store = Store(db)
     assert store.summaries(START) is not None
     assert store.summaries(START - timedelta(days=150)) is None  # before archived activity
-    path = layout.file_of(db, layout.periods_on_disk(db)[0])
+    path = periods.file_of(db, periods.periods_on_disk(db)[0])
     path.write_bytes(path.read_bytes())  # a sync tool rewrote it: another fingerprint
     assert store.summaries(START) is None
 
@@ -274,14 +275,14 @@ def test_summaries_keep_a_bounded_number_of_history_lines_per_person(
     assert data is not None
     kept: dict[str, int] = {}
     archived: dict[str, int] = {}
-    sidecar = layout.read_sidecar(db, archive_state(data)["summaries"])
+    sidecar = summaries.read_sidecar(db, archive_state(data)["summaries"])
     assert sidecar is not None
     for entry in sidecar.values():
         for key, part in entry["who"]["people"].items():
             kept[key] = kept.get(key, 0) + len(part["lines"])
             archived[key] = archived.get(key, 0) + part["n"]
-    assert max(archived.values()) > database.WHO_LINES  # more history than is kept
-    assert max(kept.values()) <= database.WHO_LINES
+    assert max(archived.values()) > archive.WHO_LINES  # more history than is kept
+    assert max(kept.values()) <= archive.WHO_LINES
 
 
 # -- the summaries live in a sidecar, which only who and people read (issue 23) ---------------
@@ -292,11 +293,11 @@ def test_the_active_file_holds_no_summaries_after_a_write(tmp_path: Path) -> Non
     meta = json.loads(db.read_bytes())["meta"]["1"]["archive"]
     for entry in meta["files"].values():
         assert set(entry) <= {"fingerprint", "items", "ids", "latest", "people", "drop"}
-    sidecar = layout.sidecar_of(db)
+    sidecar = summaries.sidecar_of(db)
     assert sidecar.stat().st_mode & 0o777 == 0o600
     assert meta["summaries"] == {
-        "fingerprint": layout.fingerprint(sidecar.stat()),
-        "v": layout.WHO_VERSION,
+        "fingerprint": periods.fingerprint(sidecar.stat()),
+        "v": summaries.WHO_VERSION,
     }
     assert Store(db).summaries(START) is not None
     with Store(db).transaction(now=START) as tx:  # a change that moves nothing in or out
@@ -310,10 +311,10 @@ def test_a_sidecar_changed_behind_the_active_files_back_is_not_trusted(
 ) -> None:
     db = archived_db(tmp_path)
     monkeypatch.setenv("RESPOND_DB", str(db))
-    sidecar = layout.sidecar_of(db)
+    sidecar = summaries.sidecar_of(db)
     old = sidecar.read_bytes()
     with Store(db).transaction() as tx:  # an archived item comes back: the sidecar changes
-        archived = min(int(k) for p in layout.periods_on_disk(db) for k in tx_keys(db, p))
+        archived = min(int(k) for p in periods.periods_on_disk(db) for k in tx_keys(db, p))
         item = tx.get(archived)
         item.note = "back"
         tx.put(item)
@@ -343,7 +344,7 @@ def test_a_sidecar_changed_behind_the_active_files_back_is_not_trusted(
 
 
 def tx_keys(db: Path, period: str) -> list[str]:
-    return list(json.loads(layout.file_of(db, period).read_bytes())["items"])
+    return list(json.loads(periods.file_of(db, period).read_bytes())["items"])
 
 
 def test_an_older_files_summaries_move_to_the_sidecar_at_its_next_write(
@@ -355,25 +356,25 @@ def test_an_older_files_summaries_move_to_the_sidecar_at_its_next_write(
     data = load_raw(db)
     assert data is not None
     state = archive_state(data)
-    sidecar = layout.read_sidecar(db, state.pop("summaries"))
+    sidecar = summaries.read_sidecar(db, state.pop("summaries"))
     assert sidecar is not None
     for period, entry in state["files"].items():  # as the code before the sidecar wrote them
-        entry["who_v"] = layout.WHO_VERSION
+        entry["who_v"] = summaries.WHO_VERSION
         entry["who"] = json.dumps(sidecar[period]["who"], separators=(",", ":"))
     db.write_bytes(json.dumps(data).encode())
-    layout.sidecar_of(db).unlink()
+    summaries.sidecar_of(db).unlink()
     assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
 
     def refuse(path: Path) -> dict[str, Any]:
         raise AssertionError(f"read {path.name}")
 
     with monkeypatch.context() as patch:
-        patch.setattr(database, "load_archive_file", refuse)  # moved, not made again
+        patch.setattr(archive, "load_archive_file", refuse)  # moved, not made again
         with store.transaction():
             pass  # nothing to change: the migration is the write
     meta = json.loads(db.read_bytes())["meta"]["1"]["archive"]
     assert all("who" not in entry and "who_v" not in entry for entry in meta["files"].values())
-    assert layout.sidecar_trusted(db, meta["summaries"])
+    assert summaries.sidecar_trusted(db, meta["summaries"])
     assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
 
 
@@ -384,7 +385,7 @@ def test_doctor_reports_a_damaged_or_stale_sidecar_and_repair_makes_it_again(
     db = archived_db(tmp_path)
     monkeypatch.setenv("RESPOND_DB", str(db))
     assert "summaries" not in run("doctor").stdout
-    sidecar = layout.sidecar_of(db)
+    sidecar = summaries.sidecar_of(db)
     copy = sidecar.with_name("copy")  # a new file in its place (a restore, a sync tool)
     copy.write_bytes(b"\\x00garbage" if how == "damaged" else sidecar.read_bytes())
     copy.chmod(0o600)
@@ -415,7 +416,7 @@ def test_everyday_commands_never_read_the_sidecar(
         raise AssertionError("read the sidecar")
 
     with monkeypatch.context() as patch:
-        patch.setattr(layout, "read_sidecar", refuse)
+        patch.setattr(summaries, "read_sidecar", refuse)
         added = run("add", "new", "--from", "Ann Lee", now=now)
         assert added.stdout.startswith("Added #"), added
         new_id = added.stdout.split("#")[1].split(":")[0]
@@ -424,6 +425,6 @@ def test_everyday_commands_never_read_the_sidecar(
             assert result.exit_code == 0, result
     assert run("who", "ann", now=now).exit_code == 0
     with monkeypatch.context() as patch:
-        patch.setattr(layout, "read_sidecar", refuse)
+        patch.setattr(summaries, "read_sidecar", refuse)
         with pytest.raises(AssertionError, match="read the sidecar"):
             run("who", "ann", now=now)

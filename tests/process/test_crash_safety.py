@@ -26,8 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from respond.storage.database import Store, lock_path
+from respond.storage.database import Store
 from respond.storage.doctor import check
+from respond.storage.lock import lock_path
 from tests.support.cli import NOW
 from tests.support.factory import generate, write
 from tests.support.processes import env_for, finish, respond, spawn, wait_until_open

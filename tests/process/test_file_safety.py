@@ -307,7 +307,6 @@ def test_a_failed_folder_fsync_after_the_rename_is_a_saved_change_with_a_warning
     run("add", "before", "--from", "Kim")
     with monkeypatch.context() as patch:
         patch.setattr("respond.storage.files.fsync_dir", fails)
-        patch.setattr("respond.storage.database.fsync_dir", fails)
         out = run("add", "saved", "--from", "Kim")
     assert out.exit_code == 0, out
     assert out.stdout.startswith("Added #2: saved")

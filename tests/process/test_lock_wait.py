@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from respond.core.errors import DatabaseError
-from respond.storage.database import exclusive_lock, lock_path
+from respond.storage.lock import exclusive_lock, lock_path
 from tests.support.processes import spawn
 
 HOLD = textwrap.dedent(

@@ -172,5 +172,5 @@ def test_the_prompts_rebuild_imports_no_tinydb(tmp_path: Path) -> None:
     state = db.with_name(db.name + ".state")
     state.unlink()
     mods = modules_after(db, "--now", "2026-11-25T10:00", "prompt", "--format", "{open}")
-    assert "respond.storage.database" in mods  # (the rebuild ran)
+    assert "respond.storage.dbfile" in mods  # (the rebuild ran)
     assert not {"tinydb", "respond.storage.tinyview", "respond.core.dates"} & mods

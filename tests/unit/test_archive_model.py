@@ -29,8 +29,10 @@ from respond.core.clock import FixedClock
 from respond.core.errors import RespondError
 from respond.core.review import REVIEW_WINDOW, review
 from respond.core.settings import Settings
-from respond.storage import database
-from respond.storage.database import Store, archive_state, archived_copies, load_raw
+from respond.storage import archive, database, dbfile
+from respond.storage.archive import archive_state, archived_copies
+from respond.storage.database import Store
+from respond.storage.dbfile import load_raw
 from respond.storage.doctor import check
 from tests.support import fuzz
 
@@ -163,7 +165,9 @@ def test_reads_equal_a_single_file_whatever_was_archived_or_interrupted(
                 if reached == crash:
                     raise Crash(reached)
 
-            monkeypatch.setattr(database, "commit_step", hook if archiving else lambda _: None)
+            step = hook if archiving else lambda _: None
+            monkeypatch.setattr(database, "commit_step", step)  # the active file's write
+            monkeypatch.setattr(archive, "commit_step", step)  # the archive files' writes
             try:
                 outcome = apply(store, env, what, [issued, opened_ids], archiving)
                 outcomes.append(outcome.message if outcome else None)
@@ -192,10 +196,11 @@ def test_reads_equal_a_single_file_whatever_was_archived_or_interrupted(
 
     # The next change reconciles whatever a crash left: one copy of each item, and healthy.
     monkeypatch.setattr(database, "commit_step", lambda _: None)
+    monkeypatch.setattr(archive, "commit_step", lambda _: None)
     with ours.transaction(now=now):
         pass
-    data = database.check_schema(ours.path, load_raw(ours.path) or {})
-    assert archived_copies(data, database.Archive(ours.path, archive_state(data))) == {}
+    data = dbfile.check_schema(ours.path, load_raw(ours.path) or {})
+    assert archived_copies(data, archive.Archive(ours.path, archive_state(data))) == {}
     assert records(ours) == records(single)
     report = check(ours.path)
     assert report.exit_code == 0, report.lines()

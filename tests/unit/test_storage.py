@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from respond.core.errors import DatabaseError, NotFound
 from respond.core.model import Item
-from respond.storage.database import SCHEMA_VERSION, Store, lock_path
+from respond.storage.database import Store
+from respond.storage.dbfile import SCHEMA_VERSION
+from respond.storage.lock import lock_path
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

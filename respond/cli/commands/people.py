@@ -63,15 +63,15 @@ def _with_addresses(view: Any, items: Any) -> Any:
 
 
 def _summarised(state: "App", now: "datetime", lines: bool = True) -> Any:
-    """What :func:`respond.storage.archive.read_summaries` gives, or ``None`` (then the
+    """What :func:`respond.storage.summaries.read_summaries` gives, or ``None`` (then the
     archive is read)."""
-    from respond.storage import archive as layout
+    from respond.storage.summaries import read_summaries
 
     found = state.store.summaries(now)
     if found is None:
         return None
     table, entries = found
-    return layout.read_summaries(table, entries, lines)
+    return read_summaries(table, entries, lines)
 
 
 people_app = typer.Typer(

@@ -1,0 +1,137 @@
+"""TODO docstring"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import stat
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from respond.core.errors import DatabaseError
+from respond.storage.files import (
+    unsafe_to_write,
+)
+from respond.storage.reading import NotRegularFile
+
+if TYPE_CHECKING:  # TinyDB is imported by the writes alone: a read parses the file itself
+    pass
+
+
+LOCK_TIMEOUT = 10.0
+
+
+def lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+@contextmanager
+def exclusive_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold ``flock(LOCK_EX)`` on ``<db>.lock``; released by the kernel if the process dies.
+
+    The wait is a blocking ``flock`` (the kernel hands the lock on the moment it is released,
+    where polling let whoever polled at the right instant jump the queue), interrupted every
+    ``timeout`` seconds to look at who holds it: each holder writes its PID and a stamp into
+    the lock file. While the lock changes hands (a queue of writers, each brief) the wait goes
+    on; only when one process held it for a whole ``timeout`` is the command refused.
+
+    Every lock (the database's, the reminder log's, the sync's) is refused where respond may
+    not write (:func:`respond.storage.files.unsafe_to_write`), before the lock file is
+    created; a lock file that is a symlink is never followed, nor one that is not a regular
+    file used (a link to a block device would get the PID written into it).
+    """
+    refusal = unsafe_to_write(db)
+    if refusal is not None:
+        raise DatabaseError(refusal, "nothing was changed")
+    path = lock_path(db)
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise DatabaseError(f"lock file {path} is a symlink; remove it") from None
+        raise DatabaseError(f"can't lock database {db}: {err.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise DatabaseError(f"lock file {path} is {NotRegularFile(str(path), mode).strerror}")
+    try:
+        holder = _holder(fd)
+        while not _flock(fd, timeout):
+            now = _holder(fd)
+            if now == holder:
+                raise _busy(db, now, timeout)
+            holder = now  # others got their turn meanwhile: keep waiting for ours
+        with contextlib.suppress(OSError):
+            os.pwrite(fd, b"%10d %20d\n" % (os.getpid(), time.time_ns()), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _busy(db: Path, holder: bytes, timeout: float) -> DatabaseError:
+    first = holder.split()[0] if holder.split() else b""
+    pid = int(first) if first.isdigit() and len(first) < 11 else None
+    who = "another respond process" if pid is None else f"another respond process (PID {pid})"
+    stuck = f"end it (kill {pid})" if pid is not None else "end it"
+    return DatabaseError(
+        f"database {db} is busy: {who} has held it for {timeout:.0f} s",
+        f"nothing was changed; try again. If it stays busy, that process is stuck: {stuck}",
+    )
+
+
+def _holder(fd: int) -> bytes:
+    """Who holds the lock (or last held it): ``PID STAMP`` as its holder wrote it."""
+    try:
+        return os.pread(fd, 64, 0)
+    except OSError:
+        return b""
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _flock(fd: int, timeout: float) -> bool:
+    """``flock(LOCK_EX)``, waiting at most ``timeout`` seconds; whether it was taken."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        pass
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        # signals reach the main thread only: poll (a library caller's worker thread)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            time.sleep(0.005)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                continue
+        return False
+    waiting = [True]
+
+    def ring(signum: int, frame: object) -> None:
+        if waiting[0]:
+            raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # a blocking wait, queued by the kernel
+        return True
+    except _Timeout:
+        return False
+    finally:
+        waiting[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)

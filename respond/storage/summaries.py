@@ -1,0 +1,341 @@
+"""TODO docstring"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from respond.storage.periods import archive_dir, count_people, fingerprint, times
+
+SIDECAR = "summaries.cache"  # the who summaries beside the archive files (no *.json: not one)
+
+
+def sidecar_of(db: Path) -> Path:
+    return archive_dir(db) / SIDECAR
+
+
+def summary(records: Mapping[str, Any], st: os.stat_result | None) -> dict[str, Any]:
+    """What the active file's meta keeps about one archive file (its records): small, and the
+    same size whatever the people's items hold (their ``who`` parts are in the sidecar)."""
+    ordered = {key: records[key] for key in sorted(records, key=int)}
+    people = count_people(ordered.values())
+    ids = [int(key) for key in ordered]
+    latest = ""
+    for record in ordered.values():
+        for value in times(record) if isinstance(record, dict) else ():
+            if isinstance(value, str) and value > latest:
+                latest = value
+    return {
+        "fingerprint": fingerprint(st) if st is not None else None,
+        "items": len(ordered),
+        "ids": [min(ids), max(ids)] if ids else None,
+        "latest": latest or None,  # the latest time any of them holds
+        "people": people,
+    }
+
+
+def sidecar_entry(
+    records: Mapping[str, Any],
+    st: os.stat_result,
+    previous: Any = None,
+    persons: set[str] | None = None,
+) -> dict[str, Any]:
+    """What the sidecar keeps about one archive file (its records): the file's fingerprint
+    and its ``who`` part; with the ``previous`` part (:func:`who_summary`) and the only
+    ``persons`` (keys) whose items came or went, their parts are made again and everyone
+    else's kept."""
+    ordered = {key: records[key] for key in sorted(records, key=int)}
+    return {"fingerprint": fingerprint(st), "who": who_summary(ordered, previous, persons)}
+
+
+#: The version of the ``who`` parts in the sidecar (kept in the active file's meta too, with the
+#: sidecar's fingerprint): a sidecar of another version is rebuilt by the next write, and
+#: ``who``/``people`` read the archive files until then.
+WHO_VERSION = 2  # 2: person keys fold transliterated names (core.people.person_key)
+
+
+#: A summary's parts hold the item's state once every time in it has passed by this much
+#: (a scored deadline is decided one second after it), so they hold for any later reading.
+SETTLED = timedelta(days=1)
+
+
+def who_summary(
+    records: Mapping[str, Any], previous: Any = None, persons: set[str] | None = None
+) -> dict[str, Any]:
+    """What ``who`` and ``people`` need of one archive file, per person key, as
+    :class:`respond.core.people.Part` (see :func:`part_to_json`), as of ``asof``: later than
+    every time the records hold, so that any reading at or after it sees the same. No
+    ``people`` when a record can't be read (the commands then read the file and report it).
+    With ``previous`` and ``persons``, see :func:`summary` (an edit of one archived item costs
+    its person's items, not the file's)."""
+    from respond.core.clock import from_iso
+    from respond.core.model import Item
+    from respond.core.people import parts, person_key
+
+    kept: dict[str, Any] = {}
+    since = None
+    before = previous if isinstance(previous, dict) and previous.get("v") == WHO_VERSION else None
+    if persons is not None and before is not None and before["people"] is not None:
+        kept = {k: v for k, v in before["people"].items() if k not in persons}
+        since = before["asof"]
+        records = {
+            key: record
+            for key, record in records.items()
+            if not isinstance(record, dict)
+            or not isinstance(record.get("person"), str)
+            or person_key(record["person"]) in persons
+        }
+    try:
+        items = [Item.from_record({**record, "id": int(key)}) for key, record in records.items()]
+    except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
+        return {"v": WHO_VERSION, "asof": None, "people": None}
+    moments = []
+    for record in records.values():
+        for value in times(record):
+            with contextlib.suppress(TypeError, ValueError):  # not a time: no item reads it
+                moments.append(from_iso(value))
+    if any(item.is_open for item in items):
+        return {"v": WHO_VERSION, "asof": None, "people": None}
+    asof = max(moments, default=None)
+    asof = asof + SETTLED if asof is not None else None
+    if since is not None and (asof is None or from_iso(since) > asof):
+        asof = from_iso(since)  # (the kept parts hold as of then)
+    found = parts(items, asof) if asof is not None else {}
+    return {
+        "v": WHO_VERSION,
+        "asof": asof.isoformat() if asof is not None else None,
+        "people": kept | {key: part_to_json(part, records) for key, part in found.items()},
+    }
+
+
+def legacy_who(entry: Any) -> dict[str, Any] | None:
+    """The ``who`` part an older respond kept inside the active file's meta (packed as JSON
+    text), if it is of this version; ``None`` otherwise. Read until the next write moves it
+    to the sidecar."""
+    import json
+
+    if not isinstance(entry, dict) or entry.get("who_v") != WHO_VERSION:
+        return None
+    text = entry.get("who")
+    if not isinstance(text, str):
+        return None
+    try:
+        block = json.loads(text)
+    except ValueError:
+        return None
+    return block if isinstance(block, dict) and "people" in block else None
+
+
+def sidecar_stamp(st: os.stat_result) -> dict[str, Any]:
+    """What the active file's meta keeps of the sidecar: its fingerprint and version."""
+    return {"fingerprint": fingerprint(st), "v": WHO_VERSION}
+
+
+def sidecar_trusted(db: Path, stamp: Any) -> bool:
+    """Whether the sidecar on disk is the one the active file's meta recorded (``stamp``, see
+    :func:`sidecar_stamp`), of this version: one changed behind its back (edited, restored,
+    left by a crash between the two writes) is not."""
+    if not isinstance(stamp, dict) or stamp.get("v") != WHO_VERSION:
+        return False
+    try:
+        st = os.stat(sidecar_of(db))
+    except OSError:
+        return False
+    return stamp.get("fingerprint") == fingerprint(st)
+
+
+def read_sidecar(db: Path, stamp: Any) -> dict[str, Any] | None:
+    """The sidecar's entries by period (:func:`sidecar_entry`), if it is trusted (see
+    :func:`sidecar_trusted`) and reads; else ``None``. The caller still checks each entry's
+    fingerprint against its archive file."""
+    from respond.storage.reading import read_regular
+
+    if not sidecar_trusted(db, stamp):
+        return None
+    try:
+        import orjson
+
+        data = orjson.loads(read_regular(sidecar_of(db)))
+    except (OSError, ValueError):
+        return None
+    files = data.get("files") if isinstance(data, dict) and data.get("v") == WHO_VERSION else None
+    if not isinstance(files, dict):
+        return None
+    return {
+        period: entry
+        for period, entry in files.items()
+        if isinstance(entry, dict)
+        and isinstance(entry.get("who"), dict)
+        and entry["who"].get("v") == WHO_VERSION
+        and "people" in entry["who"]
+    }
+
+
+def sidecar_payload(files: Mapping[str, Any]) -> bytes:
+    """The sidecar's bytes (orjson; the standard library's ASCII form for text it refuses)."""
+    import json
+
+    import orjson
+
+    data = {"v": WHO_VERSION, "files": {period: files[period] for period in sorted(files)}}
+    try:
+        return orjson.dumps(data)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
+
+
+def _rank(rank: tuple[Any, int]) -> list[Any]:
+    from datetime import UTC
+
+    return [rank[0].astimezone(UTC).isoformat(), rank[1]]
+
+
+def part_to_json(part: Any, records: Mapping[str, Any]) -> dict[str, Any]:
+    """A closed items' :class:`~respond.core.people.Part` as JSON: counts, the sorted waits,
+    and the stored records of the latest thanks and of the kept history lines (each with its
+    rank), so that they read back as the same items."""
+    from respond.core.people import line_rank
+
+    return {
+        "n": part.items,
+        "asks": part.asks,
+        "waits": [int(w) if w.is_integer() else w for w in part.waits],
+        "replies": [part.replies_in_time, part.replies_scored],
+        "promises": [part.kept, part.broken],
+        "thanks": [
+            part.thanked.isoformat(),
+            part.thanks.id,
+            records[str(part.thanks.id)],
+        ]
+        if part.thanks is not None and part.thanked is not None
+        else None,
+        "last": part.last.isoformat() if part.last is not None else None,
+        "lines": [[*_rank(line_rank(line)), records[str(line[0].id)]] for line in part.lines],
+        "below": _rank(part.below) if part.below is not None else None,
+    }
+
+
+def part_from_json(block: Mapping[str, Any]) -> Any:
+    """The :class:`~respond.core.people.Part` :func:`part_to_json` wrote."""
+    from datetime import datetime
+
+    from respond.core.clock import from_iso
+    from respond.core.history import timeline
+    from respond.core.model import Item
+    from respond.core.people import Part
+
+    def item(item_id: int, record: dict[str, Any]) -> Item:
+        return Item.from_record({**record, "id": item_id})
+
+    def line(entry: list[Any]) -> tuple[Item, datetime | None]:
+        one = item(entry[1], entry[2])
+        return one, timeline(one.history).closed_at
+
+    thanks = block.get("thanks")
+    below = block.get("below")
+    last = block.get("last")
+    return Part(
+        items=block["n"],
+        lines=[line(entry) for entry in block["lines"]],
+        below=(from_iso(below[0]), below[1]) if below else None,
+        asks=block["asks"],
+        waits=[float(w) for w in block["waits"]],
+        replies_in_time=block["replies"][0],
+        replies_scored=block["replies"][1],
+        kept=block["promises"][0],
+        broken=block["promises"][1],
+        thanks=item(thanks[1], thanks[2]) if thanks and thanks[2] is not None else None,
+        thanked=from_iso(thanks[0]) if thanks else None,
+        last=from_iso(last) if last else None,
+    )
+
+
+def trim(files: Mapping[str, Any], keep: int) -> None:
+    """Keep, of each person's history lines in the sidecar's entries (``files``, by period,
+    changed in place),
+    only the ``keep`` most recent over all files: a file that gives up lines records the rank
+    of the first one it gave up (``below``), which lets a reader tell when the kept ones are
+    enough. Of each person's thanks, only the file with the latest keeps its item; the others
+    keep its time. Trimming never makes a summary wrong, only shorter."""
+    from respond.core.clock import from_iso
+
+    blocks: dict[str, dict[str, Any]] = {}
+    for period in sorted(files):
+        block = files[period]["who"]
+        if block["people"] is not None:
+            blocks[period] = block["people"]
+    ranked: dict[str, list[tuple[str, int, str]]] = {}
+    for period, people in blocks.items():
+        for key, part in people.items():
+            for rank in part["lines"]:
+                ranked.setdefault(key, []).append((rank[0], rank[1], period))
+    latest: dict[str, tuple[Any, str]] = {}  # each person's latest thanks: when, which file
+    for period, people in blocks.items():
+        for key, part in people.items():
+            thanks = part["thanks"]
+            if thanks is not None:
+                when = from_iso(thanks[0])
+                if key not in latest or when > latest[key][0]:
+                    latest[key] = (when, period)
+    for period, people in blocks.items():
+        for key, part in people.items():
+            if part["thanks"] is not None and latest[key][1] != period:
+                part["thanks"][2] = None  # only its time counts: a later one is elsewhere
+    for key, lines in ranked.items():
+        if len(lines) <= keep:
+            continue
+        lines.sort(key=lambda line: (from_iso(line[0]), line[1]), reverse=True)
+        cut: dict[str, int] = {}
+        for _, _, period in lines[:keep]:
+            cut[period] = cut.get(period, 0) + 1
+        for period in {period for _, _, period in lines[keep:]}:
+            part = blocks[period][key]
+            first_dropped = part["lines"][cut.get(period, 0)]
+            part["below"] = first_dropped[:2]
+            del part["lines"][cut.get(period, 0) :]
+
+
+class Parts(Mapping[str, Any]):
+    """One summary's parts by person key (:class:`respond.core.people.Part`), read from the
+    JSON as they are asked for; without ``lines``, with no history lines (``people``)."""
+
+    def __init__(self, block: Mapping[str, Any], lines: bool = True) -> None:
+        self.blocks: Mapping[str, Any] = block["people"]
+        self.lines = lines
+        self.read: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.read:
+            block = self.blocks[key]
+            self.read[key] = part_from_json(block if self.lines else {**block, "lines": []})
+        return self.read[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.blocks)
+
+    def __len__(self) -> int:
+        return len(self.blocks)
+
+
+def read_summaries(
+    table: Mapping[str, Any], entries: list[Mapping[str, Any]], lines: bool = True
+) -> tuple[list[Any], list[tuple[str, int]], list[Parts]] | None:
+    """From the active file's records and the archive files' summaries (``Store.summaries``:
+    each with its ``who`` part from the sidecar): the active items, everyone's ``(spelling,
+    items)`` in reading order (active file first, then each archive file) and each archive
+    file's :class:`Parts`;
+    ``None`` when an active record can't be read (the full read then reports it)."""
+    from respond.core.model import Item
+
+    try:
+        active = [Item.from_record({**record, "id": int(key)}) for key, record in table.items()]
+    except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
+        return None
+    spellings = [*count_people(table.values()).items()]
+    for entry in entries:
+        spellings += [(name, n) for name, n in entry["people"].items()]
+    return active, spellings, [Parts(entry["who"], lines) for entry in entries]
