@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import random
 import uuid
-from itertools import accumulate
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -175,9 +175,12 @@ class Life:
                 self.unseen += 1
             done, total = self.progress
             left = 0.9 * total - done  # (the first 5% or so are trimmed: meet them after 10%)
-            if self.unseen < len(names) and done >= 0.1 * total:
-                if left <= 0 or self.rng.random() < (len(names) - self.unseen) / left:
-                    self.drawn = names[self.unseen]
+            if (
+                self.unseen < len(names)
+                and done >= 0.1 * total
+                and (left <= 0 or self.rng.random() < (len(names) - self.unseen) / left)
+            ):
+                self.drawn = names[self.unseen]
         return self.drawn
 
     def new(self) -> bool:
