@@ -212,6 +212,7 @@ class Case:
     env: dict[str, str]
     times: list[float] = field(default_factory=list)
     peak: float = 0.0
+    cpu: list[float] = field(default_factory=list)  # user + system, ms, per round
 
     @property
     def median(self) -> float:
@@ -335,8 +336,9 @@ def bench(cases: list[Case], rounds: int, minutes: float | None, seed: int, work
     )
     subprocess.run([sys.executable, str(HERE / "timer.py"), str(spec), str(results)], check=True)
     measured = json.loads(results.read_text())
-    for case, times, peak in zip(cases, measured["times_ms"], measured["peak_mb"], strict=True):
-        case.times, case.peak = times, peak
+    for n, case in enumerate(cases):
+        case.times, case.peak = measured["times_ms"][n], measured["peak_mb"][n]
+        case.cpu = measured["cpu_ms"][n]
     return len(cases[0].times)
 
 
@@ -346,6 +348,13 @@ def bench(cases: list[Case], rounds: int, minutes: float | None, seed: int, work
 def paired(a: Case, b: Case) -> float:
     """The median of the per-round ratios a / b (both ran once in every round)."""
     return statistics.median(x / y for x, y in zip(a.times, b.times, strict=True))
+
+
+def paired_cpu(a: Case, b: Case) -> float | None:
+    """As :func:`paired`, of CPU time (None when not measured)."""
+    if not (a.cpu and b.cpu):
+        return None
+    return statistics.median(x / max(y, 0.001) for x, y in zip(a.cpu, b.cpu, strict=True))
 
 
 Target = tuple[str, bool | None, str]  # (target, met or None if not measured, detail)
@@ -372,6 +381,20 @@ def report(cases: list[Case], datasets: list[Data]) -> tuple[str, list[Target], 
             case = at.get((size, people, name))
             cells.append("" if case is None else f"{case.median:.1f} ({paired(case, floor):.1f}x)")
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    if all(c.cpu for c in cases):
+        lines += ["", "Median CPU time (user + system), ms (and x `python -c pass`):", ""]
+        lines += [head, rule]
+        for name in names:
+            cells = []
+            for size, people in datasets:
+                case = at.get((size, people, name))
+                if case is None:
+                    cells.append("")
+                else:
+                    cells.append(
+                        f"{statistics.median(case.cpu):.1f} ({paired_cpu(case, floor) or 0:.1f}x)"
+                    )
+            lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
     lines += ["", "Peak memory, MB (max RSS), by items / people:", "", head, rule]
     for name in names:
         cells = [f"{at[(s, p, name)].peak:.0f}" if (s, p, name) in at else "" for s, p in datasets]
@@ -410,6 +433,9 @@ def report(cases: list[Case], datasets: list[Data]) -> tuple[str, list[Target], 
             return
         value = paired(a, b)
         detail = f"{a.median:.0f} / {b.median:.0f} ms, paired {value:.2f}x (limit {limit}x)"
+        cpu = paired_cpu(a, b)
+        if cpu is not None:
+            detail += f"; CPU {cpu:.2f}x"
         targets.append((target, value <= limit, detail))
 
     base = (BASE_SIZE, BASE_PEOPLE)
