@@ -41,3 +41,13 @@ def test_targets_pass_miss_and_not_measured() -> None:
     assert verdicts["today's peak memory at 100k <= 25 MB"] is None
     assert "2.11x" in anchor  # 95 / 45, paired
     assert "| `respond today` | 95.0 (4.8x) | 99.0 (5.0x) |" in tables
+
+
+def test_cpu_time_is_shown_beside_wall_time() -> None:
+    floor = Case(0, 0, FLOOR, [], {}, [20, 20], 11, cpu=[10, 10])
+    app = Case(0, 0, MINIMAL_APP, [], {}, [100, 100], 20, cpu=[50, 60])
+    today = Case(10_000, 200, "respond today", [], {}, [90, 90], 25, cpu=[60, 60])
+    tables, targets, _ = report([floor, app, today], [(10_000, 200)])
+    assert "| `respond today` | 60.0 (6.0x) |" in tables  # median CPU and x the floor's
+    detail = {target: text for target, _, text in targets}[f"today <= 1.0x a {MINIMAL_APP}"]
+    assert detail.endswith("CPU 1.10x")  # median of 60/50 and 60/60
