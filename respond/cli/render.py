@@ -701,8 +701,8 @@ def review(view: Review, env: Env, io: Environment, limit: int | None = SECTION_
         _emit(out, Text(heading, style=style))
         _print_lines(out, [line for row in group for line in row_lines(out, layout, row)])
         if hidden:
-            more = f"  … and {hidden} more {MORE[heading]} (respond today --all)"
-            _emit(out, Text(more, style="dim"))
+            more = Text(f"… and {hidden} more {MORE[heading]} (respond today --all)", style="dim")
+            _emit(out, Padding(more, (0, 0, 0, 2), expand=False))  # wrapped lines indented too
     if view.week is not None:
         _emit(out, week_line(view.week))
 

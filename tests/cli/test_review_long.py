@@ -101,3 +101,17 @@ def test_a_short_day_is_not_cut(run: Run, db_path: Path) -> None:
     out = run("today").stdout
     assert out == run("today", "--all").stdout
     assert "more" not in out
+
+
+def test_the_more_line_wraps_under_itself_on_a_narrow_terminal(db_path: Path) -> None:
+    from functools import partial
+
+    from respond.cli.output import Environment
+    from tests.support.cli import invoke
+
+    crowded(db_path)
+    narrow = partial(Environment, stdout_isatty=False, width=40)
+    out = invoke("today", now="2026-11-25T10:00", obj=narrow).stdout
+    lines = out.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("  … and 37 more overdue"))
+    assert lines[at + 1].startswith("  ") and "--all)" in lines[at] + lines[at + 1]
