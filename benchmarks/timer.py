@@ -11,7 +11,8 @@ SPEC: ``{"cases": [{"argv": [...], "env": {...}}, ...], "rounds": N, "minutes": 
 "seed": S}``. One warm-up round is run first and not recorded (page cache, the prompt's state
 file, the day's first backup). Then every round runs every case once, in a shuffled order;
 with ``minutes``, rounds go on while the next one still fits (at least 3). RESULTS:
-``{"times_ms": [[...] per case], "peak_mb": [... per case]}``.
+``{"times_ms": [[...] per case], "peak_mb": [... per case], "cpu_ms": [[...] per case]}``
+(CPU time, user + system, moves far less than wall time with the machine's other load).
 """
 
 import json
@@ -21,8 +22,8 @@ import sys
 import time
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall time (ms) and peak RSS (MB) of one child process."""
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall time (ms), peak RSS (MB) and CPU time (user + system, ms) of one child process."""
     start = time.perf_counter()
     null = os.open(os.devnull, os.O_WRONLY)
     read_end, write_end = os.pipe()
@@ -47,7 +48,7 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"{' '.join(argv)} failed ({code}): {err.decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, (usage.ru_utime + usage.ru_stime) * 1000
 
 
 def main() -> int:
@@ -58,6 +59,7 @@ def main() -> int:
     rng = random.Random(spec["seed"])
     times: list[list[float]] = [[] for _ in cases]
     peaks = [0.0 for _ in cases]
+    cpu: list[list[float]] = [[] for _ in cases]
     for case in cases:  # warm-up, not recorded
         run_once(case["argv"], case["env"])
     began = time.perf_counter()
@@ -66,8 +68,9 @@ def main() -> int:
         order = list(range(len(cases)))
         rng.shuffle(order)
         for n in order:
-            elapsed, peak = run_once(cases[n]["argv"], cases[n]["env"])
+            elapsed, peak, used = run_once(cases[n]["argv"], cases[n]["env"])
             times[n].append(elapsed)
+            cpu[n].append(used)
             peaks[n] = max(peaks[n], peak)
         done += 1
         spent = time.perf_counter() - began
@@ -78,7 +81,7 @@ def main() -> int:
         elif done >= 3 and spent * (done + 1) / done > minutes * 60:  # the next would not fit
             break
     with open(sys.argv[2], "w") as out:
-        json.dump({"times_ms": times, "peak_mb": peaks}, out)
+        json.dump({"times_ms": times, "peak_mb": peaks, "cpu_ms": cpu}, out)
     return 0
 
 

@@ -381,11 +381,22 @@ REVIEW_COLS = (
 Row = list[Text]
 
 
-def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[Row]]]:
+#: How many rows each section of ``today`` shows without ``--all`` (as ``task next`` has a
+#: limit): the rest is one line, "… and 37 more overdue (respond today --all)".
+SECTION_LINES = 10
+
+
+def _review_rows(
+    view: Review, env: Env, limit: int | None = None
+) -> list[tuple[str, str, list[Row], int]]:
+    """The sections as (heading, style, rows, rows left out); only the rows shown are built."""
     from respond.core.review import DUE_KINDS, your_promise
 
     now, tz = view.now, env.clock.tz
-    sections: list[tuple[str, str, list[Row]]] = []
+    sections: list[tuple[str, str, list[Row], int]] = []
+
+    def shown(listed: Sequence[Any]) -> Sequence[Any]:
+        return listed if limit is None else listed[:limit]
 
     def row(item: Item, when: Text, extra: Text | None = None) -> Row:
         return [
@@ -415,14 +426,17 @@ def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[Row]]]:
             return Text(f"broken promise ({said})", style="red")
         return Text(said)
 
-    overdue = [row(item, due(item, "bold red"), promised(item)) for item in view.overdue]
-    sections.append(("Overdue", "bold red", overdue))
-    due_today = [row(item, due(item, "bold red"), promised(item)) for item in view.due_today]
-    sections.append(("Due today", "bold yellow", due_today))
-    followups = [row(item, due(item, "red")) for item in view.followups]
-    sections.append(("Follow-ups due", "bold magenta", followups))
+    def add(heading: str, style: str, rows: list[Row], total: int) -> None:
+        sections.append((heading, style, rows, total - len(rows)))
+
+    overdue = [row(item, due(item, "bold red"), promised(item)) for item in shown(view.overdue)]
+    add("Overdue", "bold red", overdue, len(view.overdue))
+    due_today = [row(item, due(item, "bold red"), promised(item)) for item in shown(view.due_today)]
+    add("Due today", "bold yellow", due_today, len(view.due_today))
+    followups = [row(item, due(item, "red")) for item in shown(view.followups)]
+    add("Follow-ups due", "bold magenta", followups, len(view.followups))
     waiting: list[Row] = []
-    for w in view.waiting:
+    for w in shown(view.waiting):
         extra = Text()
         if w.served is not None:
             extra.append(f"for {shorten(w.served.person, PERSON_WIDTH)} (#{w.served.id})")
@@ -432,16 +446,16 @@ def _review_rows(view: Review, env: Env) -> list[tuple[str, str, list[Row]]]:
             extra.append(" · " if extra else "")
             extra.append("chase them", style="yellow")
         waiting.append(row(w.item, Text(f"waited {timefmt.span(w.waited)}"), extra))
-    sections.append(("Waiting on others", "bold blue", waiting))
+    add("Waiting on others", "bold blue", waiting, len(view.waiting))
     relay: list[Row] = []
-    for r in view.relay:
+    for r in shown(view.relay):
         answered = Text("answered", style="cyan")
         if r.answered_at is not None:
             answered.append(f" {timefmt.ago(r.answered_at, now)}")
         extra = Text("→ tell ", style="cyan")
         extra.append(f"{shorten(r.ask.person, PERSON_WIDTH)} (#{r.ask.id})", style="bold cyan")
         relay.append(row(r.answer, answered, extra))
-    sections.append(("Relay back", "bold cyan", relay))
+    add("Relay back", "bold cyan", relay, len(view.relay))
     return [section for section in sections if section[2]]
 
 
@@ -485,25 +499,40 @@ def needs_line(needs: NeedsYou) -> Text:
     return line
 
 
-def review(view: Review, env: Env, io: Environment) -> None:
+#: What the line under a cut section calls the rows it leaves out.
+MORE = {
+    "Overdue": "overdue",
+    "Due today": "due today",
+    "Follow-ups due": "follow-ups due",
+    "Waiting on others": "waiting on others",
+    "Relay back": "to relay back",
+}
+
+
+def review(view: Review, env: Env, io: Environment, limit: int | None = SECTION_LINES) -> None:
     """``respond today``: sections whose rows share one layout (:func:`fit`), so that columns
-    line up across sections; empty sections left out."""
+    line up across sections; empty sections left out. Each section shows its first ``limit``
+    rows (None: all) and then how many more there are; only the rows shown are built and
+    fitted, so the time follows what is shown, not how much is open."""
     out = console(io)
     if view.needs.total:
         _emit(out, needs_line(view.needs))
-    sections = _review_rows(view, env)
+    sections = _review_rows(view, env, limit)
     if not sections:
         _emit(out, Text(QUIET_DAY))
     layout = fit(
         REVIEW_COLS,
-        [row for _, _, group in sections for row in group],
+        [row for _, _, group, _ in sections for row in group],
         out.width,
         2,
         measure=cell_len,
     )
-    for heading, style, group in sections:
+    for heading, style, group, hidden in sections:
         _emit(out, Text(heading, style=style))
         _print_lines(out, [line for row in group for line in row_lines(out, layout, row)])
+        if hidden:
+            more = Text(f"… and {hidden} more {MORE[heading]} (respond today --all)", style="dim")
+            _emit(out, Padding(more, (0, 0, 0, 2), expand=False))  # wrapped lines indented too
     if view.week is not None:
         _emit(out, week_line(view.week))
 

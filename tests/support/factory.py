@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,41 @@ TOPICS = [
 ]  # fmt: skip
 ASK_FORMS = ["Can you send {t}?", "Question about {t}", "Help with {t}", "{t}", "Update on {t}?"]
 CHANNEL_WEIGHTS = {"email": 45, "phone": 15, "chat": 20, "in-person": 12, "meeting": 8}
+FIRST_NAMES = [
+    "Ada", "Ben", "Cara", "Dev", "Elif", "Finn", "Gia", "Hamid", "Iris", "Jon", "Kofi", "Lara",
+    "Milo", "Nia", "Oskar", "Paula", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera", "Wen",
+    "Xavi", "Yara", "Zane", "Aiko", "Bram", "Chloe", "Dmitri", "Esme", "Femi", "Gus", "Hana",
+    "Ilse", "Jakob", "Keira", "Leon", "Maya", "Nils", "Olga", "Pablo", "Rhea", "Sami", "Theo",
+    "Uma", "Vik", "Willa", "Yusuf", "Zora",
+]  # fmt: skip
+LAST_NAMES = [
+    "Abbott", "Baker", "Costa", "Dubois", "Eriksen", "Fong", "Gupta", "Horvat", "Ito", "Jones",
+    "Kaur", "Lindqvist", "Mensah", "Novak", "Ortiz", "Park", "Quist", "Reyes", "Sato", "Tan",
+    "Ueda", "Varga", "Weber", "Xu", "Yilmaz", "Zimmer", "Adeyemi", "Brandt", "Chen", "Diaz",
+    "Evans", "Farouk", "Garcia", "Holm", "Iqbal", "Jansen", "Kowal", "Lopez", "Moreau", "Nakamura",
+]  # fmt: skip
+#: The exponent of the Zipf-like spread of ``people(n)``: the k-th most frequent person gets
+#: a share proportional to 1 / k**ZIPF. With 10,000 items and 200 people, the first few have
+#: hundreds of items and the last hundred a handful each, as in a real working life.
+ZIPF = 1.0
+
+
+def people(n: int) -> list[str]:
+    """``n`` distinct names, most frequent first: the 30 of ``PEOPLE``, then first-last pairs
+    (up to 30 + 50 x 40)."""
+    names = list(PEOPLE[:n])
+    seen = set(names)
+    k = 0
+    while len(names) < n:
+        first, last = k % len(FIRST_NAMES), k // len(FIRST_NAMES)
+        if last >= len(LAST_NAMES):
+            raise ValueError(f"at most {len(PEOPLE) + len(FIRST_NAMES) * len(LAST_NAMES)} people")
+        name = f"{FIRST_NAMES[first]} {LAST_NAMES[(first + last) % len(LAST_NAMES)]}"
+        k += 1
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+    return names
 
 
 @dataclass
@@ -100,8 +136,21 @@ class MemorySession:
 class Life:
     """Replays a working life into a :class:`MemorySession`."""
 
-    def __init__(self, seed: int, end: datetime, tz: Any = None) -> None:
+    def __init__(
+        self, seed: int, end: datetime, tz: Any = None, n_people: int | None = None
+    ) -> None:
         self.rng = random.Random(seed)
+        if n_people is None:  # the original 30, a gentle spread (fixtures depend on it)
+            self.names = PEOPLE
+            weights = [1 / (i + 1) ** 0.7 for i in range(len(PEOPLE))]
+        else:  # a long tail: a few people with hundreds of items, hundreds with a few
+            self.names = people(n_people)
+            weights = [1 / (i + 1) ** ZIPF for i in range(n_people)]
+        self.cum_weights = list(accumulate(weights))
+        self.long_tail = n_people is not None
+        self.drawn = ""
+        self.unseen = 0  # with n_people: names before this one have all been met
+        self.progress = (0, 1)  # (arrivals so far, arrivals in all)
         self.end = end
         self.tz = tz
         self.settings = Settings()
@@ -119,7 +168,26 @@ class Life:
 
     def person(self) -> str:
         # a few people ask far more than others
-        return self.rng.choices(PEOPLE, weights=[1 / (i + 1) ** 0.7 for i in range(len(PEOPLE))])[0]
+        self.drawn = self.rng.choices(self.names, cum_weights=self.cum_weights)[0]
+        if self.long_tail:  # everyone appears: the unseen are met, in rank order, in time
+            names, known = self.names, self.session.people
+            while self.unseen < len(names) and names[self.unseen] in known:
+                self.unseen += 1
+            done, total = self.progress
+            left = 0.9 * total - done  # (the first 5% or so are trimmed: meet them after 10%)
+            if (
+                self.unseen < len(names)
+                and done >= 0.1 * total
+                and (left <= 0 or self.rng.random() < (len(names) - self.unseen) / left)
+            ):
+                self.drawn = names[self.unseen]
+        return self.drawn
+
+    def new(self) -> bool:
+        """Whether the person just drawn (:meth:`person`) is met for the first time, with
+        ``n_people`` (then filed as a new person: among hundreds of generated names, "Jon
+        Jones" would otherwise match a known Jones or two); without, always False, as before."""
+        return self.long_tail and self.drawn not in self.session.people
 
     def title(self) -> str:
         return self.rng.choice(ASK_FORMS).format(t=self.rng.choice(TOPICS))
@@ -134,7 +202,9 @@ class Life:
         if roll < 0.58:
             channel = rng.choices(list(CHANNEL_WEIGHTS), weights=list(CHANNEL_WEIGHTS.values()))[0]
             tags = [rng.choice(["finance", "it", "hr", "ops"])] if rng.random() < 0.3 else []
-            ask = actions.add_ask(s, env, self.title(), self.person(), channel, tags=tags).items[0]
+            ask = actions.add_ask(
+                s, env, self.title(), self.person(), channel, tags=tags, new_person=self.new()
+            ).items[0]
             assert ask.due is not None
             fate = rng.random()
             if fate < 0.35:  # acknowledged first, then done
@@ -150,12 +220,19 @@ class Life:
                 self.later(at + self.hours(240, 720), "drop", ask.id)
             if rng.random() < 0.15:  # you ask a colleague on its behalf
                 waiting = actions.add_waiting(
-                    s, env, f"Ask about {ask.title}", self.person(), for_id=ask.id
+                    s,
+                    env,
+                    f"Ask about {ask.title}",
+                    self.person(),
+                    for_id=ask.id,
+                    new_person=self.new(),
                 ).items[0]
                 self.later(at + self.hours(1, 40), "done", waiting.id)
         elif roll < 0.74:
             by = rng.choice(["tomorrow", "fri", "2bd", "eod", "3d", "next mon"])
-            promise = actions.add_promise(s, env, f"Send {rng.choice(TOPICS)}", self.person(), by)
+            promise = actions.add_promise(
+                s, env, f"Send {rng.choice(TOPICS)}", self.person(), by, new_person=self.new()
+            )
             item = promise.items[0]
             assert item.due is not None
             kept = rng.random() < 0.8
@@ -166,12 +243,14 @@ class Life:
             )
             self.later(when, "done" if rng.random() < 0.95 else "drop", item.id)
         elif roll < 0.86:
-            asked = actions.add_waiting(s, env, f"Ask about {rng.choice(TOPICS)}", self.person())
+            asked = actions.add_waiting(
+                s, env, f"Ask about {rng.choice(TOPICS)}", self.person(), new_person=self.new()
+            )
             answered = rng.random() < 0.85
             delay = self.hours(1, 72) if answered else self.hours(120, 480)
             self.later(at + delay, "done" if answered else "drop", asked.items[0].id)
         else:
-            actions.thank(s, env, self.person(), f"for help with {rng.choice(TOPICS)}")
+            actions.thank(s, env, self.person(), f"for help with {rng.choice(TOPICS)}", self.new())
 
     def act(self, at: datetime, action: str, item_id: int) -> None:
         s, env = self.session, self.env(at)
@@ -218,7 +297,8 @@ class Life:
             )
         arrivals.sort()
         arrivals = [a for a in arrivals if a < self.end]
-        for at in arrivals:
+        for done, at in enumerate(arrivals):
+            self.progress = (done, len(arrivals))
             self.pending.sort(reverse=True)
             while self.pending and self.pending[-1][0] <= at:
                 when, _, action, item_id = self.pending.pop()
@@ -250,10 +330,15 @@ class Life:
 
 
 def generate(
-    n_items: int, seed: int = 7, end: datetime = DEFAULT_END, tz: Any = None
+    n_items: int,
+    seed: int = 7,
+    end: datetime = DEFAULT_END,
+    tz: Any = None,
+    n_people: int | None = None,
 ) -> list[Item]:
-    """``n_items`` realistic items whose activity ends at ``end``."""
-    return Life(seed, end, tz).run(n_items)
+    """``n_items`` realistic items whose activity ends at ``end``; with ``n_people``, spread
+    over that many people with a long tail (:data:`ZIPF`), else over the 30 of ``PEOPLE``."""
+    return Life(seed, end, tz, n_people).run(n_items)
 
 
 def write(path: Path, items: list[Item]) -> None:

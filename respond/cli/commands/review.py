@@ -93,7 +93,19 @@ def list_(
     state.emit("items", items, as_json)
 
 
-def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def today(
+    ctx: typer.Context,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            "-a",
+            help="Show every row of every section, not the first 10 of each (--json always "
+            "gives everything).",
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
     """The morning review: what needs you now (the number respond prompt shows, and where it
     is below), overdue, due today, follow-ups due, waiting on others, answers to relay back,
     and this week's scores so far (last week's while nothing is decided yet this week).
@@ -103,6 +115,9 @@ def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     Each line gives the item's ID, kind (ask, promise, followup, waiting), person, title and a
     time that says what it is: "3h late", "due 14:00", "waited 2 days", "answered 1h ago"; then
     whom an answer is for ("for Dana (#12)") and "chase them" once the chase time passed.
+
+    Each section shows its first 10 rows, then "… and 37 more overdue (respond today --all)",
+    on a terminal and piped alike; --all shows them all.
 
     On a narrow terminal, titles are cut first, then the "for ..." notes and then the titles
     move to lines of their own under the row; IDs, kinds, names and times stay whole.
@@ -119,7 +134,7 @@ def today(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         env.settings,
         env.calendar,
     )
-    state.emit("review", view, as_json)
+    state.emit("review", view, as_json, **({"limit": None} if show_all else {}))
     from respond.cli.sync import notice
 
     failed = notice(state)  # the last sync failed: one line until a sync works
