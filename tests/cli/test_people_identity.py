@@ -204,3 +204,30 @@ def test_only_letters_beyond_accents_load_the_transliteration(db_path: Path) -> 
     assert processes.respond(db_path, "add", "a", "--from", "José García").returncode == 0
     assert "anyascii" not in processes.modules_after(db_path, "add", "b", "--from", "Dan")
     assert "anyascii" in processes.modules_after(db_path, "add", "c", "--from", "Bjørn")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("known", "typed"),
+    [
+        ("Ctl\x01Name Lee", "Ctl\x01Nama Lee"),  # a control character, shown as \x01
+        ("Tab\tName Lee", "Tab\tNama Lee"),
+        ("It's \x1b[31mRed\\x01", "It's \x1b[31mRad\\x01"),  # an escape, a quote, a backslash
+        ("-Dash Lead", "-Dash Leed"),  # a leading dash: not an option
+    ],
+)
+def test_the_hinted_command_works_pasted_into_bash(db_path: Path, known: str, typed: str) -> None:
+    """The command that the piped hint prints, pasted into bash as it is, merges the two
+    (it once showed control characters as ``\\x01`` inside single quotes, and a name starting
+    with ``-`` was taken for an option)."""
+    now = ("--now", "2026-11-25T10:00")
+    assert processes.respond(db_path, *now, "add", "a", "--from", known).returncode == 0
+    added = processes.respond(db_path, *now, "add", "b", "--from", typed)
+    assert added.returncode == 0
+    command = added.stderr.split("If so: ", 1)[1].rstrip("\n")
+    assert command.startswith("respond people rename ")
+    env = processes.env_for(db_path, PATH=f"{Path(processes.RESPOND).parent}:/usr/bin:/bin")
+    pasted = subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True)
+    assert pasted.returncode == 0, pasted.stderr
+    shown = processes.respond(db_path, *now, "show", "2", "--json")
+    assert json.loads(shown.stdout)["person"] == known
