@@ -136,6 +136,16 @@ def test_no_subject_takes_the_first_line_of_the_plain_text(run: Run) -> None:
     assert items(run)[0]["title"] == "Can you review the deck?"
 
 
+@pytest.mark.parametrize("subject", ["Re:", "Fwd: ", "AW: Re:"])
+def test_a_subject_that_is_only_prefixes_takes_the_first_line(run: Run, subject: str) -> None:
+    # it was refused ("no subject and no text to name it by"): the text was read only when the
+    # Subject header was empty, not when nothing was left of it once its prefixes were gone
+    msg = message(subject=subject, body="Can you review the deck?\n")
+    result = pipe(msg.as_bytes(), "add", "--mail")
+    assert result.exit_code == 0, result
+    assert items(run)[0]["title"] == "Can you review the deck?"
+
+
 def test_an_html_only_message_is_reduced_to_text(run: Run) -> None:
     html = "<html><head><style>p{}</style></head><body><p>Call me <b>back</b> &amp; soon</p></body>"
     msg = message(subject="", body="", html=html)
