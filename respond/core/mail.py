@@ -135,14 +135,16 @@ def file_mail(
     before = filed(items, mail.message_id)
     if before is not None:
         return Outcome(f"already filed as #{before.id}", [])
+    # with no address to go by, the person must be said (--from, --on, --to)
     if kind == "ask":
-        if mail.sender is None:
-            raise RespondError("the message has no sender (From)")
-        address, display = mail.sender, mail.sender_name
+        if mail.sender is None and person is None:
+            raise RespondError("the message has no sender (From); say who with --from")
+        address, display = mail.sender or "", mail.sender_name
     else:
-        if not mail.recipients:
-            raise RespondError("the message has no recipient (To)")
-        display, address = mail.recipients[0]
+        if not mail.recipients and person is None:
+            option = "--on" if kind == "waiting" else "--to"
+            raise RespondError(f"the message has no recipient (To); say who with {option}")
+        display, address = mail.recipients[0] if mail.recipients else ("", "")
     title = title_of(mail)
     name, matched = _who(session, items, address, display, person, new_person)
     created = moment(mail.date, env.now())
@@ -174,12 +176,13 @@ def file_mail(
             note=note,
         )
     )  # fmt: skip
-    item.addresses = [address]
+    item.addresses = [address] if address else []
     item.message_id = mail.message_id
     if kind == "promise":
         item.record("promised", created, due=to_utc_iso(due))
     change.commit(item)
-    who = f"{shorten(item.person, 30)} <{shorten(address, 60)}>{matched}"
+    shown = f" <{shorten(address, 60)}>" if address else ""
+    who = f"{shorten(item.person, 30)}{shown}{matched}"
     if kind == "ask":
         msg = f"Added {_label(item)} for {who}, due {_due(env, due)}"
     elif kind == "waiting":

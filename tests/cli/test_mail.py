@@ -512,6 +512,30 @@ def test_a_wait_from_a_message_without_a_recipient_is_refused(run: Run, db_path:
     assert not db_path.exists()
 
 
+@pytest.mark.parametrize(
+    ("command", "drop", "who"),
+    [("add", "From", "--from"), ("wait", "To", "--on"), ("promise", "To", "--to")],
+)
+def test_a_message_without_the_address_files_on_the_person_you_name(
+    run: Run, db_path: Path, command: str, drop: str, who: str
+) -> None:
+    # a message sent Bcc only (To: undisclosed-recipients:;) was refused even with --on Dana:
+    # the person you name needs no address, and the refusal without one says so
+    msg = message(sender="me@example.org" if command != "add" else None)
+    del msg[drop]
+    msg[drop] = "undisclosed-recipients:;"
+    extra = ["--by", "fri"] if command == "promise" else []
+    refused = pipe(msg.as_bytes(), command, "--mail", *extra)
+    assert refused.exit_code == 2 and who in refused.stderr, refused
+    assert not db_path.exists()
+    filed = pipe(msg.as_bytes(), command, "--mail", who, "Dana", *extra)
+    assert filed.exit_code == 0, filed
+    assert "<" not in filed.stdout  # no address to show
+    [item] = items(run)
+    assert item["person"] == "Dana" and item["title"] == "Q3 numbers"
+    assert not item.get("addresses")
+
+
 # --- addresses travel ------------------------------------------------------------------------
 
 
