@@ -99,17 +99,18 @@ def filed(items: Iterable[Item], message_id: str | None) -> Item | None:
 
 
 def _who(session: Session, items: list[Item], address: str, display: str, typed: str | None,
-         new_person: bool) -> tuple[str, str]:  # fmt: skip
-    """The person a message is with, and what the confirmation adds (see the module)."""
+         new_person: bool) -> tuple[str, str, list[str]]:  # fmt: skip
+    """The person a message is with, what the confirmation adds, and hints (a new name close
+    to a known one: see :func:`respond.core.actions._person`)."""
     if typed is not None:
-        return _person(session, typed, new_person)[:2]
-    known = person_of(items, address)
+        return _person(session, typed, new_person)
+    known = person_of(items, address) if address else None
     if known is not None:
         spelling = known_names(session.person_counts().items()).get(person_key(known), known)
-        return spelling, ""
+        return spelling, "", []
     name = " ".join(display.split()) or address
     try:
-        return _person(session, name, False)[:2]
+        return _person(session, name, False)
     except RespondError as err:
         raise RespondError(f"{err} (say who with --from/--to/--on)") from None
 
@@ -146,7 +147,7 @@ def file_mail(
             raise RespondError(f"the message has no recipient (To); say who with {option}")
         display, address = mail.recipients[0] if mail.recipients else ("", "")
     title = title_of(mail)
-    name, matched = _who(session, items, address, display, person, new_person)
+    name, matched, hints = _who(session, items, address, display, person, new_person)
     created = moment(mail.date, env.now())
     then = at(env, created)
     served = None
@@ -192,7 +193,7 @@ def file_mail(
         msg += f"; chase {_due(env, due)}"
     else:
         msg = f"Promised {_label(item)} to {who}, by {_due(env, due)}"
-    return Outcome(msg, [item])
+    return Outcome(msg, [item], hints)
 
 
 def add_address(session: Session, env: Env, query: str, typed: str) -> Outcome:

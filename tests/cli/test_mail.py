@@ -536,6 +536,19 @@ def test_a_message_without_the_address_files_on_the_person_you_name(
     assert not item.get("addresses")
 
 
+def test_a_sender_close_to_a_known_person_is_hinted_at(run: Run) -> None:
+    # add --mail filed "Zoey" beside Zoë Müller silently: the near-miss hint was dropped
+    assert run("add", "x", "--from", "Zoë Müller").exit_code == 0
+    result = pipe(message(sender="Zoey <zoey@example.com>").as_bytes(), "add", "--mail")
+    assert result.exit_code == 0, result
+    assert result.stderr == (
+        "respond: hint: Zoey is new; did you mean Zoë Müller? If so: "
+        'respond people rename "Zoey" "Zoë Müller"\n'
+    )
+    assert run("people", "rename", "Zoey", "Zoë Müller").exit_code == 0
+    assert items(run)[1]["person"] == "Zoë Müller"
+
+
 # --- addresses travel ------------------------------------------------------------------------
 
 
