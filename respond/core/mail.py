@@ -245,11 +245,16 @@ class Step:
     when: datetime
     item: Item | None = None
     where: str = ""
+    # a reply to a flagged message that this same scan files: the message of that ask
+    asked: Mail | None = None
 
     def describe(self) -> str:
-        title = shorten(title_of(self.mail), 50) if self.item is None else _label(self.item)
         verb = {"ack": "acknowledge", "done": "complete", "answer": "answer", "file": "file"}
-        return f"{verb[self.action]} {title}" + ("" if self.item else f" ({self.where})")
+        if self.item is not None:
+            return f"{verb[self.action]} {_label(self.item)}"
+        if self.asked is not None:
+            return f"{verb[self.action]} {shorten(title_of(self.asked), 50)} (filed above)"
+        return f"{verb[self.action]} {shorten(title_of(self.mail), 50)} ({self.where})"
 
 
 def plan(
@@ -264,7 +269,8 @@ def plan(
             by_id.setdefault(item.message_id, item)
     steps: list[Step] = []
     acted: set[int] = set()
-    filing: set[str] = set()
+    filing: dict[str, Step] = {}  # Message-ID -> the step filing it
+    replied: set[str] = set()  # of those, the ones a reply of yours already acts on
     ordered = sorted(found, key=lambda f: moment(f.mail.date, now))
     for one in ordered:
         mail = one.mail
@@ -273,6 +279,12 @@ def plan(
         to_me = any(address in mine for _, address in mail.recipients)
         for ref in mail.replies_to:
             target = by_id.get(ref)
+            if target is None and from_me and ref in filing and ref not in replied:
+                # starred and answered before this scan: the ask it files is then replied to
+                asked = filing[ref]
+                steps.append(Step(reply, mail, max(when, asked.when), asked=asked.mail))
+                replied.add(ref)
+                continue
             if target is None or target.id in acted or not target.is_open:
                 continue
             if from_me and target.kind == "ask" and (reply == "done" or target.status == "open"):
@@ -288,9 +300,10 @@ def plan(
             and (mail.message_id is None or mail.message_id not in by_id)
             and (mail.message_id or "") not in filing
         ):
-            steps.append(Step("file", mail, when, None, one.where))
+            step = Step("file", mail, when, None, one.where)
+            steps.append(step)
             if mail.message_id:
-                filing.add(mail.message_id)
+                filing[mail.message_id] = step
     return steps
 
 
@@ -303,8 +316,14 @@ def apply(session: Session, env: Env, step: Step, promise: str) -> Outcome | Non
             return file_mail(session, env, step.mail)
         except RespondError:
             return None  # (a message that names no one: left for add --mail to say why)
-    assert step.item is not None
-    item = session.get(step.item.id)
+    if step.item is None:  # a reply to an ask filed by an earlier step of this scan
+        assert step.asked is not None
+        target = filed(session.items().values(), step.asked.message_id)
+        if target is None:
+            return None
+        item = target
+    else:
+        item = session.get(step.item.id)
     if not item.is_open:
         return None
     then = at(env, step.when)

@@ -407,6 +407,33 @@ def test_a_flagged_message_becomes_one_ask_even_when_flagged_later(
     assert len(items(run)) == 1
 
 
+def test_a_flagged_message_and_your_reply_found_by_one_scan_file_an_acknowledged_ask(
+    run: Run, db_path: Path, tree: dict[str, Any]
+) -> None:
+    # starred and answered on the phone, then one scan: the ask was filed but left open, and
+    # the reply, recorded as read, never acknowledged it (it named an ask not yet filed)
+    starred = mailbox.MaildirMessage(message(sender="Bob <bob@example.com>", subject="Laptop",
+                                             message_id="<f1@example.com>"))  # fmt: skip
+    starred.set_subdir("cur")
+    starred.set_flags("FS")
+    tree["inbox"].add(starred)
+    tree["sent"].add(message(sender="Me <me@example.org>", to="bob@example.com",
+                             subject="Re: Laptop", date=datetime(2026, 11, 23, 11, 30, tzinfo=BERLIN),
+                             message_id="<r1@example.org>", replies_to="<f1@example.com>"))  # fmt: skip
+    dry = run("mail", "--dry-run")
+    assert "would acknowledge Laptop" in dry.stdout, dry
+    result = run("mail")
+    assert result.exit_code == 0, result
+    assert "Added #1: Laptop" in result.stdout and "Acknowledged #1: Laptop" in result.stdout
+    (item,) = items(run)
+    assert item["status"] == "acked"
+    acked = [e for e in item["history"] if e["event"] == "acked"]
+    assert acked[0]["at"] == "2026-11-23T10:30:00+00:00"  # the reply's Date
+    before = state_of(db_path)
+    assert run("mail").stdout.strip() == "0 changes from mail"
+    assert state_of(db_path) == before
+
+
 def test_reply_done_completes_the_ask(run: Run, tmp_path: Path, tree: dict[str, Any]) -> None:
     write_config(tmp_path, folders=[str(tree["root"] / "Sent")], me=["me@example.org"],
                  reply="done")  # fmt: skip
