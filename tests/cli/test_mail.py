@@ -417,9 +417,10 @@ def test_a_flagged_message_and_your_reply_found_by_one_scan_file_an_acknowledged
     starred.set_subdir("cur")
     starred.set_flags("FS")
     tree["inbox"].add(starred)
-    tree["sent"].add(message(sender="Me <me@example.org>", to="bob@example.com",
-                             subject="Re: Laptop", date=datetime(2026, 11, 23, 11, 30, tzinfo=BERLIN),
-                             message_id="<r1@example.org>", replies_to="<f1@example.com>"))  # fmt: skip
+    reply = message(sender="Me <me@example.org>", to="bob@example.com", subject="Re: Laptop",
+                    date=datetime(2026, 11, 23, 11, 30, tzinfo=BERLIN),
+                    message_id="<r1@example.org>", replies_to="<f1@example.com>")  # fmt: skip
+    tree["sent"].add(reply)
     dry = run("mail", "--dry-run")
     assert "would acknowledge Laptop" in dry.stdout, dry
     result = run("mail")
