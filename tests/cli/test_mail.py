@@ -577,6 +577,15 @@ def test_a_sender_close_to_a_known_person_is_hinted_at(run: Run) -> None:
     assert items(run)[1]["person"] == "Zoë Müller"
 
 
+def test_via_another_channel_is_refused_with_mail(run: Run, db_path: Path) -> None:
+    # add --mail --via phone filed an email ask, the --via silently ignored
+    refused = pipe(message().as_bytes(), "add", "--mail", "--via", "phone")
+    assert refused.exit_code == 2 and "--via phone does not go with --mail" in refused.stderr
+    assert not db_path.exists()
+    assert pipe(message().as_bytes(), "add", "--mail", "--via", "Email").exit_code == 0
+    assert items(run)[0]["channel"] == "email"
+
+
 # --- addresses travel ------------------------------------------------------------------------
 
 

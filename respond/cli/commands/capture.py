@@ -78,7 +78,10 @@ def add(
 
     if mail:
         from respond.cli.mail import file_message
+        from respond.core.model import parse_channel
 
+        if via is not None and parse_channel(via) != "email":  # (it was silently email)
+            raise RespondError(f"--via {via} does not go with --mail: a message came by email")
         return file_message(
             app_state(ctx), "ask", title, person, by, None, tag or [], note, new_person
         )
