@@ -181,6 +181,26 @@ def test_a_near_miss_on_a_terminal_asks(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["thanks", "Zoey", "for it"],
+        ["promise", "p", "--to", "Zoey", "--by", "fri"],
+        ["wait", "w", "--on", "Zoey"],
+        ["follow-up", "Zoey", "t", "--by", "fri"],  # filed Zoey with the piped hint, unasked
+    ],
+)
+def test_every_command_taking_a_person_asks_on_a_terminal(
+    folks: None, db_path: Path, run: Run, args: list[str]
+) -> None:
+    code, shown = processes.converse(db_path, *args, answer=b"\r")
+    assert code == 0, shown
+    assert "Zoey is new. Did you mean Zoë Müller? [Y/n]" in shown
+    assert "hint" not in shown
+    assert stored_person(run, 5) == "Zoë Müller"
+
+
+@pytest.mark.slow
 def test_end_of_input_at_the_question_cancels(folks: None, db_path: Path) -> None:
     before = db_path.read_bytes()
     code, shown = processes.converse(db_path, "add", "x", "--from", "Zoey", answer=None)

@@ -411,6 +411,8 @@ def follow_up(
     from respond.core import actions
 
     target = item_number(for_id) if for_id is not None else None
+    if person is not None:  # a near miss is asked about on a terminal, as add's --from
+        person, new_person = settle_person(ctx, person, new_person)
     app_state(ctx).run(
         actions.add_follow_up, person, title, by, target, tag or [], note, new_person
     )
