@@ -43,6 +43,10 @@ def file_message(
     from respond.formats.mail import parse
 
     mail = parse(read_message(source))
+    if person is not None:  # asked on a terminal (the message in a FILE), as without --mail
+        from respond.cli.askperson import settle
+
+        person, new_person = settle(state, person, new_person)
     state.run(
         file_mail, mail, kind, person=person, by=by, for_id=for_id, tags=tags, note=note,
         new_person=new_person,

@@ -188,11 +188,15 @@ def test_a_near_miss_on_a_terminal_asks(
         ["promise", "p", "--to", "Zoey", "--by", "fri"],
         ["wait", "w", "--on", "Zoey"],
         ["follow-up", "Zoey", "t", "--by", "fri"],  # filed Zoey with the piped hint, unasked
+        ["add", "--mail", "MESSAGE", "--from", "Zoey"],  # a message in a file: stdin is free
     ],
 )
 def test_every_command_taking_a_person_asks_on_a_terminal(
     folks: None, db_path: Path, run: Run, args: list[str]
 ) -> None:
+    message = db_path.parent / "message.eml"
+    message.write_bytes(b"From: zoe@example.com\nSubject: Deck\nMessage-ID: <m@x>\n\nHi\n")
+    args = [str(message) if arg == "MESSAGE" else arg for arg in args]
     code, shown = processes.converse(db_path, *args, answer=b"\r")
     assert code == 0, shown
     assert "Zoey is new. Did you mean Zoë Müller? [Y/n]" in shown
