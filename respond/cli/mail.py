@@ -43,6 +43,10 @@ def file_message(
     from respond.formats.mail import parse
 
     mail = parse(read_message(source))
+    if person is not None:  # asked on a terminal (the message in a FILE), as without --mail
+        from respond.cli.askperson import settle
+
+        person, new_person = settle(state, person, new_person)
     state.run(
         file_mail, mail, kind, person=person, by=by, for_id=for_id, tags=tags, note=note,
         new_person=new_person,
@@ -135,14 +139,18 @@ def scan(state: Any, dry_run: bool) -> ExitStatus:
             print(f"{len(steps)} change{'s' if len(steps) != 1 else ''} to make (dry run)")
             return ExitStatus.OK
         messages: list[str] = []
+        hints: list[str] = []
         if steps:  # one transaction, one write; each change its own undo step
             with store.transaction(now=now) as session:
                 for step in steps:
                     outcome = rules.apply(session, state.env, step, settings.mail_promise)
                     if outcome is not None and outcome.items:
                         messages.append(outcome.message)
+                        hints.extend(outcome.hints)
         for message in messages:
             state.output.confirm(message)
+        for hint in hints:  # a flagged message from a name close to a known one
+            state.output.warn(hint, label="hint")
         done = len(messages)
         _record(seen, marks)
     if done:

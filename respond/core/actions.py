@@ -196,9 +196,11 @@ def near_miss_hint(typed: str, known: str) -> str:
     close to ``known``: the command that merges the two, quoted for the shell."""
     from respond.core.text import shell_word
 
+    # ``--``: a name that starts with a dash is not an option
+    dashes = "-- " if typed.startswith("-") or known.startswith("-") else ""
     return (
         f"{shorten(typed, 30)} is new; did you mean {shorten(known, 40)}? If so: "
-        f"respond people rename {shell_word(typed)} {shell_word(known)}"
+        f"respond people rename {dashes}{shell_word(typed)} {shell_word(known)}"
     )
 
 

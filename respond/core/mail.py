@@ -99,17 +99,18 @@ def filed(items: Iterable[Item], message_id: str | None) -> Item | None:
 
 
 def _who(session: Session, items: list[Item], address: str, display: str, typed: str | None,
-         new_person: bool) -> tuple[str, str]:  # fmt: skip
-    """The person a message is with, and what the confirmation adds (see the module)."""
+         new_person: bool) -> tuple[str, str, list[str]]:  # fmt: skip
+    """The person a message is with, what the confirmation adds, and hints (a new name close
+    to a known one: see :func:`respond.core.actions._person`)."""
     if typed is not None:
-        return _person(session, typed, new_person)[:2]
-    known = person_of(items, address)
+        return _person(session, typed, new_person)
+    known = person_of(items, address) if address else None
     if known is not None:
         spelling = known_names(session.person_counts().items()).get(person_key(known), known)
-        return spelling, ""
+        return spelling, "", []
     name = " ".join(display.split()) or address
     try:
-        return _person(session, name, False)[:2]
+        return _person(session, name, False)
     except RespondError as err:
         raise RespondError(f"{err} (say who with --from/--to/--on)") from None
 
@@ -135,16 +136,18 @@ def file_mail(
     before = filed(items, mail.message_id)
     if before is not None:
         return Outcome(f"already filed as #{before.id}", [])
+    # with no address to go by, the person must be said (--from, --on, --to)
     if kind == "ask":
-        if mail.sender is None:
-            raise RespondError("the message has no sender (From)")
-        address, display = mail.sender, mail.sender_name
+        if mail.sender is None and person is None:
+            raise RespondError("the message has no sender (From); say who with --from")
+        address, display = mail.sender or "", mail.sender_name
     else:
-        if not mail.recipients:
-            raise RespondError("the message has no recipient (To)")
-        display, address = mail.recipients[0]
+        if not mail.recipients and person is None:
+            option = "--on" if kind == "waiting" else "--to"
+            raise RespondError(f"the message has no recipient (To); say who with {option}")
+        display, address = mail.recipients[0] if mail.recipients else ("", "")
     title = title_of(mail)
-    name, matched = _who(session, items, address, display, person, new_person)
+    name, matched, hints = _who(session, items, address, display, person, new_person)
     created = moment(mail.date, env.now())
     then = at(env, created)
     served = None
@@ -174,12 +177,13 @@ def file_mail(
             note=note,
         )
     )  # fmt: skip
-    item.addresses = [address]
+    item.addresses = [address] if address else []
     item.message_id = mail.message_id
     if kind == "promise":
         item.record("promised", created, due=to_utc_iso(due))
     change.commit(item)
-    who = f"{shorten(item.person, 30)} <{shorten(address, 60)}>{matched}"
+    shown = f" <{shorten(address, 60)}>" if address else ""
+    who = f"{shorten(item.person, 30)}{shown}{matched}"
     if kind == "ask":
         msg = f"Added {_label(item)} for {who}, due {_due(env, due)}"
     elif kind == "waiting":
@@ -189,7 +193,7 @@ def file_mail(
         msg += f"; chase {_due(env, due)}"
     else:
         msg = f"Promised {_label(item)} to {who}, by {_due(env, due)}"
-    return Outcome(msg, [item])
+    return Outcome(msg, [item], hints)
 
 
 def add_address(session: Session, env: Env, query: str, typed: str) -> Outcome:
@@ -241,11 +245,16 @@ class Step:
     when: datetime
     item: Item | None = None
     where: str = ""
+    # a reply to a flagged message that this same scan files: the message of that ask
+    asked: Mail | None = None
 
     def describe(self) -> str:
-        title = shorten(title_of(self.mail), 50) if self.item is None else _label(self.item)
         verb = {"ack": "acknowledge", "done": "complete", "answer": "answer", "file": "file"}
-        return f"{verb[self.action]} {title}" + ("" if self.item else f" ({self.where})")
+        if self.item is not None:
+            return f"{verb[self.action]} {_label(self.item)}"
+        if self.asked is not None:
+            return f"{verb[self.action]} {shorten(title_of(self.asked), 50)} (filed above)"
+        return f"{verb[self.action]} {shorten(title_of(self.mail), 50)} ({self.where})"
 
 
 def plan(
@@ -260,7 +269,8 @@ def plan(
             by_id.setdefault(item.message_id, item)
     steps: list[Step] = []
     acted: set[int] = set()
-    filing: set[str] = set()
+    filing: dict[str, Step] = {}  # Message-ID -> the step filing it
+    replied: set[str] = set()  # of those, the ones a reply of yours already acts on
     ordered = sorted(found, key=lambda f: moment(f.mail.date, now))
     for one in ordered:
         mail = one.mail
@@ -269,6 +279,12 @@ def plan(
         to_me = any(address in mine for _, address in mail.recipients)
         for ref in mail.replies_to:
             target = by_id.get(ref)
+            if target is None and from_me and ref in filing and ref not in replied:
+                # starred and answered before this scan: the ask it files is then replied to
+                asked = filing[ref]
+                steps.append(Step(reply, mail, max(when, asked.when), asked=asked.mail))
+                replied.add(ref)
+                continue
             if target is None or target.id in acted or not target.is_open:
                 continue
             if from_me and target.kind == "ask" and (reply == "done" or target.status == "open"):
@@ -284,9 +300,10 @@ def plan(
             and (mail.message_id is None or mail.message_id not in by_id)
             and (mail.message_id or "") not in filing
         ):
-            steps.append(Step("file", mail, when, None, one.where))
+            step = Step("file", mail, when, None, one.where)
+            steps.append(step)
             if mail.message_id:
-                filing.add(mail.message_id)
+                filing[mail.message_id] = step
     return steps
 
 
@@ -299,8 +316,14 @@ def apply(session: Session, env: Env, step: Step, promise: str) -> Outcome | Non
             return file_mail(session, env, step.mail)
         except RespondError:
             return None  # (a message that names no one: left for add --mail to say why)
-    assert step.item is not None
-    item = session.get(step.item.id)
+    if step.item is None:  # a reply to an ask filed by an earlier step of this scan
+        assert step.asked is not None
+        target = filed(session.items().values(), step.asked.message_id)
+        if target is None:
+            return None
+        item = target
+    else:
+        item = session.get(step.item.id)
     if not item.is_open:
         return None
     then = at(env, step.when)

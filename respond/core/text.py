@@ -139,13 +139,28 @@ def fold(value: str) -> str:
 def shell_word(value: str) -> str:
     """``value`` as one word for a POSIX shell, to copy into a command: in double quotes when
     nothing in it is special there (``"Zoë O'Brien"``), else in single quotes
-    (:func:`shlex.quote`); control characters are made visible first."""
-    shown = visible(value)
-    if not any(ch in shown for ch in '"$`\\!'):
-        return f'"{shown}"'
+    (:func:`shlex.quote`). A value with a control or format character is written in ANSI-C
+    quotes (``$'Tab\\tName'``, bash, zsh, ksh and POSIX 2024), so that what is pasted is the
+    value itself and the terminal still shows only visible escapes."""
+    if visible(value) != value:
+        return "$'" + "".join(_ansi_c(value, i) for i in range(len(value))) + "'"
+    if not any(ch in value for ch in '"$`\\!'):
+        return f'"{value}"'
     import shlex
 
-    return shlex.quote(shown)
+    return shlex.quote(value)
+
+
+def _ansi_c(value: str, i: int) -> str:
+    ch = value[i]
+    if ch in "\\'":
+        return "\\" + ch
+    if not hidden_at(value, i):
+        return ch
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def quoted(value: str, width: int = 40) -> str:

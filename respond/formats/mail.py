@@ -18,7 +18,7 @@ from typing import Any
 
 from respond.core.addresses import address_key
 from respond.core.errors import RespondError
-from respond.core.mail import Mail
+from respond.core.mail import Mail, strip_prefixes
 
 #: A message-id token: ``<...>`` without spaces or brackets inside.
 _MSGID = re.compile(r"<[^<>\s]+>")
@@ -47,7 +47,7 @@ def parse(raw: bytes) -> Mail:
     recipients = _addresses(message, "To") + _addresses(message, "Cc")
     subject = _text(message, "Subject")
     first = ""
-    if not subject:
+    if not strip_prefixes(subject):  # none, or only "Re:" and the like
         first = _first_line(message)
     return Mail(
         sender=sender[0][1] if sender else None,

@@ -671,7 +671,10 @@ def template() -> str:
             (tables.setdefault(table, []) if table else top).append(text)
     blocks = ["\n".join(top)]
     for table, lines in tables.items():
-        blocks.append("\n".join([_noted(f"[{table}]", TABLE_NOTES[table]), *lines]))
+        block = "\n".join([_noted(f"[{table}]", TABLE_NOTES[table]), *lines])
+        if table == FOLLOW_UP:  # the alternative to follow_up = "7d": both would not read
+            block = "\n".join(f"# {line}" if line.strip() else line for line in block.split("\n"))
+        blocks.append(block)
     return "\n\n".join(blocks) + "\n"
 
 

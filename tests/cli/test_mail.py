@@ -136,6 +136,16 @@ def test_no_subject_takes_the_first_line_of_the_plain_text(run: Run) -> None:
     assert items(run)[0]["title"] == "Can you review the deck?"
 
 
+@pytest.mark.parametrize("subject", ["Re:", "Fwd: ", "AW: Re:"])
+def test_a_subject_that_is_only_prefixes_takes_the_first_line(run: Run, subject: str) -> None:
+    # it was refused ("no subject and no text to name it by"): the text was read only when the
+    # Subject header was empty, not when nothing was left of it once its prefixes were gone
+    msg = message(subject=subject, body="Can you review the deck?\n")
+    result = pipe(msg.as_bytes(), "add", "--mail")
+    assert result.exit_code == 0, result
+    assert items(run)[0]["title"] == "Can you review the deck?"
+
+
 def test_an_html_only_message_is_reduced_to_text(run: Run) -> None:
     html = "<html><head><style>p{}</style></head><body><p>Call me <b>back</b> &amp; soon</p></body>"
     msg = message(subject="", body="", html=html)
@@ -397,6 +407,34 @@ def test_a_flagged_message_becomes_one_ask_even_when_flagged_later(
     assert len(items(run)) == 1
 
 
+def test_a_flagged_message_and_your_reply_found_by_one_scan_file_an_acknowledged_ask(
+    run: Run, db_path: Path, tree: dict[str, Any]
+) -> None:
+    # starred and answered on the phone, then one scan: the ask was filed but left open, and
+    # the reply, recorded as read, never acknowledged it (it named an ask not yet filed)
+    starred = mailbox.MaildirMessage(message(sender="Bob <bob@example.com>", subject="Laptop",
+                                             message_id="<f1@example.com>"))  # fmt: skip
+    starred.set_subdir("cur")
+    starred.set_flags("FS")
+    tree["inbox"].add(starred)
+    reply = message(sender="Me <me@example.org>", to="bob@example.com", subject="Re: Laptop",
+                    date=datetime(2026, 11, 23, 11, 30, tzinfo=BERLIN),
+                    message_id="<r1@example.org>", replies_to="<f1@example.com>")  # fmt: skip
+    tree["sent"].add(reply)
+    dry = run("mail", "--dry-run")
+    assert "would acknowledge Laptop" in dry.stdout, dry
+    result = run("mail")
+    assert result.exit_code == 0, result
+    assert "Added #1: Laptop" in result.stdout and "Acknowledged #1: Laptop" in result.stdout
+    (item,) = items(run)
+    assert item["status"] == "acked"
+    acked = [e for e in item["history"] if e["event"] == "acked"]
+    assert acked[0]["at"] == "2026-11-23T10:30:00+00:00"  # the reply's Date
+    before = state_of(db_path)
+    assert run("mail").stdout.strip() == "0 changes from mail"
+    assert state_of(db_path) == before
+
+
 def test_reply_done_completes_the_ask(run: Run, tmp_path: Path, tree: dict[str, Any]) -> None:
     write_config(tmp_path, folders=[str(tree["root"] / "Sent")], me=["me@example.org"],
                  reply="done")  # fmt: skip
@@ -500,6 +538,52 @@ def test_a_wait_from_a_message_without_a_recipient_is_refused(run: Run, db_path:
     result = pipe(msg.as_bytes(), "wait", "--mail")
     assert result.exit_code == 2 and "no recipient" in result.stderr
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "drop", "who"),
+    [("add", "From", "--from"), ("wait", "To", "--on"), ("promise", "To", "--to")],
+)
+def test_a_message_without_the_address_files_on_the_person_you_name(
+    run: Run, db_path: Path, command: str, drop: str, who: str
+) -> None:
+    # a message sent Bcc only (To: undisclosed-recipients:;) was refused even with --on Dana:
+    # the person you name needs no address, and the refusal without one says so
+    msg = message(sender="me@example.org" if command != "add" else None)
+    del msg[drop]
+    msg[drop] = "undisclosed-recipients:;"
+    extra = ["--by", "fri"] if command == "promise" else []
+    refused = pipe(msg.as_bytes(), command, "--mail", *extra)
+    assert refused.exit_code == 2 and who in refused.stderr, refused
+    assert not db_path.exists()
+    filed = pipe(msg.as_bytes(), command, "--mail", who, "Dana", *extra)
+    assert filed.exit_code == 0, filed
+    assert "<" not in filed.stdout  # no address to show
+    [item] = items(run)
+    assert item["person"] == "Dana" and item["title"] == "Q3 numbers"
+    assert not item.get("addresses")
+
+
+def test_a_sender_close_to_a_known_person_is_hinted_at(run: Run) -> None:
+    # add --mail filed "Zoey" beside Zoë Müller silently: the near-miss hint was dropped
+    assert run("add", "x", "--from", "Zoë Müller").exit_code == 0
+    result = pipe(message(sender="Zoey <zoey@example.com>").as_bytes(), "add", "--mail")
+    assert result.exit_code == 0, result
+    assert result.stderr == (
+        "respond: hint: Zoey is new; did you mean Zoë Müller? If so: "
+        'respond people rename "Zoey" "Zoë Müller"\n'
+    )
+    assert run("people", "rename", "Zoey", "Zoë Müller").exit_code == 0
+    assert items(run)[1]["person"] == "Zoë Müller"
+
+
+def test_via_another_channel_is_refused_with_mail(run: Run, db_path: Path) -> None:
+    # add --mail --via phone filed an email ask, the --via silently ignored
+    refused = pipe(message().as_bytes(), "add", "--mail", "--via", "phone")
+    assert refused.exit_code == 2 and "--via phone does not go with --mail" in refused.stderr
+    assert not db_path.exists()
+    assert pipe(message().as_bytes(), "add", "--mail", "--via", "Email").exit_code == 0
+    assert items(run)[0]["channel"] == "email"
 
 
 # --- addresses travel ------------------------------------------------------------------------

@@ -188,6 +188,30 @@ def test_a_near_miss_on_a_terminal_asks(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["thanks", "Zoey", "for it"],
+        ["promise", "p", "--to", "Zoey", "--by", "fri"],
+        ["wait", "w", "--on", "Zoey"],
+        ["follow-up", "Zoey", "t", "--by", "fri"],  # filed Zoey with the piped hint, unasked
+        ["add", "--mail", "MESSAGE", "--from", "Zoey"],  # a message in a file: stdin is free
+    ],
+)
+def test_every_command_taking_a_person_asks_on_a_terminal(
+    folks: None, db_path: Path, run: Run, args: list[str]
+) -> None:
+    message = db_path.parent / "message.eml"
+    message.write_bytes(b"From: zoe@example.com\nSubject: Deck\nMessage-ID: <m@x>\n\nHi\n")
+    args = [str(message) if arg == "MESSAGE" else arg for arg in args]
+    code, shown = processes.converse(db_path, *args, answer=b"\r")
+    assert code == 0, shown
+    assert "Zoey is new. Did you mean Zoë Müller? [Y/n]" in shown
+    assert "hint" not in shown
+    assert stored_person(run, 5) == "Zoë Müller"
+
+
+@pytest.mark.slow
 def test_end_of_input_at_the_question_cancels(folks: None, db_path: Path) -> None:
     before = db_path.read_bytes()
     code, shown = processes.converse(db_path, "add", "x", "--from", "Zoey", answer=None)
@@ -211,3 +235,30 @@ def test_only_letters_beyond_accents_load_the_transliteration(db_path: Path) -> 
     assert processes.respond(db_path, "add", "a", "--from", "José García").returncode == 0
     assert "anyascii" not in processes.modules_after(db_path, "add", "b", "--from", "Dan")
     assert "anyascii" in processes.modules_after(db_path, "add", "c", "--from", "Bjørn")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("known", "typed"),
+    [
+        ("Ctl\x01Name Lee", "Ctl\x01Nama Lee"),  # a control character, shown as \x01
+        ("Tab\tName Lee", "Tab\tNama Lee"),
+        ("It's \x1b[31mRed\\x01", "It's \x1b[31mRad\\x01"),  # an escape, a quote, a backslash
+        ("-Dash Lead", "-Dash Leed"),  # a leading dash: not an option
+    ],
+)
+def test_the_hinted_command_works_pasted_into_bash(db_path: Path, known: str, typed: str) -> None:
+    """The command that the piped hint prints, pasted into bash as it is, merges the two
+    (it once showed control characters as ``\\x01`` inside single quotes, and a name starting
+    with ``-`` was taken for an option)."""
+    now = ("--now", "2026-11-25T10:00")
+    assert processes.respond(db_path, *now, "add", "a", "--from", known).returncode == 0
+    added = processes.respond(db_path, *now, "add", "b", "--from", typed)
+    assert added.returncode == 0
+    command = added.stderr.split("If so: ", 1)[1].rstrip("\n")
+    assert command.startswith("respond people rename ")
+    env = processes.env_for(db_path, PATH=f"{Path(processes.RESPOND).parent}:/usr/bin:/bin")
+    pasted = subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True)
+    assert pasted.returncode == 0, pasted.stderr
+    shown = processes.respond(db_path, *now, "show", "2", "--json")
+    assert json.loads(shown.stdout)["person"] == known

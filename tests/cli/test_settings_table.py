@@ -96,9 +96,18 @@ def test_every_setting_is_in_the_example_and_the_example_reads() -> None:
     for key in KEYS:
         table, line = example_of(key)
         tomllib.loads((f"[{table}]\n" if table else "") + line)  # a comment ends it cleanly
-    # follow_up and its table are alternatives; each reads on its own
-    without_table = template().split(f"\n[{FOLLOW_UP}]")[0]
-    assert tomllib.loads(without_table)[FOLLOW_UP] == Settings().follow_up
+    # follow_up and its table are alternatives: the table is commented out (see below)
+    assert tomllib.loads(template())[FOLLOW_UP] == Settings().follow_up
+
+
+def test_the_example_in_the_docs_copied_whole_is_a_config_respond_reads(run: Run) -> None:
+    # it once held both follow_up = "7d" and the [follow_up] table: "not valid TOML:
+    # Cannot overwrite a value" for whoever copied it as it is
+    usage = (ROOT / "docs" / "usage.md").read_text(encoding="utf-8")
+    block = usage.split("## Configuration\n", 1)[1].split("```toml\n", 1)[1].split("```\n")[0]
+    Path(os.environ["RESPOND_CONFIG"]).write_text(block, encoding="utf-8")
+    result = run("config")
+    assert result.exit_code == 0 and result.stderr == "", result
 
 
 def test_every_setting_round_trips_through_the_file_and_config(run: Run) -> None:
@@ -127,8 +136,11 @@ def test_every_setting_round_trips_through_the_file_and_config(run: Run) -> None
 
 def test_the_follow_up_table_of_the_example_reads_as_rules(run: Run) -> None:
     config = Path(os.environ["RESPOND_CONFIG"])
-    block = template().split(f"\n[{FOLLOW_UP}]")[1].split("\n\n")[0]
-    config.write_text(f"[{FOLLOW_UP}]" + block + "\n", encoding="utf-8")
+    # commented out in the example (the alternative to follow_up = "7d"): uncommented
+    block = template().split(f"\n# [{FOLLOW_UP}]")[1].split("\n\n")[0]
+    lines = f"# [{FOLLOW_UP}]{block}".splitlines()
+    assert all(line.startswith("# ") for line in lines)
+    config.write_text("\n".join(line[2:] for line in lines) + "\n", encoding="utf-8")
     data = json.loads(run("config", "--json").stdout)["settings"]
     assert data[FOLLOW_UP] == {"value": "7d", "source": "file"}
     assert data[f"{FOLLOW_UP}.phone"] == {"value": "2d", "source": "file"}

@@ -78,7 +78,10 @@ def add(
 
     if mail:
         from respond.cli.mail import file_message
+        from respond.core.model import parse_channel
 
+        if via is not None and parse_channel(via) != "email":  # (it was silently email)
+            raise RespondError(f"--via {via} does not go with --mail: a message came by email")
         return file_message(
             app_state(ctx), "ask", title, person, by, None, tag or [], note, new_person
         )
@@ -408,6 +411,8 @@ def follow_up(
     from respond.core import actions
 
     target = item_number(for_id) if for_id is not None else None
+    if person is not None:  # a near miss is asked about on a terminal, as add's --from
+        person, new_person = settle_person(ctx, person, new_person)
     app_state(ctx).run(
         actions.add_follow_up, person, title, by, target, tag or [], note, new_person
     )
