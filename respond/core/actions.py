@@ -595,7 +595,7 @@ def reopen(session: Session, env: Env, item_id: int) -> Outcome:
         ]
         if follow is not None and follow.is_open and untouched:
             change.touch(follow)
-            session.delete(follow.id)
+            session.delete(follow.id, now)  # a deletion sync sends
             msg += f"; removed its follow-up #{follow.id}"
         elif follow is not None and follow.is_open:
             msg += f"; its follow-up #{follow.id} stays (changed since)"

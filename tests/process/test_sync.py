@@ -531,6 +531,30 @@ def test_an_ask_reopened_by_undo_and_done_again_schedules_the_same_follow_up(mac
     assert len([i for i in laptop.items() if i["kind"] == "followup"]) == 1
 
 
+def test_a_follow_up_removed_by_reopen_is_removed_everywhere(machines) -> None:
+    laptop, desktop = machines
+    assert "(#3)" in laptop("done", "1", now="2026-11-25T10:00").stdout
+    laptop("sync", now="2026-11-25T10:01")
+    desktop("sync", now="2026-11-25T10:02")
+    assert "removed its follow-up #3" in laptop("reopen", "1", now="2026-11-25T10:03").stdout
+    result = laptop("sync", now="2026-11-25T10:04")
+    assert "came back" not in result.stdout, result
+    desktop("sync", now="2026-11-25T10:05")
+    laptop("sync", now="2026-11-25T10:06")
+    assert converged(laptop, desktop)
+    for machine in (laptop, desktop):
+        assert [(i["id"], i["kind"], i["status"]) for i in machine.items()] == [
+            (1, "ask", "open"),
+            (2, "ask", "open"),
+        ]
+    # undo of the reopen brings the follow-up back, on both machines
+    assert laptop("undo", now="2026-11-25T10:07").exit_code == 0
+    laptop("sync", now="2026-11-25T10:08")
+    desktop("sync", now="2026-11-25T10:09")
+    assert converged(laptop, desktop)
+    assert [i["kind"] for i in desktop.items()] == ["ask", "ask", "followup"]
+
+
 def test_one_follow_up_even_when_each_machine_gave_it_another_id(machines) -> None:
     laptop, desktop = machines
     desktop("add", "Invoice", "--from", "Sam", now="2026-11-25T09:50")  # #3 on the desktop
