@@ -555,6 +555,25 @@ def test_a_follow_up_removed_by_reopen_is_removed_everywhere(machines) -> None:
     assert [i["kind"] for i in desktop.items()] == ["ask", "ask", "followup"]
 
 
+def test_reopen_after_its_follow_up_was_renumbered_removes_that_follow_up_only(machines) -> None:
+    laptop, desktop = machines
+    assert "Added #3" in laptop("add", "Other", "--from", "Zed", now="2026-11-25T10:00").stdout
+    assert "(#3)" in desktop("done", "1", now="2026-11-25T10:05").stdout
+    laptop("sync", now="2026-11-25T10:10")
+    assert "#3 from desktop is now #4" in desktop("sync", now="2026-11-25T10:11").stdout
+    result = desktop("reopen", "1", now="2026-11-25T10:12")
+    assert "removed its follow-up #4" in result.stdout, result
+    laptop("sync", now="2026-11-25T10:13")
+    desktop("sync", now="2026-11-25T10:14")
+    laptop("sync", now="2026-11-25T10:15")
+    for machine in (laptop, desktop):
+        assert [(i["id"], i["title"], i["status"]) for i in machine.items()] == [
+            (1, "Q3 numbers", "open"),
+            (2, "Laptop", "open"),
+            (3, "Other", "open"),
+        ]
+
+
 def test_one_follow_up_even_when_each_machine_gave_it_another_id(machines) -> None:
     laptop, desktop = machines
     desktop("add", "Invoice", "--from", "Sam", now="2026-11-25T09:50")  # #3 on the desktop
