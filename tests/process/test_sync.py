@@ -574,6 +574,18 @@ def test_reopen_after_its_follow_up_was_renumbered_removes_that_follow_up_only(m
         ]
 
 
+def test_an_item_renumbered_by_the_other_machines_merge_is_named_here_too(machines) -> None:
+    laptop, desktop = machines
+    assert "Added #3" in laptop("add", "Other", "--from", "Zed", now="2026-11-25T10:05").stdout
+    assert "(#3)" in desktop("done", "1", now="2026-11-25T10:00").stdout
+    laptop("sync", now="2026-11-25T10:10")
+    assert "#3 from laptop is now #4" in desktop("sync", now="2026-11-25T10:11").stdout
+    # the laptop confirmed "Added #3": its own sync says that #3 is now #4
+    result = laptop("sync", now="2026-11-25T10:12")
+    assert "#3 from laptop is now #4" in result.stdout, result
+    assert laptop.by_title()["Other"]["id"] == 4
+
+
 def test_one_follow_up_even_when_each_machine_gave_it_another_id(machines) -> None:
     laptop, desktop = machines
     desktop("add", "Invoice", "--from", "Sam", now="2026-11-25T09:50")  # #3 on the desktop
