@@ -917,6 +917,19 @@ def set_meta(value):
     return lambda folder: edit_json(folder / "meta.json", lambda data: data.update(next_id=value))
 
 
+def link_to_itself(by: str):
+    def change(folder: Path) -> None:
+        path, uuid = first_item(folder)
+        edit_json(
+            path,
+            lambda data: data[uuid].update(
+                {"for_id": data[uuid]["id"]} if by == "id" else {"for_uuid": uuid}
+            ),
+        )
+
+    return change
+
+
 def add_tombstone(at: str):
     return lambda folder: edit_json(
         folder / "tombstones.json", lambda data: data.update({"0000-feed": at})
@@ -956,6 +969,28 @@ def test_a_remote_holding_a_bad_value_is_refused_in_one_line_and_the_database_st
     assert laptop("list").exit_code == 0
     checked = laptop("doctor")
     assert checked.exit_code == 0, checked.stdout
+
+
+@pytest.mark.parametrize("by", ["id", "uuid"])
+def test_an_item_linked_to_itself_on_the_remote_or_here_arrives_without_the_link(
+    machines, remote: Path, tmp_path: Path, by: str
+) -> None:
+    laptop, desktop = machines
+    craft(remote, tmp_path, link_to_itself(by))
+    laptop("edit", "1", "--note", "mine", now="2026-11-25T10:00")
+    for machine in (laptop, desktop):
+        assert machine("sync", now="2026-11-25T10:01").exit_code == 0
+        assert all(item["for_id"] is None for item in machine.items())
+        checked = machine("doctor")
+        assert checked.exit_code == 0, checked.stdout
+    # one linked to itself here (edited by hand) is sent without the link, and sync goes on
+    data = json.loads(laptop.db.read_text())
+    data["items"]["2"]["for_id"] = 2
+    laptop.db.write_text(json.dumps(data))
+    for n, machine in enumerate((laptop, laptop, desktop)):
+        assert machine("sync", now=f"2026-11-25T10:0{n + 2}").exit_code == 0
+    assert all(item["for_id"] is None for item in desktop.items())
+    assert desktop("doctor").exit_code == 0
 
 
 def test_a_time_far_ahead_from_the_remote_never_beats_a_real_later_edit(
