@@ -587,7 +587,7 @@ def reopen(session: Session, env: Env, item_id: int) -> Outcome:
     now = env.now()
     change = _Change(session, env, "reopen")
     change.touch(item)
-    follow_id = _scheduled_follow_up(effective(item.history))
+    scheduled = _scheduled_follow_up(effective(item.history))
     item.record("reopened", now, was=item.status)
     item.status = timeline(item.history).status
     if item.status not in ("open", "acked"):  # a history that never says how it was opened
@@ -595,17 +595,14 @@ def reopen(session: Session, env: Env, item_id: int) -> Outcome:
     msg = f"Reopened {_label(item)}; {item.status}"
     if item.due is not None:
         msg += f", due {_due(env, item.due)}"
-    if follow_id is not None:
-        try:
-            follow = session.get(follow_id)
-        except NotFound:
-            follow = None
+    if scheduled is not None:
+        follow = _follow_up_of(session, item, *scheduled)
         untouched = follow is not None and [e.get("event") for e in effective(follow.history)] == [
             "created"
         ]
         if follow is not None and follow.is_open and untouched:
             change.touch(follow)
-            session.delete(follow.id)
+            session.delete(follow.id, now)  # a deletion sync sends
             msg += f"; removed its follow-up #{follow.id}"
         elif follow is not None and follow.is_open:
             msg += f"; its follow-up #{follow.id} stays (changed since)"
@@ -613,16 +610,33 @@ def reopen(session: Session, env: Env, item_id: int) -> Outcome:
     return Outcome(msg, [item])
 
 
-def _scheduled_follow_up(events: list[dict[str, Any]]) -> int | None:
-    """The follow-up the last effective closing scheduled, if it did."""
+def _scheduled_follow_up(events: list[dict[str, Any]]) -> tuple[int, str | None] | None:
+    """The follow-up the last effective closing scheduled, if it did: its ID then, and its
+    uuid (a sync may have renumbered it since, and given its old ID to another item)."""
     for event in reversed(events):
         name = event.get("event")
         if name == "follow-up scheduled":
-            found = event.get("followup_id")
-            return found if isinstance(found, int) and not isinstance(found, bool) else None
+            found, uuid = event.get("followup_id"), event.get("followup_uuid")
+            if not isinstance(found, int) or isinstance(found, bool):
+                return None
+            return found, uuid if isinstance(uuid, str) else None
         if name in ("done", "dropped"):
             return None
     return None
+
+
+def _follow_up_of(
+    session: Session, item: Item, follow_id: int, follow_uuid: str | None
+) -> Item | None:
+    """The follow-up ``item``'s closing scheduled: found by its uuid, which a renumbering
+    keeps, else by its ID if that is still a follow-up for ``item``."""
+    if follow_uuid is not None:
+        return next((i for i in session.items().values() if i.uuid == follow_uuid), None)
+    try:
+        follow = session.get(follow_id)
+    except NotFound:
+        return None
+    return follow if follow.kind == "followup" and follow.for_id == item.id else None
 
 
 def add_follow_up(

@@ -150,6 +150,8 @@ def replica_of(items: Iterable[Item], tombstones: Mapping[str, str], next_id: in
     for item in items:
         record = item.to_record()
         record["for_uuid"] = uuid_of.get(item.for_id) if item.for_id is not None else None
+        if item.for_id == item.id:  # a link to itself (edited by hand): no link, as a remote
+            record["for_id"] = record["for_uuid"] = None  # holding one is refused
         records[item.uuid] = record
     top = max((item.id for item in items), default=0)
     live = {uuid: at for uuid, at in tombstones.items() if uuid not in records}
@@ -622,6 +624,10 @@ def replica_from_files(files: Mapping[str, bytes]) -> Replica:
                 for_uuid = record.get("for_uuid")
                 if for_uuid is not None and not isinstance(for_uuid, str):
                     raise SyncFileError(f"{name}: the item {uuid!r:.40} has a bad for_uuid")
+                if for_uuid == uuid or (for_uuid is None and own.get("for_id") == own.get("id")):
+                    record = {**record, "for_id": None, "for_uuid": None}  # a link to itself:
+                    # none (doctor's problem on every machine; a commit made before this
+                    # rule may hold one, so it is dropped, not refused)
                 replica.items[uuid] = record
     return replica
 

@@ -357,6 +357,14 @@ def _merge_remote(store: Store, git: Git, now: datetime, remote: str, report: Re
     final = {uuid: int(record["id"]) for uuid, record in target.items.items()}
     report.conflicts += [(c, final.get(c.uuid, c.id)) for c in merged.conflicts]
     report.renumbered += merged.renumbered
+    # an item of this machine that the remote had already renumbered (another machine settled
+    # the collision, or kept the other copy's ID of one follow-up) moves here too: say so
+    said = {r.uuid for r in merged.renumbered}
+    report.renumbered += [
+        Renumbered(uuid, int(record["id"]), final[uuid], git.host)
+        for uuid, record in sorted(moved.items.items(), key=lambda pair: int(pair[1]["id"]))
+        if uuid in final and final[uuid] != int(record["id"]) and uuid not in said
+    ]
 
     def named(uuid: str) -> str:
         record = target.items.get(uuid) or local.items.get(uuid) or theirs.items.get(uuid)

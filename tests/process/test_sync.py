@@ -531,6 +531,61 @@ def test_an_ask_reopened_by_undo_and_done_again_schedules_the_same_follow_up(mac
     assert len([i for i in laptop.items() if i["kind"] == "followup"]) == 1
 
 
+def test_a_follow_up_removed_by_reopen_is_removed_everywhere(machines) -> None:
+    laptop, desktop = machines
+    assert "(#3)" in laptop("done", "1", now="2026-11-25T10:00").stdout
+    laptop("sync", now="2026-11-25T10:01")
+    desktop("sync", now="2026-11-25T10:02")
+    assert "removed its follow-up #3" in laptop("reopen", "1", now="2026-11-25T10:03").stdout
+    result = laptop("sync", now="2026-11-25T10:04")
+    assert "came back" not in result.stdout, result
+    desktop("sync", now="2026-11-25T10:05")
+    laptop("sync", now="2026-11-25T10:06")
+    assert converged(laptop, desktop)
+    for machine in (laptop, desktop):
+        assert [(i["id"], i["kind"], i["status"]) for i in machine.items()] == [
+            (1, "ask", "open"),
+            (2, "ask", "open"),
+        ]
+    # undo of the reopen brings the follow-up back, on both machines
+    assert laptop("undo", now="2026-11-25T10:07").exit_code == 0
+    laptop("sync", now="2026-11-25T10:08")
+    desktop("sync", now="2026-11-25T10:09")
+    assert converged(laptop, desktop)
+    assert [i["kind"] for i in desktop.items()] == ["ask", "ask", "followup"]
+
+
+def test_reopen_after_its_follow_up_was_renumbered_removes_that_follow_up_only(machines) -> None:
+    laptop, desktop = machines
+    assert "Added #3" in laptop("add", "Other", "--from", "Zed", now="2026-11-25T10:00").stdout
+    assert "(#3)" in desktop("done", "1", now="2026-11-25T10:05").stdout
+    laptop("sync", now="2026-11-25T10:10")
+    assert "#3 from desktop is now #4" in desktop("sync", now="2026-11-25T10:11").stdout
+    result = desktop("reopen", "1", now="2026-11-25T10:12")
+    assert "removed its follow-up #4" in result.stdout, result
+    laptop("sync", now="2026-11-25T10:13")
+    desktop("sync", now="2026-11-25T10:14")
+    laptop("sync", now="2026-11-25T10:15")
+    for machine in (laptop, desktop):
+        assert [(i["id"], i["title"], i["status"]) for i in machine.items()] == [
+            (1, "Q3 numbers", "open"),
+            (2, "Laptop", "open"),
+            (3, "Other", "open"),
+        ]
+
+
+def test_an_item_renumbered_by_the_other_machines_merge_is_named_here_too(machines) -> None:
+    laptop, desktop = machines
+    assert "Added #3" in laptop("add", "Other", "--from", "Zed", now="2026-11-25T10:05").stdout
+    assert "(#3)" in desktop("done", "1", now="2026-11-25T10:00").stdout
+    laptop("sync", now="2026-11-25T10:10")
+    assert "#3 from laptop is now #4" in desktop("sync", now="2026-11-25T10:11").stdout
+    # the laptop confirmed "Added #3": its own sync says that #3 is now #4
+    result = laptop("sync", now="2026-11-25T10:12")
+    assert "#3 from laptop is now #4" in result.stdout, result
+    assert laptop.by_title()["Other"]["id"] == 4
+
+
 def test_one_follow_up_even_when_each_machine_gave_it_another_id(machines) -> None:
     laptop, desktop = machines
     desktop("add", "Invoice", "--from", "Sam", now="2026-11-25T09:50")  # #3 on the desktop
@@ -862,6 +917,19 @@ def set_meta(value):
     return lambda folder: edit_json(folder / "meta.json", lambda data: data.update(next_id=value))
 
 
+def link_to_itself(by: str):
+    def change(folder: Path) -> None:
+        path, uuid = first_item(folder)
+        edit_json(
+            path,
+            lambda data: data[uuid].update(
+                {"for_id": data[uuid]["id"]} if by == "id" else {"for_uuid": uuid}
+            ),
+        )
+
+    return change
+
+
 def add_tombstone(at: str):
     return lambda folder: edit_json(
         folder / "tombstones.json", lambda data: data.update({"0000-feed": at})
@@ -901,6 +969,28 @@ def test_a_remote_holding_a_bad_value_is_refused_in_one_line_and_the_database_st
     assert laptop("list").exit_code == 0
     checked = laptop("doctor")
     assert checked.exit_code == 0, checked.stdout
+
+
+@pytest.mark.parametrize("by", ["id", "uuid"])
+def test_an_item_linked_to_itself_on_the_remote_or_here_arrives_without_the_link(
+    machines, remote: Path, tmp_path: Path, by: str
+) -> None:
+    laptop, desktop = machines
+    craft(remote, tmp_path, link_to_itself(by))
+    laptop("edit", "1", "--note", "mine", now="2026-11-25T10:00")
+    for machine in (laptop, desktop):
+        assert machine("sync", now="2026-11-25T10:01").exit_code == 0
+        assert all(item["for_id"] is None for item in machine.items())
+        checked = machine("doctor")
+        assert checked.exit_code == 0, checked.stdout
+    # one linked to itself here (edited by hand) is sent without the link, and sync goes on
+    data = json.loads(laptop.db.read_text())
+    data["items"]["2"]["for_id"] = 2
+    laptop.db.write_text(json.dumps(data))
+    for n, machine in enumerate((laptop, laptop, desktop)):
+        assert machine("sync", now=f"2026-11-25T10:0{n + 2}").exit_code == 0
+    assert all(item["for_id"] is None for item in desktop.items())
+    assert desktop("doctor").exit_code == 0
 
 
 def test_a_time_far_ahead_from_the_remote_never_beats_a_real_later_edit(
