@@ -32,9 +32,11 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import Any
 
 from respond.core.clock import to_local, to_utc_iso
+from respond.core.errors import RespondError
 from respond.core.model import Item
 from respond.core.text import json_text, visible
 
@@ -213,3 +215,44 @@ def _describe(component: Any, item: Item, now: datetime) -> None:
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
+
+
+def payload(
+    chosen: str, items: list[Item], now: datetime, tz: tzinfo | None, to_file: bool
+) -> tuple[bytes, str]:
+    """``items`` in the format ``chosen`` (one of :data:`FORMATS`), and what it holds as the
+    confirmation says it (``12 item(s)``, ``3 open item(s)``). CSV written to a file starts
+    with a byte order mark (Excel reads its accents right); on stdout it does not."""
+    if chosen == "json":
+        return to_json(items, now).encode("utf-8"), f"{len(items)} item(s)"
+    if chosen == "csv":
+        return to_csv(items, tz, bom=to_file).encode("utf-8"), f"{len(items)} item(s)"
+    events = chosen == "ics-events"
+    count = len(calendar_items(items, events=events))
+    written = f"{count} open item(s){' with a due time' if events else ''}"
+    return to_ics(items, now, events=events), written
+
+
+def write_file(output: str, data: bytes, db: Path) -> tuple[str, str | None]:
+    """Write an export to the file ``output`` (never one of the database ``db``'s files; a FIFO
+    or a device is written into, see :func:`respond.storage.files.write_output`): the path as
+    shown, and a warning when the disk did not confirm the write is durable."""
+    from respond.core.text import visible
+    from respond.storage.files import NotDurable, TargetError, write_output
+    from respond.storage.paths import is_database_file
+
+    target = Path(output).expanduser()
+    shown = visible(str(target))
+    if is_database_file(db, target):
+        raise RespondError(
+            f"can't export to {shown}: it is a file of the database; nothing written"
+        )
+    try:
+        write_output(target, data)
+    except TargetError as err:
+        raise RespondError(f"can't export to {visible(str(err))}") from None
+    except NotDurable as err:
+        return shown, f"the disk did not confirm the export is durable ({err.strerror})"
+    except OSError as err:
+        raise RespondError(f"can't write {shown}: {err.strerror}") from None
+    return shown, None

@@ -189,3 +189,23 @@ def import_items(
     if left_out is not None:
         message = "\n".join([message, *left_out({item.uuid for item in added})])
     return Outcome(message, added)
+
+
+def read_input(file: str) -> tuple[str, str]:
+    """The text of the file to import (``-``: stdin) and its name for messages; one line (exit
+    2) for a file that is missing, a folder, unreadable or not UTF-8."""
+    import sys
+    from pathlib import Path
+
+    name = "stdin" if file == "-" else file
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).expanduser().read_bytes()
+        return raw.decode("utf-8"), name
+    except FileNotFoundError:
+        raise RespondError(f"no such file: {file}") from None
+    except IsADirectoryError:
+        raise RespondError(f"{file} is a directory, not a file") from None
+    except OSError as err:
+        raise RespondError(f"can't read {file}: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise RespondError(f"{name} is not UTF-8 text") from None

@@ -52,42 +52,16 @@ def export(
     state = app_state(ctx).without_settings()
     items = list(state.store.snapshot().items.values())
     to_file = output_file not in (None, "-")
-    written = f"{len(items)} item(s)"
-    if chosen == "json":
-        payload = exporting.to_json(items, state.env.now()).encode("utf-8")
-    elif chosen == "csv":
-        payload = exporting.to_csv(items, state.env.clock.tz, bom=to_file).encode("utf-8")
-    else:
-        events = chosen == "ics-events"
-        payload = exporting.to_ics(items, state.env.now(), events=events)
-        count = len(exporting.calendar_items(items, events=events))
-        written = f"{count} open item(s){' with a due time' if events else ''}"
+    payload, written = exporting.payload(
+        chosen, items, state.env.now(), state.env.clock.tz, to_file
+    )
     if not to_file:
         sys.stdout.flush()
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
         return
-    from pathlib import Path
-
-    from respond.core.text import visible
-    from respond.storage.files import NotDurable, TargetError, write_output
-    from respond.storage.paths import is_database_file
-
     assert output_file is not None
-    target = Path(output_file).expanduser()
-    shown = visible(str(target))
-    if is_database_file(state.store.path, target):
-        message = f"can't export to {shown}: it is a file of the database; nothing written"
-        raise RespondError(message)
-    warning = None
-    try:
-        write_output(target, payload)
-    except TargetError as err:
-        raise RespondError(f"can't export to {visible(str(err))}") from None
-    except NotDurable as err:
-        warning = f"the disk did not confirm the export is durable ({err.strerror})"
-    except OSError as err:
-        raise RespondError(f"can't write {shown}: {err.strerror}") from None
+    shown, warning = exporting.write_file(output_file, payload, state.store.path)
     state.output.warn(f"Exported {written} as {chosen} to {shown}", label=None)
     if warning:
         state.output.warn(warning)
@@ -120,22 +94,7 @@ def import_(
     chosen = source.strip().lower()
     if chosen not in imports.SOURCES:
         raise RespondError(f"unknown source {quoted(source, 20)}; use one of: respond, taskwarrior")
-    name = "stdin" if file == "-" else file
-    try:
-        if file == "-":
-            text = sys.stdin.buffer.read().decode("utf-8")
-        else:
-            from pathlib import Path
-
-            text = Path(file).expanduser().read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise RespondError(f"no such file: {file}") from None
-    except IsADirectoryError:
-        raise RespondError(f"{file} is a directory, not a file") from None
-    except OSError as err:
-        raise RespondError(f"can't read {file}: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise RespondError(f"{name} is not UTF-8 text") from None
+    text, name = imports.read_input(file)
     state = app_state(ctx)
     if chosen == "taskwarrior":
         from respond.formats import taskwarrior
