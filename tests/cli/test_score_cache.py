@@ -15,15 +15,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from respond.cli.app import app
 from respond.core.clock import from_iso, to_utc_iso
 from respond.core.scorecache import GRACE, earliest_affected, score_neutral
 from respond.core.worktime import WorkWeek, add_business_days
 from respond.storage import scorecache, scorelog
 from tests.support import fuzz
-from tests.support.cli import Run
+from tests.support.cli import Run, invoke
 
 BASE = datetime(2026, 10, 5)  # a Monday; the histories below span six weeks from it
 SPAN_MINUTES = 6 * 7 * 24 * 60
@@ -39,14 +37,9 @@ class Cli:
 
     def __init__(self, db: Path) -> None:
         self.db = db
-        self.runner = CliRunner()
 
     def __call__(self, *args: str, now: str, **env: str) -> tuple[int, str]:
-        result = self.runner.invoke(
-            app, ["--now", now, *args], env={"RESPOND_DB": str(self.db), **env}
-        )
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise AssertionError(f"{args!r} raised {result.exception!r}") from result.exception
+        result = invoke(*args, now=now, env={"RESPOND_DB": str(self.db), **env})
         return result.exit_code, result.stdout
 
     def week(self, now: str, *extra: str) -> str:
@@ -237,9 +230,7 @@ def test_a_change_to_an_old_item_recomputes_from_its_week_only(run: Run, db_path
     assert log[-1][2] == "2026-10-20T10:00:00+00:00"  # its deadline: the earliest time it holds
     after = json.loads(run("week", "--json", now=now).stdout)
     assert scorecache.last.used_cache and scorecache.last.built < scorecache.last.records
-    fresh = CliRunner().invoke(
-        app, ["--now", now, "week", "--json"], env={"RESPOND_DB": str(db_path), **NO_CACHE}
-    )
+    fresh = invoke("week", "--json", now=now, env={"RESPOND_DB": str(db_path), **NO_CACHE})
     assert json.loads(fresh.stdout) == after
     missed = {week["start"]: week["habits"]["reply"] for week in after["weeks"]}
     assert missed["2026-10-19"]["total"] == before_total(before, "2026-10-19") + 1
@@ -309,12 +300,10 @@ def test_a_cache_with_wrong_tallies_in_a_good_shape_is_caught_by_the_fingerprint
     (tmp_path / "config.toml").write_text('week_start = "sun"\n')
     sunday = run("week", "--json", now=now).stdout
     assert not scorecache.last.used_cache and sunday != monday
-    fresh = CliRunner().invoke(
-        app,
-        ["--now", now, "week", "--json"],
-        env={"RESPOND_DB": str(db_path), "RESPOND_CONFIG": str(tmp_path / "config.toml"),
-             **NO_CACHE},
-    )  # fmt: skip
+    config = {"RESPOND_CONFIG": str(tmp_path / "config.toml")}
+    fresh = invoke(
+        "week", "--json", now=now, env={"RESPOND_DB": str(db_path), **config, **NO_CACHE}
+    )
     assert fresh.stdout == sunday
 
 
@@ -347,9 +336,7 @@ def test_a_cache_older_than_the_log_or_from_another_file_is_rebuilt(
         db_path.write_text(db_path.read_text() + " ")
     cached = run("week", "--json", now=now).stdout
     assert not scorecache.last.used_cache and cached != before
-    fresh = CliRunner().invoke(
-        app, ["--now", now, "week", "--json"], env={"RESPOND_DB": str(db_path), **NO_CACHE}
-    )
+    fresh = invoke("week", "--json", now=now, env={"RESPOND_DB": str(db_path), **NO_CACHE})
     assert cached == fresh.stdout
 
 
@@ -463,9 +450,10 @@ def test_an_item_from_after_the_caches_now_counts_once_now_passes_it(
         before_total(json.loads(later), "2026-10-12")
         == before_total(json.loads(early), "2026-10-12") + 1
     )  # the backfilled ask, missed on 14 Oct
-    fresh = CliRunner().invoke(
-        app,
-        ["--now", "2026-11-18T10:00", "week", "--json"],
+    fresh = invoke(
+        "week",
+        "--json",
+        now="2026-11-18T10:00",
         env={"RESPOND_DB": str(db_path), **NO_CACHE},
     )
     assert fresh.stdout == later

@@ -59,7 +59,7 @@ def command_for(argv: list[str]) -> Any:
 def invoke(
     *args: str,
     now: str | None = None,
-    input: str | None = None,
+    input: str | bytes | None = None,
     env: dict[str, str] | None = None,
     obj: Any = None,
 ) -> Result:
