@@ -147,6 +147,7 @@ steps = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=fuzz.examples(60),
     deadline=None,

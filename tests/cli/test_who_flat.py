@@ -161,6 +161,7 @@ def few_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(archive, "WHO_LINES", 4)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=fuzz.examples(25),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

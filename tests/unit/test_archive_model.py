@@ -114,6 +114,7 @@ def records(store: Store, **how: Any) -> dict[int, dict[str, Any]]:
     return {k: v.to_record() for k, v in store.snapshot(**how).items.items()}
 
 
+@pytest.mark.slow
 @settings(
     max_examples=fuzz.examples(40),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
