@@ -1,4 +1,9 @@
-"""TODO docstring"""
+"""The archive files of one database (``<db>.archive/YYYY-Qn.json``) as one read or one
+transaction sees them (:class:`Archive`): which file holds an item, the items a commit moves
+in or out, the order of the writes that keeps every item in at least one file whatever a crash
+interrupts, and the copies a crash may leave behind. Where an item belongs is
+:mod:`respond.storage.periods`; the ``who`` summaries are :mod:`respond.storage.summaries`.
+"""
 
 from __future__ import annotations
 

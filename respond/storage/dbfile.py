@@ -1,4 +1,7 @@
-"""TODO docstring"""
+"""The database file as bytes and as data: reading it (never a FIFO or a device), decoding and
+encoding it (orjson), its schema version and the migrations from older ones, and the one way
+to reach its meta record (:func:`meta_of`).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""TODO docstring"""
+"""The undo journal's entries: what a change saved to undo it, stored compactly (the IDs it
+created as runs, not a record each) and expanded when undone; a damaged entry is recognised
+(``doctor --repair`` drops it).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""TODO docstring"""
+"""The database's lock, ``<db>.lock`` (and, through the same function, the reminder log's, the
+sync's and the mail sidecar's): an exclusive ``flock`` that spans a whole read-modify-write,
+waited for in turn, refused through a symlink or where respond may not write, and given up
+only when one process has held it for a whole timeout (naming that process).
+"""
 
 from __future__ import annotations
 

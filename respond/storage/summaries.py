@@ -1,4 +1,9 @@
-"""TODO docstring"""
+"""The ``who`` summaries of the archive files, in a sidecar beside them
+(``<db>.archive/summaries.cache``): per person, what ``who`` and ``people`` show of each file
+(counts, waits, promises, the latest lines), exact when added up across files. Trusted only
+when its fingerprint and each file's match the active file's meta; read by ``who`` and
+``people`` alone.
+"""
 
 from __future__ import annotations
 
