@@ -272,6 +272,8 @@ _DOTTED = re.compile(
     rf"(?: (?:at )?(?P<time>{_TIME_RE}))?",
     _F,
 )
+# ``18.12`` without its closing dot: a day and a month (``18.12.``), or a decimal number?
+_DAY_MONTH_NO_DOT = re.compile(r"(?P<day>0?[1-9]|[12]\d|3[01])\.(?P<month>0?[1-9]|1[0-2])")
 _BARE_NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?", _F)
 # Day/month order unknowable: 01/02/2026, 3/4, 25.11.2026, 11-25-2026 (but not 2026-...).
 _NUMERIC_DATE = re.compile(
@@ -508,6 +510,11 @@ def _parse(text: str, s: str, now: datetime, week: WorkWeek, tz: tzinfo | None) 
     if m := _ORDINAL_DAY.fullmatch(s):
         return _next_day_of_month(text, int(m["day"]), m["time"], today, week, tz)
 
+    if m := _DAY_MONTH_NO_DOT.fullmatch(s):
+        dotted = f"{m['day']}.{m['month']}."
+        _fail(
+            text, f"did you mean {dotted} (day.month.)? a bare number is ambiguous (days? hours?)"
+        )
     if _BARE_NUMBER.fullmatch(s):
         _fail(
             text,

@@ -292,3 +292,12 @@ def test_an_unknown_phrase_suggests_the_nearest_one_and_writes_nothing(run: Run)
     assert "did you mean 'next week'?" in result.stderr
     assert result.stderr.count("\n") == 1
     assert run("show", "1").exit_code != 0  # nothing was added
+
+
+def test_a_day_and_month_without_its_closing_dot_suggests_it(run: Run) -> None:
+    """``18.12`` reads as a decimal number; the error says how to write the day and month."""
+    result = run("add", "Q3 numbers", "--from", "Dana", "--by", "18.12")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "did you mean 18.12. (day.month.)?" in result.stderr
+    assert run("show", "1").exit_code != 0  # nothing was added
+    assert "Fri 18 Dec 17:00" in run("add", "Q3 numbers", "--from", "Dana", "--by", "18.12.").stdout
