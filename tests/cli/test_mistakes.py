@@ -14,7 +14,7 @@ import pytest
 
 from respond.core.history import effective, timeline
 from tests.support.cli import Run
-from tests.support.processes import HANG, env_for
+from tests.support.processes import HANG, env_for, read_terminal
 
 
 def item(run: Run, number: int) -> dict:
@@ -178,19 +178,7 @@ def _delete_on_a_terminal(db: Path, answer: bytes, *extra: str) -> tuple[int, st
         env={**env_for(db), "TERM": "dumb"},
     )
     os.close(secondary)
-    shown = b""
-    asked = False
-    while True:
-        try:
-            chunk = os.read(primary, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-        if not asked and b"[y/N]" in shown:
-            os.write(primary, answer)
-            asked = True
+    shown = read_terminal(primary, b"[y/N]", answer)
     code = proc.wait(timeout=HANG)
     os.close(primary)
     return code, shown.decode()

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.processes import HANG, env_for
+from tests.support.processes import HANG, env_for, read_terminal
 
 NOW = "2026-11-25T09:00"
 
@@ -322,22 +322,10 @@ def on_terminal(folder: Path, args: list[str], *, lane: bool, answer: bytes) -> 
         start_new_session=True,
     )
     os.close(secondary)
-    chunks: list[bytes] = []
-    answered = False
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-        if not answered and b"[Y/n] " in b"".join(chunks):
-            answered = True
-            os.write(primary, answer)
+    shown = read_terminal(primary, b"[Y/n] ", answer)
     proc.wait(timeout=HANG)
     os.close(primary)
-    return proc.returncode, b"".join(chunks).decode()
+    return proc.returncode, shown.decode()
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import Result, Run
-from tests.support.processes import respond, wait_until
+from tests.support.processes import read_terminal, respond, wait_until
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -748,18 +748,10 @@ def test_a_long_sync_shows_its_progress_on_a_terminal_and_nothing_when_piped(
             env={**env_for(db), **env, "TERM": "xterm-256color"},
         )  # fmt: skip
         os.close(secondary)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:  # the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
+        shown = read_terminal(primary)
         out, _ = proc.communicate(timeout=120)
         os.close(primary)
-    terminal = b"".join(chunks).decode(errors="replace")
+    terminal = shown.decode(errors="replace")
     assert proc.returncode == 1 and out == b"", terminal
     assert "fetching" in terminal and "━" in terminal, terminal
     assert "the remote did not answer within 3 s" in terminal  # the line, after the bar

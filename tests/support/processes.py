@@ -165,6 +165,25 @@ def importtime_modules(cmd: list[str], env: dict[str, str]) -> set[str]:
     return {name.split(".")[0] for name in names} | names
 
 
+def read_terminal(primary: int, ask: bytes | None = None, answer: bytes = b"") -> bytes:
+    """Everything a child shows on the pseudo-terminal ``primary`` until it closes it; once
+    what it showed holds ``ask`` (a question), ``answer`` is typed, once."""
+    chunks: list[bytes] = []
+    answered = ask is None
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+        if not answered and ask is not None and ask in b"".join(chunks):
+            answered = True
+            os.write(primary, answer)
+    return b"".join(chunks)
+
+
 def on_a_terminal(db: Path, *args: str, columns: int | None = None, **env_extra: str) -> str:
     """What a pseudo-terminal received from ``respond --now 2026-11-25T10:00 ARGS``: its stdout
     is the terminal (``columns`` wide when given, no COLUMNS in the environment), as a user's
@@ -183,19 +202,11 @@ def on_a_terminal(db: Path, *args: str, columns: int | None = None, **env_extra:
         env=env,
     )
     os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    shown = read_terminal(primary)
     proc.wait(timeout=60)
     os.close(primary)
     assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
-    return b"".join(chunks).decode()
+    return shown.decode()
 
 
 def converse(db: Path, *args: str, answer: bytes | None) -> tuple[int, str]:
@@ -216,19 +227,7 @@ def converse(db: Path, *args: str, answer: bytes | None) -> tuple[int, str]:
         start_new_session=True,
     )
     os.close(secondary)
-    chunks: list[bytes] = []
-    answered = False
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-        if not answered and b"?" in b"".join(chunks):
-            answered = True
-            os.write(primary, answer if answer is not None else b"\x04")
+    shown = read_terminal(primary, b"?", answer if answer is not None else b"\x04")
     proc.wait(timeout=HANG)
     os.close(primary)
-    return proc.returncode, b"".join(chunks).decode()
+    return proc.returncode, shown.decode()
