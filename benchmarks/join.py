@@ -29,13 +29,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+from tests.support.installed import installed_respond  # noqa: E402
 
 RATIO = 3.0
 LIMIT_50K = 60.0
 
 
 def respond_exe() -> str:
-    found = shutil.which("respond", path=str(Path(sys.executable).parent))
+    found = installed_respond()
     if found is None:
         sys.exit("respond is not installed next to this python; pip install -e . first")
     return found

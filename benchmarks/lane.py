@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.support.factory import generate, write
+from tests.support.installed import byte_compile, installed_respond, interpreter_of
 
 TARGET = 3.0
 
@@ -46,23 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--respond", help="the respond command (default: next to python)")
     args = parser.parse_args(argv)
 
-    command = args.respond or shutil.which("respond", path=str(Path(sys.executable).parent))
+    command = args.respond or installed_respond()
     if not command:
         parser.error("no respond command next to this python; pass --respond PATH")
-    with open(command, "rb") as handle:
-        first_line = handle.readline().decode(errors="replace").strip()
-    python = first_line[2:].split()[0] if first_line.startswith("#!") else sys.executable
-    if sys.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        # pip byte-compiles the package; without bytecode every run would compile it: do what
-        # pip does (as benchmarks/prompt.py)
-        where = subprocess.run(
-            [python, "-c", "import respond; print(respond.__path__[0])"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=os.sep,
-        ).stdout.strip()
-        subprocess.run([python, "-m", "compileall", "-q", where], check=True)
+    # the baseline runs the interpreter the command runs (its #! line)
+    python, _ = interpreter_of(command)
+    where = byte_compile(python)
+    if where:
         print(f"note: bytecode writing is off here; byte-compiled {where} as pip would")
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -56,6 +56,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))  # for the children: benchmarks.generate, respond from this checkout
+from tests.support.installed import byte_compile, installed_respond  # noqa: E402 (stdlib only)
+
 DEFAULT_SIZES = "1000,10000"  # items, at BASE_PEOPLE people
 DEFAULT_PEOPLE = "20,200,2000"  # people, at BASE_SIZE items
 BASE_SIZE, BASE_PEOPLE, BIG = 10_000, 200, 100_000
@@ -72,29 +74,19 @@ PEAK_MB = 25.0
 
 
 def respond_exe() -> str:
-    found = shutil.which("respond", path=str(Path(sys.executable).parent))
+    found = installed_respond()
     if found is None:
         sys.exit("respond is not installed next to this python; pip install -e . first")
     return found
 
 
-def byte_compile(python: str) -> None:
-    """``pip install`` byte-compiles the package; an editable install compiles on first import,
-    unless bytecode writing is switched off: then do what pip does, or every run would compile
-    respond's modules."""
-    if not (sys.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE")):
-        return
-    where = subprocess.run(
-        [python, "-c", "import respond; print(respond.__path__[0])"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=os.sep,
-    ).stdout.strip()
-    subprocess.run([python, "-m", "compileall", "-q", where], check=True)
-    print(
-        f"note: bytecode writing is off here; byte-compiled {where} as pip would", file=sys.stderr
-    )
+def note_byte_compiled(python: str) -> None:
+    """Byte-compile respond as pip would (:func:`tests.support.installed.byte_compile`), and
+    say so."""
+    where = byte_compile(python)
+    if where:
+        note = f"note: bytecode writing is off here; byte-compiled {where} as pip would"
+        print(note, file=sys.stderr)
 
 
 # -- the data (these functions run in child processes: see ``--prepare``) --------------------
@@ -523,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
     datasets += [(BASE_SIZE, int(p)) for p in args.people.split(",") if p]
     datasets = sorted(set(datasets))
     exe = respond_exe()
-    byte_compile(sys.executable)
+    note_byte_compiled(sys.executable)
     taskwarrior = None if args.no_taskwarrior else shutil.which("task")
     if taskwarrior is None and not args.no_taskwarrior:
         print("note: taskwarrior (task) is not installed; timing respond only", file=sys.stderr)
