@@ -532,16 +532,27 @@ def archived_copies(data: dict[str, Any], archive: Archive) -> dict[str, list[st
     return extra
 
 
+def _for_repair(db: Path) -> tuple[dict[str, Any], Archive] | None:
+    """For a repair, under the lock: the active file's data and its :class:`Archive`, whose
+    ``state`` is the data's record of the archive (a change to it is saved with the data);
+    None when there is no database."""
+    data = load_raw(db)
+    if data is None:
+        return None
+    data = check_schema(db, data)
+    state = archive_state(data) or {"files": {}}
+    data.setdefault(META, {}).setdefault("1", {"schema": SCHEMA_VERSION})[ARCHIVE] = state
+    return data, Archive(db, state)
+
+
 def remove_archived_copies(db: Path) -> int:
     """Remove the copies :func:`archived_copies` finds (call under the lock): the archive files
     first (each atomically, its previous version kept as ``.bak``), then the active file's
     record of them. Returns how many copies were removed."""
-    data = load_raw(db)
-    if data is None:
+    opened = _for_repair(db)
+    if opened is None:
         return 0
-    data = check_schema(db, data)
-    state = archive_state(data) or {"files": {}}
-    archive = Archive(db, state)
+    data, archive = opened
     extra = archived_copies(data, archive)
     for period, keys in extra.items():
         records = archive.loaded[period]
@@ -550,7 +561,6 @@ def remove_archived_copies(db: Path) -> int:
         archive.dropped.setdefault(period, set()).update(keys)
     if not extra:
         return 0
-    data.setdefault(META, {}).setdefault("1", {"schema": SCHEMA_VERSION})[ARCHIVE] = state
     try:
         archive.write_before()
         atomic_write(db, encode(data))
@@ -566,12 +576,10 @@ def rebuild_summaries(db: Path) -> int:
     lock: ``doctor --repair``), and record it in the active file's meta. Returns how many
     archive files it summarises (a file that can't be read is left out: who reads the archive
     and reports it)."""
-    data = load_raw(db)
-    if data is None:
+    opened = _for_repair(db)
+    if opened is None:
         return 0
-    data = check_schema(db, data)
-    state = archive_state(data) or {"files": {}}
-    archive = Archive(db, state)
+    data, archive = opened
     archive.state.pop("summaries", None)  # (so nothing of the old one is kept)
     archive.legacy = {}
     for period in archive.periods():
@@ -579,7 +587,6 @@ def rebuild_summaries(db: Path) -> int:
             archive.load(period)
             archive.resummed.add(period)
     archive.sidecar_dirty = True
-    data.setdefault(META, {}).setdefault("1", {"schema": SCHEMA_VERSION})[ARCHIVE] = state
     archive.write_before()
     atomic_write(db, encode(data))
     return len(archive.resummed)
