@@ -78,6 +78,17 @@ def exclusive_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the lock
 
 
+@contextmanager
+def sidecar_lock(path: Path, name: str = "", timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """The lock of a per-machine file kept beside the database (the reminder log, what ``mail``
+    read: ``name`` says which in the message), held until the block ends. Its folder must be
+    there already: respond makes no folder for a sidecar."""
+    if not path.parent.is_dir():
+        raise DatabaseError(f"can't keep {name}{path}: {path.parent} does not exist")
+    with exclusive_lock(path, timeout=timeout):
+        yield
+
+
 def _busy(db: Path, holder: bytes, timeout: float) -> DatabaseError:
     first = holder.split()[0] if holder.split() else b""
     pid = int(first) if first.isdigit() and len(first) < 11 else None

@@ -32,7 +32,7 @@ from typing import Any
 
 from respond.core.errors import DatabaseError
 from respond.storage.files import atomic_write
-from respond.storage.lock import exclusive_lock
+from respond.storage.lock import sidecar_lock
 from respond.storage.reading import NotRegularFile, read_regular
 
 SUFFIX = ".mailseen"
@@ -77,9 +77,7 @@ class Seen:
 @contextmanager
 def held(db: Path, wait: float = LOCK_WAIT) -> Iterator[Seen]:
     path = seen_path(db)
-    if not path.parent.is_dir():
-        raise DatabaseError(f"can't keep {path}: {path.parent} does not exist")
-    with exclusive_lock(path, timeout=wait):
+    with sidecar_lock(path, timeout=wait):
         yield _load(path)
 
 

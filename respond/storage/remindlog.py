@@ -37,7 +37,7 @@ from respond.core.clock import from_iso
 from respond.core.errors import DatabaseError
 from respond.core.remind import Record, digest_key
 from respond.storage.files import atomic_write
-from respond.storage.lock import exclusive_lock
+from respond.storage.lock import sidecar_lock
 from respond.storage.reading import NotRegularFile, read_regular
 
 SUFFIX = ".reminded"
@@ -99,9 +99,7 @@ class Log:
 def held(db: Path, wait: float = LOCK_WAIT) -> Iterator[Log]:
     """The log of ``db``'s reminders, with its lock held until the block ends."""
     path = log_path(db)
-    if not path.parent.is_dir():
-        raise DatabaseError(f"can't keep reminder log {path}: {path.parent} does not exist")
-    with exclusive_lock(path, timeout=wait):
+    with sidecar_lock(path, "reminder log ", wait):
         yield Log(path, _load(path))
 
 
