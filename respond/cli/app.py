@@ -2,7 +2,7 @@
 by area. The commands themselves live in ``respond/cli/commands/`` (capture, review, people,
 data, setup, maintenance, remind, mail) and ``cli/sync.py``: each parses its options, opens a
 storage transaction, calls one core function and prints one line. What they share at run time
-(the per-invocation :class:`~respond.cli.context.App`, the error path) is ``cli/context.py``;
+(the per-invocation :class:`~respond.cli.appstate.App`, the error path) is ``cli/context.py``;
 the options they share are ``cli/options.py``. Errors from the core become one line on stderr
 with the contract's exit code (:class:`RespondGroup`).
 
@@ -17,7 +17,8 @@ import typer
 from typer.core import TyperGroup
 
 from respond import __version__
-from respond.cli.context import App, UsageError, fail, output_lost, usage_error
+from respond.cli.appstate import App
+from respond.cli.context import UsageError, fail, output_lost, usage_error
 from respond.cli.options import WHEN_RULE, DbOpt, NowOpt
 from respond.core.dateforms import ACCEPTED_FORMS
 from respond.core.errors import RespondError

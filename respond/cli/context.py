@@ -10,9 +10,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from respond.cli.appstate import PLAIN_VIEWS as PLAIN_VIEWS
-from respond.cli.appstate import App as App
-from respond.cli.appstate import View as View
+from respond.cli.appstate import App
 from respond.core.errors import ExitStatus, RespondError
 
 # Typer (>= 0.26) vendors Click and exports none of its error classes but BadParameter (and

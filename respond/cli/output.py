@@ -19,8 +19,8 @@ class Environment:
     """Where one command's output goes and how it may look, as httpie's ``Environment``: the
     streams, whether stdout is a terminal, the config file's ``color`` setting and the width.
 
-    Built once per command (``cli.context.App.output``) from the streams of the moment, so that test
-    runners can capture them; a test may pass its own values (``stdout_isatty=True`` pretends a
+    Built once per command (``cli.appstate.App.output``) from the streams of the moment, so that
+    test runners can capture them; a test may pass its own values (``stdout_isatty=True`` pretends a
     terminal, for Rich too). ``NO_COLOR``, ``FORCE_COLOR`` and ``TTY_COMPATIBLE`` are Rich's to
     honour (``render.console``): ``color=False`` only ever turns colour off. A width of None is
     the terminal's own; piped output is not hard-wrapped at 80 columns but laid out

@@ -1,5 +1,5 @@
 """Everything the user sees, drawn with Rich: the only module that imports rich. Each view's
-drawing has a twin of the same name in ``cli.shapes``, its ``--json`` (``cli.context.App.emit``).
+drawing has a twin of the same name in ``cli.shapes``, its ``--json`` (``cli.appstate.App.emit``).
 
 User text (titles, names, notes, tags) always goes through :func:`respond.core.text.visible` and
 into ``rich.text.Text`` objects, never through markup, so ``[red]`` stays ``[red]`` and escape

@@ -3,7 +3,7 @@
 ``list --json`` imports neither Rich nor the scoring.
 
 Each function is named after the view it shapes, as its drawing in ``render`` is (the one
-presentation path, ``cli.context.App.emit``). The shapes are a contract
+presentation path, ``cli.appstate.App.emit``). The shapes are a contract
 (tests/cli/test_json_schema.py): they change only on purpose, and then in the changelog. Times
 are UTC ISO strings, lengths of time whole seconds, user text exactly as stored.
 

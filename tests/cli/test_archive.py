@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Run
 
 from respond.core import actions
 from respond.core.actions import Env
@@ -26,6 +25,7 @@ from respond.core.review import REVIEW_WINDOW
 from respond.storage import archive, database, periods
 from respond.storage.database import Store
 from respond.storage.doctor import check
+from tests.support.cli import Run
 from tests.support.processes import respond
 
 NOW = "2026-11-25T10:00"  # a Wednesday; the cutoff is 21 Oct

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from conftest import NOW
 from typer.testing import CliRunner
 
 from respond.cli.app import app, app_for
+from tests.support.cli import NOW
 
 EVERY = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 

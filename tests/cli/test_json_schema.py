@@ -108,8 +108,8 @@ def test_every_view_has_a_shape_and_a_drawing() -> None:
     """``App.emit`` finds a view's JSON shape and its drawing by the view's name."""
     from typing import get_args
 
-    from respond.cli import context, output, render, shapes
+    from respond.cli import appstate, output, render, shapes
 
-    for view in get_args(context.View):
+    for view in get_args(appstate.View):
         assert callable(getattr(shapes, view))
-        assert callable(getattr(output if view in context.PLAIN_VIEWS else render, view))
+        assert callable(getattr(output if view in appstate.PLAIN_VIEWS else render, view))

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +28,7 @@ from respond.storage.archive import archive_state
 from respond.storage.database import Store
 from respond.storage.dbfile import load_raw
 from tests.support import fuzz
+from tests.support.cli import Run
 
 START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 PEOPLE = ["Ann Lee", "Bob Okafor", "Cy Young"]

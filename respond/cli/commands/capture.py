@@ -10,7 +10,8 @@ import typer
 
 if TYPE_CHECKING:
     pass
-from respond.cli.context import App, app_state
+from respond.cli.appstate import App
+from respond.cli.context import app_state
 from respond.cli.options import (
     CAPTURE,
     WHEN_RULE,

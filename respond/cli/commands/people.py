@@ -8,7 +8,8 @@ from respond.core.errors import RespondError
 
 if TYPE_CHECKING:
     from datetime import datetime
-from respond.cli.context import App, app_state
+from respond.cli.appstate import App
+from respond.cli.context import app_state
 from respond.cli.options import MATCHING, JsonOpt, person_argument
 
 
