@@ -7,14 +7,13 @@ UTC ISO 8601 strings in records. History is append-only: scores are computed fro
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from respond.core.clock import from_iso, storable, to_utc_iso
 from respond.core.errors import RespondError
 from respond.core.text import quoted, visible
-from respond.core.value import Value
+from respond.core.value import Record, Value
 
 KINDS: tuple[str, ...] = ("ask", "promise", "waiting", "followup", "thanks")
 STATUSES: tuple[str, ...] = ("open", "acked", "done", "dropped")
@@ -36,26 +35,67 @@ CHANNEL_ALIASES: dict[str, str] = {
 FOLLOW_UP_KINDS: frozenset[str] = frozenset({"ask", "promise"})
 
 
-@dataclass
-class Item:
-    id: int
-    uuid: str
-    kind: str
-    person: str
-    title: str
-    channel: str | None
-    created: datetime
-    due: datetime | None
-    status: str = "open"
-    for_id: int | None = None
-    tags: list[str] = field(default_factory=list)
-    note: str = ""
-    history: list[dict[str, Any]] = field(default_factory=list)
-    updated: datetime | None = None  # the last recorded change (schema 2); set by record()
-    # Mail (``add --mail``): the person's addresses this item knows, lowercased, and the
-    # Message-ID of the message it was filed from. Stored only when set.
-    addresses: list[str] = field(default_factory=list)
-    message_id: str | None = None
+class Item(Record):
+    """One thing owed or awaited. Mail (``add --mail``): ``addresses`` are the person's
+    addresses this item knows, lowercased, and ``message_id`` the Message-ID of the message
+    it was filed from; both stored only when set. ``updated`` is the last recorded change
+    (schema 2), set by :meth:`record`. A plain class (see :mod:`respond.core.value`): the
+    capture lane builds one without compiling a dataclass."""
+
+    __slots__ = (  # noqa: RUF023 (the fields' order: __init__'s, repr's, ==)
+        "id",
+        "uuid",
+        "kind",
+        "person",
+        "title",
+        "channel",
+        "created",
+        "due",
+        "status",
+        "for_id",
+        "tags",
+        "note",
+        "history",
+        "updated",
+        "addresses",
+        "message_id",
+    )
+
+    def __init__(
+        self,
+        id: int,
+        uuid: str,
+        kind: str,
+        person: str,
+        title: str,
+        channel: str | None,
+        created: datetime,
+        due: datetime | None,
+        status: str = "open",
+        for_id: int | None = None,
+        tags: list[str] | None = None,
+        note: str = "",
+        history: list[dict[str, Any]] | None = None,
+        updated: datetime | None = None,
+        addresses: list[str] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        self.id = id
+        self.uuid = uuid
+        self.kind = kind
+        self.person = person
+        self.title = title
+        self.channel = channel
+        self.created = created
+        self.due = due
+        self.status = status
+        self.for_id = for_id
+        self.tags: list[str] = [] if tags is None else tags
+        self.note = note
+        self.history: list[dict[str, Any]] = [] if history is None else history
+        self.updated = updated
+        self.addresses: list[str] = [] if addresses is None else addresses
+        self.message_id = message_id
 
     @property
     def is_open(self) -> bool:

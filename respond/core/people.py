@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
@@ -181,26 +180,76 @@ def closest(known: Mapping[str, str], key: str) -> str | None:
     return candidates[match[0]] if match else None
 
 
-@dataclass(frozen=True)
-class PersonView:
+class PersonView(Value):
+    """What ``who`` shows about one person. ``open``: by due time; ``history``: closed items
+    and when, most recent first; ``median_ack``: the median time from an ask to its
+    acknowledgement or answer, over ``acked`` asks; ``closed``: closed items in all
+    (``history`` may hold only the most recent; by default its length); ``addresses``: their
+    email addresses (see :mod:`respond.core.addresses`)."""
+
+    __slots__ = (  # noqa: RUF023 (the fields' order)
+        "name",
+        "open",
+        "history",
+        "asks",
+        "median_ack",
+        "acked",
+        "replies_in_time",
+        "replies_scored",
+        "promises_kept",
+        "promises_broken",
+        "last_thanked",
+        "last_thanks",
+        "closed",
+        "addresses",
+    )
     name: str
-    open: list[Item]  # by due time
-    history: list[tuple[Item, datetime | None]]  # closed items and when, most recent first
+    open: list[Item]
+    history: list[tuple[Item, datetime | None]]
     asks: int
-    median_ack: timedelta | None  # median time from an ask to its acknowledgement or answer
-    acked: int  # asks acknowledged or answered (the median's sample)
+    median_ack: timedelta | None
+    acked: int
     replies_in_time: int
     replies_scored: int
     promises_kept: int
     promises_broken: int
     last_thanked: datetime | None
     last_thanks: Item | None
-    closed: int = -1  # closed items in all (``history`` may hold only the most recent)
-    addresses: tuple[str, ...] = ()  # their email addresses (see respond.core.addresses)
+    closed: int
+    addresses: tuple[str, ...]
 
-    def __post_init__(self) -> None:
-        if self.closed < 0:
-            object.__setattr__(self, "closed", len(self.history))
+    def __init__(
+        self,
+        name: str,
+        open: list[Item],
+        history: list[tuple[Item, datetime | None]],
+        asks: int,
+        median_ack: timedelta | None,
+        acked: int,
+        replies_in_time: int,
+        replies_scored: int,
+        promises_kept: int,
+        promises_broken: int,
+        last_thanked: datetime | None,
+        last_thanks: Item | None,
+        closed: int = -1,
+        addresses: tuple[str, ...] = (),
+    ) -> None:
+        put = object.__setattr__
+        put(self, "name", name)
+        put(self, "open", open)
+        put(self, "history", history)
+        put(self, "asks", asks)
+        put(self, "median_ack", median_ack)
+        put(self, "acked", acked)
+        put(self, "replies_in_time", replies_in_time)
+        put(self, "replies_scored", replies_scored)
+        put(self, "promises_kept", promises_kept)
+        put(self, "promises_broken", promises_broken)
+        put(self, "last_thanked", last_thanked)
+        put(self, "last_thanks", last_thanks)
+        put(self, "closed", len(history) if closed < 0 else closed)
+        put(self, "addresses", addresses)
 
 
 #: The history lines ``respond who`` shows without ``--all``.
@@ -216,26 +265,62 @@ def line_rank(line: Line) -> tuple[datetime, int]:
     return (closed_at or item.created, item.id)
 
 
-@dataclass
-class Part:
+class Part(Record):
     """What some of one person's items say, in a form that merges exactly: everything ``who``
     and ``people`` show about them. The archive keeps one per person per archive file (see
     :mod:`respond.storage.periods`); :func:`merge` adds them up in the order the items are
-    read (active file first, then each archive file), as if the items were read together."""
+    read (active file first, then each archive file), as if the items were read together.
 
-    items: int = 0
-    open: list[Item] = field(default_factory=list)
-    lines: list[Line] = field(default_factory=list)  # the most recent closed first (all, or some)
-    below: tuple[datetime, int] | None = None  # closed items not in ``lines`` rank at most here
-    asks: int = 0
-    waits: list[float] = field(default_factory=list)  # seconds from ask to first response, sorted
-    replies_in_time: int = 0
-    replies_scored: int = 0
-    kept: int = 0
-    broken: int = 0
-    thanks: Item | None = None  # the latest thanks (of equal times, the first read)
-    thanked: datetime | None = None  # when: kept when the item is not (see ``merge``)
-    last: datetime | None = None  # the latest activity
+    ``lines``: the most recent closed items first (all, or some); ``below``: closed items not
+    in ``lines`` rank at most here; ``waits``: seconds from an ask to its first response,
+    sorted; ``thanks``: the latest thanks (of equal times, the first read), and ``thanked``
+    when (kept when the item is not: see :func:`merge`); ``last``: the latest activity."""
+
+    __slots__ = (  # noqa: RUF023 (the fields' order)
+        "items",
+        "open",
+        "lines",
+        "below",
+        "asks",
+        "waits",
+        "replies_in_time",
+        "replies_scored",
+        "kept",
+        "broken",
+        "thanks",
+        "thanked",
+        "last",
+    )
+
+    def __init__(
+        self,
+        items: int = 0,
+        open: list[Item] | None = None,
+        lines: list[Line] | None = None,
+        below: tuple[datetime, int] | None = None,
+        asks: int = 0,
+        waits: list[float] | None = None,
+        replies_in_time: int = 0,
+        replies_scored: int = 0,
+        kept: int = 0,
+        broken: int = 0,
+        thanks: Item | None = None,
+        thanked: datetime | None = None,
+        last: datetime | None = None,
+    ) -> None:
+        self.items = items
+        self.open: list[Item] = [] if open is None else open
+        self.lines: list[Line] = [] if lines is None else lines
+        self.below = below
+        self.asks = asks
+        self.waits: list[float] = [] if waits is None else waits
+        self.replies_in_time = replies_in_time
+        self.replies_scored = replies_scored
+        self.kept = kept
+        self.broken = broken
+        self.thanks = thanks
+        self.thanked = thanked
+        self.last = last
 
     @property
     def closed(self) -> int:

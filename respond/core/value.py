@@ -12,10 +12,14 @@ dataclass), shown as ``Name(field=value, ...)``.
 - :class:`Value`: read-only after ``__init__`` and hashable by its fields (``frozen=True``);
   its ``__init__`` sets fields with ``object.__setattr__``, as a frozen dataclass does.
 
-Zero imports: cheap for any module.
+Zero imports at run time: cheap for any module.
 """
 
 from __future__ import annotations
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Any, Self
 
 
 class Record:
@@ -33,6 +37,11 @@ class Record:
         return self._fields() == other._fields()
 
     # (defining __eq__ alone makes a class unhashable, as a mutable dataclass is)
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with ``changes``, as ``dataclasses.replace``: made through ``__init__``, whose
+        parameters are the fields."""
+        return self.__class__(**{name: getattr(self, name) for name in self.__slots__} | changes)
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)

@@ -12,11 +12,11 @@ Results are always timezone-aware and expressed in local time.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from respond.core.clock import aware, to_local
+from respond.core.value import Value
 
 __all__ = [
     "DAY_NAMES",
@@ -50,8 +50,10 @@ WEEKDAYS: dict[str, int] = {
 }
 
 
-@dataclass(frozen=True)
-class WorkWeek:
+_WEEKDAYS: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday to Friday
+
+
+class WorkWeek(Value):
     """Which weekdays are worked (Monday=0 .. Sunday=6) and the daily opening hours.
 
     Every working day has the same hours, ``start`` (inclusive) to ``end``. A week without
@@ -59,13 +61,19 @@ class WorkWeek:
     would make "the next working moment" loop forever).
     """
 
-    days: frozenset[int] = field(default=frozenset({0, 1, 2, 3, 4}))
-    start: time = time(9, 0)
-    end: time = time(17, 0)
+    __slots__ = ("days", "start", "end")  # noqa: RUF023 (the fields' order)
+    days: frozenset[int]
+    start: time
+    end: time
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        days: Iterable[int] = _WEEKDAYS,
+        start: time = time(9, 0),
+        end: time = time(17, 0),
+    ) -> None:
         try:
-            days = frozenset(self.days)
+            days = frozenset(days)
         except TypeError as err:
             raise ValueError(f"working days must be a set of weekday numbers: {err}") from err
         if not days:
@@ -73,16 +81,18 @@ class WorkWeek:
         for day in days:
             if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
                 raise ValueError(f"working days are 0 (Monday) to 6 (Sunday), not {day!r}")
-        for name, value in (("start", self.start), ("end", self.end)):
+        for name, value in (("start", start), ("end", end)):
             if not isinstance(value, time):
                 raise ValueError(f"working day {name} must be a time, not {value!r}")
             if value.tzinfo is not None:
                 raise ValueError(f"working day {name} must be a wall-clock time without zone")
-        if self.start >= self.end:
+        if start >= end:
             raise ValueError(
-                f"working day must start before it ends ({self.start:%H:%M} >= {self.end:%H:%M})"
+                f"working day must start before it ends ({start:%H:%M} >= {end:%H:%M})"
             )
         object.__setattr__(self, "days", days)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
 
     @property
     def day_length(self) -> timedelta:

@@ -9,7 +9,6 @@ Real files in temp folders; the property test drives the storage with the core's
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -142,7 +141,7 @@ def compare(store: Store, now: datetime, used: list[int]) -> None:
             if isinstance(full, str):
                 assert fast == full
             else:
-                assert fast == replace(full, history=full.history[:limit]), query
+                assert fast == full.replace(history=full.history[:limit]), query
     for days in (1, 30, 45, 400):
         found = summarised(store, now, lines=False)
         if found is None:
@@ -253,7 +252,7 @@ def test_summaries_by_an_older_respond_are_not_trusted_and_rebuilt_by_the_next_w
         pass  # nothing to change, but the summaries are rebuilt
     assert store.summaries(START) is not None
     full = full_who(store, "ann", START)
-    assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+    assert fast_who(store, "ann", START, 15) == full.replace(history=full.history[:15])
 
 
 def test_a_clock_set_back_or_a_file_changed_behind_the_back_reads_the_archive(
@@ -364,7 +363,7 @@ def test_an_older_files_summaries_move_to_the_sidecar_at_its_next_write(
         entry["who"] = json.dumps(sidecar[period]["who"], separators=(",", ":"))
     db.write_bytes(json.dumps(data).encode())
     summaries.sidecar_of(db).unlink()
-    assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+    assert fast_who(store, "ann", START, 15) == full.replace(history=full.history[:15])
 
     def refuse(path: Path) -> dict[str, Any]:
         raise AssertionError(f"read {path.name}")
@@ -376,7 +375,7 @@ def test_an_older_files_summaries_move_to_the_sidecar_at_its_next_write(
     meta = json.loads(db.read_bytes())["meta"]["1"]["archive"]
     assert all("who" not in entry and "who_v" not in entry for entry in meta["files"].values())
     assert summaries.sidecar_trusted(db, meta["summaries"])
-    assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+    assert fast_who(store, "ann", START, 15) == full.replace(history=full.history[:15])
 
 
 @pytest.mark.parametrize("how", ["damaged", "stale"])
@@ -403,7 +402,7 @@ def test_doctor_reports_a_damaged_or_stale_sidecar_and_repair_makes_it_again(
     assert Store(db).summaries(START) is not None
     assert "summaries" not in run("doctor").stdout
     full = full_who(Store(db), "ann", START)
-    assert fast_who(Store(db), "ann", START, 15) == replace(full, history=full.history[:15])
+    assert fast_who(Store(db), "ann", START, 15) == full.replace(history=full.history[:15])
 
 
 def test_everyday_commands_never_read_the_sidecar(

@@ -133,7 +133,6 @@ def test_text_the_fast_encoder_refuses_still_round_trips(tmp_path: Path) -> None
 def test_replace_many_is_the_same_as_deletes_then_puts_one_by_one(tmp_path_factory, data) -> None:
     """A sync's merge writes in bulk (put by put rewrote the table each time: quadratic); the
     result is what deleting then putting one by one gives, archived items included."""
-    import dataclasses
 
     from respond.storage.database import Store
     from tests.support.factory import generate, write
@@ -150,8 +149,8 @@ def test_replace_many_is_the_same_as_deletes_then_puts_one_by_one(tmp_path_facto
     deletes = data.draw(st.lists(st.sampled_from(ids), unique=True, max_size=10))
     changed = data.draw(st.lists(st.sampled_from(ids), unique=True, max_size=10))
     moved = data.draw(st.lists(st.sampled_from(ids), unique=True, max_size=5))
-    puts = [dataclasses.replace(by_id[i], title=f"changed {i}") for i in changed]
-    puts += [dataclasses.replace(by_id[i], id=1000 + i) for i in moved if i not in changed]
+    puts = [by_id[i].replace(title=f"changed {i}") for i in changed]
+    puts += [by_id[i].replace(id=1000 + i) for i in moved if i not in changed]
     with Store(single).transaction() as txn:
         for item_id in [*deletes, *(i for i in moved if i not in changed)]:
             txn.delete(item_id)

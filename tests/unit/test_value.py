@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 from hypothesis import given
@@ -13,8 +13,11 @@ from hypothesis import strategies as st
 
 from respond.core.clock import FixedClock
 from respond.core.history import Timeline
+from respond.core.model import Item
 from respond.core.scoring import HabitWeek
+from respond.core.settings import Settings
 from respond.core.value import Record, Value
+from respond.core.worktime import WorkWeek
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,7 +78,7 @@ def test_a_value_cannot_change_and_a_record_can() -> None:
 
 def test_no_class_there_is_a_dataclass() -> None:
     """Nothing compiled at import: the point of the module."""
-    for cls in (Value, Record, HabitWeek, Timeline, FixedClock):
+    for cls in (Value, Record, HabitWeek, Timeline, FixedClock, Item, Settings, WorkWeek):
         assert not dataclasses.is_dataclass(cls)
 
 
@@ -87,3 +90,13 @@ def test_values_and_records_copy_and_pickle() -> None:
         assert copy.copy(thing) == thing
         assert copy.deepcopy(thing) == thing
         assert pickle.loads(pickle.dumps(thing)) == thing
+
+
+def test_replace_copies_with_changes_as_dataclasses_replace() -> None:
+    week = WorkWeek(days={0, 1}, end=time(18, 0))
+    later = week.replace(start=time(8, 0))
+    assert later == WorkWeek(days={0, 1}, start=time(8, 0), end=time(18, 0))
+    assert week.start == time(9, 0)  # the original is unchanged
+    with pytest.raises(ValueError):
+        week.replace(start=time(19, 0))  # through __init__: its checks run
+    assert Settings().replace(gratitude_goal=5).gratitude_goal == 5

@@ -54,13 +54,11 @@ def who(
 
 def _with_addresses(view: Any, items: Any) -> Any:
     """``view`` with the person's email addresses (respond.core.addresses)."""
-    from dataclasses import replace
-
     from respond.core.addresses import addresses_by_person
     from respond.core.people import person_key
 
     found = addresses_by_person(i for i in items if i.addresses)
-    return replace(view, addresses=tuple(found.get(person_key(view.name), ())))
+    return view.replace(addresses=tuple(found.get(person_key(view.name), ())))
 
 
 def _summarised(state: "App", now: "datetime", lines: bool = True) -> Any:
