@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import stat
 from datetime import date, timedelta
 from pathlib import Path
@@ -116,7 +115,9 @@ def keep(db: Path, day: date | None = None, name: str | None = None) -> Path | N
         folder.mkdir(mode=0o700, exist_ok=True)
         try:
             os.link(db, tmp)
-        except OSError:
+        except OSError:  # no hard links here (a FAT disk...): a copy
+            import shutil
+
             fd, name = open_temp(target)
             tmp = Path(name)
             with os.fdopen(fd, "wb") as out, db.open("rb") as src:
