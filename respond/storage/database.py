@@ -225,6 +225,11 @@ class Transaction:
         if self._meta.get(doc_id=1) is None:
             self._meta.insert(Document({"schema": SCHEMA_VERSION, "next_id": 1}, doc_id=1))
 
+    def _active(self) -> dict[str, Any]:
+        """The active file's item records as stored, by ID as text."""
+        tables: dict[str, dict[str, Any]] = self._db.storage.read() or {}
+        return tables.get(ITEMS, {})
+
     def items(self, history: bool = True) -> dict[int, Item]:
         """Every item; with ``history=False``, the active file's only."""
         items = _items_of(self._db, self._path)
@@ -241,7 +246,7 @@ class Transaction:
         building the items (4 ms at 10,000 items; building them all takes 100 ms), and for the
         archive from the summaries the active file keeps."""
         counts = self._archive.person_counts() if self._archive is not None else {}
-        records = (self._db.storage.read() or {}).get(ITEMS, {}).values()
+        records = self._active().values()
         return count_people(records, counts)
 
     def get(self, item_id: int) -> Item:
@@ -264,7 +269,9 @@ class Transaction:
         """The ID :meth:`next_id` would give, without taking it."""
         meta = self._meta.get(doc_id=1)
         assert meta is not None
-        used = max((doc.doc_id for doc in self._items), default=0)
+        # the stored keys (checked to be whole numbers when loaded), not TinyDB's documents:
+        # iterating the table wraps every record in a Document (1 ms at 600 active items)
+        used = max(map(int, self._active()), default=0)
         if self._archive is not None:
             used = max(used, self._archive.top_id())
         return max(int(meta.get("next_id", 1)), used + 1)
@@ -309,7 +316,7 @@ class Transaction:
         quadratic)."""
         from tinydb.table import Document
 
-        active = {int(key) for key in (self._db.storage.read() or {}).get(ITEMS, {})}
+        active = {int(key) for key in self._active()}
         every = set(deletes) | set(records)
         if self._archive is not None:
             for item_id in sorted(every - active):
