@@ -586,8 +586,9 @@ def trickler(request: pytest.FixtureRequest) -> Iterator[Trickler]:
 
 
 #: The deadline of a run that meets a trickling receiver: room for a busy machine to start
-#: Python, import apprise and begin the send before it (the hang guard is far past it).
-SLOW = 10
+#: Python, import apprise and begin the send before it (the hang guard is far past it). Each
+#: second more costs the suite 8 s of waiting (8 runs wait for it).
+SLOW = 6
 
 
 def _record(db: Path, digest: bool = False) -> dict[str, Any]:
