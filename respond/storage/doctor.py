@@ -496,6 +496,7 @@ def _check_archive(db: Path, loaded: Loaded, report: Report) -> dict[int, dict[s
                 records.pop(int(key), None)
     if readable:
         _check_summaries(db, state, report)
+        _check_counts(db, state, report)
     return records
 
 
@@ -523,6 +524,40 @@ def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
         "next change makes it again; --repair makes it now",
         lambda: _rebuild_summaries(db),
     )
+
+
+def _check_counts(db: Path, state: dict[str, Any], report: Report) -> None:
+    """The counts file of everyone's names in the archive: a cache too (``add`` and the other
+    name matchers read the archive files when it can't be trusted, and the next change makes
+    it again); an older respond's names in the meta stand in for it until then."""
+    from respond.storage.archive import Archive
+    from respond.storage.summaries import counts_of
+
+    if Archive(db, dict(state, files=dict(state.get("files") or {}))).base_counts()[0] is not None:
+        return
+    path = counts_of(db)
+    name = visible(f"{archive_dir(db).name}/{path.name}")
+    try:
+        json.loads(path.read_bytes())
+        level, what = NOTE, "is out of date (changed behind the database's back)"
+    except FileNotFoundError:
+        level, what = NOTE, "is missing"
+    except (OSError, ValueError):
+        level, what = PROBLEM, "is damaged"
+    report.add(
+        level,
+        "archive",
+        f"{name} (everyone's names) {what}: matching a name reads the archive files until "
+        "the next change makes it again; --repair makes it now",
+        lambda: _rebuild_counts(db),
+    )
+
+
+def _rebuild_counts(db: Path) -> str:
+    from respond.storage.archive import rebuild_counts
+
+    files = rebuild_counts(db)
+    return f"counted the names in {files} archive file{'s' if files != 1 else ''} again"
 
 
 def _rebuild_summaries(db: Path) -> str:

@@ -25,22 +25,103 @@ def sidecar_of(db: Path) -> Path:
 
 def summary(records: Mapping[str, Any], st: os.stat_result | None) -> dict[str, Any]:
     """What the active file's meta keeps about one archive file (its records): small, and the
-    same size whatever the people's items hold (their ``who`` parts are in the sidecar)."""
-    ordered = {key: records[key] for key in sorted(records, key=int)}
-    people = count_people(ordered.values())
-    ids = [int(key) for key in ordered]
+    same size whatever the people's items hold (their ``who`` parts are in the sidecar, their
+    names in the counts file, :data:`COUNTS`)."""
+    ids = [int(key) for key in records]
     latest = ""
-    for record in ordered.values():
+    for record in records.values():
         for value in times(record) if isinstance(record, dict) else ():
             if isinstance(value, str) and value > latest:
                 latest = value
     return {
         "fingerprint": fingerprint(st) if st is not None else None,
-        "items": len(ordered),
+        "items": len(records),
         "ids": [min(ids), max(ids)] if ids else None,
         "latest": latest or None,  # the latest time any of them holds
-        "people": people,
     }
+
+
+#: Everyone's names in the archive files, with how many archived items each spelling has,
+#: summed over the files (``<db>.archive/people.cache``): what ``add`` and the other name
+#: matchers need of the archive. Its size follows people, not history; only a command that
+#: matches a name reads it. It records the fingerprint of each archive file it counts, and the
+#: active file's meta its own (:func:`counts_stamp`): trusted only when both match.
+COUNTS = "people.cache"
+COUNTS_VERSION = 1
+
+
+def counts_of(db: Path) -> Path:
+    return archive_dir(db) / COUNTS
+
+
+def counts_stamp(st: os.stat_result) -> dict[str, Any]:
+    """What the active file's meta keeps of the counts file: its fingerprint and version."""
+    return {"fingerprint": fingerprint(st), "v": COUNTS_VERSION}
+
+
+def read_counts(db: Path, stamp: Any, files: Mapping[str, Any]) -> dict[str, int] | None:
+    """The archive's names and counts from the counts file, if it is the one the meta recorded
+    (``stamp``, see :func:`counts_stamp`) and it counts exactly the archive files the meta
+    knows (``files``: the meta's entries by period), each in the version the meta knows; else
+    ``None`` (the caller counts the files, or uses what an older respond kept in the meta)."""
+    from respond.storage.reading import read_regular
+
+    if not isinstance(stamp, dict) or stamp.get("v") != COUNTS_VERSION:
+        return None
+    path = counts_of(db)
+    try:
+        if stamp.get("fingerprint") != fingerprint(os.stat(path)):
+            return None
+        import orjson
+
+        data = orjson.loads(read_regular(path))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("v") != COUNTS_VERSION:
+        return None
+    counted, people = data.get("files"), data.get("people")
+    if not isinstance(counted, dict) or not isinstance(people, dict):
+        return None
+    known = {
+        period: entry.get("fingerprint") if isinstance(entry, dict) else None
+        for period, entry in files.items()
+    }
+    if counted != known:
+        return None
+    return {name: n for name, n in people.items() if isinstance(n, int) and n > 0}
+
+
+def counts_payload(files: Mapping[str, Any], people: Mapping[str, int]) -> bytes:
+    """The counts file's bytes: the fingerprint of each file counted (``files``: the meta's
+    entries by period) and the counts (orjson; the ASCII JSON for text it refuses)."""
+    import json
+
+    import orjson
+
+    data = {
+        "v": COUNTS_VERSION,
+        "files": {period: files[period].get("fingerprint") for period in sorted(files)},
+        "people": dict(people),
+    }
+    try:
+        return orjson.dumps(data)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
+
+
+def legacy_counts(files: Mapping[str, Any]) -> dict[str, int] | None:
+    """The archive's names and counts from what an older respond kept in each entry of the
+    meta (``people``), summed in file order; ``None`` unless every entry has them."""
+    counts: dict[str, int] = {}
+    for period in sorted(files):
+        entry = files[period]
+        people = entry.get("people") if isinstance(entry, dict) else None
+        if not isinstance(people, dict):
+            return None
+        for name, n in people.items():
+            if isinstance(name, str) and isinstance(n, int):
+                counts[name] = counts.get(name, 0) + n
+    return counts
 
 
 def sidecar_entry(
@@ -330,9 +411,9 @@ def read_summaries(
     table: Mapping[str, Any], entries: list[Mapping[str, Any]], lines: bool = True
 ) -> tuple[list[Any], list[tuple[str, int]], list[Parts]] | None:
     """From the active file's records and the archive files' summaries (``Store.summaries``:
-    each with its ``who`` part from the sidecar): the active items, everyone's ``(spelling,
-    items)`` in reading order (active file first, then each archive file) and each archive
-    file's :class:`Parts`;
+    each with its ``who`` part from the sidecar, the first with the archive's ``people``
+    counts): the active items, everyone's ``(spelling, items)`` in reading order (active file
+    first, then the archive) and each archive file's :class:`Parts`;
     ``None`` when an active record can't be read (the full read then reports it)."""
     from respond.core.model import Item
 
@@ -342,5 +423,5 @@ def read_summaries(
         return None
     spellings = [*count_people(table.values()).items()]
     for entry in entries:
-        spellings += [(name, n) for name, n in entry["people"].items()]
+        spellings += [(name, n) for name, n in (entry.get("people") or {}).items()]
     return active, spellings, [Parts(entry["who"], lines) for entry in entries]
