@@ -504,18 +504,20 @@ def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
     """The sidecar of ``who`` summaries: only a cache (``who`` and ``people`` read the archive
     files when it can't be trusted, and the next change makes it again), so a stale or
     missing one is a note, a damaged one a problem; --repair makes it again either way."""
-    from respond.storage.summaries import read_sidecar, sidecar_of
+    from respond.storage.summaries import parse_sidecar, read_sidecar, sidecar_of
 
     if read_sidecar(db, state.get("summaries")) is not None:
         return
     path = sidecar_of(db)
     name = visible(f"{archive_dir(db).name}/{path.name}")
     try:
-        json.loads(path.read_bytes())
+        readable = parse_sidecar(path.read_bytes()) is not None
         level, what = NOTE, "is out of date (changed behind the database's back)"
     except FileNotFoundError:
-        level, what = NOTE, "is missing"
-    except (OSError, ValueError):
+        readable, level, what = True, NOTE, "is missing"
+    except OSError:
+        readable = False
+    if not readable:
         level, what = PROBLEM, "is damaged"
     report.add(
         level,

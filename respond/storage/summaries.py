@@ -237,37 +237,146 @@ def sidecar_trusted(db: Path, stamp: Any) -> bool:
 def read_sidecar(db: Path, stamp: Any) -> dict[str, Any] | None:
     """The sidecar's entries by period (:func:`sidecar_entry`), if it is trusted (see
     :func:`sidecar_trusted`) and reads; else ``None``. The caller still checks each entry's
-    fingerprint against its archive file."""
+    fingerprint against its archive file. Each entry's people are read as they are asked for
+    (:class:`PackedPeople`): ``who`` parses one person's parts, not everyone's."""
     from respond.storage.reading import read_regular
 
     if not sidecar_trusted(db, stamp):
         return None
     try:
-        import orjson
-
-        data = orjson.loads(read_regular(sidecar_of(db)))
-    except (OSError, ValueError):
+        return parse_sidecar(read_regular(sidecar_of(db)))
+    except OSError:
         return None
-    files = data.get("files") if isinstance(data, dict) and data.get("v") == WHO_VERSION else None
+
+
+def parse_sidecar(raw: bytes) -> dict[str, Any] | None:
+    """The entries of a sidecar's bytes (see :func:`read_sidecar`), ``None`` when they are
+    not one of this version. Two layouts: the packed one :func:`sidecar_payload` writes (a
+    header line, then each person's parts in every file, one JSON text a person), and one JSON
+    text (the first sidecars'; rewritten packed by the next write that changes it)."""
+    import orjson
+
+    newline = raw.find(b"\n")
+    try:
+        data = orjson.loads(raw if newline < 0 else raw[:newline])
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("v") != WHO_VERSION:
+        return None
+    files = data.get("files")
     if not isinstance(files, dict):
         return None
+    if newline < 0:
+        return {
+            period: entry
+            for period, entry in files.items()
+            if isinstance(entry, dict)
+            and isinstance(entry.get("who"), dict)
+            and entry["who"].get("v") == WHO_VERSION
+            and "people" in entry["who"]
+        }
+    index = data.get("index")
+    if not isinstance(index, dict):
+        return None
+    packed = _Packed(memoryview(raw)[newline + 1 :], index)
     return {
-        period: entry
-        for period, entry in files.items()
-        if isinstance(entry, dict)
-        and isinstance(entry.get("who"), dict)
-        and entry["who"].get("v") == WHO_VERSION
-        and "people" in entry["who"]
+        period: {
+            "fingerprint": head.get("fingerprint"),
+            "who": {
+                "v": WHO_VERSION,
+                "asof": head.get("asof"),
+                "people": PackedPeople(packed, period) if head.get("people") else None,
+            },
+        }
+        for period, head in files.items()
+        if isinstance(head, dict) and head.get("v") == WHO_VERSION
     }
 
 
+class _Packed:
+    """Each person's parts in every file, parsed when first asked for (a damaged one is
+    ``{}``: the reader then finds no part, and ``who`` reads the archive files)."""
+
+    def __init__(self, body: memoryview, index: Mapping[str, Any]) -> None:
+        self.body = body
+        self.index = index
+        self.parsed: dict[str, dict[str, Any]] = {}
+
+    def parts_of(self, key: str) -> dict[str, Any]:
+        found = self.parsed.get(key)
+        if found is None:
+            import orjson
+
+            span = self.index.get(key)
+            try:
+                found = orjson.loads(self.body[span[0] : span[1]])  # type: ignore[index]
+            except (TypeError, IndexError, ValueError):
+                found = None
+            found = found if isinstance(found, dict) else {}
+            self.parsed[key] = found
+        return found
+
+
+class PackedPeople(Mapping[str, Any]):
+    """One file's parts by person key, from a packed sidecar: a person's parts are parsed
+    (in every file at once) when first asked for."""
+
+    def __init__(self, packed: _Packed, period: str) -> None:
+        self.packed = packed
+        self.period = period
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.packed.index:
+            raise KeyError(key)
+        return self.packed.parts_of(key)[self.period]
+
+    def __contains__(self, key: object) -> bool:
+        return (
+            isinstance(key, str)
+            and key in self.packed.index
+            and self.period in self.packed.parts_of(key)
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key in self.packed.index if self.period in self.packed.parts_of(key))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def sidecar_payload(files: Mapping[str, Any]) -> bytes:
-    """The sidecar's bytes (orjson; the standard library's ASCII form for text it refuses)."""
+    """The sidecar's bytes, packed: a header line (each file's fingerprint, version, ``asof``
+    and whether it has people; where each person's parts are), then each person's parts in
+    every file as one JSON text, so that ``who`` parses one person's (orjson; the standard
+    library's ASCII form for text it refuses)."""
+    heads: dict[str, Any] = {}
+    by_person: dict[str, dict[str, Any]] = {}
+    for period in sorted(files):
+        entry = files[period]
+        who = entry["who"]
+        heads[period] = {
+            "fingerprint": entry.get("fingerprint"),
+            "v": who.get("v"),
+            "asof": who.get("asof"),
+            "people": who.get("people") is not None,
+        }
+        for key, part in (who.get("people") or {}).items():
+            by_person.setdefault(key, {})[period] = part
+    body = bytearray()
+    index: dict[str, list[int]] = {}
+    for key in sorted(by_person):
+        text = _dumps(by_person[key])
+        index[key] = [len(body), len(body) + len(text)]
+        body += text
+    return _dumps({"v": WHO_VERSION, "files": heads, "index": index}) + b"\n" + bytes(body)
+
+
+def _dumps(data: Any) -> bytes:
+    """JSON text on one line (orjson; the standard library's ASCII form for what it refuses)."""
     import json
 
     import orjson
 
-    data = {"v": WHO_VERSION, "files": {period: files[period] for period in sorted(files)}}
     try:
         return orjson.dumps(data)
     except (orjson.JSONEncodeError, TypeError):

@@ -323,11 +323,12 @@ def test_a_sidecar_changed_behind_the_active_files_back_is_not_trusted(
     now = START.isoformat()
     expected = {args: run(*args, now=now).stdout for args in (("who", "ann"), ("people",))}
     if how == "edited":  # another count for Ann: who would show it if it trusted the file
-        data = json.loads(sidecar.read_bytes())
-        for entry in data["files"].values():
+        entries = summaries.parse_sidecar(sidecar.read_bytes())
+        assert entries is not None
+        for entry in entries.values():
             for part in (entry["who"]["people"] or {}).values():
                 part["n"] += 7
-        sidecar.write_bytes(json.dumps(data).encode())
+        sidecar.write_bytes(summaries.sidecar_payload(entries))
     elif how == "stale":  # the version before the last write, put back (a restore, a sync)
         sidecar.write_bytes(old)
     elif how == "removed":
@@ -361,7 +362,9 @@ def test_an_older_files_summaries_move_to_the_sidecar_at_its_next_write(
     assert sidecar is not None
     for period, entry in state["files"].items():  # as the code before the sidecar wrote them
         entry["who_v"] = summaries.WHO_VERSION
-        entry["who"] = json.dumps(sidecar[period]["who"], separators=(",", ":"))
+        who = sidecar[period]["who"]  # (its people are read as asked for: made a dict here)
+        who = {**who, "people": dict(who["people"]) if who["people"] is not None else None}
+        entry["who"] = json.dumps(who, separators=(",", ":"))
     db.write_bytes(json.dumps(data).encode())
     summaries.sidecar_of(db).unlink()
     assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
@@ -576,3 +579,49 @@ def test_doctor_reports_a_damaged_or_missing_counts_file_and_repair_makes_it_aga
     assert "people.cache" not in run("doctor").stdout
     assert json.loads(counts.read_bytes())["people"] == archived_names(db)
     assert Store(db).person_counts() == everyone(db)
+
+
+def test_who_parses_one_persons_parts_of_the_sidecar(tmp_path: Path) -> None:
+    db = archived_db(tmp_path)
+    data = load_raw(db)
+    assert data is not None
+    entries = summaries.read_sidecar(db, archive_state(data)["summaries"])
+    assert entries is not None
+    ann = persons.person_key("Ann Lee")
+    found = [entry["who"]["people"][ann] for entry in entries.values()]
+    assert all(part["n"] > 0 for part in found)
+    packed = next(iter(entries.values()))["who"]["people"].packed
+    assert set(packed.parsed) == {ann}  # nobody else's was parsed
+    assert len(packed.index) == len(PEOPLE)
+
+
+def test_a_sidecar_in_one_json_text_is_read_and_packed_by_the_next_change(
+    tmp_path: Path,
+) -> None:
+    db = archived_db(tmp_path)
+    store = Store(db)
+    full = full_who(store, "ann", START)
+    sidecar = summaries.sidecar_of(db)
+    entries = summaries.parse_sidecar(sidecar.read_bytes())
+    assert entries is not None
+    unpacked = {  # as the first sidecars were written
+        period: {**entry, "who": {**entry["who"], "people": dict(entry["who"]["people"])}}
+        for period, entry in entries.items()
+    }
+    sidecar.write_bytes(json.dumps({"v": summaries.WHO_VERSION, "files": unpacked}).encode())
+    data = load_raw(db)
+    assert data is not None
+    archive_state(data)["summaries"] = summaries.sidecar_stamp(sidecar.stat())
+    db.write_bytes(json.dumps(data).encode())
+    assert b"\n" not in sidecar.read_bytes()
+    assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+    with store.transaction() as tx:  # an archived item comes back: the sidecar changes
+        archived = min(int(k) for p in periods.periods_on_disk(db) for k in tx_keys(db, p))
+        item = tx.get(archived)
+        item.note = "back"
+        tx.put(item)
+    assert b"\n" in sidecar.read_bytes()  # packed
+    with store.transaction():
+        pass  # (confirms the file that lost the item was replaced)
+    full = full_who(store, "ann", START)
+    assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
