@@ -384,11 +384,14 @@ class Archive:
         those that lose items, and record each one's summary in ``state``."""
         changed = set(self.gained) | set(self.removed) | set(self.dropped) | self.resummed
         # everyone's names, as the files will hold them: counted before the entries change
-        base, from_file = self.base_counts()
-        recount = bool(self.files or changed) and (bool(changed) or self.behind or not from_file)
+        # (a write that changes no archive file reads no counts file: a stat tells it is ours)
+        stale = self.behind or self.legacy_counts is not None
+        stale = stale or not summaries.counts_trusted(self.db, self.state.get("counts"))
+        recount = bool(self.files or changed) and (bool(changed) or stale)
         counts: dict[str, int] = {}
         complete = False
         if recount:
+            base, _ = self.base_counts()
             exact = base is not None and not self.behind
             counts, complete = (self.person_counts(), True) if exact else self._count_all()
         made: dict[str, tuple[dict[str, Any], os.stat_result]] = {}

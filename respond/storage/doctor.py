@@ -575,8 +575,9 @@ def _forget_archive(db: Path, period: str) -> str:
     backups.keep(db)
 
     def forget(data: dict[str, Any]) -> None:
-        files = meta_of(data).get(ARCHIVE, {}).get("files", {})
-        files.pop(period, None)
+        state = meta_of(data).get(ARCHIVE, {})
+        state.get("files", {}).pop(period, None)
+        state.pop("counts", None)  # (it counted that file: the next write counts them again)
 
     _rewrite(db, forget)
     return f"forgot the missing archive file {period}.json"

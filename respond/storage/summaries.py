@@ -59,6 +59,17 @@ def counts_stamp(st: os.stat_result) -> dict[str, Any]:
     return {"fingerprint": fingerprint(st), "v": COUNTS_VERSION}
 
 
+def counts_trusted(db: Path, stamp: Any) -> bool:
+    """Whether the counts file on disk is the one the meta recorded (a stat, no read): then it
+    counts the files the meta knows, as every change to them rewrites it."""
+    if not isinstance(stamp, dict) or stamp.get("v") != COUNTS_VERSION:
+        return False
+    try:
+        return bool(stamp.get("fingerprint") == fingerprint(os.stat(counts_of(db))))
+    except OSError:
+        return False
+
+
 def read_counts(db: Path, stamp: Any, files: Mapping[str, Any]) -> dict[str, int] | None:
     """The archive's names and counts from the counts file, if it is the one the meta recorded
     (``stamp``, see :func:`counts_stamp`) and it counts exactly the archive files the meta

@@ -384,6 +384,14 @@ def test_a_missing_archive_file_stops_history_commands_until_doctor_forgets_it(
     assert "repaired: forgot the missing archive file 2026-Q4.json" in repaired.stdout
     assert repaired.returncode == 0, repaired.stdout
     assert run("week").exit_code == 0
+    left: dict[str, int] = {}  # the names of what is left: the counts forget the file too
+    for path in periods.archive_dir(db_path).glob("*.json"):
+        periods.count_people(json.loads(path.read_bytes())["items"].values(), left)
+    active = json.loads(db_path.read_bytes())["items"].values()
+    assert Store(db_path).person_counts() == periods.count_people(active, dict(left))
+    assert run("add", "next", "--from", "Kim").exit_code == 0
+    counts = periods.archive_dir(db_path) / "people.cache"
+    assert json.loads(counts.read_bytes())["people"] == left  # made again by the next write
 
 
 def test_an_archive_file_replaced_behind_the_active_files_back_is_reconciled(

@@ -625,3 +625,24 @@ def test_a_sidecar_in_one_json_text_is_read_and_packed_by_the_next_change(
         pass  # (confirms the file that lost the item was replaced)
     full = full_who(store, "ann", START)
     assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+
+
+def test_a_write_that_changes_no_archive_file_reads_no_counts_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = archived_db(tmp_path)  # (today's pass is done)
+    counts = summaries.counts_of(db)
+    before = periods.fingerprint(counts.stat())
+    active = sorted(
+        int(k) for k, v in json.loads(db.read_bytes())["items"].items() if v["status"] == "open"
+    )
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("read the counts file")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(summaries, "read_counts", refuse)
+        with Store(db).transaction(now=START) as tx:
+            actions.complete(tx, Env(FixedClock(START)), active[0])
+    assert periods.fingerprint(counts.stat()) == before
+    assert Store(db).person_counts() == everyone(db)
