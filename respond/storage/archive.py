@@ -105,7 +105,7 @@ class Archive:
 
     ``state`` is the active file's record (its meta's ``archive``): ``on``, the day of the last
     archiving pass, and ``files``, per period, the summary :func:`summary` makes
-    (fingerprint, item count, ID range, people, ``latest`` time) plus ``drop``, the IDs a
+    (fingerprint, item count, ID range, ``latest`` time) plus ``drop``, the IDs a
     commit removed whose removal is not yet confirmed by the file's fingerprint; and
     ``summaries``, the stamp of the sidecar of ``who`` parts (:func:`sidecar_stamp`),
     which is read and rewritten only when a file changes (:meth:`_write_sidecar`); and

@@ -2,7 +2,11 @@
 (``<db>.archive/summaries.cache``): per person, what ``who`` and ``people`` show of each file
 (counts, waits, promises, the latest lines), exact when added up across files. Trusted only
 when its fingerprint and each file's match the active file's meta; read by ``who`` and
-``people`` alone.
+``people`` alone, one person's parts at a time (packed by person: :func:`sidecar_payload`).
+
+Beside it, the counts file (``<db>.archive/people.cache``, :data:`COUNTS`): everyone's names
+in the archive files with how many items each spelling has, summed over the files, which
+``add`` and the other name matchers read instead of the files; checked the same way.
 """
 
 from __future__ import annotations
