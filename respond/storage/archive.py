@@ -39,6 +39,7 @@ from respond.storage.files import (
 from respond.storage.periods import (
     WINDOW,
     archive_dir,
+    count_people,
     file_of,
     fingerprint,
     may_hold,
@@ -104,10 +105,12 @@ class Archive:
 
     ``state`` is the active file's record (its meta's ``archive``): ``on``, the day of the last
     archiving pass, and ``files``, per period, the summary :func:`summary` makes
-    (fingerprint, item count, ID range, people, ``latest`` time) plus ``drop``, the IDs a
+    (fingerprint, item count, ID range, ``latest`` time) plus ``drop``, the IDs a
     commit removed whose removal is not yet confirmed by the file's fingerprint; and
     ``summaries``, the stamp of the sidecar of ``who`` parts (:func:`sidecar_stamp`),
-    which is read and rewritten only when a file changes (:meth:`_write_sidecar`). Files are
+    which is read and rewritten only when a file changes (:meth:`_write_sidecar`); and
+    ``counts``, the stamp of the file of everyone's names (:func:`summaries.counts_stamp`),
+    read only to match a name (:meth:`person_counts`), rewritten when a file changes. Files are
     loaded lazily, once each; a transaction's changes to them are written by
     :meth:`write_before` and :meth:`write_after`, around the active file.
     """
@@ -124,6 +127,11 @@ class Archive:
         # the who parts an older respond kept in the meta, by period, moved to the sidecar
         self.legacy: dict[str, Any] = {}
         self.sidecar_dirty = False  # the sidecar is to be written (made again, or migrated)
+        # the names of the files changed in this transaction, as they were loaded, by period
+        self.counted: dict[str, dict[str, int]] = {}
+        self.behind = False  # a file changed behind the meta's back: count every file again
+        self.legacy_counts: dict[str, int] | None = None  # an older respond's, from the meta
+        self._base: tuple[dict[str, int] | None, bool] | None = None  # (counts, from the file)
         self.pending: list[tuple[Path, Path]] = []  # (prepared temp, archive file) to install
         self.dirty = False
         self._on_disk: list[str] | None = None
@@ -197,20 +205,54 @@ class Archive:
                 return True
         return False
 
-    def person_counts(self) -> dict[str, int]:
-        """How many archived items each spelling of a name has, from the summaries (or from a
-        file this transaction loaded)."""
-        counts: dict[str, int] = {}
-        for period in sorted(set(self.files) | set(self.loaded)):
-            entry = self.files.get(period)
-            if period in self.loaded:
-                people = summaries.summary(self.loaded[period], None)["people"]
+    def base_counts(self) -> tuple[dict[str, int] | None, bool]:
+        """The archive's names as the meta's files hold them, without opening one: from the
+        counts file when it is trusted (:func:`summaries.read_counts`), else from what an
+        older respond kept in the meta; and whether they came from the counts file. Read
+        once, before this transaction changes the meta's entries."""
+        if self._base is None:
+            found = summaries.read_counts(self.db, self.state.get("counts"), self.files)
+            if found is not None:
+                self._base = (found, True)
+            elif self.legacy_counts is not None:
+                self._base = (self.legacy_counts, False)
             else:
-                people = entry.get("people") if isinstance(entry, dict) else None
-            for name, n in (people or {}).items():
-                if isinstance(name, str) and isinstance(n, int):
-                    counts[name] = counts.get(name, 0) + n
-        return counts
+                self._base = (summaries.legacy_counts(self.files), False)
+        return self._base
+
+    def _touch(self, period: str, records: dict[str, Any]) -> None:
+        """Before a file's records change in memory: note its names as loaded."""
+        if period not in self.counted:
+            self.counted[period] = count_people(records.values())
+
+    def person_counts(self) -> dict[str, int]:
+        """How many archived items each spelling of a name has: the counts file's (or an older
+        respond's meta's), with the files this transaction changed counted again; every file
+        counted when those can't be trusted (a file changed behind the meta's back, a missing
+        or stale counts file)."""
+        base, _ = self.base_counts()
+        if base is None or self.behind:
+            return self._count_all()[0]
+        counts = dict(base)
+        for before in self.counted.values():
+            for name, n in before.items():
+                counts[name] = counts.get(name, 0) - n
+        for period in self.counted:
+            count_people(self.loaded.get(period, {}).values(), counts)
+        return {name: n for name, n in counts.items() if n > 0}
+
+    def _count_all(self) -> tuple[dict[str, int], bool]:
+        """Every file's names, each file read (once); and whether every file could be."""
+        counts: dict[str, int] = {}
+        complete = True
+        for period in sorted(set(self.files) | set(self.loaded)):
+            try:
+                records = self.visible(period)
+            except DatabaseError:
+                complete = False  # (doctor reports it)
+                continue
+            count_people(records.values(), counts)
+        return counts, complete
 
     def top_id(self) -> int:
         tops = [
@@ -252,7 +294,9 @@ class Archive:
             try:
                 records = self.load(period)
             except DatabaseError:
-                continue
+                continue  # (left alone: the counts still describe the version the meta knows)
+            self.behind = True  # (its names are counted again)
+            self._touch(period, records)
             drop = {str(n) for n in (entry or {}).get("drop") or []}
             if uuids is None:
                 uuids = {r.get("uuid") for r in active.values() if isinstance(r, dict)}
@@ -272,8 +316,14 @@ class Archive:
             self.dirty = True
 
     def _migrate(self) -> None:
-        """Take the ``who`` parts an older respond kept in the meta out of it (the next write
-        puts them in the sidecar: :meth:`write_before`)."""
+        """Take the ``who`` parts and the names an older respond kept in the meta out of it
+        (the next write puts them in the sidecar and the counts file: :meth:`write_before`)."""
+        if any(isinstance(entry, dict) and "people" in entry for entry in self.files.values()):
+            self.legacy_counts = summaries.legacy_counts(self.files)
+            for entry in self.files.values():
+                if isinstance(entry, dict):
+                    entry.pop("people", None)
+            self.dirty = True
         for period, entry in self.files.items():
             if isinstance(entry, dict) and ("who" in entry or "who_v" in entry):
                 block = summaries.legacy_who(entry)
@@ -297,6 +347,7 @@ class Archive:
                 records = self.load(period)
             except DatabaseError:
                 continue  # a damaged or newer file is never overwritten: they stay active
+            self._touch(period, records)
             for key in keys:
                 records[key] = active.pop(key)
                 self.gained.setdefault(period, set()).add(key)
@@ -311,9 +362,10 @@ class Archive:
         if self.find(item_id) is None:
             return False
         for period, records in self.loaded.items():
-            record = records.pop(key, None)
-            if record is None:
+            if records.get(key) is None:
                 continue
+            self._touch(period, records)
+            record = records.pop(key)
             self.dirty = True
             if key in self.gained.get(period, set()):
                 self.gained[period].discard(key)  # moved in by this transaction's pass
@@ -331,6 +383,17 @@ class Archive:
         those that leave them too, until :meth:`write_after`), prepare the final versions of
         those that lose items, and record each one's summary in ``state``."""
         changed = set(self.gained) | set(self.removed) | set(self.dropped) | self.resummed
+        # everyone's names, as the files will hold them: counted before the entries change
+        # (a write that changes no archive file reads no counts file: a stat tells it is ours)
+        stale = self.behind or self.legacy_counts is not None
+        stale = stale or not summaries.counts_trusted(self.db, self.state.get("counts"))
+        recount = bool(self.files or changed) and (bool(changed) or stale)
+        counts: dict[str, int] = {}
+        complete = False
+        if recount:
+            base, _ = self.base_counts()
+            exact = base is not None and not self.behind
+            counts, complete = (self.person_counts(), True) if exact else self._count_all()
         made: dict[str, tuple[dict[str, Any], os.stat_result]] = {}
         for period in sorted(changed):
             records = self.loaded.get(period, {})
@@ -357,7 +420,27 @@ class Archive:
             made[period] = (records, st)
         if made or self.sidecar_dirty:
             self._write_sidecar(made)
+        if recount:
+            self._write_counts(counts, complete)
         commit_step("archive")
+
+    def _write_counts(self, counts: dict[str, int], complete: bool) -> None:
+        """Rewrite the counts file with ``counts`` (every file's names, as the meta's entries
+        now describe them) and record its stamp in ``state``; best effort, as the sidecar. When
+        a file could not be counted, none is recorded (the next write counts them all)."""
+        self.state.pop("counts", None)
+        if not complete:
+            return
+        path = summaries.counts_of(self.db)
+        try:
+            self._folder()
+            atomic_write(path, summaries.counts_payload(self.files, counts))
+            self.state["counts"] = summaries.counts_stamp(os.stat(path))
+        except NotDurable:
+            with contextlib.suppress(OSError):
+                self.state["counts"] = summaries.counts_stamp(os.stat(path))
+        except OSError:
+            pass
 
     def _write_sidecar(self, made: Mapping[str, tuple[dict[str, Any], os.stat_result]]) -> None:
         """Rewrite the sidecar: the ``who`` parts of the files ``made`` (records, stat) again,
@@ -554,6 +637,7 @@ def remove_archived_copies(db: Path) -> int:
         return 0
     data, archive = opened
     extra = archived_copies(data, archive)
+    archive.behind = True  # (a copy left by a crash: the files are not what the meta says)
     for period, keys in extra.items():
         records = archive.loaded[period]
         for key in keys:
@@ -582,6 +666,7 @@ def rebuild_summaries(db: Path) -> int:
     data, archive = opened
     archive.state.pop("summaries", None)  # (so nothing of the old one is kept)
     archive.legacy = {}
+    archive.behind = True  # (the names too)
     for period in archive.periods():
         with contextlib.suppress(DatabaseError):
             archive.load(period)
@@ -590,3 +675,22 @@ def rebuild_summaries(db: Path) -> int:
     archive.write_before()
     atomic_write(db, encode(data))
     return len(archive.resummed)
+
+
+def rebuild_counts(db: Path) -> int:
+    """Make the counts file of everyone's names again from the archive files (call under the
+    lock: ``doctor --repair``), and record it in the active file's meta. Returns how many
+    archive files it counts (one that can't be read leaves it unrecorded: the next write
+    tries again)."""
+    opened = _for_repair(db)
+    if opened is None:
+        return 0
+    data, archive = opened
+    archive.state.pop("counts", None)
+    for entry in archive.files.values():
+        if isinstance(entry, dict):
+            entry.pop("people", None)  # (an older respond's)
+    archive.behind = True
+    archive.write_before()
+    atomic_write(db, encode(data))
+    return len(archive.loaded)

@@ -496,6 +496,7 @@ def _check_archive(db: Path, loaded: Loaded, report: Report) -> dict[int, dict[s
                 records.pop(int(key), None)
     if readable:
         _check_summaries(db, state, report)
+        _check_counts(db, state, report)
     return records
 
 
@@ -503,11 +504,40 @@ def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
     """The sidecar of ``who`` summaries: only a cache (``who`` and ``people`` read the archive
     files when it can't be trusted, and the next change makes it again), so a stale or
     missing one is a note, a damaged one a problem; --repair makes it again either way."""
-    from respond.storage.summaries import read_sidecar, sidecar_of
+    from respond.storage.summaries import parse_sidecar, read_sidecar, sidecar_of
 
     if read_sidecar(db, state.get("summaries")) is not None:
         return
     path = sidecar_of(db)
+    name = visible(f"{archive_dir(db).name}/{path.name}")
+    try:
+        readable = parse_sidecar(path.read_bytes()) is not None
+        level, what = NOTE, "is out of date (changed behind the database's back)"
+    except FileNotFoundError:
+        readable, level, what = True, NOTE, "is missing"
+    except OSError:
+        readable = False
+    if not readable:
+        level, what = PROBLEM, "is damaged"
+    report.add(
+        level,
+        "archive",
+        f"{name} (who's summaries) {what}: who and people read the archive files until the "
+        "next change makes it again; --repair makes it now",
+        lambda: _rebuild_summaries(db),
+    )
+
+
+def _check_counts(db: Path, state: dict[str, Any], report: Report) -> None:
+    """The counts file of everyone's names in the archive: a cache too (``add`` and the other
+    name matchers read the archive files when it can't be trusted, and the next change makes
+    it again); an older respond's names in the meta stand in for it until then."""
+    from respond.storage.archive import Archive
+    from respond.storage.summaries import counts_of
+
+    if Archive(db, dict(state, files=dict(state.get("files") or {}))).base_counts()[0] is not None:
+        return
+    path = counts_of(db)
     name = visible(f"{archive_dir(db).name}/{path.name}")
     try:
         json.loads(path.read_bytes())
@@ -519,10 +549,17 @@ def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
     report.add(
         level,
         "archive",
-        f"{name} (who's summaries) {what}: who and people read the archive files until the "
-        "next change makes it again; --repair makes it now",
-        lambda: _rebuild_summaries(db),
+        f"{name} (everyone's names) {what}: matching a name reads the archive files until "
+        "the next change makes it again; --repair makes it now",
+        lambda: _rebuild_counts(db),
     )
+
+
+def _rebuild_counts(db: Path) -> str:
+    from respond.storage.archive import rebuild_counts
+
+    files = rebuild_counts(db)
+    return f"counted the names in {files} archive file{'s' if files != 1 else ''} again"
 
 
 def _rebuild_summaries(db: Path) -> str:
@@ -538,8 +575,9 @@ def _forget_archive(db: Path, period: str) -> str:
     backups.keep(db)
 
     def forget(data: dict[str, Any]) -> None:
-        files = meta_of(data).get(ARCHIVE, {}).get("files", {})
-        files.pop(period, None)
+        state = meta_of(data).get(ARCHIVE, {})
+        state.get("files", {}).pop(period, None)
+        state.pop("counts", None)  # (it counted that file: the next write counts them again)
 
     _rewrite(db, forget)
     return f"forgot the missing archive file {period}.json"

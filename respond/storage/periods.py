@@ -10,8 +10,10 @@ and documents the API and the crash safety; this module decides:
   event's time) before the cutoff, not serving an open item (``for_id``), and not the target of
   an item that stays (so a review of the active file finds what its items point at);
 * the file each goes to (:func:`period_of`);
-* the summary of an archive file that the active file's meta keeps (:func:`summary`): its item
-  count, ID range and people, so that ``add`` matches names and finds IDs without opening it;
+* the summary of an archive file that the active file's meta keeps (``summaries.summary``): its
+  item count, ID range and latest time, so that ``add`` finds IDs without opening it (the
+  names ``add`` matches are summed over the files in ``<db>.archive/people.cache``, see
+  ``summaries.COUNTS``: the meta does not grow with people);
 * per person what ``who`` and ``people`` show of each file (:func:`who_summary`), in a form
   that adds up exactly over the files, with each person's most recent history lines over all
   files (:func:`trim`): kept apart in the *sidecar* ``<db>.archive/summaries.cache``

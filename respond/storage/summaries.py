@@ -2,7 +2,11 @@
 (``<db>.archive/summaries.cache``): per person, what ``who`` and ``people`` show of each file
 (counts, waits, promises, the latest lines), exact when added up across files. Trusted only
 when its fingerprint and each file's match the active file's meta; read by ``who`` and
-``people`` alone.
+``people`` alone, one person's parts at a time (packed by person: :func:`sidecar_payload`).
+
+Beside it, the counts file (``<db>.archive/people.cache``, :data:`COUNTS`): everyone's names
+in the archive files with how many items each spelling has, summed over the files, which
+``add`` and the other name matchers read instead of the files; checked the same way.
 """
 
 from __future__ import annotations
@@ -25,22 +29,114 @@ def sidecar_of(db: Path) -> Path:
 
 def summary(records: Mapping[str, Any], st: os.stat_result | None) -> dict[str, Any]:
     """What the active file's meta keeps about one archive file (its records): small, and the
-    same size whatever the people's items hold (their ``who`` parts are in the sidecar)."""
-    ordered = {key: records[key] for key in sorted(records, key=int)}
-    people = count_people(ordered.values())
-    ids = [int(key) for key in ordered]
+    same size whatever the people's items hold (their ``who`` parts are in the sidecar, their
+    names in the counts file, :data:`COUNTS`)."""
+    ids = [int(key) for key in records]
     latest = ""
-    for record in ordered.values():
+    for record in records.values():
         for value in times(record) if isinstance(record, dict) else ():
             if isinstance(value, str) and value > latest:
                 latest = value
     return {
         "fingerprint": fingerprint(st) if st is not None else None,
-        "items": len(ordered),
+        "items": len(records),
         "ids": [min(ids), max(ids)] if ids else None,
         "latest": latest or None,  # the latest time any of them holds
-        "people": people,
     }
+
+
+#: Everyone's names in the archive files, with how many archived items each spelling has,
+#: summed over the files (``<db>.archive/people.cache``): what ``add`` and the other name
+#: matchers need of the archive. Its size follows people, not history; only a command that
+#: matches a name reads it. It records the fingerprint of each archive file it counts, and the
+#: active file's meta its own (:func:`counts_stamp`): trusted only when both match.
+COUNTS = "people.cache"
+COUNTS_VERSION = 1
+
+
+def counts_of(db: Path) -> Path:
+    return archive_dir(db) / COUNTS
+
+
+def counts_stamp(st: os.stat_result) -> dict[str, Any]:
+    """What the active file's meta keeps of the counts file: its fingerprint and version."""
+    return {"fingerprint": fingerprint(st), "v": COUNTS_VERSION}
+
+
+def counts_trusted(db: Path, stamp: Any) -> bool:
+    """Whether the counts file on disk is the one the meta recorded (a stat, no read): then it
+    counts the files the meta knows, as every change to them rewrites it."""
+    if not isinstance(stamp, dict) or stamp.get("v") != COUNTS_VERSION:
+        return False
+    try:
+        return bool(stamp.get("fingerprint") == fingerprint(os.stat(counts_of(db))))
+    except OSError:
+        return False
+
+
+def read_counts(db: Path, stamp: Any, files: Mapping[str, Any]) -> dict[str, int] | None:
+    """The archive's names and counts from the counts file, if it is the one the meta recorded
+    (``stamp``, see :func:`counts_stamp`) and it counts exactly the archive files the meta
+    knows (``files``: the meta's entries by period), each in the version the meta knows; else
+    ``None`` (the caller counts the files, or uses what an older respond kept in the meta)."""
+    from respond.storage.reading import read_regular
+
+    if not isinstance(stamp, dict) or stamp.get("v") != COUNTS_VERSION:
+        return None
+    path = counts_of(db)
+    try:
+        if stamp.get("fingerprint") != fingerprint(os.stat(path)):
+            return None
+        import orjson
+
+        data = orjson.loads(read_regular(path))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("v") != COUNTS_VERSION:
+        return None
+    counted, people = data.get("files"), data.get("people")
+    if not isinstance(counted, dict) or not isinstance(people, dict):
+        return None
+    known = {
+        period: entry.get("fingerprint") if isinstance(entry, dict) else None
+        for period, entry in files.items()
+    }
+    if counted != known:
+        return None
+    return {name: n for name, n in people.items() if isinstance(n, int) and n > 0}
+
+
+def counts_payload(files: Mapping[str, Any], people: Mapping[str, int]) -> bytes:
+    """The counts file's bytes: the fingerprint of each file counted (``files``: the meta's
+    entries by period) and the counts (orjson; the ASCII JSON for text it refuses)."""
+    import json
+
+    import orjson
+
+    data = {
+        "v": COUNTS_VERSION,
+        "files": {period: files[period].get("fingerprint") for period in sorted(files)},
+        "people": dict(people),
+    }
+    try:
+        return orjson.dumps(data)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
+
+
+def legacy_counts(files: Mapping[str, Any]) -> dict[str, int] | None:
+    """The archive's names and counts from what an older respond kept in each entry of the
+    meta (``people``), summed in file order; ``None`` unless every entry has them."""
+    counts: dict[str, int] = {}
+    for period in sorted(files):
+        entry = files[period]
+        people = entry.get("people") if isinstance(entry, dict) else None
+        if not isinstance(people, dict):
+            return None
+        for name, n in people.items():
+            if isinstance(name, str) and isinstance(n, int):
+                counts[name] = counts.get(name, 0) + n
+    return counts
 
 
 def sidecar_entry(
@@ -156,37 +252,146 @@ def sidecar_trusted(db: Path, stamp: Any) -> bool:
 def read_sidecar(db: Path, stamp: Any) -> dict[str, Any] | None:
     """The sidecar's entries by period (:func:`sidecar_entry`), if it is trusted (see
     :func:`sidecar_trusted`) and reads; else ``None``. The caller still checks each entry's
-    fingerprint against its archive file."""
+    fingerprint against its archive file. Each entry's people are read as they are asked for
+    (:class:`PackedPeople`): ``who`` parses one person's parts, not everyone's."""
     from respond.storage.reading import read_regular
 
     if not sidecar_trusted(db, stamp):
         return None
     try:
-        import orjson
-
-        data = orjson.loads(read_regular(sidecar_of(db)))
-    except (OSError, ValueError):
+        return parse_sidecar(read_regular(sidecar_of(db)))
+    except OSError:
         return None
-    files = data.get("files") if isinstance(data, dict) and data.get("v") == WHO_VERSION else None
+
+
+def parse_sidecar(raw: bytes) -> dict[str, Any] | None:
+    """The entries of a sidecar's bytes (see :func:`read_sidecar`), ``None`` when they are
+    not one of this version. Two layouts: the packed one :func:`sidecar_payload` writes (a
+    header line, then each person's parts in every file, one JSON text a person), and one JSON
+    text (the first sidecars'; rewritten packed by the next write that changes it)."""
+    import orjson
+
+    newline = raw.find(b"\n")
+    try:
+        data = orjson.loads(raw if newline < 0 else raw[:newline])
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("v") != WHO_VERSION:
+        return None
+    files = data.get("files")
     if not isinstance(files, dict):
         return None
+    if newline < 0:
+        return {
+            period: entry
+            for period, entry in files.items()
+            if isinstance(entry, dict)
+            and isinstance(entry.get("who"), dict)
+            and entry["who"].get("v") == WHO_VERSION
+            and "people" in entry["who"]
+        }
+    index = data.get("index")
+    if not isinstance(index, dict):
+        return None
+    packed = _Packed(memoryview(raw)[newline + 1 :], index)
     return {
-        period: entry
-        for period, entry in files.items()
-        if isinstance(entry, dict)
-        and isinstance(entry.get("who"), dict)
-        and entry["who"].get("v") == WHO_VERSION
-        and "people" in entry["who"]
+        period: {
+            "fingerprint": head.get("fingerprint"),
+            "who": {
+                "v": WHO_VERSION,
+                "asof": head.get("asof"),
+                "people": PackedPeople(packed, period) if head.get("people") else None,
+            },
+        }
+        for period, head in files.items()
+        if isinstance(head, dict) and head.get("v") == WHO_VERSION
     }
 
 
+class _Packed:
+    """Each person's parts in every file, parsed when first asked for (a damaged one is
+    ``{}``: the reader then finds no part, and ``who`` reads the archive files)."""
+
+    def __init__(self, body: memoryview, index: Mapping[str, Any]) -> None:
+        self.body = body
+        self.index = index
+        self.parsed: dict[str, dict[str, Any]] = {}
+
+    def parts_of(self, key: str) -> dict[str, Any]:
+        found = self.parsed.get(key)
+        if found is None:
+            import orjson
+
+            span = self.index.get(key)
+            try:
+                found = orjson.loads(self.body[span[0] : span[1]])  # type: ignore[index]
+            except (TypeError, IndexError, ValueError):
+                found = None
+            found = found if isinstance(found, dict) else {}
+            self.parsed[key] = found
+        return found
+
+
+class PackedPeople(Mapping[str, Any]):
+    """One file's parts by person key, from a packed sidecar: a person's parts are parsed
+    (in every file at once) when first asked for."""
+
+    def __init__(self, packed: _Packed, period: str) -> None:
+        self.packed = packed
+        self.period = period
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.packed.index:
+            raise KeyError(key)
+        return self.packed.parts_of(key)[self.period]
+
+    def __contains__(self, key: object) -> bool:
+        return (
+            isinstance(key, str)
+            and key in self.packed.index
+            and self.period in self.packed.parts_of(key)
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key in self.packed.index if self.period in self.packed.parts_of(key))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def sidecar_payload(files: Mapping[str, Any]) -> bytes:
-    """The sidecar's bytes (orjson; the standard library's ASCII form for text it refuses)."""
+    """The sidecar's bytes, packed: a header line (each file's fingerprint, version, ``asof``
+    and whether it has people; where each person's parts are), then each person's parts in
+    every file as one JSON text, so that ``who`` parses one person's (orjson; the standard
+    library's ASCII form for text it refuses)."""
+    heads: dict[str, Any] = {}
+    by_person: dict[str, dict[str, Any]] = {}
+    for period in sorted(files):
+        entry = files[period]
+        who = entry["who"]
+        heads[period] = {
+            "fingerprint": entry.get("fingerprint"),
+            "v": who.get("v"),
+            "asof": who.get("asof"),
+            "people": who.get("people") is not None,
+        }
+        for key, part in (who.get("people") or {}).items():
+            by_person.setdefault(key, {})[period] = part
+    body = bytearray()
+    index: dict[str, list[int]] = {}
+    for key in sorted(by_person):
+        text = _dumps(by_person[key])
+        index[key] = [len(body), len(body) + len(text)]
+        body += text
+    return _dumps({"v": WHO_VERSION, "files": heads, "index": index}) + b"\n" + bytes(body)
+
+
+def _dumps(data: Any) -> bytes:
+    """JSON text on one line (orjson; the standard library's ASCII form for what it refuses)."""
     import json
 
     import orjson
 
-    data = {"v": WHO_VERSION, "files": {period: files[period] for period in sorted(files)}}
     try:
         return orjson.dumps(data)
     except (orjson.JSONEncodeError, TypeError):
@@ -330,9 +535,9 @@ def read_summaries(
     table: Mapping[str, Any], entries: list[Mapping[str, Any]], lines: bool = True
 ) -> tuple[list[Any], list[tuple[str, int]], list[Parts]] | None:
     """From the active file's records and the archive files' summaries (``Store.summaries``:
-    each with its ``who`` part from the sidecar): the active items, everyone's ``(spelling,
-    items)`` in reading order (active file first, then each archive file) and each archive
-    file's :class:`Parts`;
+    each with its ``who`` part from the sidecar, the first with the archive's ``people``
+    counts): the active items, everyone's ``(spelling, items)`` in reading order (active file
+    first, then the archive) and each archive file's :class:`Parts`;
     ``None`` when an active record can't be read (the full read then reports it)."""
     from respond.core.model import Item
 
@@ -342,5 +547,5 @@ def read_summaries(
         return None
     spellings = [*count_people(table.values()).items()]
     for entry in entries:
-        spellings += [(name, n) for name, n in entry["people"].items()]
+        spellings += [(name, n) for name, n in (entry.get("people") or {}).items()]
     return active, spellings, [Parts(entry["who"], lines) for entry in entries]

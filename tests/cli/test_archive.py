@@ -114,13 +114,17 @@ def test_first_change_of_the_day_moves_old_closed_items_to_quarterly_files(
         "2026-Q3.json": 0o600,
         "2026-Q4.json": 0o600,
         "summaries.cache": 0o600,  # who's summaries of them (the active file holds none)
+        "people.cache": 0o600,  # everyone's names in them, with counts (nor those)
     }
     meta = json.loads(db_path.read_bytes())["meta"]["1"]
     assert all("who" not in entry for entry in meta["archive"]["files"].values())
+    assert all("people" not in entry for entry in meta["archive"]["files"].values())
     assert meta["schema"] == 3 and meta["next_id"] == 12 and meta["archive"]["on"] == "2026-11-25"
     q3 = meta["archive"]["files"]["2026-Q3"]
     assert q3["items"] == 4 and q3["ids"] == [1, 8]
-    assert q3["people"] == {"Bob Okafor": 2, "Ann Lee": 2}
+    counts = json.loads((folder / "people.cache").read_bytes())
+    assert counts["people"] == {"Bob Okafor": 2, "Ann Lee": 2, "Cy Young": 2}  # Q3's and Q4's
+    assert counts["files"] == {p: e["fingerprint"] for p, e in meta["archive"]["files"].items()}
     # Everything reads as before, the new item aside.
     listed = json.loads(run("list", "--all", "--json").stdout)
     assert [i for i in listed if i["id"] != 11] == json.loads(archived["list --all"])
@@ -380,6 +384,14 @@ def test_a_missing_archive_file_stops_history_commands_until_doctor_forgets_it(
     assert "repaired: forgot the missing archive file 2026-Q4.json" in repaired.stdout
     assert repaired.returncode == 0, repaired.stdout
     assert run("week").exit_code == 0
+    left: dict[str, int] = {}  # the names of what is left: the counts forget the file too
+    for path in periods.archive_dir(db_path).glob("*.json"):
+        periods.count_people(json.loads(path.read_bytes())["items"].values(), left)
+    active = json.loads(db_path.read_bytes())["items"].values()
+    assert Store(db_path).person_counts() == periods.count_people(active, dict(left))
+    assert run("add", "next", "--from", "Kim").exit_code == 0
+    counts = periods.archive_dir(db_path) / "people.cache"
+    assert json.loads(counts.read_bytes())["people"] == left  # made again by the next write
 
 
 def test_an_archive_file_replaced_behind_the_active_files_back_is_reconciled(

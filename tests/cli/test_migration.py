@@ -171,6 +171,7 @@ def test_schema_2_database_written_by_the_schema_2_code_migrates_with_nothing_ch
     assert sorted(p.name for p in folder.iterdir()) == [
         "2026-Q3.json",
         "2026-Q4.json",
+        "people.cache",
         "summaries.cache",
     ]
     archived = {

@@ -322,11 +322,12 @@ def test_a_sidecar_changed_behind_the_active_files_back_is_not_trusted(
     now = START.isoformat()
     expected = {args: run(*args, now=now).stdout for args in (("who", "ann"), ("people",))}
     if how == "edited":  # another count for Ann: who would show it if it trusted the file
-        data = json.loads(sidecar.read_bytes())
-        for entry in data["files"].values():
+        entries = summaries.parse_sidecar(sidecar.read_bytes())
+        assert entries is not None
+        for entry in entries.values():
             for part in (entry["who"]["people"] or {}).values():
                 part["n"] += 7
-        sidecar.write_bytes(json.dumps(data).encode())
+        sidecar.write_bytes(summaries.sidecar_payload(entries))
     elif how == "stale":  # the version before the last write, put back (a restore, a sync)
         sidecar.write_bytes(old)
     elif how == "removed":
@@ -360,7 +361,9 @@ def test_an_older_files_summaries_move_to_the_sidecar_at_its_next_write(
     assert sidecar is not None
     for period, entry in state["files"].items():  # as the code before the sidecar wrote them
         entry["who_v"] = summaries.WHO_VERSION
-        entry["who"] = json.dumps(sidecar[period]["who"], separators=(",", ":"))
+        who = sidecar[period]["who"]  # (its people are read as asked for: made a dict here)
+        who = {**who, "people": dict(who["people"]) if who["people"] is not None else None}
+        entry["who"] = json.dumps(who, separators=(",", ":"))
     db.write_bytes(json.dumps(data).encode())
     summaries.sidecar_of(db).unlink()
     assert fast_who(store, "ann", START, 15) == full.replace(history=full.history[:15])
@@ -428,3 +431,217 @@ def test_everyday_commands_never_read_the_sidecar(
         patch.setattr(summaries, "read_sidecar", refuse)
         with pytest.raises(AssertionError, match="read the sidecar"):
             run("who", "ann", now=now)
+
+
+# -- everyone's archived names live in a counts file beside the archive (issue 23) -------------
+
+
+def archived_names(db: Path) -> dict[str, int]:
+    """How many archived items each spelling has, counted from the archive files."""
+    counts: dict[str, int] = {}
+    for period in periods.periods_on_disk(db):
+        records = json.loads(periods.file_of(db, period).read_bytes())["items"].values()
+        periods.count_people(records, counts)
+    return counts
+
+
+def active_names(db: Path) -> dict[str, int]:
+    return periods.count_people(json.loads(db.read_bytes())["items"].values())
+
+
+def everyone(db: Path) -> dict[str, int]:
+    counts = archived_names(db)
+    for name, n in active_names(db).items():
+        counts[name] = counts.get(name, 0) + n
+    return counts
+
+
+def test_the_counts_file_holds_the_archives_names_and_the_meta_none(tmp_path: Path) -> None:
+    db = archived_db(tmp_path)
+    meta = json.loads(db.read_bytes())["meta"]["1"]["archive"]
+    assert all("people" not in entry for entry in meta["files"].values())
+    counts = summaries.counts_of(db)
+    assert counts.stat().st_mode & 0o777 == 0o600
+    assert meta["counts"] == summaries.counts_stamp(counts.stat())
+    stored = json.loads(counts.read_bytes())
+    assert stored["people"] == archived_names(db)
+    assert stored["files"] == {p: e["fingerprint"] for p, e in meta["files"].items()}
+    assert Store(db).person_counts() == everyone(db)
+    before = counts.stat()
+    with Store(db).transaction(now=START) as tx:  # a change that moves nothing in or out
+        actions.add_ask(tx, Env(FixedClock(START)), "new", "Ann Lee")
+    assert periods.fingerprint(counts.stat()) == periods.fingerprint(before)  # not rewritten
+    expected = everyone(db)
+    with Store(db).transaction() as tx:  # an archived item comes back, renamed
+        archived = min(int(k) for p in periods.periods_on_disk(db) for k in tx_keys(db, p))
+        item = tx.get(archived)
+        expected[item.person] -= 1
+        item.person = "Zed New"
+        tx.put(item)
+        assert tx.person_counts() == {k: n for k, n in expected.items() if n} | {"Zed New": 1}
+    assert json.loads(counts.read_bytes())["people"] == archived_names(db)
+    assert Store(db).person_counts() == everyone(db)
+
+
+@pytest.mark.parametrize("how", ["edited", "stale", "removed", "garbage", "unrecorded"])
+def test_a_counts_file_changed_behind_the_active_files_back_is_not_trusted(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    db = archived_db(tmp_path)
+    monkeypatch.setenv("RESPOND_DB", str(db))
+    counts = summaries.counts_of(db)
+    old = counts.read_bytes()
+    with Store(db).transaction() as tx:  # an archived item comes back: the counts change
+        archived = min(int(k) for p in periods.periods_on_disk(db) for k in tx_keys(db, p))
+        item = tx.get(archived)
+        item.note = "back"
+        tx.put(item)
+    assert counts.read_bytes() != old
+    now = START.isoformat()
+    expected = {args: run(*args, now=now).stdout for args in (("who", "ann"), ("people",))}
+    if how == "edited":  # another name: add would match it if it trusted the file
+        data = json.loads(counts.read_bytes())
+        data["people"]["Zelda Fake"] = 3
+        counts.write_bytes(json.dumps(data).encode())
+    elif how == "stale":  # the version before the last write, put back (a restore, a sync)
+        counts.write_bytes(old)
+    elif how == "removed":
+        counts.unlink()
+    elif how == "garbage":
+        counts.write_bytes(b"{not json")
+    else:  # the meta lost its record of it (an older respond's write)
+        data = load_raw(db)
+        assert data is not None
+        del archive_state(data)["counts"]
+        db.write_bytes(json.dumps(data).encode())
+    assert Store(db).person_counts() == everyone(db)  # the archive files, counted
+    assert run("add", "x", "--from", "zelda", now=now).stdout.startswith("Added #")
+    assert "Zelda Fake" not in json.dumps(json.loads(db.read_bytes())["items"])
+    for args, out in expected.items():  # (the add is Zelda's: not Ann's, nor old)
+        shown = run(*args, now=now).stdout
+        assert shown == out or args == ("people",), args
+    assert json.loads(counts.read_bytes())["people"] == archived_names(db)  # made again
+    assert Store(db).summaries(START) is not None
+
+
+def test_an_older_files_names_move_to_the_counts_file_at_its_next_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = archived_db(tmp_path)
+    data = load_raw(db)
+    assert data is not None
+    state = archive_state(data)
+    del state["counts"]
+    for period, entry in state["files"].items():  # as the code before the counts file wrote
+        records = json.loads(periods.file_of(db, period).read_bytes())["items"]
+        ordered = [records[key] for key in sorted(records, key=int)]
+        entry["people"] = periods.count_people(ordered)
+    db.write_bytes(json.dumps(data).encode())
+    summaries.counts_of(db).unlink()
+    store = Store(db)
+    expected = everyone(db)
+
+    def refuse(path: Path) -> dict[str, Any]:
+        raise AssertionError(f"read {path.name}")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(archive, "load_archive_file", refuse)  # moved, not counted again
+        assert store.person_counts() == expected
+        assert store.summaries(START) is not None
+        with store.transaction() as tx:
+            assert tx.person_counts() == expected
+    meta = json.loads(db.read_bytes())["meta"]["1"]["archive"]
+    assert all("people" not in entry for entry in meta["files"].values())
+    assert json.loads(summaries.counts_of(db).read_bytes())["people"] == archived_names(db)
+    assert store.person_counts() == expected
+
+
+@pytest.mark.parametrize("how", ["damaged", "removed"])
+def test_doctor_reports_a_damaged_or_missing_counts_file_and_repair_makes_it_again(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    db = archived_db(tmp_path)
+    monkeypatch.setenv("RESPOND_DB", str(db))
+    assert "people.cache" not in run("doctor").stdout
+    counts = summaries.counts_of(db)
+    if how == "damaged":
+        counts.write_bytes(b"\x00garbage")
+    else:
+        counts.unlink()
+    checked = run("doctor")
+    level = "problem" if how == "damaged" else "note"
+    word = "damaged" if how == "damaged" else "missing"
+    name = f"{db.name}.archive/people.cache"
+    assert f"{level:<8} archive: {name} (everyone's names) is {word}" in checked.stdout
+    repaired = run("doctor", "--repair")
+    assert "counted the names in 2 archive files again" in repaired.stdout, repaired
+    assert "people.cache" not in run("doctor").stdout
+    assert json.loads(counts.read_bytes())["people"] == archived_names(db)
+    assert Store(db).person_counts() == everyone(db)
+
+
+def test_who_parses_one_persons_parts_of_the_sidecar(tmp_path: Path) -> None:
+    db = archived_db(tmp_path)
+    data = load_raw(db)
+    assert data is not None
+    entries = summaries.read_sidecar(db, archive_state(data)["summaries"])
+    assert entries is not None
+    ann = persons.person_key("Ann Lee")
+    found = [entry["who"]["people"][ann] for entry in entries.values()]
+    assert all(part["n"] > 0 for part in found)
+    packed = next(iter(entries.values()))["who"]["people"].packed
+    assert set(packed.parsed) == {ann}  # nobody else's was parsed
+    assert len(packed.index) == len(PEOPLE)
+
+
+def test_a_sidecar_in_one_json_text_is_read_and_packed_by_the_next_change(
+    tmp_path: Path,
+) -> None:
+    db = archived_db(tmp_path)
+    store = Store(db)
+    full = full_who(store, "ann", START)
+    sidecar = summaries.sidecar_of(db)
+    entries = summaries.parse_sidecar(sidecar.read_bytes())
+    assert entries is not None
+    unpacked = {  # as the first sidecars were written
+        period: {**entry, "who": {**entry["who"], "people": dict(entry["who"]["people"])}}
+        for period, entry in entries.items()
+    }
+    sidecar.write_bytes(json.dumps({"v": summaries.WHO_VERSION, "files": unpacked}).encode())
+    data = load_raw(db)
+    assert data is not None
+    archive_state(data)["summaries"] = summaries.sidecar_stamp(sidecar.stat())
+    db.write_bytes(json.dumps(data).encode())
+    assert b"\n" not in sidecar.read_bytes()
+    assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+    with store.transaction() as tx:  # an archived item comes back: the sidecar changes
+        archived = min(int(k) for p in periods.periods_on_disk(db) for k in tx_keys(db, p))
+        item = tx.get(archived)
+        item.note = "back"
+        tx.put(item)
+    assert b"\n" in sidecar.read_bytes()  # packed
+    with store.transaction():
+        pass  # (confirms the file that lost the item was replaced)
+    full = full_who(store, "ann", START)
+    assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+
+
+def test_a_write_that_changes_no_archive_file_reads_no_counts_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = archived_db(tmp_path)  # (today's pass is done)
+    counts = summaries.counts_of(db)
+    before = periods.fingerprint(counts.stat())
+    active = sorted(
+        int(k) for k, v in json.loads(db.read_bytes())["items"].items() if v["status"] == "open"
+    )
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("read the counts file")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(summaries, "read_counts", refuse)
+        with Store(db).transaction(now=START) as tx:
+            actions.complete(tx, Env(FixedClock(START)), active[0])
+    assert periods.fingerprint(counts.stat()) == before
+    assert Store(db).person_counts() == everyone(db)

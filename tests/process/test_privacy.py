@@ -61,6 +61,7 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
         "respond.json.archive",
         "2026-Q4.json",
         "summaries.cache",
+        "people.cache",
     }
     assert list((data_dir / "respond.json.backups").iterdir())
     for path in private:
