@@ -262,3 +262,20 @@ def test_the_hinted_command_works_pasted_into_bash(db_path: Path, known: str, ty
     assert pasted.returncode == 0, pasted.stderr
     shown = processes.respond(db_path, *now, "show", "2", "--json")
     assert json.loads(shown.stdout)["person"] == known
+
+
+SPELLINGS = ["Ann Lee", "ann lee", "Ann-Lee", "Zoë", "zoe", "Zoe", "Bob"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(SPELLINGS), st.integers(0, 4)), max_size=30))
+def test_a_person_is_known_by_the_spelling_used_most_and_of_equals_the_first_seen(
+    counts: list[tuple[str, int]],
+) -> None:
+    """known_names is a hot path (every add that names someone): plain dicts, as a Counter per
+    person and its most_common(1) would say."""
+    from collections import Counter
+
+    expected: dict[str, Counter[str]] = {}
+    for spelling, count in counts:
+        expected.setdefault(person_key(spelling), Counter())[spelling] += count
+    assert known_names(counts) == {k: c.most_common(1)[0][0] for k, c in expected.items()}

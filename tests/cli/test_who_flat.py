@@ -613,7 +613,7 @@ def test_a_sidecar_in_one_json_text_is_read_and_packed_by_the_next_change(
     archive_state(data)["summaries"] = summaries.sidecar_stamp(sidecar.stat())
     db.write_bytes(json.dumps(data).encode())
     assert b"\n" not in sidecar.read_bytes()
-    assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+    assert fast_who(store, "ann", START, 15) == full.replace(history=full.history[:15])
     with store.transaction() as tx:  # an archived item comes back: the sidecar changes
         archived = min(int(k) for p in periods.periods_on_disk(db) for k in tx_keys(db, p))
         item = tx.get(archived)
@@ -623,7 +623,7 @@ def test_a_sidecar_in_one_json_text_is_read_and_packed_by_the_next_change(
     with store.transaction():
         pass  # (confirms the file that lost the item was replaced)
     full = full_who(store, "ann", START)
-    assert fast_who(store, "ann", START, 15) == replace(full, history=full.history[:15])
+    assert fast_who(store, "ann", START, 15) == full.replace(history=full.history[:15])
 
 
 def test_a_write_that_changes_no_archive_file_reads_no_counts_file(
