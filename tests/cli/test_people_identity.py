@@ -279,3 +279,30 @@ def test_a_person_is_known_by_the_spelling_used_most_and_of_equals_the_first_see
     for spelling, count in counts:
         expected.setdefault(person_key(spelling), Counter())[spelling] += count
     assert known_names(counts) == {k: c.most_common(1)[0][0] for k, c in expected.items()}
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=20))
+def test_an_ascii_name_folds_by_the_same_tables_as_any_other(name: str) -> None:
+    """fold's fast path for ASCII names replaces the tables' ASCII marks one by one: the same
+    as translating through the tables (apostrophes dropped, dashes as spaces)."""
+    from respond.core import text
+
+    slow = name.casefold().translate(text._APOSTROPHES).translate(text._DASHES)
+    assert text.fold(name) == " ".join(slow.split())
+
+
+@given(
+    st.lists(st.text(alphabet="ab -'", max_size=8), max_size=8),
+    st.text(alphabet="ab -'", max_size=6),
+)
+def test_a_query_is_a_candidate_for_each_name_one_of_whose_words_each_word_starts(
+    names: list[str], query: str
+) -> None:
+    from respond.core.people import candidates
+
+    known = {person_key(name) for name in names}
+    words = person_key(query).split()
+    expected = sorted(
+        key for key in known if all(any(p.startswith(w) for p in key.split()) for w in words)
+    )
+    assert candidates(known, query) == expected
