@@ -13,7 +13,7 @@ rule for all: IDs, kinds, names, times and counts stay whole; titles give way fi
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -87,7 +87,7 @@ def row_lines(
                     text.append(" " * GAP)
                 piece = parts[j][i] if i < len(parts[j]) else Text("")
                 cell_width = layout.width - start if alone else layout.widths[c]
-                text.append_text(_cell(piece, cell_width, right=layout.cols[c].right))
+                _append_cell(text, piece, cell_width, right=layout.cols[c].right)
             text.rstrip()
             if style:
                 text.stylize(style)
@@ -115,6 +115,20 @@ def _print_lines(out: Console, lines: Sequence[Text]) -> None:
         _emit(out, Text("\n").join(lines), no_wrap=True, overflow="ellipsis", crop=True)
 
 
+@contextlib.contextmanager
+def _page(out: Console) -> Iterator[None]:
+    """Everything printed inside, as :func:`_emit` would print it piece by piece; when piped,
+    captured whole and written once (each capture and print costs Rich as much as a line)."""
+    if out.is_terminal:
+        yield
+        return
+    with out.capture() as captured:
+        yield
+    lines = captured.get().split("\n")
+    out.file.write("\n".join(line.rstrip() for line in lines))
+    out.file.flush()
+
+
 def _emit(out: Console, renderable: Any, **options: Any) -> None:
     """Print; when piped, without the trailing spaces Rich pads table cells with."""
     if out.is_terminal:
@@ -125,6 +139,20 @@ def _emit(out: Console, renderable: Any, **options: Any) -> None:
     lines = captured.get().split("\n")
     out.file.write("\n".join(line.rstrip() for line in lines))
     out.file.flush()
+
+
+def _append_cell(line: Text, text: Text, width: int, right: bool = False) -> None:
+    """Append :func:`_cell` of ``text`` to ``line``: the same spans, without copying a cell
+    that fits and has no style of its own (most of them)."""
+    gap = width - text.cell_len
+    if gap < 0 or (text.style and not right):  # cut, or padding that takes the cell's style
+        line.append_text(_cell(text, width, right))
+    elif right:
+        line.append(" " * gap)
+        line.append_text(text)
+    else:
+        line.append_text(text)
+        line.append(" " * gap)
 
 
 def _cell(text: Text | str, width: int, right: bool = False) -> Text:
@@ -515,11 +543,7 @@ def review(view: Review, env: Env, io: Environment, limit: int | None = SECTION_
     rows (None: all) and then how many more there are; only the rows shown are built and
     fitted, so the time follows what is shown, not how much is open."""
     out = console(io)
-    if view.needs.total:
-        _emit(out, needs_line(view.needs))
     sections = _review_rows(view, env, limit)
-    if not sections:
-        _emit(out, Text(QUIET_DAY))
     layout = fit(
         REVIEW_COLS,
         [row for _, _, group, _ in sections for row in group],
@@ -527,14 +551,36 @@ def review(view: Review, env: Env, io: Environment, limit: int | None = SECTION_
         2,
         measure=cell_len,
     )
-    for heading, style, group, hidden in sections:
-        _emit(out, Text(heading, style=style))
-        _print_lines(out, [line for row in group for line in row_lines(out, layout, row)])
-        if hidden:
-            more = Text(f"… and {hidden} more {MORE[heading]} (respond today --all)", style="dim")
-            _emit(out, Padding(more, (0, 0, 0, 2), expand=False))  # wrapped lines indented too
-    if view.week is not None:
-        _emit(out, week_line(view.week))
+    with _page(out):  # one capture and three prints where the headings fit on their line
+        if view.needs.total:
+            out.print(needs_line(view.needs))
+        if not sections:
+            out.print(Text(QUIET_DAY))
+        lines: list[Text] = []  # printed as _print_lines prints them
+        for heading, style, group, hidden in sections:
+            head = Text(heading, style=style)
+            if head.cell_len <= out.width:  # as it prints alone: on one line, whole
+                lines.append(head)
+            else:
+                _flush_lines(out, lines)
+                out.print(head)
+            lines += [line for row in group for line in row_lines(out, layout, row)]
+            if hidden:
+                _flush_lines(out, lines)
+                more = Text(
+                    f"… and {hidden} more {MORE[heading]} (respond today --all)", style="dim"
+                )
+                out.print(Padding(more, (0, 0, 0, 2), expand=False))  # wrapped lines indented
+        _flush_lines(out, lines)
+        if view.week is not None:
+            out.print(week_line(view.week))
+
+
+def _flush_lines(out: Console, lines: list[Text]) -> None:
+    """Print ``lines`` (and empty the list) as :func:`_print_lines` does, inside a page."""
+    if lines:
+        out.print(Text("\n").join(lines), no_wrap=True, overflow="ellipsis", crop=True)
+        lines.clear()
 
 
 # -- the weekly scorecard ------------------------------------------------------------------
