@@ -200,12 +200,19 @@ def app_for(args: list[str]) -> typer.Typer:
     Typer makes a Click command of every command function (its signature, annotations, help)
     before it parses anything: for all 23 that costs about as much as starting Python, on
     every run, where the parsing itself costs almost nothing. So the group's own options
-    (``--db``, ``--now``...) are parsed first, by Click's parser for the group alone, to find
+    (``--db``, ``--now``...) are parsed first, by Click's parser for the group, to find
     the command's name, and only that command is built. The same definitions, the same
     parsing: only commands that will not run are left out.
     What shows or needs the other commands gets the whole app, so it says exactly what it
     always said: the group's ``--help``, a name that is no command (Click's error and Typer's
     suggestion), a mistake in the group's options, and shell completion."""
+    return _dispatch(args)[0]
+
+
+def _dispatch(args: list[str]) -> tuple[typer.Typer, Any]:
+    """:func:`app_for`'s app, and the Click command made of it when parsing made it already
+    (else None). The group's options are parsed by the group built with the first word of
+    ``args`` that names a command, usually the command that runs: it is then built once."""
     import os
 
     from typer.main import get_command
@@ -216,18 +223,30 @@ def app_for(args: list[str]) -> typer.Typer:
         from respond.cli.complete import take_over
 
         take_over()  # respond's own completion scripts (cli/complete.py)
-        return whole_app()
-    alone = get_command(_only())
+        return whole_app(), None
+    guess = next((arg for arg in args if arg in NAMES), None)
+    typer_app = _only(guess) if guess is not None else _only()
+    built = get_command(typer_app)
     try:
-        ctx = alone.context_class(alone, info_name="respond")
-        opts, rest, _ = alone.make_parser(ctx).parse_args(args=list(args))
+        ctx = built.context_class(built, info_name="respond")
+        opts, rest, _ = built.make_parser(ctx).parse_args(args=list(args))
     except UsageError:
-        return whole_app()
+        return whole_app(), None
     if not rest:
-        return whole_app() if opts.get("help") else _only()
-    return _only(rest[0]) if rest[0] in NAMES else whole_app()
+        if opts.get("help"):
+            return whole_app(), None
+        return (typer_app, built) if guess is None else (_only(), None)
+    if rest[0] not in NAMES:
+        return whole_app(), None
+    return (typer_app, built) if rest[0] == guess else (_only(rest[0]), None)
 
 
 def run(args: list[str]) -> None:
-    """``respond ARGS``: what ``app(args)`` does, building only the command that runs."""
-    app_for(args)(args=args, prog_name="respond")
+    """``respond ARGS``: what ``app(args)`` does, building only the command that runs.
+    (``app(args)`` is Typer's ``get_command(app)(args)`` and, for an uncaught exception,
+    Typer's excepthook, which with pretty exceptions off shows Python's own traceback.)"""
+    typer_app, built = _dispatch(args)
+    if built is None:
+        typer_app(args=args, prog_name="respond")
+    else:
+        built(args=args, prog_name="respond")
