@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.console import Console
-from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from respond.cli.layout import GAP, MIN_TITLE, PERSON_WIDTH, WHOLE, Col, Layout, fit
@@ -246,6 +244,8 @@ def item(item: Item, env: Env, io: Environment) -> None:
         fields.append(("tags", Text(visible(" ".join(f"+{t}" for t in item.tags)))))
     if item.note:
         fields.append(("note", Text("\n".join(visible(line) for line in note_lines(item.note)))))
+    from rich.table import Table  # (only here and in person: ~21M instructions to import)
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -570,6 +570,8 @@ def review(view: Review, env: Env, io: Environment, limit: int | None = SECTION_
                 more = Text(
                     f"… and {hidden} more {MORE[heading]} (respond today --all)", style="dim"
                 )
+                from rich.padding import Padding
+
                 out.print(Padding(more, (0, 0, 0, 2), expand=False))  # wrapped lines indented
         _flush_lines(out, lines)
         if view.week is not None:
@@ -691,6 +693,9 @@ def person(view: PersonView, env: Env, io: Environment, limit: int | None = None
     out = console(io)
     now, tz = env.now(), env.clock.tz
     _emit(out, Text(shorten(view.name, 80), style="bold"))
+    from rich.padding import Padding
+    from rich.table import Table
+
     stats = Table.grid(padding=(0, 2))
     stats.add_column(style="dim", no_wrap=True)
     stats.add_column(overflow="fold")
