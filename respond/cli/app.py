@@ -129,7 +129,7 @@ GROUPS: tuple[tuple[str, str, str], ...] = (
     ("people", "commands.people", "people_app"),
     ("sync", "sync", "sync_app"),
 )
-NAMES = frozenset(name for name, *_ in (*COMMANDS, *GROUPS))
+NAMES = frozenset([*(c[0] for c in COMMANDS), *(g[0] for g in GROUPS)])
 
 # Each command's --help ends naming its page of the guide (docs/ in respond's source); the
 # commands not named here are in docs/usage.md, and those taking a date point to docs/dates.md.
@@ -160,7 +160,8 @@ def _info(name: str) -> Any:
         for key, module, attribute in GROUPS:
             if key == name:
                 scratch.add_typer(getattr(import_module(f"respond.cli.{module}"), attribute))
-        [info] = [*scratch.registered_commands, *scratch.registered_groups]
+        infos: list[Any] = [*scratch.registered_commands, *scratch.registered_groups]
+        [info] = infos
         page = GUIDE.get(name, "docs/usage.md")
         dates = "; dates: docs/dates.md" if name in TAKES_A_DATE else ""
         info.epilog = f"Guide: {page}{dates} (in respond's source)."
