@@ -68,18 +68,9 @@ class App:
     @cached_property
     def settings(self) -> Any:
         """The settings (``config[0]``). Without a config file they are the defaults, made
-        without importing the config reader (``storage/config.py``, ~19M instructions)."""
-        if self.config_use != "none":
-            import os
-
-            from respond.storage.paths import config_path
-
-            try:
-                os.stat(config_path())
-            except FileNotFoundError:  # what load_settings reads as no file: the defaults
-                pass
-            else:
-                return self.config[0]
+        without importing the config reader (``storage/config.py``: 3M instructions)."""
+        if self.config_use != "none" and not _no_config_file():
+            return self.config[0]
         from respond.core.settings import Settings
 
         return Settings()
@@ -155,3 +146,19 @@ class App:
             from respond.cli import render
 
             getattr(render, view)(data, self.env, self.output, **options)
+
+
+def _no_config_file() -> bool:
+    """Whether there is no config file, as :func:`respond.storage.config.load_settings` finds
+    it (``FileNotFoundError``: then it gives the defaults)."""
+    import os
+
+    from respond.storage.paths import config_path
+
+    try:
+        os.stat(config_path())
+    except FileNotFoundError:
+        return True
+    except OSError:  # unreadable: load_settings says what is wrong, as it always did
+        return False
+    return False
