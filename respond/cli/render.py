@@ -13,7 +13,7 @@ rule for all: IDs, kinds, names, times and counts stay whole; titles give way fi
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -111,20 +111,6 @@ def table_lines(
 def _print_lines(out: Console, lines: Sequence[Text]) -> None:
     if lines:
         _emit(out, Text("\n").join(lines), no_wrap=True, overflow="ellipsis", crop=True)
-
-
-@contextlib.contextmanager
-def _page(out: Console) -> Iterator[None]:
-    """Everything printed inside, as :func:`_emit` would print it piece by piece; when piped,
-    captured whole and written once (each capture and print costs Rich as much as a line)."""
-    if out.is_terminal:
-        yield
-        return
-    with out.capture() as captured:
-        yield
-    lines = captured.get().split("\n")
-    out.file.write("\n".join(line.rstrip() for line in lines))
-    out.file.flush()
 
 
 def _emit(out: Console, renderable: Any, **options: Any) -> None:
@@ -543,6 +529,8 @@ def review(view: Review, env: Env, io: Environment, limit: int | None = SECTION_
     rows (None: all) and then how many more there are; only the rows shown are built and
     fitted, so the time follows what is shown, not how much is open."""
     out = console(io)
+    if view.needs.total:
+        _emit(out, needs_line(view.needs))
     sections = _review_rows(view, env, limit)
     layout = fit(
         REVIEW_COLS,
@@ -551,38 +539,30 @@ def review(view: Review, env: Env, io: Environment, limit: int | None = SECTION_
         2,
         measure=cell_len,
     )
-    with _page(out):  # one capture and three prints where the headings fit on their line
-        if view.needs.total:
-            out.print(needs_line(view.needs))
-        if not sections:
-            out.print(Text(QUIET_DAY))
-        lines: list[Text] = []  # printed as _print_lines prints them
-        for heading, style, group, hidden in sections:
-            head = Text(heading, style=style)
-            if head.cell_len <= out.width:  # as it prints alone: on one line, whole
-                lines.append(head)
-            else:
-                _flush_lines(out, lines)
-                out.print(head)
-            lines += [line for row in group for line in row_lines(out, layout, row)]
-            if hidden:
-                _flush_lines(out, lines)
-                more = Text(
-                    f"… and {hidden} more {MORE[heading]} (respond today --all)", style="dim"
-                )
-                from rich.padding import Padding
+    if not sections:
+        _emit(out, Text(QUIET_DAY))
+    # A heading that fits on its line is printed with the rows under it: one print (and
+    # write) where a heading and its rows were two.
+    lines: list[Text] = []
+    for heading, style, group, hidden in sections:
+        head = Text(heading, style=style)
+        if head.cell_len <= out.width:  # as it prints alone: on one line, whole
+            lines.append(head)
+        else:
+            _print_lines(out, lines)
+            lines = []
+            _emit(out, head)
+        lines += [line for row in group for line in row_lines(out, layout, row)]
+        if hidden:
+            _print_lines(out, lines)
+            lines = []
+            more = Text(f"… and {hidden} more {MORE[heading]} (respond today --all)", style="dim")
+            from rich.padding import Padding
 
-                out.print(Padding(more, (0, 0, 0, 2), expand=False))  # wrapped lines indented
-        _flush_lines(out, lines)
-        if view.week is not None:
-            out.print(week_line(view.week))
-
-
-def _flush_lines(out: Console, lines: list[Text]) -> None:
-    """Print ``lines`` (and empty the list) as :func:`_print_lines` does, inside a page."""
-    if lines:
-        out.print(Text("\n").join(lines), no_wrap=True, overflow="ellipsis", crop=True)
-        lines.clear()
+            _emit(out, Padding(more, (0, 0, 0, 2), expand=False))  # wrapped lines indented too
+    _print_lines(out, lines)
+    if view.week is not None:
+        _emit(out, week_line(view.week))
 
 
 # -- the weekly scorecard ------------------------------------------------------------------
