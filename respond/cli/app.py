@@ -11,6 +11,7 @@ annotations at start-up, and evaluating them as strings costs ~6 ms per invocati
 """
 
 import sys
+from functools import cache
 from typing import Annotated, Any
 
 import typer
@@ -50,7 +51,7 @@ class RespondGroup(TyperGroup):
             fail(usage_error(err))
 
 
-app = typer.Typer(
+group = typer.Typer(
     cls=RespondGroup,
     name="respond",
     help=(
@@ -64,6 +65,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     invoke_without_command=True,
 )
+"""The group alone, with its options and no command: :data:`app` is this group with every
+command, and :func:`app_for` gives it with only the command that runs."""
 
 
 def _version(value: bool) -> None:
@@ -72,7 +75,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@group.callback()
 def main(
     ctx: typer.Context,
     db: DbOpt = None,
@@ -84,50 +87,49 @@ def main(
 ) -> None:
     ctx.obj = App(db, now, make_output=ctx.obj)
     if ctx.invoked_subcommand is None:
+        from respond.cli.commands import review
+
         review.today(ctx)
 
 
-# The commands, by area (respond/cli/commands/), registered in the order --help lists them.
-from respond.cli.commands import (  # noqa: E402
-    capture,
-    data,
-    mail,
-    maintenance,
-    people,
-    remind,
-    review,
-    setup,
+# The commands, by area (respond/cli/commands/), in the order --help lists them: (name, module
+# under respond.cli, attribute, registered under its name rather than the function's). A
+# command's module is imported only when that command is built: importing all of them (and
+# what they import) cost `respond today` ~12M instructions it never used.
+COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
+    ("add", "commands.capture", "add", False),
+    ("promise", "commands.capture", "promise", False),
+    ("ack", "commands.capture", "ack", False),
+    ("wait", "commands.capture", "wait", False),
+    ("done", "commands.capture", "done", False),
+    ("drop", "commands.capture", "drop", False),
+    ("snooze", "commands.capture", "snooze", False),
+    ("edit", "commands.capture", "edit", False),
+    ("delete", "commands.capture", "delete", False),
+    ("reopen", "commands.capture", "reopen", False),
+    ("follow-up", "commands.capture", "follow_up", True),
+    ("undo", "commands.maintenance", "undo", False),
+    ("show", "commands.review", "show", False),
+    ("list", "commands.review", "list_", True),
+    ("today", "commands.review", "today", False),
+    ("export", "commands.data", "export", False),
+    ("import", "commands.data", "import_", True),
+    ("week", "commands.review", "week", False),
+    ("thanks", "commands.capture", "thanks", False),
+    ("who", "commands.people", "who", False),
+    ("prompt", "commands.setup", "prompt", False),
+    ("shell-init", "commands.setup", "shell_init", True),
+    ("doctor", "commands.maintenance", "doctor", False),
+    ("remind", "commands.remind", "remind", False),
+    ("mail", "commands.mail", "mail_scan", True),
 )
-from respond.cli.sync import sync_app  # noqa: E402
-
-app.command()(capture.add)
-app.command()(capture.promise)
-app.command()(capture.ack)
-app.command()(capture.wait)
-app.command()(capture.done)
-app.command()(capture.drop)
-app.command()(capture.snooze)
-app.command()(capture.edit)
-app.command()(capture.delete)
-app.command()(capture.reopen)
-app.command("follow-up")(capture.follow_up)
-app.command()(maintenance.undo)
-app.command()(review.show)
-app.command("list")(review.list_)
-app.command()(review.today)
-app.add_typer(setup.config_app)
-app.command()(data.export)
-app.command("import")(data.import_)
-app.command()(review.week)
-app.command()(capture.thanks)
-app.command()(people.who)
-app.add_typer(people.people_app)
-app.command()(setup.prompt)
-app.command("shell-init")(setup.shell_init)
-app.command()(maintenance.doctor)
-app.add_typer(sync_app)
-app.command()(remind.remind)
-app.command("mail")(mail.mail_scan)
+# The sub-apps (groups of commands), likewise in --help's order.
+GROUPS: tuple[tuple[str, str, str], ...] = (
+    ("config", "commands.setup", "config_app"),
+    ("people", "commands.people", "people_app"),
+    ("sync", "sync", "sync_app"),
+)
+NAMES = frozenset([*(c[0] for c in COMMANDS), *(g[0] for g in GROUPS)])
 
 # Each command's --help ends naming its page of the guide (docs/ in respond's source); the
 # commands not named here are in docs/usage.md, and those taking a date point to docs/dates.md.
@@ -141,43 +143,56 @@ GUIDE = {
 }
 TAKES_A_DATE = {"add", "promise", "ack", "wait", "done", "snooze", "edit", "follow-up"}
 
+_registered: dict[str, Any] = {}  # name: its CommandInfo or TyperInfo, made once per process
 
-def _link_the_guide() -> None:
-    """Set each command's (and sub-command's) epilog: the line its --help ends with."""
-    infos: list[Any] = [*app.registered_commands, *app.registered_groups]
-    for info in infos:
-        name = _command_name(info)
-        page = GUIDE.get(name or "", "docs/usage.md")
+
+def _info(name: str) -> Any:
+    """The registration of the command (or sub-app) ``name``: what ``app.command()`` or
+    ``app.add_typer`` records, with the epilog that names its page of the guide."""
+    if name not in _registered:
+        from importlib import import_module
+
+        scratch = typer.Typer()
+        for key, module, attribute, named in COMMANDS:
+            if key == name:
+                function = getattr(import_module(f"respond.cli.{module}"), attribute)
+                scratch.command(name if named else None)(function)
+        for key, module, attribute in GROUPS:
+            if key == name:
+                scratch.add_typer(getattr(import_module(f"respond.cli.{module}"), attribute))
+        infos: list[Any] = [*scratch.registered_commands, *scratch.registered_groups]
+        [info] = infos
+        page = GUIDE.get(name, "docs/usage.md")
         dates = "; dates: docs/dates.md" if name in TAKES_A_DATE else ""
-        epilog = f"Guide: {page}{dates} (in respond's source)."
-        info.epilog = epilog
+        info.epilog = f"Guide: {page}{dates} (in respond's source)."
         sub = getattr(info, "typer_instance", None)
         for command in sub.registered_commands if sub is not None else []:
-            command.epilog = epilog
+            command.epilog = info.epilog
+        _registered[name] = info
+    return _registered[name]
 
 
-def _command_name(info: Any) -> str | None:
-    """The name Typer gives a registered command or sub-app (without building it)."""
-    from typer.main import get_command_name, solve_typer_info_defaults
-    from typer.models import CommandInfo
-
-    if isinstance(info, CommandInfo):
-        return info.name or get_command_name(info.callback.__name__)  # type: ignore[union-attr]
-    name = solve_typer_info_defaults(info).name
-    return name if isinstance(name, str) else None
-
-
-def _only(name: str | None) -> typer.Typer:
-    """``app`` with only the command (or sub-app) ``name``: none at all for ``None``."""
+def _only(*names: str) -> typer.Typer:
+    """The group with only the commands (and sub-apps) ``names``, in --help's order."""
     from copy import copy
 
-    trimmed = copy(app)
-    trimmed.registered_commands = [c for c in app.registered_commands if _command_name(c) == name]
-    trimmed.registered_groups = [g for g in app.registered_groups if _command_name(g) == name]
+    trimmed = copy(group)
+    trimmed.registered_commands = [_info(c[0]) for c in COMMANDS if c[0] in names]
+    trimmed.registered_groups = [_info(g[0]) for g in GROUPS if g[0] in names]
     return trimmed
 
 
-_link_the_guide()
+@cache
+def whole_app() -> typer.Typer:
+    """The group with every command: what ``--help``, a mistake and completion need."""
+    return _only(*NAMES)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``, the whole app, built (every command's module imported) on first use."""
+    if name == "app":
+        return whole_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def app_for(args: list[str]) -> typer.Typer:
@@ -186,12 +201,19 @@ def app_for(args: list[str]) -> typer.Typer:
     Typer makes a Click command of every command function (its signature, annotations, help)
     before it parses anything: for all 23 that costs about as much as starting Python, on
     every run, where the parsing itself costs almost nothing. So the group's own options
-    (``--db``, ``--now``...) are parsed first, by Click's parser for the group alone, to find
+    (``--db``, ``--now``...) are parsed first, by Click's parser for the group, to find
     the command's name, and only that command is built. The same definitions, the same
     parsing: only commands that will not run are left out.
     What shows or needs the other commands gets the whole app, so it says exactly what it
     always said: the group's ``--help``, a name that is no command (Click's error and Typer's
     suggestion), a mistake in the group's options, and shell completion."""
+    return _dispatch(args)[0]
+
+
+def _dispatch(args: list[str]) -> tuple[typer.Typer, Any]:
+    """:func:`app_for`'s app, and the Click command made of it when parsing made it already
+    (else None). The group's options are parsed by the group built with the first word of
+    ``args`` that names a command, usually the command that runs: it is then built once."""
     import os
 
     from typer.main import get_command
@@ -202,19 +224,30 @@ def app_for(args: list[str]) -> typer.Typer:
         from respond.cli.complete import take_over
 
         take_over()  # respond's own completion scripts (cli/complete.py)
-        return app
-    group = get_command(_only(None))
+        return whole_app(), None
+    guess = next((arg for arg in args if arg in NAMES), None)
+    typer_app = _only(guess) if guess is not None else _only()
+    built = get_command(typer_app)
     try:
-        ctx = group.context_class(group, info_name="respond")
-        opts, rest, _ = group.make_parser(ctx).parse_args(args=list(args))
+        ctx = built.context_class(built, info_name="respond")
+        opts, rest, _ = built.make_parser(ctx).parse_args(args=list(args))
     except UsageError:
-        return app
+        return whole_app(), None
     if not rest:
-        return app if opts.get("help") else _only(None)
-    names = {_command_name(i) for i in [*app.registered_commands, *app.registered_groups]}
-    return _only(rest[0]) if rest[0] in names else app
+        if opts.get("help"):
+            return whole_app(), None
+        return (typer_app, built) if guess is None else (_only(), None)
+    if rest[0] not in NAMES:
+        return whole_app(), None
+    return (typer_app, built) if rest[0] == guess else (_only(rest[0]), None)
 
 
 def run(args: list[str]) -> None:
-    """``respond ARGS``: what ``app(args)`` does, building only the command that runs."""
-    app_for(args)(args=args, prog_name="respond")
+    """``respond ARGS``: what ``app(args)`` does, building only the command that runs.
+    (``app(args)`` is Typer's ``get_command(app)(args)`` and, for an uncaught exception,
+    Typer's excepthook, which with pretty exceptions off shows Python's own traceback.)"""
+    typer_app, built = _dispatch(args)
+    if built is None:
+        typer_app(args=args, prog_name="respond")
+    else:
+        built(args=args, prog_name="respond")

@@ -66,12 +66,22 @@ class App:
             return defaults()
 
     @cached_property
+    def settings(self) -> Any:
+        """The settings (``config[0]``). Without a config file they are the defaults, made
+        without importing the config reader (``storage/config.py``: 3M instructions)."""
+        if self.config_use != "none" and not _no_config_file():
+            return self.config[0]
+        from respond.core.settings import Settings
+
+        return Settings()
+
+    @cached_property
     def env(self) -> Any:
         from respond.core.clock import FixedClock, SystemClock, iso_moment
         from respond.core.env import Env
 
         clock: Any = SystemClock()
-        settings = self.config[0]
+        settings = self.settings
         if self.now_option:
             try:  # a plain ISO date and time, read without the date grammar
                 pinned = iso_moment(self.now_option, clock.tz)
@@ -91,7 +101,7 @@ class App:
         from respond.cli.output import Environment
 
         make = self.make_output or Environment
-        return make(color=lambda: self.config[0].color)
+        return make(color=lambda: self.settings.color)
 
     def run(self, action: Any, *args: Any, **kwargs: Any) -> Any:
         """Run one core action inside a locked transaction and print its confirmation."""
@@ -136,3 +146,19 @@ class App:
             from respond.cli import render
 
             getattr(render, view)(data, self.env, self.output, **options)
+
+
+def _no_config_file() -> bool:
+    """Whether there is no config file, as :func:`respond.storage.config.load_settings` finds
+    it (``FileNotFoundError``: then it gives the defaults)."""
+    import os
+
+    from respond.storage.paths import config_path
+
+    try:
+        os.stat(config_path())
+    except FileNotFoundError:
+        return True
+    except OSError:  # unreadable: load_settings says what is wrong, as it always did
+        return False
+    return False

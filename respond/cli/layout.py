@@ -6,8 +6,9 @@ renderer (:mod:`respond.cli.render`, the only Rich code) measures the cells and 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from respond.core.value import Value
 
 GAP = 2  # cells between two columns
 
@@ -21,31 +22,59 @@ MIN_TITLE = 16  # a title is cut no narrower than this before it moves to a line
 WHOLE = 10_000  # the least of a give-way column that is never cut, only moved below the row
 
 
-@dataclass(frozen=True)
-class Col:
+# Plain classes on core/value.py's Value, not dataclasses: a frozen dataclass compiles its
+# methods when the module is imported, on every run that draws a table.
+
+
+class Col(Value):
     """A table column. A *key* column (``give`` 0: IDs, kinds, names, times, counts) is shown in
     full; a *give-way* column makes room for them: titles (``give`` 1) first, then notes (2).
     ``least`` is how narrow a give-way column may be cut; for a key column (a name) it is how
     narrow a longer value may be cut once every give-way column is at its least."""
 
-    header: str = ""
-    right: bool = False
-    give: int = 0
-    least: int = 0
+    __slots__ = ("header", "right", "give", "least")  # noqa: RUF023 (field order)
+    header: str
+    right: bool
+    give: int
+    least: int
+
+    def __init__(
+        self, header: str = "", right: bool = False, give: int = 0, least: int = 0
+    ) -> None:
+        object.__setattr__(self, "header", header)
+        object.__setattr__(self, "right", right)
+        object.__setattr__(self, "give", give)
+        object.__setattr__(self, "least", least)
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(Value):
     """Where each column of a row goes: ``lines[0]`` starts at ``indent``, further lines of the
     same row at ``hang``. A give-way column alone on its line has the whole line: a title is
     cut to it, a note that is never cut (``least`` ``WHOLE``) wraps."""
 
+    __slots__ = ("cols", "widths", "lines", "indent", "hang", "width")  # noqa: RUF023 (field order)
     cols: tuple[Col, ...]
     widths: tuple[int, ...]
     lines: tuple[tuple[int, ...], ...]
     indent: int
     hang: int
     width: int
+
+    def __init__(
+        self,
+        cols: tuple[Col, ...],
+        widths: tuple[int, ...],
+        lines: tuple[tuple[int, ...], ...],
+        indent: int,
+        hang: int,
+        width: int,
+    ) -> None:
+        object.__setattr__(self, "cols", cols)
+        object.__setattr__(self, "widths", widths)
+        object.__setattr__(self, "lines", lines)
+        object.__setattr__(self, "indent", indent)
+        object.__setattr__(self, "hang", hang)
+        object.__setattr__(self, "width", width)
 
 
 def _span(widths: Sequence[int], columns: Sequence[int], start: int) -> int:

@@ -7,7 +7,9 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+from respond.core.value import Record
 
 if TYPE_CHECKING:
     from respond.core.settings import Settings
@@ -99,13 +101,24 @@ def error(message: str) -> None:
 MakeEnvironment = Callable[..., Environment]
 
 
-class ConfigView(NamedTuple):
-    """What ``respond config`` shows: the effective settings, where each came from, the paths."""
+class ConfigView(Record):
+    """What ``respond config`` shows: the effective settings, where each came from, the paths.
+    (A plain class, not a NamedTuple, which builds its class with exec on every command that
+    imports this module.)"""
 
+    __slots__ = ("settings", "sources", "path", "db_path")  # noqa: RUF023 (field order)
     settings: Settings
     sources: dict[str, str]
     path: Path
     db_path: Path
+
+    def __init__(
+        self, settings: Settings, sources: dict[str, str], path: Path, db_path: Path
+    ) -> None:
+        self.settings = settings
+        self.sources = sources
+        self.path = path
+        self.db_path = db_path
 
 
 def config(view: ConfigView, io: Environment) -> None:

@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.console import Console
-from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from respond.cli.layout import GAP, MIN_TITLE, PERSON_WIDTH, WHOLE, Col, Layout, fit
@@ -87,7 +85,7 @@ def row_lines(
                     text.append(" " * GAP)
                 piece = parts[j][i] if i < len(parts[j]) else Text("")
                 cell_width = layout.width - start if alone else layout.widths[c]
-                text.append_text(_cell(piece, cell_width, right=layout.cols[c].right))
+                _append_cell(text, piece, cell_width, right=layout.cols[c].right)
             text.rstrip()
             if style:
                 text.stylize(style)
@@ -125,6 +123,20 @@ def _emit(out: Console, renderable: Any, **options: Any) -> None:
     lines = captured.get().split("\n")
     out.file.write("\n".join(line.rstrip() for line in lines))
     out.file.flush()
+
+
+def _append_cell(line: Text, text: Text, width: int, right: bool = False) -> None:
+    """Append :func:`_cell` of ``text`` to ``line``: the same spans, without copying a cell
+    that fits and has no style of its own (most of them)."""
+    gap = width - text.cell_len
+    if gap < 0 or (text.style and not right):  # cut, or padding that takes the cell's style
+        line.append_text(_cell(text, width, right))
+    elif right:
+        line.append(" " * gap)
+        line.append_text(text)
+    else:
+        line.append_text(text)
+        line.append(" " * gap)
 
 
 def _cell(text: Text | str, width: int, right: bool = False) -> Text:
@@ -218,6 +230,8 @@ def item(item: Item, env: Env, io: Environment) -> None:
         fields.append(("tags", Text(visible(" ".join(f"+{t}" for t in item.tags)))))
     if item.note:
         fields.append(("note", Text("\n".join(visible(line) for line in note_lines(item.note)))))
+    from rich.table import Table  # (only here and in person: ~21M instructions to import)
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -518,8 +532,6 @@ def review(view: Review, env: Env, io: Environment, limit: int | None = SECTION_
     if view.needs.total:
         _emit(out, needs_line(view.needs))
     sections = _review_rows(view, env, limit)
-    if not sections:
-        _emit(out, Text(QUIET_DAY))
     layout = fit(
         REVIEW_COLS,
         [row for _, _, group, _ in sections for row in group],
@@ -527,12 +539,28 @@ def review(view: Review, env: Env, io: Environment, limit: int | None = SECTION_
         2,
         measure=cell_len,
     )
+    if not sections:
+        _emit(out, Text(QUIET_DAY))
+    # A heading that fits on its line is printed with the rows under it: one print (and
+    # write) where a heading and its rows were two.
+    lines: list[Text] = []
     for heading, style, group, hidden in sections:
-        _emit(out, Text(heading, style=style))
-        _print_lines(out, [line for row in group for line in row_lines(out, layout, row)])
+        head = Text(heading, style=style)
+        if head.cell_len <= out.width:  # as it prints alone: on one line, whole
+            lines.append(head)
+        else:
+            _print_lines(out, lines)
+            lines = []
+            _emit(out, head)
+        lines += [line for row in group for line in row_lines(out, layout, row)]
         if hidden:
+            _print_lines(out, lines)
+            lines = []
             more = Text(f"… and {hidden} more {MORE[heading]} (respond today --all)", style="dim")
+            from rich.padding import Padding
+
             _emit(out, Padding(more, (0, 0, 0, 2), expand=False))  # wrapped lines indented too
+    _print_lines(out, lines)
     if view.week is not None:
         _emit(out, week_line(view.week))
 
@@ -645,6 +673,9 @@ def person(view: PersonView, env: Env, io: Environment, limit: int | None = None
     out = console(io)
     now, tz = env.now(), env.clock.tz
     _emit(out, Text(shorten(view.name, 80), style="bold"))
+    from rich.padding import Padding
+    from rich.table import Table
+
     stats = Table.grid(padding=(0, 2))
     stats.add_column(style="dim", no_wrap=True)
     stats.add_column(overflow="fold")

@@ -21,7 +21,6 @@ Sections, in order (each omitted when empty):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
@@ -31,6 +30,7 @@ from respond.core.history import timeline
 from respond.core.model import Item, due_order
 from respond.core.scoring import Scorecard, local_midnight, scorecard
 from respond.core.settings import Settings
+from respond.core.value import Value
 
 if TYPE_CHECKING:
     from respond.core.calendar import Calendar
@@ -45,30 +45,55 @@ def your_promise(item: Item) -> bool:
     return item.kind == "promise" or (item.kind == "ask" and item.status == "acked")
 
 
-@dataclass(frozen=True)
-class Waiting:
+# Plain classes on core/value.py's Value, not dataclasses: every ``today`` builds them, and a
+# frozen dataclass compiles its methods at import (these four cost ~17M instructions).
+
+
+class Waiting(Value):
+    """Something you wait on others for, as ``today`` lists it."""
+
+    __slots__ = ("item", "served", "waited", "chase")  # noqa: RUF023 (field order)
     item: Item
     served: Item | None  # the ask this answer is for, if any
     waited: timedelta
     chase: bool  # the chase time has passed
 
+    def __init__(self, item: Item, served: Item | None, waited: timedelta, chase: bool) -> None:
+        object.__setattr__(self, "item", item)
+        object.__setattr__(self, "served", served)
+        object.__setattr__(self, "waited", waited)
+        object.__setattr__(self, "chase", chase)
 
-@dataclass(frozen=True)
-class Relay:
+
+class Relay(Value):
+    """An answer that came back for an ask that is still open."""
+
+    __slots__ = ("answer", "ask", "answered_at")  # noqa: RUF023 (field order)
     answer: Item  # the waiting item, done
     ask: Item  # the open ask it served
     answered_at: datetime | None
 
+    def __init__(self, answer: Item, ask: Item, answered_at: datetime | None) -> None:
+        object.__setattr__(self, "answer", answer)
+        object.__setattr__(self, "ask", ask)
+        object.__setattr__(self, "answered_at", answered_at)
 
-@dataclass(frozen=True)
-class NeedsYou:
+
+class NeedsYou(Value):
     """What needs you now: every open item whose time has passed, of any kind. ``total`` is
     what ``respond prompt`` counts as ``{overdue}``; the rest says where ``today`` shows them."""
 
+    __slots__ = ("total", "overdue", "followups", "chase")  # noqa: RUF023 (field order)
     total: int
     overdue: int  # asks and promises (the Overdue section)
     followups: int  # late follow-ups
     chase: int  # waiting-ons to chase
+
+    def __init__(self, total: int, overdue: int, followups: int, chase: int) -> None:
+        object.__setattr__(self, "total", total)
+        object.__setattr__(self, "overdue", overdue)
+        object.__setattr__(self, "followups", followups)
+        object.__setattr__(self, "chase", chase)
 
     @property
     def other(self) -> int:
@@ -76,8 +101,19 @@ class NeedsYou:
         return self.total - self.overdue - self.followups - self.chase
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(Value):
+    """What ``respond today`` shows, section by section."""
+
+    __slots__ = (  # noqa: RUF023 (field order)
+        "now",
+        "overdue",
+        "due_today",
+        "followups",
+        "waiting",
+        "relay",
+        "week",
+        "needs",
+    )
     now: datetime
     overdue: list[Item]
     due_today: list[Item]
@@ -86,6 +122,26 @@ class Review:
     relay: list[Relay]
     week: Scorecard | None  # None when neither this week nor last has an overall score
     needs: NeedsYou
+
+    def __init__(
+        self,
+        now: datetime,
+        overdue: list[Item],
+        due_today: list[Item],
+        followups: list[Item],
+        waiting: list[Waiting],
+        relay: list[Relay],
+        week: Scorecard | None,
+        needs: NeedsYou,
+    ) -> None:
+        object.__setattr__(self, "now", now)
+        object.__setattr__(self, "overdue", overdue)
+        object.__setattr__(self, "due_today", due_today)
+        object.__setattr__(self, "followups", followups)
+        object.__setattr__(self, "waiting", waiting)
+        object.__setattr__(self, "relay", relay)
+        object.__setattr__(self, "week", week)
+        object.__setattr__(self, "needs", needs)
 
 
 # How far back the review looks for items that changed (beyond open ones): the summary scores

@@ -98,6 +98,23 @@ def test_everyday_commands_import_only_what_they_use(tmp_path: Path) -> None:
         assert args == ("show", "1") or "respond.core.actions" not in mods, args
 
 
+def test_today_imports_neither_other_commands_nor_what_it_does_not_draw(tmp_path: Path) -> None:
+    """``today`` (issue 23: at most a minimal Typer app printing one Rich table), in
+    instructions at 10,000 items (callgrind, 2026-12-07): each other command's module and
+    what it imports cost 14M, rich.table (show and who draw grids) 21M, storage/config.py
+    without a config file 3M, cli/sync.py when it never synced 1M; 521M in all before,
+    451M after, against 381M for the minimal app."""
+    db = tmp_path / "db.json"
+    assert respond(db, "--now", "2026-11-25T10:00", "add", "seed", "--from", "Dana").returncode == 0
+    others = {"capture", "data", "mail", "maintenance", "people", "remind", "setup"}
+    unused = {f"respond.cli.commands.{name}" for name in others}
+    unused |= {"respond.cli.sync", "respond.storage.config", "rich.table", "rich.padding"}
+    for args in (("today",), ()):
+        mods = modules_after(db, *args)
+        assert "respond.cli.commands.review" in mods and "rich.text" in mods, args
+        assert not unused & mods, (args, unused & mods)
+
+
 def test_the_capture_lane_imports_neither_typer_click_nor_rich(tmp_path: Path) -> None:
     """add, promise, ack, wait, done, snooze and thanks go through the capture lane
     (cli/lane.py); what it leaves to Typer (here --help) imports Typer as before."""

@@ -135,11 +135,14 @@ def today(
         env.calendar,
     )
     state.emit("review", view, as_json, **({"limit": None} if show_all else {}))
-    from respond.cli.sync import notice
+    from respond.storage.syncstatus import status_path
 
-    failed = notice(state)  # the last sync failed: one line until a sync works
-    if failed:
-        state.output.warn(failed, label=None)
+    if status_path(state.store.path).exists():  # synced before (else cli/sync.py isn't imported)
+        from respond.cli.sync import notice
+
+        failed = notice(state)  # the last sync failed: one line until a sync works
+        if failed:
+            state.output.warn(failed, label=None)
 
 
 def week(
