@@ -117,7 +117,10 @@ def test_today_imports_neither_other_commands_nor_what_it_does_not_draw(tmp_path
 
 def test_the_capture_lane_imports_neither_typer_click_nor_rich(tmp_path: Path) -> None:
     """add, promise, ack, wait, done, snooze and thanks go through the capture lane
-    (cli/lane.py); what it leaves to Typer (here --help) imports Typer as before."""
+    (cli/lane.py); what it leaves to Typer (here --help) imports Typer as before. Nor does a
+    capture import tempfile (temp files are made as mkstemp makes them) or shutil (a backup is
+    a hard link): with them, one add at 10,000 items counted 318M instructions, without 308M
+    (callgrind, 2026-12-07; python -c pass 38M)."""
     db = tmp_path / "db.json"
     now = ("--now", "2026-11-25T10:00")
     assert respond(db, *now, "add", "seed", "--from", "Dana").returncode == 0
@@ -133,6 +136,7 @@ def test_the_capture_lane_imports_neither_typer_click_nor_rich(tmp_path: Path) -
         mods = modules_after(db, *now, *args)
         assert "respond.cli.lane" in mods and "tinydb" in mods, args
         assert not {"typer", "click", "rich", "respond.cli.context"} & mods, args
+        assert not {"tempfile", "shutil"} & mods, args
     assert "typer" in modules_after(db, *now, "add", "--help")
 
 
