@@ -46,12 +46,14 @@ def summary(records: Mapping[str, Any], st: os.stat_result | None) -> dict[str, 
 
 
 #: Everyone's names in the archive files, with how many archived items each spelling has,
-#: summed over the files (``<db>.archive/people.cache``): what ``add`` and the other name
-#: matchers need of the archive. Its size follows people, not history; only a command that
-#: matches a name reads it. It records the fingerprint of each archive file it counts, and the
-#: active file's meta its own (:func:`counts_stamp`): trusted only when both match.
+#: file by file (``<db>.archive/people.cache``): what ``add`` and the other name matchers need
+#: of the archive, summed in the order the files are read (:func:`sum_counts`: of spellings
+#: with equal counts, the first read is shown, as when the files themselves are read). Only a
+#: command that matches a name reads it. It records the fingerprint of each archive file it
+#: counts, and the active file's meta its own (:func:`counts_stamp`): trusted only when both
+#: match. (Version 1 held the sums alone, which lost that order: it is counted again.)
 COUNTS = "people.cache"
-COUNTS_VERSION = 1
+COUNTS_VERSION = 2
 
 
 def counts_of(db: Path) -> Path:
@@ -74,10 +76,26 @@ def counts_trusted(db: Path, stamp: Any) -> bool:
         return False
 
 
-def read_counts(db: Path, stamp: Any, files: Mapping[str, Any]) -> dict[str, int] | None:
-    """The archive's names and counts from the counts file, if it is the one the meta recorded
-    (``stamp``, see :func:`counts_stamp`) and it counts exactly the archive files the meta
-    knows (``files``: the meta's entries by period), each in the version the meta knows; else
+def file_counts(records: Mapping[str, Any]) -> dict[str, int]:
+    """One archive file's names and counts, its records read by ID (as it is stored)."""
+    return count_people(records[key] for key in sorted(records, key=int))
+
+
+def sum_counts(by_period: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
+    """The archive's names and counts: each file's (:func:`file_counts`) added up, oldest
+    first, so that the spellings come in the order reading the files gives them."""
+    counts: dict[str, int] = {}
+    for period in sorted(by_period):
+        for name, n in by_period[period].items():
+            counts[name] = counts.get(name, 0) + n
+    return counts
+
+
+def read_counts(db: Path, stamp: Any, files: Mapping[str, Any]) -> dict[str, dict[str, int]] | None:
+    """The archive's names and counts by file (period) from the counts file, if it is the
+    one the meta recorded (``stamp``, see :func:`counts_stamp`) and it counts exactly the
+    archive files the meta knows (``files``: the meta's entries by period), each in the
+    version the meta knows; else
     ``None`` (the caller counts the files, or uses what an older respond kept in the meta)."""
     from respond.storage.reading import read_regular
 
@@ -103,12 +121,21 @@ def read_counts(db: Path, stamp: Any, files: Mapping[str, Any]) -> dict[str, int
     }
     if counted != known:
         return None
-    return {name: n for name, n in people.items() if isinstance(n, int) and n > 0}
+    return {
+        period: {
+            name: n
+            for name, n in names.items()
+            if isinstance(name, str) and isinstance(n, int) and n > 0
+        }
+        for period, names in people.items()
+        if isinstance(names, dict)
+    }
 
 
-def counts_payload(files: Mapping[str, Any], people: Mapping[str, int]) -> bytes:
+def counts_payload(files: Mapping[str, Any], people: Mapping[str, Mapping[str, int]]) -> bytes:
     """The counts file's bytes: the fingerprint of each file counted (``files``: the meta's
-    entries by period) and the counts (orjson; the ASCII JSON for text it refuses)."""
+    entries by period) and the counts by period (orjson; the ASCII JSON for text it
+    refuses)."""
     import json
 
     import orjson
@@ -116,7 +143,7 @@ def counts_payload(files: Mapping[str, Any], people: Mapping[str, int]) -> bytes
     data = {
         "v": COUNTS_VERSION,
         "files": {period: files[period].get("fingerprint") for period in sorted(files)},
-        "people": dict(people),
+        "people": {period: dict(people[period]) for period in sorted(people)},
     }
     try:
         return orjson.dumps(data)
@@ -124,18 +151,18 @@ def counts_payload(files: Mapping[str, Any], people: Mapping[str, int]) -> bytes
         return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
-def legacy_counts(files: Mapping[str, Any]) -> dict[str, int] | None:
-    """The archive's names and counts from what an older respond kept in each entry of the
-    meta (``people``), summed in file order; ``None`` unless every entry has them."""
-    counts: dict[str, int] = {}
+def legacy_counts(files: Mapping[str, Any]) -> dict[str, dict[str, int]] | None:
+    """The archive's names and counts by period from what an older respond kept in each entry
+    of the meta (``people``); ``None`` unless every entry has them."""
+    counts: dict[str, dict[str, int]] = {}
     for period in sorted(files):
         entry = files[period]
         people = entry.get("people") if isinstance(entry, dict) else None
         if not isinstance(people, dict):
             return None
-        for name, n in people.items():
-            if isinstance(name, str) and isinstance(n, int):
-                counts[name] = counts.get(name, 0) + n
+        counts[period] = {
+            name: n for name, n in people.items() if isinstance(name, str) and isinstance(n, int)
+        }
     return counts
 
 
@@ -535,8 +562,8 @@ def read_summaries(
     table: Mapping[str, Any], entries: list[Mapping[str, Any]], lines: bool = True
 ) -> tuple[list[Any], list[tuple[str, int]], list[Parts]] | None:
     """From the active file's records and the archive files' summaries (``Store.summaries``:
-    each with its ``who`` part from the sidecar, the first with the archive's ``people``
-    counts): the active items, everyone's ``(spelling, items)`` in reading order (active file
+    each with its ``who`` part from the sidecar and its ``people`` counts from the
+    counts file): the active items, everyone's ``(spelling, items)`` in reading order (active file
     first, then the archive) and each archive file's :class:`Parts`;
     ``None`` when an active record can't be read (the full read then reports it)."""
     from respond.core.model import Item
