@@ -336,13 +336,15 @@ def parse_sidecar(raw: bytes) -> dict[str, Any] | None:
 
 
 class _Packed:
-    """Each person's parts in every file, parsed when first asked for (a damaged one is
-    ``{}``: the reader then finds no part, and ``who`` reads the archive files)."""
+    """Each person's parts in every file, parsed when first asked for. A damaged one (bytes
+    changed in place, the file's fingerprint kept) is ``{}`` and marks it ``damaged``: the
+    reader then discards what it read and reads the archive files (:attr:`Parts.damaged`)."""
 
     def __init__(self, body: memoryview, index: Mapping[str, Any]) -> None:
         self.body = body
         self.index = index
         self.parsed: dict[str, dict[str, Any]] = {}
+        self.damaged = False
 
     def parts_of(self, key: str) -> dict[str, Any]:
         found = self.parsed.get(key)
@@ -354,9 +356,17 @@ class _Packed:
                 found = orjson.loads(self.body[span[0] : span[1]])  # type: ignore[index]
             except (TypeError, IndexError, ValueError):
                 found = None
-            found = found if isinstance(found, dict) else {}
+            if not isinstance(found, dict):
+                self.damaged = True
+                found = {}
             self.parsed[key] = found
         return found
+
+    def check(self) -> bool:
+        """Whether every person's parts parse (``doctor``: it reads them all)."""
+        for key in self.index:
+            self.parts_of(key)
+        return not self.damaged
 
 
 class PackedPeople(Mapping[str, Any]):
@@ -366,6 +376,11 @@ class PackedPeople(Mapping[str, Any]):
     def __init__(self, packed: _Packed, period: str) -> None:
         self.packed = packed
         self.period = period
+
+    @property
+    def damaged(self) -> bool:
+        """Whether a person's parts read so far were damaged (see :class:`_Packed`)."""
+        return self.packed.damaged
 
     def __getitem__(self, key: str) -> Any:
         if key not in self.packed.index:
@@ -556,6 +571,21 @@ class Parts(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self.blocks)
+
+    @property
+    def damaged(self) -> bool:
+        """Whether what was read of the sidecar was damaged: then the archive files are read."""
+        return bool(getattr(self.blocks, "damaged", False))
+
+
+def sidecar_damaged(entries: Mapping[str, Any]) -> bool:
+    """Whether a person's parts in the sidecar's ``entries`` (:func:`read_sidecar`) don't
+    parse, each read (``doctor``)."""
+    for entry in entries.values():
+        people = entry["who"]["people"]
+        if isinstance(people, PackedPeople):
+            return not people.packed.check()  # (one body for every file)
+    return False
 
 
 def read_summaries(

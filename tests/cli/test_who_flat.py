@@ -696,3 +696,34 @@ def test_a_write_that_changes_no_archive_file_reads_no_counts_file(
             actions.complete(tx, Env(FixedClock(START)), active[0])
     assert periods.fingerprint(counts.stat()) == before
     assert Store(db).person_counts() == everyone(db)
+
+
+def test_a_damaged_persons_parts_in_a_sidecar_that_still_looks_ours_are_not_shown_as_none(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sidecar is packed by person and ``who`` parses one person's parts: when those
+    bytes are damaged but the file kept its size, time and inode (a bad disk block), ``who``
+    and ``people`` read the archive files, as they did when the whole sidecar failed to parse
+    (they showed the person with no archived history), and doctor reports it."""
+    import os
+
+    from respond.storage.doctor import check
+
+    db = archived_db(tmp_path)
+    monkeypatch.setenv("RESPOND_DB", str(db))
+    now = START.isoformat()
+    expected = {args: run(*args, now=now).stdout for args in (("who", "ann"), ("people",))}
+    path = summaries.sidecar_of(db)
+    before = path.stat()
+    raw = path.read_bytes()
+    header = json.loads(raw[: raw.index(b"\n")])
+    start, _ = header["index"][persons.person_key("Ann Lee")]
+    with path.open("r+b") as out:  # in place: same size and inode
+        out.seek(raw.index(b"\n") + 1 + start + 1)
+        out.write(b"\x00")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert periods.fingerprint(path.stat()) == periods.fingerprint(before)
+    for args, out in expected.items():
+        assert run(*args, now=now).stdout == out
+    damaged = [f for f in check(db).findings if "summaries.cache" in f.text]
+    assert [f.level for f in damaged] == ["problem"] and "is damaged" in damaged[0].text
