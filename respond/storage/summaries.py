@@ -77,8 +77,13 @@ def counts_trusted(db: Path, stamp: Any) -> bool:
 
 
 def file_counts(records: Mapping[str, Any]) -> dict[str, int]:
-    """One archive file's names and counts, its records read by ID (as it is stored)."""
-    return count_people(records[key] for key in sorted(records, key=int))
+    """One archive file's names and counts, its records read by ID (as it is stored; a key
+    that is no ID, in a hand-edited file, after them)."""
+    return count_people(records[key] for key in sorted(records, key=_by_id))
+
+
+def _by_id(key: str) -> tuple[int, str]:
+    return (int(key), "") if key.isascii() and key.isdigit() else (1 << 63, key)
 
 
 def sum_counts(by_period: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
