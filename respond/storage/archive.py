@@ -131,6 +131,7 @@ class Archive:
         # an older respond's names, from the meta; the names by period (from the file?)
         self.legacy_counts: dict[str, dict[str, int]] | None = None
         self._base: tuple[dict[str, dict[str, int]] | None, bool] | None = None
+        self._base_sum: dict[str, int] | None = None  # their sum (person_counts, unchanged)
         self.pending: list[tuple[Path, Path]] = []  # (prepared temp, archive file) to install
         self.dirty = False
         self._on_disk: list[str] | None = None
@@ -230,6 +231,11 @@ class Archive:
         counted when those can't be trusted (a file changed behind the meta's back, a missing
         or stale counts file). Summed file by file, oldest first, each file's records by ID: the
         spellings in the order reading the files gives them (of equal counts, the first wins)."""
+        base, _ = self.base_counts()
+        if base is not None and not self.counted and not self.behind:  # (most calls) once
+            if self._base_sum is None:
+                self._base_sum = summaries.sum_counts(base)
+            return dict(self._base_sum)  # (a copy: the caller adds the active file's to it)
         return summaries.sum_counts(self._by_period())
 
     def _by_period(self) -> dict[str, dict[str, int]]:

@@ -92,7 +92,8 @@ def sum_counts(by_period: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for period in sorted(by_period):
         for name, n in by_period[period].items():
-            counts[name] = counts.get(name, 0) + n
+            if type(n) is int and n > 0:  # (not a bool; read from the counts file: JSON)
+                counts[name] = counts.get(name, 0) + n
     return counts
 
 
@@ -126,15 +127,8 @@ def read_counts(db: Path, stamp: Any, files: Mapping[str, Any]) -> dict[str, dic
     }
     if counted != known:
         return None
-    return {
-        period: {
-            name: n
-            for name, n in names.items()
-            if isinstance(name, str) and isinstance(n, int) and n > 0
-        }
-        for period, names in people.items()
-        if isinstance(names, dict)
-    }
+    # (each count is checked where they are added up, sum_counts: one pass, not two)
+    return {period: names for period, names in people.items() if isinstance(names, dict)}
 
 
 def counts_payload(files: Mapping[str, Any], people: Mapping[str, Mapping[str, int]]) -> bytes:
@@ -609,5 +603,7 @@ def read_summaries(
         return None
     spellings = [*count_people(table.values()).items()]
     for entry in entries:
-        spellings += [(name, n) for name, n in (entry.get("people") or {}).items()]
+        spellings += [
+            (name, n) for name, n in (entry.get("people") or {}).items() if type(n) is int and n > 0
+        ]
     return active, spellings, [Parts(entry["who"], lines) for entry in entries]
