@@ -229,13 +229,15 @@ def _dispatch(args: list[str]) -> tuple[typer.Typer, Any]:
     typer_app = _only(guess) if guess is not None else _only()
     built = get_command(typer_app)
     try:
-        ctx = built.context_class(built, info_name="respond")
+        # with the group's context settings, as make_context gives them: the help option
+        # the parser makes (``-h, --help``) is kept by the command, which then runs
+        ctx = built.context_class(built, info_name="respond", **built.context_settings)
         opts, rest, _ = built.make_parser(ctx).parse_args(args=list(args))
     except UsageError:
         return whole_app(), None
+    if opts.get("help"):  # the group's help, before any command: it lists them all
+        return whole_app(), None
     if not rest:
-        if opts.get("help"):
-            return whole_app(), None
         return (typer_app, built) if guess is None else (_only(), None)
     if rest[0] not in NAMES:
         return whole_app(), None

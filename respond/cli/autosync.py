@@ -22,8 +22,8 @@ def after_change(state: Any) -> None:
     db = state.store.path
     if not is_initialised(db):
         return
-    if state.config_use == "all":
-        auto = state.config[0].sync_auto
+    if state.config_use == "all":  # the settings the change ran with (a file written since
+        auto = state.settings.sync_auto  # is not read: without one, they were the defaults)
     else:  # undo: a broken config file never stops it, and means no auto sync
         from respond.storage.config import ConfigError, load_settings
 

@@ -39,7 +39,6 @@ from respond.storage.files import (
 from respond.storage.periods import (
     WINDOW,
     archive_dir,
-    count_people,
     file_of,
     fingerprint,
     may_hold,
@@ -127,11 +126,12 @@ class Archive:
         # the who parts an older respond kept in the meta, by period, moved to the sidecar
         self.legacy: dict[str, Any] = {}
         self.sidecar_dirty = False  # the sidecar is to be written (made again, or migrated)
-        # the names of the files changed in this transaction, as they were loaded, by period
-        self.counted: dict[str, dict[str, int]] = {}
+        self.counted: set[str] = set()  # the files this transaction changes: counted again
         self.behind = False  # a file changed behind the meta's back: count every file again
-        self.legacy_counts: dict[str, int] | None = None  # an older respond's, from the meta
-        self._base: tuple[dict[str, int] | None, bool] | None = None  # (counts, from the file)
+        # an older respond's names, from the meta; the names by period (from the file?)
+        self.legacy_counts: dict[str, dict[str, int]] | None = None
+        self._base: tuple[dict[str, dict[str, int]] | None, bool] | None = None
+        self._base_sum: dict[str, int] | None = None  # their sum (person_counts, unchanged)
         self.pending: list[tuple[Path, Path]] = []  # (prepared temp, archive file) to install
         self.dirty = False
         self._on_disk: list[str] | None = None
@@ -205,8 +205,9 @@ class Archive:
                 return True
         return False
 
-    def base_counts(self) -> tuple[dict[str, int] | None, bool]:
-        """The archive's names as the meta's files hold them, without opening one: from the
+    def base_counts(self) -> tuple[dict[str, dict[str, int]] | None, bool]:
+        """The archive's names by file (period) as the meta's files hold them (sum them with
+        :func:`summaries.sum_counts`), without opening one: from the
         counts file when it is trusted (:func:`summaries.read_counts`), else from what an
         older respond kept in the meta; and whether they came from the counts file. Read
         once, before this transaction changes the meta's entries."""
@@ -220,30 +221,37 @@ class Archive:
                 self._base = (summaries.legacy_counts(self.files), False)
         return self._base
 
-    def _touch(self, period: str, records: dict[str, Any]) -> None:
-        """Before a file's records change in memory: note its names as loaded."""
-        if period not in self.counted:
-            self.counted[period] = count_people(records.values())
+    def _touch(self, period: str) -> None:
+        """Before a file's records change in memory: its names are counted again."""
+        self.counted.add(period)
 
     def person_counts(self) -> dict[str, int]:
         """How many archived items each spelling of a name has: the counts file's (or an older
         respond's meta's), with the files this transaction changed counted again; every file
         counted when those can't be trusted (a file changed behind the meta's back, a missing
-        or stale counts file)."""
+        or stale counts file). Summed file by file, oldest first, each file's records by ID: the
+        spellings in the order reading the files gives them (of equal counts, the first wins)."""
+        base, _ = self.base_counts()
+        if base is not None and not self.counted and not self.behind:  # (most calls) once
+            if self._base_sum is None:
+                self._base_sum = summaries.sum_counts(base)
+            return dict(self._base_sum)  # (a copy: the caller adds the active file's to it)
+        return summaries.sum_counts(self._by_period())
+
+    def _by_period(self) -> dict[str, dict[str, int]]:
+        """:meth:`person_counts` file by file (period)."""
         base, _ = self.base_counts()
         if base is None or self.behind:
             return self._count_all()[0]
         counts = dict(base)
-        for before in self.counted.values():
-            for name, n in before.items():
-                counts[name] = counts.get(name, 0) - n
         for period in self.counted:
-            count_people(self.loaded.get(period, {}).values(), counts)
-        return {name: n for name, n in counts.items() if n > 0}
+            counts[period] = summaries.file_counts(self.loaded.get(period, {}))
+        return counts
 
-    def _count_all(self) -> tuple[dict[str, int], bool]:
-        """Every file's names, each file read (once); and whether every file could be."""
-        counts: dict[str, int] = {}
+    def _count_all(self) -> tuple[dict[str, dict[str, int]], bool]:
+        """Every file's names, each file read (once), by period; and whether every file
+        could be read."""
+        counts: dict[str, dict[str, int]] = {}
         complete = True
         for period in sorted(set(self.files) | set(self.loaded)):
             try:
@@ -251,7 +259,7 @@ class Archive:
             except DatabaseError:
                 complete = False  # (doctor reports it)
                 continue
-            count_people(records.values(), counts)
+            counts[period] = summaries.file_counts(records)
         return counts, complete
 
     def top_id(self) -> int:
@@ -296,7 +304,7 @@ class Archive:
             except DatabaseError:
                 continue  # (left alone: the counts still describe the version the meta knows)
             self.behind = True  # (its names are counted again)
-            self._touch(period, records)
+            self._touch(period)
             drop = {str(n) for n in (entry or {}).get("drop") or []}
             if uuids is None:
                 uuids = {r.get("uuid") for r in active.values() if isinstance(r, dict)}
@@ -347,7 +355,7 @@ class Archive:
                 records = self.load(period)
             except DatabaseError:
                 continue  # a damaged or newer file is never overwritten: they stay active
-            self._touch(period, records)
+            self._touch(period)
             for key in keys:
                 records[key] = active.pop(key)
                 self.gained.setdefault(period, set()).add(key)
@@ -364,7 +372,7 @@ class Archive:
         for period, records in self.loaded.items():
             if records.get(key) is None:
                 continue
-            self._touch(period, records)
+            self._touch(period)
             record = records.pop(key)
             self.dirty = True
             if key in self.gained.get(period, set()):
@@ -388,12 +396,12 @@ class Archive:
         stale = self.behind or self.legacy_counts is not None
         stale = stale or not summaries.counts_trusted(self.db, self.state.get("counts"))
         recount = bool(self.files or changed) and (bool(changed) or stale)
-        counts: dict[str, int] = {}
+        counts: dict[str, dict[str, int]] = {}
         complete = False
         if recount:
             base, _ = self.base_counts()
             exact = base is not None and not self.behind
-            counts, complete = (self.person_counts(), True) if exact else self._count_all()
+            counts, complete = (self._by_period(), True) if exact else self._count_all()
         made: dict[str, tuple[dict[str, Any], os.stat_result]] = {}
         for period in sorted(changed):
             records = self.loaded.get(period, {})
@@ -424,7 +432,7 @@ class Archive:
             self._write_counts(counts, complete)
         commit_step("archive")
 
-    def _write_counts(self, counts: dict[str, int], complete: bool) -> None:
+    def _write_counts(self, counts: dict[str, dict[str, int]], complete: bool) -> None:
         """Rewrite the counts file with ``counts`` (every file's names, as the meta's entries
         now describe them) and record its stamp in ``state``; best effort, as the sidecar. When
         a file could not be counted, none is recorded (the next write counts them all)."""

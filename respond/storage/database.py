@@ -60,7 +60,7 @@ Reading: the API
   (``today``) read the active file only, unless the archive may hold something from after
   ``t`` (a clock set back before the last pass). ``snapshot(only=ids)`` (``show``) looks in
   the archive only for IDs that are not active. ``Store.person_counts()`` gives everyone's
-  names without opening an archive file: the archive's, summed over its files, are in
+  names without opening an archive file: the archive's, file by file, are in
   ``<db>.archive/people.cache``, checked by the same fingerprints (the meta stays small).
 * ``Transaction.items()`` is everything (``people rename``, ``import``'s uuid check);
   ``items(history=False)`` the active file only. ``Transaction.get(id)`` falls back to the
@@ -512,12 +512,14 @@ class Store:
         data = check_schema(self.path, data)
         table = data.get(ITEMS, {})
         archive = Archive(self.path, archive_state(data))
-        counts = archive.base_counts()[0]
-        if counts is None:  # the archive files themselves (an item in two places counts once)
+        by_period = archive.base_counts()[0]
+        if by_period is None:  # the archive files themselves (an item in two places counts once)
             with gc_paused():
                 archived = _with_archive(table, archive)
             counts = count_people(r for k, r in archived.items() if k not in table)
-        return count_people(table.values(), dict(counts))
+        else:
+            counts = summaries.sum_counts(by_period)
+        return count_people(table.values(), counts)
 
     def summaries(self, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
         """The active file's records and, for each archive file (oldest first), its summary
@@ -561,7 +563,7 @@ class Store:
                 or (asof is not None and now < datetime.fromisoformat(asof))
             ):
                 return None
-            found.append({**entry, "who": block, "people": {} if found else people})
+            found.append({**entry, "who": block, "people": people.get(period, {})})
         return data.get(ITEMS, {}), found
 
     def _prepare_directory(self) -> None:

@@ -504,12 +504,30 @@ def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
     """The sidecar of ``who`` summaries: only a cache (``who`` and ``people`` read the archive
     files when it can't be trusted, and the next change makes it again), so a stale or
     missing one is a note, a damaged one a problem; --repair makes it again either way."""
-    from respond.storage.summaries import parse_sidecar, read_sidecar, sidecar_of
+    from respond.storage.summaries import read_sidecar, sidecar_damaged, sidecar_of
 
-    if read_sidecar(db, state.get("summaries")) is not None:
-        return
     path = sidecar_of(db)
     name = visible(f"{archive_dir(db).name}/{path.name}")
+    trusted = read_sidecar(db, state.get("summaries"))
+    if trusted is not None and not sidecar_damaged(trusted):
+        return
+    if trusted is not None:  # ours by its fingerprint, but a person's parts don't parse
+        level, what = PROBLEM, "is damaged"
+    else:
+        level, what = _sidecar_state(path)
+    report.add(
+        level,
+        "archive",
+        f"{name} (who's summaries) {what}: who and people read the archive files until the "
+        "next change makes it again; --repair makes it now",
+        lambda: _rebuild_summaries(db),
+    )
+
+
+def _sidecar_state(path: Path) -> tuple[str, str]:
+    """What an untrusted sidecar is: out of date or missing (a note) or damaged (a problem)."""
+    from respond.storage.summaries import parse_sidecar
+
     try:
         readable = parse_sidecar(path.read_bytes()) is not None
         level, what = NOTE, "is out of date (changed behind the database's back)"
@@ -519,13 +537,7 @@ def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
         readable = False
     if not readable:
         level, what = PROBLEM, "is damaged"
-    report.add(
-        level,
-        "archive",
-        f"{name} (who's summaries) {what}: who and people read the archive files until the "
-        "next change makes it again; --repair makes it now",
-        lambda: _rebuild_summaries(db),
-    )
+    return level, what
 
 
 def _check_counts(db: Path, state: dict[str, Any], report: Report) -> None:

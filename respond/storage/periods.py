@@ -12,7 +12,7 @@ and documents the API and the crash safety; this module decides:
 * the file each goes to (:func:`period_of`);
 * the summary of an archive file that the active file's meta keeps (``summaries.summary``): its
   item count, ID range and latest time, so that ``add`` finds IDs without opening it (the
-  names ``add`` matches are summed over the files in ``<db>.archive/people.cache``, see
+  names ``add`` matches are counted file by file in ``<db>.archive/people.cache``, see
   ``summaries.COUNTS``: the meta does not grow with people);
 * per person what ``who`` and ``people`` show of each file (:func:`who_summary`), in a form
   that adds up exactly over the files, with each person's most recent history lines over all

@@ -46,12 +46,14 @@ def summary(records: Mapping[str, Any], st: os.stat_result | None) -> dict[str, 
 
 
 #: Everyone's names in the archive files, with how many archived items each spelling has,
-#: summed over the files (``<db>.archive/people.cache``): what ``add`` and the other name
-#: matchers need of the archive. Its size follows people, not history; only a command that
-#: matches a name reads it. It records the fingerprint of each archive file it counts, and the
-#: active file's meta its own (:func:`counts_stamp`): trusted only when both match.
+#: file by file (``<db>.archive/people.cache``): what ``add`` and the other name matchers need
+#: of the archive, summed in the order the files are read (:func:`sum_counts`: of spellings
+#: with equal counts, the first read is shown, as when the files themselves are read). Only a
+#: command that matches a name reads it. It records the fingerprint of each archive file it
+#: counts, and the active file's meta its own (:func:`counts_stamp`): trusted only when both
+#: match. (Version 1 held the sums alone, which lost that order: it is counted again.)
 COUNTS = "people.cache"
-COUNTS_VERSION = 1
+COUNTS_VERSION = 2
 
 
 def counts_of(db: Path) -> Path:
@@ -74,10 +76,32 @@ def counts_trusted(db: Path, stamp: Any) -> bool:
         return False
 
 
-def read_counts(db: Path, stamp: Any, files: Mapping[str, Any]) -> dict[str, int] | None:
-    """The archive's names and counts from the counts file, if it is the one the meta recorded
-    (``stamp``, see :func:`counts_stamp`) and it counts exactly the archive files the meta
-    knows (``files``: the meta's entries by period), each in the version the meta knows; else
+def file_counts(records: Mapping[str, Any]) -> dict[str, int]:
+    """One archive file's names and counts, its records read by ID (as it is stored; a key
+    that is no ID, in a hand-edited file, after them)."""
+    return count_people(records[key] for key in sorted(records, key=_by_id))
+
+
+def _by_id(key: str) -> tuple[int, str]:
+    return (int(key), "") if key.isascii() and key.isdigit() else (1 << 63, key)
+
+
+def sum_counts(by_period: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
+    """The archive's names and counts: each file's (:func:`file_counts`) added up, oldest
+    first, so that the spellings come in the order reading the files gives them."""
+    counts: dict[str, int] = {}
+    for period in sorted(by_period):
+        for name, n in by_period[period].items():
+            if type(n) is int and n > 0:  # (not a bool; read from the counts file: JSON)
+                counts[name] = counts.get(name, 0) + n
+    return counts
+
+
+def read_counts(db: Path, stamp: Any, files: Mapping[str, Any]) -> dict[str, dict[str, int]] | None:
+    """The archive's names and counts by file (period) from the counts file, if it is the
+    one the meta recorded (``stamp``, see :func:`counts_stamp`) and it counts exactly the
+    archive files the meta knows (``files``: the meta's entries by period), each in the
+    version the meta knows; else
     ``None`` (the caller counts the files, or uses what an older respond kept in the meta)."""
     from respond.storage.reading import read_regular
 
@@ -103,12 +127,14 @@ def read_counts(db: Path, stamp: Any, files: Mapping[str, Any]) -> dict[str, int
     }
     if counted != known:
         return None
-    return {name: n for name, n in people.items() if isinstance(n, int) and n > 0}
+    # (each count is checked where they are added up, sum_counts: one pass, not two)
+    return {period: names for period, names in people.items() if isinstance(names, dict)}
 
 
-def counts_payload(files: Mapping[str, Any], people: Mapping[str, int]) -> bytes:
+def counts_payload(files: Mapping[str, Any], people: Mapping[str, Mapping[str, int]]) -> bytes:
     """The counts file's bytes: the fingerprint of each file counted (``files``: the meta's
-    entries by period) and the counts (orjson; the ASCII JSON for text it refuses)."""
+    entries by period) and the counts by period (orjson; the ASCII JSON for text it
+    refuses)."""
     import json
 
     import orjson
@@ -116,7 +142,7 @@ def counts_payload(files: Mapping[str, Any], people: Mapping[str, int]) -> bytes
     data = {
         "v": COUNTS_VERSION,
         "files": {period: files[period].get("fingerprint") for period in sorted(files)},
-        "people": dict(people),
+        "people": {period: dict(people[period]) for period in sorted(people)},
     }
     try:
         return orjson.dumps(data)
@@ -124,18 +150,18 @@ def counts_payload(files: Mapping[str, Any], people: Mapping[str, int]) -> bytes
         return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
-def legacy_counts(files: Mapping[str, Any]) -> dict[str, int] | None:
-    """The archive's names and counts from what an older respond kept in each entry of the
-    meta (``people``), summed in file order; ``None`` unless every entry has them."""
-    counts: dict[str, int] = {}
+def legacy_counts(files: Mapping[str, Any]) -> dict[str, dict[str, int]] | None:
+    """The archive's names and counts by period from what an older respond kept in each entry
+    of the meta (``people``); ``None`` unless every entry has them."""
+    counts: dict[str, dict[str, int]] = {}
     for period in sorted(files):
         entry = files[period]
         people = entry.get("people") if isinstance(entry, dict) else None
         if not isinstance(people, dict):
             return None
-        for name, n in people.items():
-            if isinstance(name, str) and isinstance(n, int):
-                counts[name] = counts.get(name, 0) + n
+        counts[period] = {
+            name: n for name, n in people.items() if isinstance(name, str) and isinstance(n, int)
+        }
     return counts
 
 
@@ -309,13 +335,15 @@ def parse_sidecar(raw: bytes) -> dict[str, Any] | None:
 
 
 class _Packed:
-    """Each person's parts in every file, parsed when first asked for (a damaged one is
-    ``{}``: the reader then finds no part, and ``who`` reads the archive files)."""
+    """Each person's parts in every file, parsed when first asked for. A damaged one (bytes
+    changed in place, the file's fingerprint kept) is ``{}`` and marks it ``damaged``: the
+    reader then discards what it read and reads the archive files (:attr:`Parts.damaged`)."""
 
     def __init__(self, body: memoryview, index: Mapping[str, Any]) -> None:
         self.body = body
         self.index = index
         self.parsed: dict[str, dict[str, Any]] = {}
+        self.damaged = False
 
     def parts_of(self, key: str) -> dict[str, Any]:
         found = self.parsed.get(key)
@@ -327,9 +355,17 @@ class _Packed:
                 found = orjson.loads(self.body[span[0] : span[1]])  # type: ignore[index]
             except (TypeError, IndexError, ValueError):
                 found = None
-            found = found if isinstance(found, dict) else {}
+            if not isinstance(found, dict):
+                self.damaged = True
+                found = {}
             self.parsed[key] = found
         return found
+
+    def check(self) -> bool:
+        """Whether every person's parts parse (``doctor``: it reads them all)."""
+        for key in self.index:
+            self.parts_of(key)
+        return not self.damaged
 
 
 class PackedPeople(Mapping[str, Any]):
@@ -339,6 +375,11 @@ class PackedPeople(Mapping[str, Any]):
     def __init__(self, packed: _Packed, period: str) -> None:
         self.packed = packed
         self.period = period
+
+    @property
+    def damaged(self) -> bool:
+        """Whether a person's parts read so far were damaged (see :class:`_Packed`)."""
+        return self.packed.damaged
 
     def __getitem__(self, key: str) -> Any:
         if key not in self.packed.index:
@@ -530,13 +571,28 @@ class Parts(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self.blocks)
 
+    @property
+    def damaged(self) -> bool:
+        """Whether what was read of the sidecar was damaged: then the archive files are read."""
+        return bool(getattr(self.blocks, "damaged", False))
+
+
+def sidecar_damaged(entries: Mapping[str, Any]) -> bool:
+    """Whether a person's parts in the sidecar's ``entries`` (:func:`read_sidecar`) don't
+    parse, each read (``doctor``)."""
+    for entry in entries.values():
+        people = entry["who"]["people"]
+        if isinstance(people, PackedPeople):
+            return not people.packed.check()  # (one body for every file)
+    return False
+
 
 def read_summaries(
     table: Mapping[str, Any], entries: list[Mapping[str, Any]], lines: bool = True
 ) -> tuple[list[Any], list[tuple[str, int]], list[Parts]] | None:
     """From the active file's records and the archive files' summaries (``Store.summaries``:
-    each with its ``who`` part from the sidecar, the first with the archive's ``people``
-    counts): the active items, everyone's ``(spelling, items)`` in reading order (active file
+    each with its ``who`` part from the sidecar and its ``people`` counts from the
+    counts file): the active items, everyone's ``(spelling, items)`` in reading order (active file
     first, then the archive) and each archive file's :class:`Parts`;
     ``None`` when an active record can't be read (the full read then reports it)."""
     from respond.core.model import Item
@@ -547,5 +603,7 @@ def read_summaries(
         return None
     spellings = [*count_people(table.values()).items()]
     for entry in entries:
-        spellings += [(name, n) for name, n in (entry.get("people") or {}).items()]
+        spellings += [
+            (name, n) for name, n in (entry.get("people") or {}).items() if type(n) is int and n > 0
+        ]
     return active, spellings, [Parts(entry["who"], lines) for entry in entries]

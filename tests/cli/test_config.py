@@ -330,3 +330,21 @@ def test_no_config_file_means_no_toml_parser(run: Run, db_path: Path, config_fil
     assert "tomllib" not in modules_after(db_path, "export", "--format", "csv")
     assert "tomllib" not in modules_after(db_path, "undo")
     assert "tomllib" in modules_after(db_path, "doctor")  # it checks the file
+
+
+def test_a_config_file_written_while_a_change_runs_is_not_read_after_it(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Without a config file a command runs on the defaults (not reading the config reader);
+    a file written while it runs, here a broken one, is not read after the change was saved by
+    the background sync's check ([sync] auto) either: it raised the file's error, exit 2, for
+    a change that was saved."""
+    from respond.cli.appstate import App
+    from respond.cli.autosync import after_change
+    from respond.storage.syncstatus import repo_dir
+
+    state = App(None, "2026-11-25T10:00")
+    assert state.settings.sync_auto is False  # no file: the defaults (as the change ran)
+    (repo_dir(db_path) / ".git").mkdir(parents=True)  # sync set up
+    (tmp_path / "config.toml").write_text("[sync]\nauto = [\n")
+    after_change(state)  # the settings the command ran with: no auto sync, no error

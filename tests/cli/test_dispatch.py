@@ -92,3 +92,25 @@ def test_only_the_command_that_runs_is_built(args: list[str], built: set[str]) -
 def test_shell_completion_gets_every_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("_RESPOND_COMPLETE", "bash_complete")
     assert app_for(["ad"]) is app
+
+
+@pytest.mark.parametrize(
+    "args", [["--help", "today"], ["--now", NOW, "--help", "people"], ["-h", "add", "x"]]
+)
+def test_run_shows_the_whole_groups_help_whatever_command_follows(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``respond --help CMD`` is the group's help, as ``respond --help``: every command, and
+    ``-h, --help`` (``run`` reused the group built to parse the group's options: it listed
+    the command named alone, and its help option was made without the group's context
+    settings, ``--help`` alone)."""
+    from respond.cli.app import run
+
+    def shown(args: list[str]) -> tuple[int, str]:
+        with pytest.raises(SystemExit) as stopped:
+            run(args)
+        return stopped.value.code or 0, capsys.readouterr().out
+
+    group = shown(["--help"])
+    assert "-h, --help" in group[1] and "  promise " in group[1]
+    assert shown(args) == group

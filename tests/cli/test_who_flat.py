@@ -445,6 +445,11 @@ def archived_names(db: Path) -> dict[str, int]:
     return counts
 
 
+def stored_names(db: Path) -> dict[str, int]:
+    """The names the counts file holds, summed over the files."""
+    return summaries.sum_counts(json.loads(summaries.counts_of(db).read_bytes())["people"])
+
+
 def active_names(db: Path) -> dict[str, int]:
     return periods.count_people(json.loads(db.read_bytes())["items"].values())
 
@@ -464,7 +469,11 @@ def test_the_counts_file_holds_the_archives_names_and_the_meta_none(tmp_path: Pa
     assert counts.stat().st_mode & 0o777 == 0o600
     assert meta["counts"] == summaries.counts_stamp(counts.stat())
     stored = json.loads(counts.read_bytes())
-    assert stored["people"] == archived_names(db)
+    assert summaries.sum_counts(stored["people"]) == archived_names(db)
+    assert stored["people"] == {  # file by file: of equal counts, the first read is shown
+        period: summaries.file_counts(json.loads(periods.file_of(db, period).read_bytes())["items"])
+        for period in periods.periods_on_disk(db)
+    }
     assert stored["files"] == {p: e["fingerprint"] for p, e in meta["files"].items()}
     assert Store(db).person_counts() == everyone(db)
     before = counts.stat()
@@ -479,8 +488,48 @@ def test_the_counts_file_holds_the_archives_names_and_the_meta_none(tmp_path: Pa
         item.person = "Zed New"
         tx.put(item)
         assert tx.person_counts() == {k: n for k, n in expected.items() if n} | {"Zed New": 1}
-    assert json.loads(counts.read_bytes())["people"] == archived_names(db)
+    assert summaries.sum_counts(json.loads(counts.read_bytes())["people"]) == archived_names(db)
     assert Store(db).person_counts() == everyone(db)
+
+
+def test_equal_counts_show_the_spelling_read_first_whatever_order_the_files_were_archived(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two spellings of one name with as many items each: the one in the older archive file
+    is shown (the first read, as the meta's names did file by file), though the newer file
+    was archived first and the older one later (an import of old history). The counts file
+    once summed the files in the order they changed, and showed the other spelling until
+    ``doctor --repair`` counted them again."""
+    db = tmp_path / "respond.json"
+    monkeypatch.setenv("RESPOND_DB", str(db))
+    store = Store(db)
+
+    def closed(at: datetime, person: str) -> None:
+        with store.transaction() as tx:  # (no time: no archiving pass)
+            item = actions.add_ask(tx, Env(FixedClock(at)), "old", person).items[0]
+            item.person = person  # (as typed: add gives the known spelling)
+            tx.put(item)
+        with store.transaction() as tx:
+            actions.complete(
+                tx, Env(FixedClock(at + timedelta(hours=1))), item.id, no_follow_up=True
+            )
+
+    closed(datetime(2026, 7, 2, 9, tzinfo=UTC), "Bob Okafor")
+    with store.transaction(now=datetime(2026, 11, 25, 9, tzinfo=UTC)):
+        pass  # 2026-Q3 is archived
+    closed(datetime(2026, 5, 2, 9, tzinfo=UTC), "bob okafor")
+    with store.transaction(now=datetime(2026, 11, 26, 9, tzinfo=UTC)):
+        pass  # then 2026-Q2
+    assert periods.periods_on_disk(db) == ["2026-Q2", "2026-Q3"]
+    now = "2026-11-26T10:00"
+    for counted in ("as the files were archived", "all again"):
+        if counted == "all again":
+            archive.rebuild_counts(db)  # (doctor --repair)
+        assert persons.known_names(store.person_counts().items()) == {"bob okafor": "bob okafor"}
+        with store.transaction() as tx:
+            assert persons.known_names(tx.person_counts().items()) == {"bob okafor": "bob okafor"}
+        assert run("who", "bob", now=now).stdout.startswith("bob okafor\n")
+    assert "for bob okafor" in run("add", "x", "--from", "bob", now=now).stdout
 
 
 @pytest.mark.parametrize("how", ["edited", "stale", "removed", "garbage", "unrecorded"])
@@ -501,7 +550,7 @@ def test_a_counts_file_changed_behind_the_active_files_back_is_not_trusted(
     expected = {args: run(*args, now=now).stdout for args in (("who", "ann"), ("people",))}
     if how == "edited":  # another name: add would match it if it trusted the file
         data = json.loads(counts.read_bytes())
-        data["people"]["Zelda Fake"] = 3
+        next(iter(data["people"].values()))["Zelda Fake"] = 3
         counts.write_bytes(json.dumps(data).encode())
     elif how == "stale":  # the version before the last write, put back (a restore, a sync)
         counts.write_bytes(old)
@@ -520,7 +569,9 @@ def test_a_counts_file_changed_behind_the_active_files_back_is_not_trusted(
     for args, out in expected.items():  # (the add is Zelda's: not Ann's, nor old)
         shown = run(*args, now=now).stdout
         assert shown == out or args == ("people",), args
-    assert json.loads(counts.read_bytes())["people"] == archived_names(db)  # made again
+    assert summaries.sum_counts(json.loads(counts.read_bytes())["people"]) == archived_names(
+        db
+    )  # made again
     assert Store(db).summaries(START) is not None
 
 
@@ -552,7 +603,7 @@ def test_an_older_files_names_move_to_the_counts_file_at_its_next_write(
             assert tx.person_counts() == expected
     meta = json.loads(db.read_bytes())["meta"]["1"]["archive"]
     assert all("people" not in entry for entry in meta["files"].values())
-    assert json.loads(summaries.counts_of(db).read_bytes())["people"] == archived_names(db)
+    assert stored_names(db) == archived_names(db)
     assert store.person_counts() == expected
 
 
@@ -576,7 +627,7 @@ def test_doctor_reports_a_damaged_or_missing_counts_file_and_repair_makes_it_aga
     repaired = run("doctor", "--repair")
     assert "counted the names in 2 archive files again" in repaired.stdout, repaired
     assert "people.cache" not in run("doctor").stdout
-    assert json.loads(counts.read_bytes())["people"] == archived_names(db)
+    assert summaries.sum_counts(json.loads(counts.read_bytes())["people"]) == archived_names(db)
     assert Store(db).person_counts() == everyone(db)
 
 
@@ -645,3 +696,34 @@ def test_a_write_that_changes_no_archive_file_reads_no_counts_file(
             actions.complete(tx, Env(FixedClock(START)), active[0])
     assert periods.fingerprint(counts.stat()) == before
     assert Store(db).person_counts() == everyone(db)
+
+
+def test_a_damaged_persons_parts_in_a_sidecar_that_still_looks_ours_are_not_shown_as_none(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sidecar is packed by person and ``who`` parses one person's parts: when those
+    bytes are damaged but the file kept its size, time and inode (a bad disk block), ``who``
+    and ``people`` read the archive files, as they did when the whole sidecar failed to parse
+    (they showed the person with no archived history), and doctor reports it."""
+    import os
+
+    from respond.storage.doctor import check
+
+    db = archived_db(tmp_path)
+    monkeypatch.setenv("RESPOND_DB", str(db))
+    now = START.isoformat()
+    expected = {args: run(*args, now=now).stdout for args in (("who", "ann"), ("people",))}
+    path = summaries.sidecar_of(db)
+    before = path.stat()
+    raw = path.read_bytes()
+    header = json.loads(raw[: raw.index(b"\n")])
+    start, _ = header["index"][persons.person_key("Ann Lee")]
+    with path.open("r+b") as out:  # in place: same size and inode
+        out.seek(raw.index(b"\n") + 1 + start + 1)
+        out.write(b"\x00")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert periods.fingerprint(path.stat()) == periods.fingerprint(before)
+    for args, out in expected.items():
+        assert run(*args, now=now).stdout == out
+    damaged = [f for f in check(db).findings if "summaries.cache" in f.text]
+    assert [f.level for f in damaged] == ["problem"] and "is damaged" in damaged[0].text

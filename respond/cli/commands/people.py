@@ -43,6 +43,8 @@ def who(
         if summarised is not None:
             active, known, archived = summarised
             view = persons.who_summarised(active, known, archived, person, now, persons.LINES)
+            if any(part.damaged for part in archived):  # (a damaged sidecar: the files)
+                view = None
     if view is None:
         everyone = list(state.store.snapshot().items.values())
         view = persons.who(everyone, person, now)
@@ -120,6 +122,8 @@ def people(
     if summarised is not None:
         active, spellings, archived = summarised
         rows = people_summarised(active, known_names(spellings), archived, now, days)
+        if any(part.damaged for part in archived):  # (a damaged sidecar: the files)
+            rows = None
     if rows is None:
         rows = people_rows(state.store.snapshot().items.values(), now, days)
     state.emit("people", rows, as_json)
