@@ -511,15 +511,17 @@ def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
     trusted = read_sidecar(db, state.get("summaries"))
     if trusted is not None and not sidecar_damaged(trusted):
         return
-    if trusted is not None:  # ours by its fingerprint, but a person's parts don't parse
-        level, what = PROBLEM, "is damaged"
+    # the next change rewrites a stale or missing sidecar; one damaged in place (ours by its
+    # fingerprint, but a person's parts don't parse) only when an archive file changes
+    until = "the next change makes it again; --repair makes it now"
+    if trusted is not None:
+        level, what, until = PROBLEM, "is damaged", "--repair makes it again"
     else:
         level, what = _sidecar_state(path)
     report.add(
         level,
         "archive",
-        f"{name} (who's summaries) {what}: who and people read the archive files until the "
-        "next change makes it again; --repair makes it now",
+        f"{name} (who's summaries) {what}: who and people read the archive files until {until}",
         lambda: _rebuild_summaries(db),
     )
 
