@@ -32,11 +32,15 @@ def main(argv: list[str] | None = None) -> int | None:
     try:
         # add, promise, ack, wait, done, snooze, thanks: the capture lane, without Typer
         # (respond.cli.lane); what it does not fully understand it leaves, unwritten, to Typer.
-        from respond.cli.lane import main as lane
+        # Only loaded when one of them is named somewhere in argv.
+        from respond.cli.lanespec import COMMANDS as CAPTURES
 
-        code = lane(args)
-        if code is not None:
-            return code
+        if not CAPTURES.keys().isdisjoint(args):
+            from respond.cli.lane import main as lane
+
+            code = lane(args)
+            if code is not None:
+                return code
         from respond.cli.app import run
 
         run(args)

@@ -86,7 +86,7 @@ from respond.core.clock import to_utc_iso
 from respond.core.errors import DatabaseError, NotFound
 from respond.core.model import OPEN_STATUSES, Item
 from respond.core.value import Record
-from respond.storage import backups, scorelog, summaries
+from respond.storage import summaries
 from respond.storage.archive import Archive, _with_archive, archive_state, commit_step
 from respond.storage.dbfile import (
     ARCHIVE,
@@ -107,22 +107,12 @@ from respond.storage.files import (
     atomic_write,
     make_private_dirs,
 )
-from respond.storage.journal import (
-    CREATED,
-    JOURNAL_KEEP,
-    compact_entry,
-    compact_journal,
-    expand_entry,
-    journal_entry_ok,
-)
-from respond.storage.lock import exclusive_lock
 from respond.storage.periods import (
     count_people,
     file_of,
     fingerprint,
     periods_on_disk,
 )
-from respond.storage.state import refresh_state as refresh_prompt_state
 
 if TYPE_CHECKING:  # TinyDB is imported by the writes alone: a read parses the file itself
     from tinydb import TinyDB
@@ -369,6 +359,8 @@ class Transaction:
             self._meta.update({TOMBSTONES: kept}, doc_ids=[1])
 
     def push_journal(self, entry: dict[str, Any]) -> None:
+        from respond.storage.journal import JOURNAL_KEEP, compact_entry
+
         self._journal.insert(compact_entry(entry))
         surplus = len(self._journal) - JOURNAL_KEEP
         if surplus > 0:
@@ -392,6 +384,8 @@ class Transaction:
     def _block(
         self, ids: Iterable[int], key: str, renamed: Mapping[int, int], renumber: Any
     ) -> None:
+        from respond.storage.journal import CREATED, compact_entry, expand_entry
+
         changed = set(ids)
         for doc in list(self._journal):
             entry = expand_entry(dict(doc))
@@ -408,6 +402,8 @@ class Transaction:
                 self._journal.update(stored, doc_ids=[doc.doc_id])
 
     def pop_journal(self) -> dict[str, Any] | None:
+        from respond.storage.journal import expand_entry, journal_entry_ok
+
         if not len(self._journal):
             return None
         last = max(doc.doc_id for doc in self._journal)
@@ -587,6 +583,13 @@ class Store:
         With ``now``, the day's archiving pass runs first (at most once a day). If the body
         raises, nothing is written.
         """
+        # (imported here: a read needs none of the lock, the backups, the journal, the score
+        # log or the prompt's state, and importing them cost each read about 4M instructions)
+        from respond.storage import backups, scorelog
+        from respond.storage.journal import compact_journal
+        from respond.storage.lock import exclusive_lock
+        from respond.storage.state import refresh_state as refresh_prompt_state
+
         self._prepare_directory()
         with exclusive_lock(self.path):
             data = load_raw(self.path)

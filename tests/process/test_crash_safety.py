@@ -221,7 +221,7 @@ def test_sigkilled_writers_while_archiving_never_lose_an_item(tmp_path: Path) ->
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from respond.storage.database import exclusive_lock
+from respond.storage.lock import exclusive_lock
 with exclusive_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(120)
