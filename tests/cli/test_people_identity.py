@@ -306,3 +306,21 @@ def test_a_query_is_a_candidate_for_each_name_one_of_whose_words_each_word_start
         key for key in known if all(any(p.startswith(w) for p in key.split()) for w in words)
     )
     assert candidates(known, query) == expected
+
+
+@given(
+    st.text(alphabet="abc -", max_size=10),
+    st.text(alphabet="abc -", max_size=10),
+    st.integers(0, 3),
+)
+def test_the_banded_edit_distance_is_levenshtein_up_to_its_bound(a: str, b: str, most: int) -> None:
+    """near_miss compares a new name with every known one: _distance computes only the cells
+    within ``most`` of the diagonal. Up to ``most`` it is the edit distance; above, most + 1."""
+    from respond.core.people import _distance
+
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    assert _distance(a, b, most) == min(row[-1], most + 1)
