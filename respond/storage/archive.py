@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -439,16 +439,8 @@ class Archive:
         self.state.pop("counts", None)
         if not complete:
             return
-        path = summaries.counts_of(self.db)
-        try:
-            self._folder()
-            atomic_write(path, summaries.counts_payload(self.files, counts))
-            self.state["counts"] = summaries.counts_stamp(os.stat(path))
-        except NotDurable:
-            with contextlib.suppress(OSError):
-                self.state["counts"] = summaries.counts_stamp(os.stat(path))
-        except OSError:
-            pass
+        payload = summaries.counts_payload(self.files, counts)
+        self._write_stamped("counts", summaries.counts_of(self.db), payload, summaries.counts_stamp)
 
     def _write_sidecar(self, made: Mapping[str, tuple[dict[str, Any], os.stat_result]]) -> None:
         """Rewrite the sidecar: the ``who`` parts of the files ``made`` (records, stat) again,
@@ -472,14 +464,24 @@ class Archive:
             and entry.get("fingerprint") == self.files[period].get("fingerprint")
         }
         summaries.trim(entries, WHO_LINES)
-        path = summaries.sidecar_of(self.db)
+        payload = summaries.sidecar_payload(entries)
+        self._write_stamped(
+            "summaries", summaries.sidecar_of(self.db), payload, summaries.sidecar_stamp
+        )
+
+    def _write_stamped(
+        self, key: str, path: Path, payload: bytes, stamp: Callable[[os.stat_result], Any]
+    ) -> None:
+        """Write a file beside the archive (the sidecar, the counts file) and record its
+        ``stamp`` in ``state[key]``: best effort, as a file not recorded is not trusted and
+        is made again by the next write (one renamed into place but not durable still is)."""
         try:
             self._folder()
-            atomic_write(path, summaries.sidecar_payload(entries))
-            self.state["summaries"] = summaries.sidecar_stamp(os.stat(path))
+            atomic_write(path, payload)
+            self.state[key] = stamp(os.stat(path))
         except NotDurable:
             with contextlib.suppress(OSError):
-                self.state["summaries"] = summaries.sidecar_stamp(os.stat(path))
+                self.state[key] = stamp(os.stat(path))
         except OSError:
             pass
 

@@ -68,12 +68,19 @@ def counts_stamp(st: os.stat_result) -> dict[str, Any]:
 def counts_trusted(db: Path, stamp: Any) -> bool:
     """Whether the counts file on disk is the one the meta recorded (a stat, no read): then it
     counts the files the meta knows, as every change to them rewrites it."""
-    if not isinstance(stamp, dict) or stamp.get("v") != COUNTS_VERSION:
+    return _stamped(counts_of(db), stamp, COUNTS_VERSION)
+
+
+def _stamped(path: Path, stamp: Any, version: int) -> bool:
+    """Whether the file at ``path`` is the one a stamp (``{"fingerprint", "v"}``, recorded in
+    the active file's meta when it was written) describes, in ``version``."""
+    if not isinstance(stamp, dict) or stamp.get("v") != version:
         return False
     try:
-        return bool(stamp.get("fingerprint") == fingerprint(os.stat(counts_of(db))))
+        st = os.stat(path)
     except OSError:
         return False
+    return bool(stamp.get("fingerprint") == fingerprint(st))
 
 
 def file_counts(records: Mapping[str, Any]) -> dict[str, int]:
@@ -105,15 +112,12 @@ def read_counts(db: Path, stamp: Any, files: Mapping[str, Any]) -> dict[str, dic
     ``None`` (the caller counts the files, or uses what an older respond kept in the meta)."""
     from respond.storage.reading import read_regular
 
-    if not isinstance(stamp, dict) or stamp.get("v") != COUNTS_VERSION:
+    if not counts_trusted(db, stamp):
         return None
-    path = counts_of(db)
     try:
-        if stamp.get("fingerprint") != fingerprint(os.stat(path)):
-            return None
         import orjson
 
-        data = orjson.loads(read_regular(path))
+        data = orjson.loads(read_regular(counts_of(db)))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("v") != COUNTS_VERSION:
@@ -133,21 +137,14 @@ def read_counts(db: Path, stamp: Any, files: Mapping[str, Any]) -> dict[str, dic
 
 def counts_payload(files: Mapping[str, Any], people: Mapping[str, Mapping[str, int]]) -> bytes:
     """The counts file's bytes: the fingerprint of each file counted (``files``: the meta's
-    entries by period) and the counts by period (orjson; the ASCII JSON for text it
-    refuses)."""
-    import json
-
-    import orjson
-
-    data = {
-        "v": COUNTS_VERSION,
-        "files": {period: files[period].get("fingerprint") for period in sorted(files)},
-        "people": {period: dict(people[period]) for period in sorted(people)},
-    }
-    try:
-        return orjson.dumps(data)
-    except (orjson.JSONEncodeError, TypeError):
-        return json.dumps(data, separators=(",", ":")).encode("ascii")
+    entries by period) and the counts by period (:func:`_dumps`)."""
+    return _dumps(
+        {
+            "v": COUNTS_VERSION,
+            "files": {period: files[period].get("fingerprint") for period in sorted(files)},
+            "people": {period: dict(people[period]) for period in sorted(people)},
+        }
+    )
 
 
 def legacy_counts(files: Mapping[str, Any]) -> dict[str, dict[str, int]] | None:
@@ -266,13 +263,7 @@ def sidecar_trusted(db: Path, stamp: Any) -> bool:
     """Whether the sidecar on disk is the one the active file's meta recorded (``stamp``, see
     :func:`sidecar_stamp`), of this version: one changed behind its back (edited, restored,
     left by a crash between the two writes) is not."""
-    if not isinstance(stamp, dict) or stamp.get("v") != WHO_VERSION:
-        return False
-    try:
-        st = os.stat(sidecar_of(db))
-    except OSError:
-        return False
-    return stamp.get("fingerprint") == fingerprint(st)
+    return _stamped(sidecar_of(db), stamp, WHO_VERSION)
 
 
 def read_sidecar(db: Path, stamp: Any) -> dict[str, Any] | None:
