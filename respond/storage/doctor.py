@@ -35,8 +35,6 @@ import stat
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -48,92 +46,15 @@ from respond.storage.dbfile import meta_of
 from respond.storage.findings import NOTE, OK, PROBLEM, UNUSABLE, Report
 from respond.storage.periods import archive_dir
 from respond.storage.reading import read_regular
-
-# ---- what a good database looks like ------------------------------------------------------
-
-
-#: The fields of a record that ``respond edit`` rewrites (``--title``, ``--person``, ``--via``,
-#: ``--note``, ``--tag``/``--untag``, ``--by``): a flaw in any other one needs the file fixed.
-EDITABLE = frozenset({"title", "person", "channel", "note", "tags", "due"})
-
-
-def item_issues(item_id: int, doc: dict[str, Any]) -> list[str]:
-    """What is wrong with the item stored under ``item_id`` (empty when nothing is): the
-    flaws of :func:`respond.core.model.record_flaws`, in short."""
-    return [flaw.short for flaw in record_flaws({**doc, "id": item_id})]
-
-
-@dataclass
-class Loaded:
-    data: dict[str, Any]
-    schema: int
-    items: dict[int, dict[str, Any]]
-
-    @property
-    def next_id(self) -> int:
-
-        return int(meta_of(self.data).get("next_id", 1))
-
-
-def load_file(path: Path) -> Loaded:
-    """Load a database file as storage does (items not yet read); DatabaseError if it can't."""
-    from respond.storage.dbfile import ITEMS, SCHEMA_VERSION, check_schema, load_raw
-
-    data = load_raw(path)
-    if data is None:
-        raise DatabaseError(f"{path} does not exist")
-    schema = meta_of(data).get("schema", SCHEMA_VERSION)
-    data = check_schema(path, data)
-    return Loaded(data, schema, {int(key): doc for key, doc in data.get(ITEMS, {}).items()})
-
-
-def unreadable(path: Path, loaded: Loaded) -> dict[int, str]:
-    """Items that respond can't read, with what is wrong with each."""
-    from respond.storage.database import item_from_doc
-
-    bad = {}
-    for item_id, doc in loaded.items.items():
-        try:
-            item_from_doc(path, item_id, doc)
-        except DatabaseError:
-            bad[item_id] = ", ".join(item_issues(item_id, doc)) or "damaged"
-    return bad
-
-
-def load(path: Path) -> Loaded:
-    """Load a database file with every item readable; DatabaseError if not."""
-    loaded = load_file(path)
-    bad = unreadable(path, loaded)
-    if bad:
-        raise DatabaseError(f"database {path} has a damaged item #{min(bad)}")
-    return loaded
-
-
-@dataclass(frozen=True)
-class Backup:
-    day: date
-    path: Path
-    items: int
-    next_id: int
-    saved: str  # local time the copy's content was written, e.g. "2026-11-25 14:02"
-
-    def describe(self) -> str:
-        count = f"{self.items} item{'s' if self.items != 1 else ''}"
-        return f"{count} from the backup of {self.day} (as saved at {self.saved})"
-
-
-def good_backup(db: Path) -> Backup | None:
-    """The newest backup that loads completely; one dated in the future (kept while the clock
-    was wrong) only when no other loads (see :func:`respond.storage.backups.future`)."""
-    for day, path in backups.backups(db) + backups.future(db):
-        try:
-            loaded = load(path)
-            saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
-        except (DatabaseError, OSError):
-            continue
-        return Backup(day, path, len(loaded.items), loaded.next_id, saved)
-    return None
-
+from respond.storage.soundfile import (
+    EDITABLE,
+    Backup,
+    Loaded,
+    good_backup,
+    item_issues,
+    load_file,
+    unreadable,
+)
 
 # ---- repairs (run under the database lock) ------------------------------------------------
 
@@ -504,7 +425,7 @@ def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
     """The sidecar of ``who`` summaries: only a cache (``who`` and ``people`` read the archive
     files when it can't be trusted, and the next change makes it again), so a stale or
     missing one is a note, a damaged one a problem; --repair makes it again either way."""
-    from respond.storage.summaries import read_sidecar, sidecar_damaged, sidecar_of
+    from respond.storage.summaries import parse_sidecar, read_sidecar, sidecar_damaged, sidecar_of
 
     path = sidecar_of(db)
     name = visible(f"{archive_dir(db).name}/{path.name}")
@@ -517,7 +438,7 @@ def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
     if trusted is not None:
         level, what, until = PROBLEM, "is damaged", "--repair makes it again"
     else:
-        level, what = _sidecar_state(path)
+        level, what = _untrusted(path, lambda raw: parse_sidecar(raw) is not None)
     report.add(
         level,
         "archive",
@@ -526,20 +447,22 @@ def _check_summaries(db: Path, state: dict[str, Any], report: Report) -> None:
     )
 
 
-def _sidecar_state(path: Path) -> tuple[str, str]:
-    """What an untrusted sidecar is: out of date or missing (a note) or damaged (a problem)."""
-    from respond.storage.summaries import parse_sidecar
-
+def _untrusted(path: Path, reads: Callable[[bytes], bool]) -> tuple[str, str]:
+    """What a file beside the archive that its stamp does not vouch for is: out of date or
+    missing (a note), or damaged (a problem: not there to be read, or ``reads`` says no)."""
     try:
-        readable = parse_sidecar(path.read_bytes()) is not None
-        level, what = NOTE, "is out of date (changed behind the database's back)"
+        if reads(path.read_bytes()):
+            return NOTE, "is out of date (changed behind the database's back)"
     except FileNotFoundError:
-        readable, level, what = True, NOTE, "is missing"
-    except OSError:
-        readable = False
-    if not readable:
-        level, what = PROBLEM, "is damaged"
-    return level, what
+        return NOTE, "is missing"
+    except (OSError, ValueError):
+        pass
+    return PROBLEM, "is damaged"
+
+
+def _json(raw: bytes) -> bool:
+    json.loads(raw)  # (ValueError when it is not JSON)
+    return True
 
 
 def _check_counts(db: Path, state: dict[str, Any], report: Report) -> None:
@@ -553,13 +476,7 @@ def _check_counts(db: Path, state: dict[str, Any], report: Report) -> None:
         return
     path = counts_of(db)
     name = visible(f"{archive_dir(db).name}/{path.name}")
-    try:
-        json.loads(path.read_bytes())
-        level, what = NOTE, "is out of date (changed behind the database's back)"
-    except FileNotFoundError:
-        level, what = NOTE, "is missing"
-    except (OSError, ValueError):
-        level, what = PROBLEM, "is damaged"
+    level, what = _untrusted(path, _json)
     report.add(
         level,
         "archive",
