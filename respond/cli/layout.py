@@ -16,6 +16,7 @@ GAP = 2  # cells between two columns
 PERSON_WIDTH = 30  # a name longer than this may be cut, once the titles are at their least
 
 
+TITLE_WIDTH = 60  # user text in a cell or a line (a title, a name) is cut at this length
 MIN_TITLE = 16  # a title is cut no narrower than this before it moves to a line of its own
 
 
