@@ -26,7 +26,9 @@ def offered(app: Any, typed: str, new_person: bool) -> str | None:
         return None
     from respond.core.people import find, known_names, near_miss
 
-    known = known_names(app.store.person_counts().items())
+    # (the capture lane's counts, from the files it appends with: see respond.cli.lane)
+    counts = getattr(app, "person_counts", None) or app.store.person_counts
+    known = known_names(counts().items())
     if find(known, typed):
         return None
     near = near_miss(known, typed)

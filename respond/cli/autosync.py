@@ -9,18 +9,20 @@ from typing import Any
 
 
 def record(state: Any, failure: str | None) -> None:
+    from pathlib import Path
+
     from respond.storage.syncstatus import write_status
 
-    write_status(state.store.path, state.env.now(), failure)
+    write_status(Path(state.store.path), state.env.now(), failure)
 
 
 def after_change(state: Any) -> None:
     """After a command changed the database: with ``[sync] auto = true``, start a sync in the
     background (detached, silent) and return at once. Nothing at all when sync is not set up."""
-    from respond.storage.syncstatus import is_initialised
+    from respond.storage.paths import sync_initialised
 
     db = state.store.path
-    if not is_initialised(db):
+    if not sync_initialised(db):
         return
     if state.config_use == "all":  # the settings the change ran with (a file written since
         auto = state.settings.sync_auto  # is not read: without one, they were the defaults)

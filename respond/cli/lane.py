@@ -235,6 +235,45 @@ def main(args: list[str]) -> int | None:
         return 130  # as Typer exits on Ctrl-C: silently, with 130
 
 
+#: The commands that create one new item: appended to the capture log when the files allow
+#: (:func:`_append`), else committed by a full transaction.
+APPENDS = frozenset({"add", "promise", "wait", "thanks"})
+
+
+class _Appended:
+    """What :meth:`App.confirm` and the background sync read of the store after a capture
+    appended to the log (:mod:`respond.storage.captures`): its path and warnings."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.warnings: list[str] = []
+
+
+def _append(app: Any, name: str, values: dict[str, Any]) -> Any:
+    """Make the command a capture appended to the log beside the database, without reading
+    the active file (:func:`respond.storage.captures.capture`): its outcome, or None when
+    the files do not allow it (nothing was written: a full transaction makes it)."""
+    from respond.storage.captures import Declined, capture
+    from respond.storage.paths import db_path_text
+
+    path = db_path_text(app.db_option)[0]
+
+    def run(session: Any) -> Any:
+        app.person_counts = session.person_counts  # what a question on a terminal matches
+        action, call = HANDLERS[name][0](app, values)
+        return action(session, app.env, *call)
+
+    try:
+        outcome = capture(path, run)
+    except Declined:
+        return None
+    finally:
+        app.person_counts = None
+    app.store = _Appended(path)
+    app.saved = f"#{outcome.items[0].id}"
+    return outcome
+
+
 def _run(args: list[str]) -> int | None:
     parsed = parse(args)
     if parsed is None:
@@ -244,8 +283,10 @@ def _run(args: list[str]) -> int | None:
 
     app = App(opts["db"], opts["now"])
     try:
-        action, call = HANDLERS[name][0](app, values)
-        outcome = app.commit(action, *call)
+        outcome = _append(app, name, values) if name in APPENDS else None
+        if outcome is None:
+            action, call = HANDLERS[name][0](app, values)
+            outcome = app.commit(action, *call)
     except Exception:  # nothing was written: Typer runs it again and says what went wrong
         return None
     try:

@@ -11,7 +11,7 @@ tinydb, json, re, pathlib or platformdirs. It reads one small file and a ``stat`
 :func:`respond.storage.state.refresh_state`. It is plain ASCII, parsed with ``bytes.split``
 and ``int``::
 
-    respond-prompt-state 1 STAMP DB_MTIME_NS DB_SIZE DB_INODE
+    respond-prompt-state 2 STAMP DB_MTIME_NS DB_SIZE DB_INODE CAPTURES_SIZE
     OPEN_COUNT
     001795010400           <- due times (Unix seconds, 12 digits) of open items, sorted
     ...
@@ -20,7 +20,9 @@ Holding due *times* rather than counts keeps the counter right as time passes wi
 write: an item due at 14:00 is counted as overdue once 14:00 has passed. Fixed-width lines let the
 counter binary-search the sorted list without parsing it. ``STAMP`` changes with every write
 (the shell snippets compare it, read with a shell builtin, to know when to re-run the counter);
-the ``DB_*`` fields identify the database version the state was built from. When the state file
+the ``DB_*`` fields identify the database version the state was built from, and
+``CAPTURES_SIZE`` the capture log counted with it (:mod:`respond.storage.captures`: 0 when
+there is none; the capture lane counts what it appends, under the lock). When the state file
 is missing, from another version, damaged, or older than the database (written by something
 else, or a crash between the two renames), the counter rebuilds it from the database; that
 rarer path imports the storage layer. Anything wrong prints nothing and exits 0: a prompt must
@@ -43,6 +45,7 @@ from respond.core.due import is_overdue
 from respond.storage.state import (
     DUE_DIGITS,
     STATE_MAGIC,
+    captures_size,
     is_fresh,
     read_state,
     save_state,
@@ -66,22 +69,27 @@ def default_format() -> str:
     return read_prompt_format()
 
 
-def _rebuild(db: str, db_stat: os.stat_result) -> bytes:
-    """Build the state from the database itself and try to save it (no lock: see below).
+def _rebuild(db: str, db_stat: os.stat_result, captured: int) -> bytes:
+    """Build the state from the database itself, with its capture log, and try to save it
+    (no lock: see below).
 
-    ``db_stat`` is taken *before* the database is read, so if a writer commits meanwhile the
-    saved state names the older version and the next prompt rebuilds again: it converges.
+    ``db_stat`` and the log's size ``captured`` are taken *before* the files are read, so if
+    a writer commits meanwhile the saved state names the older version and the next prompt
+    rebuilds again: it converges.
     """
     from contextlib import suppress
     from pathlib import Path
 
+    from respond.storage.captures import pending
     from respond.storage.dbfile import check_schema, load_raw
 
     path = Path(db)
     data = load_raw(path)
     if data is None:
         return b""
-    content = state_bytes(check_schema(path, data), db_stat)
+    data = check_schema(path, data)
+    pending(db, data)
+    content = state_bytes(data, db_stat, captured)
     # a read-only directory still gets a right count, just not a cached one
     with suppress(OSError):
         save_state(db, content)
@@ -134,9 +142,10 @@ def counts(db: str, now: float) -> Counts:
     if db_stat.st_mode & 0o170000 != 0o100000:  # not a regular file (a FIFO, /dev/zero...)
         raise ValueError(f"{db} is not a regular file")
     content = read_state(state)
-    if is_fresh(content, db_stat):
+    captured = captures_size(db)
+    if is_fresh(content, db_stat, captured):
         return _counted(content, now, midnight, _stamp(content), state)
-    built = _rebuild(db, db_stat)
+    built = _rebuild(db, db_stat, captured)
     return _counted(built, now, midnight, _stamp(read_state(state)), state)
 
 
@@ -190,20 +199,12 @@ def render(template: str, found: Counts) -> str:
 # --- the command ----------------------------------------------------------------------------
 
 
-def default_db_path() -> str:
-    """``respond.storage.paths.default_db_path()`` as text (no pathlib on the prompt's path)."""
-    from respond.storage.paths import DB_FILENAME, user_dir
-
-    return os.path.join(user_dir("data"), DB_FILENAME)
-
-
 def db_path(option: str | None) -> str:
-    """As ``respond.storage.paths.resolve_db_path``: ``--db``, then ``$RESPOND_DB``, then the
-    default; through a symlink, the file it points at."""
-    from respond.storage.paths import real_db_path
+    """As ``respond.storage.paths.resolve_db_path``, as text (no pathlib on the prompt's
+    path)."""
+    from respond.storage.paths import db_path_text
 
-    chosen = option or os.environ.get("RESPOND_DB")
-    return real_db_path(os.path.expanduser(chosen) if chosen else default_db_path())
+    return db_path_text(option)[0]
 
 
 def parse_now(text: str | None) -> float:

@@ -86,7 +86,7 @@ from respond.core.clock import to_utc_iso
 from respond.core.errors import DatabaseError, NotFound
 from respond.core.model import OPEN_STATUSES, Item
 from respond.core.value import Record
-from respond.storage import summaries
+from respond.storage import captures, summaries
 from respond.storage.archive import Archive, _with_archive, archive_state, commit_step
 from respond.storage.dbfile import (
     ARCHIVE,
@@ -460,6 +460,7 @@ class Store:
                 if data is None:
                     return Snapshot(items={})
                 data = check_schema(self.path, data)
+                captures.pending(self.path, data)
                 archive = Archive(self.path, archive_state(data))
                 records = self._select(data, archive, history, active_since, only, open_only)
                 if not archive.loaded or _same_file(before, self.path):
@@ -506,6 +507,7 @@ class Store:
         if data is None:
             return {}
         data = check_schema(self.path, data)
+        captures.pending(self.path, data)
         table = data.get(ITEMS, {})
         archive = Archive(self.path, archive_state(data))
         by_period = archive.base_counts()[0]
@@ -528,6 +530,7 @@ class Store:
         if data is None:
             return {}, []
         data = check_schema(self.path, data)
+        captures.pending(self.path, data)
         state = archive_state(data)
         files = state.get("files", {})
         periods = sorted(set(files) | set(periods_on_disk(self.path)))
@@ -602,15 +605,23 @@ class Store:
             archive.reconcile(active)
             if now is not None:
                 archive.run_pass(active, now)
-            db, storage = self._open(data)
             loaded = scorelog.before(data)
+            # the capture log, folded in as this commit's own change (so the score log, the
+            # backup and the undo journal all see it): see respond.storage.captures
+            captured = _captured(self.path)
+            folded = captures.fold(data, captured) if captured is not None else []
+            db, storage = self._open(data)
             yield Transaction(db, self.path, archive)
-            if not (storage.dirty or archive.dirty):
+            if not (storage.dirty or archive.dirty or folded):
+                if captured is not None:  # already folded, or nothing in it: not needed
+                    self._discard(captured)
                 return
             # for the weekly score cache: what changed, archived items taken out included
             scorelog.note_commit(loaded, storage.data, archive.released())
             compact_journal(storage.data)  # (an older respond's entries)
             meta_of(storage.data)[ARCHIVE] = state
+            if captured is not None and captured.token is not None:
+                meta_of(storage.data)[captures.FOLDED] = captured.token
             if existed:  # the file on disk loaded cleanly: keep it as today's backup first
                 backups.keep(self.path)
                 if upgraded:
@@ -633,7 +644,51 @@ class Store:
                 raise
             commit_step("active")
             archive.write_after()  # the change is committed: this step never fails it
+            if captured is not None:
+                self._discard(captured)
             refresh_prompt_state(self.path, storage.data)
+            self._refresh_names(storage.data, archive)
+
+    def _discard(self, captured: captures.Captured) -> None:
+        """Remove the capture log this transaction folded (or found folded already); one that
+        held damage is kept aside, and the command says where."""
+        from time import strftime
+
+        kept = captures.discard(self.path, captured, strftime("%Y%m%d-%H%M%S"))
+        if kept is not None:
+            self.warnings.append(
+                f"{captured.damaged} line(s) of the capture log could not be read: they were "
+                f"kept in {kept} (respond doctor says more)"
+            )
+
+    def _refresh_names(self, data: dict[str, Any], archive: Archive) -> None:
+        """Rewrite ``<db>.names`` (what the capture lane needs: the next ID and everyone's
+        names) for the active file just committed."""
+        try:
+            table = data.get(ITEMS, {})
+            meta = meta_of(data)
+            stored = meta.get("next_id", 1)
+            used = max(max(map(int, table), default=0), archive.top_id())
+            next_id = max(stored if isinstance(stored, int) else 1, used + 1)
+            # the archive's names, unless they are the ones the last file recorded (most
+            # writes change no archive file: then its counts file is not read)
+            key = captures.archive_key(meta.get(ARCHIVE))
+            archived = captures.archived_names(self.path, key)
+            if archived is None:
+                archived = archive.person_counts()
+            active = count_people(table.values())
+        except (OSError, ValueError, TypeError, DatabaseError):
+            return  # (best effort: a stale file leaves captures to a full write)
+        captures.write_names(self.path, next_id, key, archived, active, meta.get(captures.FOLDED))
+
+
+def _captured(db: Path) -> captures.Captured | None:
+    """The capture log beside ``db`` (None when there is none, or when it can't be read: a
+    FIFO, a device; ``doctor`` says so)."""
+    try:
+        return captures.read(db)
+    except OSError:
+        return None
 
 
 def _same_file(before: os.stat_result | None, path: Path) -> bool:

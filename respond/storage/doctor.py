@@ -42,7 +42,7 @@ from respond.core.errors import DatabaseError, NewerSchema
 from respond.core.model import record_flaws
 from respond.core.text import visible
 from respond.storage import backups
-from respond.storage.dbfile import meta_of
+from respond.storage.dbfile import check_schema, load_raw, meta_of
 from respond.storage.findings import NOTE, OK, PROBLEM, UNUSABLE, Report
 from respond.storage.periods import archive_dir
 from respond.storage.reading import read_regular
@@ -170,9 +170,66 @@ def check(db: Path) -> Report:
     _check_permissions(db, report)
     _check_temp_files(db, report)
     _check_backups(db, report)
+    _check_captures(db, report)
     _check_score_cache(db, report)
     _check_sync(db, report)
     return report
+
+
+def _check_captures(db: Path, report: Report) -> None:
+    """The capture log (:mod:`respond.storage.captures`): what it holds until the next change
+    folds it in, a log left over by a crash after a fold, and lines that can't be read
+    (``--repair`` folds what can be read and keeps the log aside)."""
+    from respond.storage import captures
+
+    try:
+        captured = captures.read(db)
+    except OSError as err:
+        name = visible(db.name + ".captures")
+        report.add(PROBLEM, "captures", f"{name} is {err.strerror}; remove it")
+        return
+    if captured is None:
+        return
+    try:
+        data = check_schema(db, load_raw(db) or {})
+    except DatabaseError:
+        return  # (the database's own findings say what is wrong; the log waits)
+    if captures.is_stale(captured, meta_of(data)):
+        report.add(
+            NOTE, "captures", "a capture log already added is left over (the next change "
+            "removes it)", lambda: _fold_captures(db),
+        )  # fmt: skip
+    elif captured.damaged:
+        report.add(
+            PROBLEM, "captures", f"{captured.damaged} line(s) of the capture log can't be read "
+            f"({len(captured.entries)} can: they are added at the next change)",
+            lambda: _fold_captures(db),
+        )  # fmt: skip
+    else:
+        n = len(captured.entries)
+        report.add(OK, "captures", f"{n} capture{'s' if n != 1 else ''}, added to the "
+                   "database at the next change")  # fmt: skip
+
+
+def _fold_captures(db: Path) -> str:
+    """Fold the capture log into the active file (under the lock), as a change does; a log
+    that held damage is kept aside."""
+    from respond.storage import captures
+
+    captured = captures.read(db)
+    if captured is None:
+        return "nothing: the capture log is gone"
+    added: list[str] = []
+
+    def fold(data: dict[str, Any]) -> None:
+        added.extend(captures.fold(data, captured))
+        if captured.token is not None:
+            meta_of(data)[captures.FOLDED] = captured.token
+
+    _rewrite(db, fold)
+    kept = captures.discard(db, captured, time.strftime("%Y%m%d-%H%M%S"))
+    aside = f"; kept the log aside as {visible(Path(kept).name)}" if kept else ""
+    return f"added {len(added)} capture(s) from the capture log{aside}"
 
 
 def _check_score_cache(db: Path, report: Report) -> None:
@@ -677,12 +734,14 @@ def _refresh_prompt_state(db: Path) -> None:
     """Rewrite the prompt's state file after repairs (under the lock, as a commit does): a
     restored file may have another inode, size and mtime, but also the same ones (a backup
     restored twice), and the shell snippets re-run the counter when its STAMP changes."""
+    from respond.storage.captures import pending
     from respond.storage.state import refresh_state
 
     try:
         data = load_file(db).data
     except DatabaseError:
         return
+    pending(db, data)  # (a repair leaves the capture log to the next change)
     refresh_state(db, data)
 
 

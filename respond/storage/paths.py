@@ -59,10 +59,34 @@ def resolve_db_path(option: str | None) -> tuple[Path, bool]:
     """The database path and whether the user chose it explicitly."""
     from pathlib import Path
 
+    path, explicit = db_path_text(option)
+    return Path(path), explicit
+
+
+def db_path_text(option: str | None) -> tuple[str, bool]:
+    """:func:`resolve_db_path` as text (the prompt and the capture lane: no pathlib):
+    ``--db``, then ``$RESPOND_DB``, then the default; through a symlink, the file it points
+    at."""
     chosen = option or os.environ.get("RESPOND_DB")
     if chosen:
-        return Path(real_db_path(os.path.expanduser(chosen))), True
-    return Path(real_db_path(str(default_db_path()))), False
+        return real_db_path(os.path.expanduser(chosen)), True
+    return real_db_path(os.path.join(user_dir("data"), DB_FILENAME)), False
+
+
+def captures_path(db: str | os.PathLike[str]) -> str:
+    """The capture log beside the database: ``<db>.captures`` (see
+    :mod:`respond.storage.captures`)."""
+    return os.fspath(db) + ".captures"
+
+
+def sync_repo(db: str | os.PathLike[str]) -> str:
+    """The sync repository beside the database: ``<db>.sync/``."""
+    return os.fspath(db) + ".sync"
+
+
+def sync_initialised(db: str | os.PathLike[str]) -> bool:
+    """Whether ``respond sync init`` set this database up (cheap: every change asks)."""
+    return os.path.isdir(os.path.join(sync_repo(db), ".git"))
 
 
 def real_db_path(path: str) -> str:

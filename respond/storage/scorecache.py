@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from respond.core.clock import from_iso, to_utc_iso
 from respond.core.scorecache import (
     GRACE,
+    earliest_affected,
     extend,
     fingerprint,
     finished,
@@ -45,6 +46,7 @@ from respond.core.scorecache import (
     needed,
 )
 from respond.core.scoring import HABITS, Known, Tally, local_midnight
+from respond.storage import captures
 from respond.storage.database import item_from_doc
 from respond.storage.dbfile import ITEMS, check_schema, decode, gc_paused, load_raw, meta_of
 from respond.storage.files import atomic_write
@@ -281,13 +283,22 @@ def known_weeks(db: Path, now: datetime, calendar: Calendar) -> Known:
         last.why = "no database"
         return extend(None, [], now, calendar)
     data = check_schema(db, data)
+    # the capture log, folded in memory: a change the database's log does not record yet,
+    # so the cache drops what it can affect, and is not written until a commit folds it
+    loaded, fresh_from = dict(data.get(ITEMS, {})), meta_of(data).get("next_id")
+    added = captures.pending(db, data)
     table: dict[str, Any] = data.get(ITEMS, {})
     meta: dict[str, Any] = meta_of(data)
+    captured = (
+        earliest_affected(loaded, table, added, fresh_from if type(fresh_from) is int else None)
+        if added
+        else None
+    )
     enabled = not os.environ.get(DISABLE)
     print_ = fingerprint(calendar, zone_name(calendar.tz))
     doc = _read(cache_path(db)) if enabled else None
     known: Known | None = None
-    writable = enabled
+    writable = enabled and not added
     why = "disabled" if not enabled else "no cache" if doc is None else "other settings"
     if doc is not None and not _genuine(doc, meta):
         doc, why = None, "does not match its digest"
@@ -298,6 +309,10 @@ def known_weeks(db: Path, now: datetime, calendar: Calendar) -> Known:
                 why = "computed for a later now"
             else:
                 known, why = _usable(doc, table, meta, identity, now, calendar)
+                if known is not None and captured is not None:
+                    first = functools.cache(lambda: first_created(table, now))
+                    known = invalidate(known, captured, first, calendar)
+                    why = why if known is not None else "a change at the edge of the calendar"
         except (KeyError, TypeError, ValueError, OverflowError):
             known, why = None, "damaged"
     if known is not None and known.until > calendar.this_week(now):

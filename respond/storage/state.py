@@ -17,8 +17,9 @@ if TYPE_CHECKING:  # (without importing typing at run time)
 
 STATE_SUFFIX = ".state"
 STATE_MAGIC = b"respond-prompt-state"
-STATE_VERSION = b"1"
+STATE_VERSION = b"2"  # 2: the capture log's size (CAPTURES_SIZE)
 DUE_DIGITS = 12  # seconds since 1970, zero-padded: sorts as text like as numbers
+_LATEST: int = 10**DUE_DIGITS - 1
 
 
 def state_path(db: str) -> str:
@@ -28,9 +29,42 @@ def state_path(db: str) -> str:
 # --- writing the state (at every commit, and when the counter rebuilds it) -----------------
 
 
-def state_bytes(data: dict[str, Any], db_stat: os.stat_result) -> bytes:
-    """The state file for a database's raw tables (as stored) and its ``stat``."""
+def captures_size(db: str) -> int:
+    """The size of the capture log beside ``db`` (0 when there is none): a state file names
+    the log it counted, as it names the database file (see :mod:`respond.cli.prompt`)."""
+    from respond.storage.paths import captures_path
+
+    try:
+        return os.stat(captures_path(db)).st_size
+    except FileNotFoundError:
+        return 0
+
+
+def due_seconds(due: str) -> int:
+    """A stored due time as the state file holds it: Unix seconds, rounded up (stored due
+    times have whole seconds; ceil never counts a fractional one early)."""
     from respond.core.clock import from_iso
+
+    moment = from_iso(due).timestamp()
+    return min(max(0, -int(-moment // 1)), _LATEST)
+
+
+def _header(db_stat: os.stat_result, captured: int, open_count: int) -> bytes:
+    return b"%s %s %d %d %d %d %d\n%d\n" % (
+        STATE_MAGIC,
+        STATE_VERSION,
+        time.time_ns(),
+        db_stat.st_mtime_ns,
+        db_stat.st_size,
+        db_stat.st_ino,
+        captured,
+        open_count,
+    )
+
+
+def state_bytes(data: dict[str, Any], db_stat: os.stat_result, captured: int = 0) -> bytes:
+    """The state file for a database's raw tables (as stored, the capture log of ``captured``
+    bytes folded in) and its ``stat``."""
     from respond.core.model import OPEN_STATUSES
 
     items = data.get("items") or {}
@@ -42,24 +76,46 @@ def state_bytes(data: dict[str, Any], db_stat: os.stat_result) -> bytes:
         open_count += 1
         due = record.get("due")
         if due:
-            # stored due times have whole seconds; ceil never counts a fractional one early
-            moment = from_iso(due).timestamp()
-            dues.append(min(max(0, -int(-moment // 1)), 10**DUE_DIGITS - 1))
+            dues.append(due_seconds(due))
     dues.sort()
-    header = b"%s %s %d %d %d %d\n%d\n" % (
-        STATE_MAGIC,
-        STATE_VERSION,
-        time.time_ns(),
-        db_stat.st_mtime_ns,
-        db_stat.st_size,
-        db_stat.st_ino,
-        open_count,
-    )
-    return header + b"".join(b"%0*d\n" % (DUE_DIGITS, due) for due in dues)
+    body = b"".join(b"%0*d\n" % (DUE_DIGITS, due) for due in dues)
+    return _header(db_stat, captured, open_count) + body
+
+
+def add_capture(
+    db: str, db_stat: os.stat_result, before: int, after: int, due: str | None, is_open: bool
+) -> None:
+    """After the capture lane appended an item (open or not, due at ``due``) to the capture
+    log, which grew from ``before`` to ``after`` bytes: count it in a state file that was
+    fresh for the log of ``before`` bytes (call under the write lock). Best effort: a state
+    file left as it was names the older log, and the next ``respond prompt`` rebuilds it."""
+    try:
+        content = read_state(state_path(db))
+        if not is_fresh(content, db_stat, before) or not _replaceable(state_path(db)):
+            return
+        first = content.index(b"\n")
+        second = content.index(b"\n", first + 1)
+        open_count = int(content[first + 1 : second]) + is_open
+        body = content[second + 1 :]
+        if due is not None:
+            width = DUE_DIGITS + 1
+            entry = b"%0*d\n" % (DUE_DIGITS, due_seconds(due))
+            low, high = 0, len(body) // width
+            while low < high:  # (sorted, fixed width: insert in place)
+                mid = (low + high) // 2
+                if body[mid * width : (mid + 1) * width] <= entry:
+                    low = mid + 1
+                else:
+                    high = mid
+            body = body[: low * width] + entry + body[low * width :]
+        save_state(db, _header(db_stat, after, open_count) + body)
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
 
 
 def refresh_state(db: os.PathLike[str] | str, data: dict[str, Any]) -> None:
-    """Rewrite ``<db>.state`` for the database just committed (call under the write lock).
+    """Rewrite ``<db>.state`` for the database just committed (call under the write lock),
+    ``data`` with the capture log beside it folded in, if any is left.
 
     Best effort: the database is already safely written, and a state file that could not be
     refreshed is detected as stale (its ``DB_*`` fields no longer match) and rebuilt by the next
@@ -69,7 +125,7 @@ def refresh_state(db: os.PathLike[str] | str, data: dict[str, Any]) -> None:
         path = os.fspath(db)
         if not _replaceable(state_path(path)):
             return
-        save_state(path, state_bytes(data, os.stat(path)))
+        save_state(path, state_bytes(data, os.stat(path), captures_size(path)))
     except (OSError, ValueError, TypeError, AttributeError):
         pass
 
@@ -84,7 +140,12 @@ def _replaceable(path: str) -> bool:
 
 
 def save_state(db: str, payload: bytes) -> None:
-    """Replace ``<db>.state`` atomically: a new temp file (mode 0600, see
+    """Replace ``<db>.state`` (see :func:`save_as`)."""
+    save_as(state_path(db), payload)
+
+
+def save_as(path: str, payload: bytes) -> None:
+    """Replace the cache file ``path`` atomically: a new temp file (mode 0600, see
     :func:`respond.storage.files.open_temp`) in the same directory, renamed.
 
     Unlike the database it is not ``fsync``ed (that would double the cost of every write): it is
@@ -93,7 +154,6 @@ def save_state(db: str, payload: bytes) -> None:
     """
     from respond.storage.files import open_temp
 
-    path = state_path(db)
     fd, tmp = open_temp(path)  # an unpredictable name, never an existing file or link
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -122,12 +182,14 @@ def read_state(path: str) -> bytes:
         return b""
 
 
-def is_fresh(content: bytes, db_stat: os.stat_result) -> bool:
-    """Whether ``content`` is a state file of this version built from this database file."""
+def is_fresh(content: bytes, db_stat: os.stat_result, captured: int) -> bool:
+    """Whether ``content`` is a state file of this version built from this database file and
+    a capture log of ``captured`` bytes (0: none)."""
     head = content[: content.find(b"\n")].split()
+    identity = (db_stat.st_mtime_ns, db_stat.st_size, db_stat.st_ino, captured)
     return (
-        len(head) == 6
+        len(head) == 7
         and head[0] == STATE_MAGIC
         and head[1] == STATE_VERSION
-        and head[3:] == [b"%d" % n for n in (db_stat.st_mtime_ns, db_stat.st_size, db_stat.st_ino)]
+        and head[3:] == [b"%d" % n for n in identity]
     )

@@ -12,17 +12,18 @@ from typing import Any
 
 from respond.core.clock import to_utc_iso
 from respond.storage.files import atomic_write, unsafe_to_write
+from respond.storage.paths import sync_initialised, sync_repo
 from respond.storage.reading import read_regular
 
 
 def repo_dir(db: Path) -> Path:
     """The sync repository beside the database: ``<db>.sync/``."""
-    return db.with_name(db.name + ".sync")
+    return Path(sync_repo(db))
 
 
 def is_initialised(db: Path) -> bool:
     """Whether ``respond sync init`` set this database up (cheap: every change asks)."""
-    return (repo_dir(db) / ".git").is_dir()
+    return sync_initialised(db)
 
 
 def status_path(db: Path) -> Path:

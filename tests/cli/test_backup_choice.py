@@ -129,8 +129,12 @@ def test_a_newer_schema_with_a_new_kind_of_table_is_refused_untouched(
 
 def test_after_a_repair_the_prompt_shows_the_restored_count(tmp_path: Path) -> None:
     db = tmp_path / "respond.json"
-    for k in range(4):
-        respond(db, "--now", NOW, "add", f"late {k}", "--from", "Kim", "--by", "2026-11-24 12:00")
+    for k in range(4):  # full writes, each keeping a backup (RESPOND_NO_LANE: a capture only
+        # appends to the capture log, and replaces no file that a backup could keep)
+        respond(
+            db, "--now", NOW, "add", f"late {k}", "--from", "Kim", "--by", "2026-11-24 12:00",
+            RESPOND_NO_LANE="1",
+        )  # fmt: skip
     assert respond(db, "--now", NOW, "prompt").stdout == "!4\n"
     before = (tmp_path / "respond.json.state").read_bytes().split()[2]
     db.write_bytes(b"{damaged")

@@ -71,8 +71,8 @@ def test_repair_keeps_the_damaged_file_aside_and_restores_the_newest_good_backup
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "respond.json"
-    for k in range(4):
-        respond(db, "--now", NOW, "add", f"task {k}", "--from", "Kim")
+    for k in range(4):  # full writes (a capture replaces no file: see test_backup_choice)
+        respond(db, "--now", NOW, "add", f"task {k}", "--from", "Kim", RESPOND_NO_LANE="1")
     good = db.read_bytes()
     db.write_bytes(good[:100])  # truncated by a full disk, a bad sync, a crash elsewhere
 

@@ -166,13 +166,36 @@ def normal(data: Any, seen: dict[str, str]) -> Any:
     return data
 
 
+def settle(folder: Path) -> None:
+    """Fold a capture log into the active file, as the next change does: the lane appends an
+    add to ``respond.json.captures`` where Typer rewrites the active file, and what the two
+    must agree on is the database once the log is folded in (a change that writes nothing
+    else), every file of it."""
+    from respond.storage.database import Store
+
+    if (folder / "respond.json.captures").exists():
+        with Store(folder / "respond.json").transaction():
+            pass
+        assert not (folder / "respond.json.captures").exists()
+
+
 def files(folder: Path) -> dict[str, Any]:
-    """Every file under ``folder``: JSON normalised (:func:`normal`), else its bytes."""
+    """Every file under ``folder`` (its capture log folded in: :func:`settle`): JSON
+    normalised (:func:`normal`), else its bytes."""
+    settle(folder)
     found: dict[str, Any] = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             raw = path.read_bytes()
-            if path.name.endswith(".lock"):  # who held it, and when
+            if path.name == "respond.json":  # which capture log was folded in
+                data = json.loads(raw)
+                data.get("meta", {}).get("1", {}).pop("captures", None)
+                raw = json.dumps(data).encode()
+            elif path.name.endswith(".names"):  # the active file's inode and times
+                doc = json.loads(raw)
+                doc["db"] = doc["db"][:1]
+                raw = json.dumps(doc).encode()
+            elif path.name.endswith(".lock"):  # who held it, and when
                 raw = b"<lock>"
             elif path.name.endswith(".state"):  # the database's inode and times, then counts
                 head, _, rest = raw.partition(b"\n")

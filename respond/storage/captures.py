@@ -1,0 +1,501 @@
+"""The capture log, ``<db>.captures``: what the capture lane added since the last write of the
+active file, and ``<db>.names``, what the lane needs to add without reading the active file.
+
+An ``add`` used to parse and rewrite the whole active file (330 kB at 10,000 items), which
+made a capture cost what the history weighs, not what it shows. The capture lane
+(:mod:`respond.cli.capture`) instead appends the new item, with its undo journal entry, as one
+line of JSON to ``<db>.captures``, under the database's lock, ``fsync``\\ ed before it says
+"Added". The next transaction (:meth:`respond.storage.database.Store.transaction`) *folds* the
+log into the active file as its own change (so backups, the undo journal, the score log and
+the prompt's state all see it), records the log's token in the meta (:data:`FOLDED`), and
+removes the log. Every read folds it in memory (:func:`pending`), so no command ever sees the
+database without what was captured.
+
+The log, one JSON document a line::
+
+    {"respond": "captures", "version": 1, "token": "<32 hex digits>"}
+    {"item": {<the item's record, with its id>}, "journal": {<its undo journal entry>}}
+    ...
+
+Folding never loses or doubles an item:
+
+* a crash after the active file was replaced but before the log was removed leaves a log
+  whose token the meta records: it is ignored, and removed by the next transaction;
+* an item whose uuid is already active is not added again; one whose ID was taken meanwhile
+  (a restored backup) gets a fresh ID, and its journal entry with it;
+* a last line without its newline was never confirmed (the lane ``fsync``\\ s a whole line
+  before it prints): readers ignore it and the next append cuts it off;
+* any other line that is not a capture is damage: readers skip it, the lane leaves the next
+  capture to a full write, which keeps the whole log aside (``<db>.captures.damaged-<time>``)
+  and says so; ``doctor`` reports it.
+
+``<db>.names`` (JSON, rewritten after every commit, not ``fsync``\\ ed: a cache) holds the
+next ID, how many items each spelling of a name has (the archive's included, in the order
+:meth:`respond.storage.database.Transaction.person_counts` gives), the last folded token and
+the identity of the active file it describes (size, modification time, inode): the lane
+trusts it only for that very file, and otherwise leaves the capture to a full write, which
+rewrites it.
+
+Cheap to import (``os`` only; ``json`` where a file is read or written): the prompt counter
+looks at the log's size on every prompt.
+"""
+
+from __future__ import annotations
+
+import os
+
+from respond.storage.paths import captures_path
+from respond.storage.reading import read_regular
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (without importing typing at run time)
+    from collections.abc import Callable
+    from typing import Any
+
+NAMES_SUFFIX = ".names"
+HEADER = "captures"
+VERSION = 1
+FOLDED = "captures"  # the active file's meta: the token of the last log folded into it
+MOST = 200  # captures in one log: the lane leaves the next one to a full write, which folds
+LIMIT = 8 << 20  # bytes: a log is a few kB; more is not one (read no further)
+NAMES_FORMAT = "respond-names"
+
+
+def names_path(db: str | os.PathLike[str]) -> str:
+    return os.fspath(db) + NAMES_SUFFIX
+
+
+class Captured:
+    """A capture log as read: its token (``None`` when its first line is not a header), the
+    captures (``(record, journal entry)``, in order), how many lines are damage, the bytes
+    up to the end of its last whole line (``good``; a longer file ends in a line never
+    confirmed) and its identity (``ino``, ``size``)."""
+
+    __slots__ = ("damaged", "entries", "good", "ino", "size", "token")
+
+    def __init__(
+        self,
+        token: str | None,
+        entries: list[tuple[dict[str, Any], dict[str, Any]]],
+        damaged: int,
+        good: int,
+        ino: int,
+        size: int,
+    ) -> None:
+        self.token = token
+        self.entries = entries
+        self.damaged = damaged
+        self.good = good
+        self.ino = ino
+        self.size = size
+
+
+def _capture(line: bytes) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The ``(record, journal entry)`` a line holds, or None when it is not one."""
+    import json
+
+    from respond.core.model import Item
+
+    try:
+        doc = json.loads(line)
+        record, entry = doc["item"], doc["journal"]
+        if not isinstance(record, dict) or not isinstance(entry, dict):
+            return None
+        item_id = record.get("id")
+        if type(item_id) is not int or not 0 < item_id < 10**18:
+            return None
+        Item.from_record(record)  # a record the active file would refuse is damage here
+        changes = entry.get("changes")
+        if not isinstance(changes, list) or not isinstance(entry.get("command"), str):
+            return None
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError):
+        return None
+    return record, entry
+
+
+def read(db: str | os.PathLike[str]) -> Captured | None:
+    """The capture log beside ``db``; None when there is none. A FIFO or a device is refused
+    (``OSError``), as every file respond reads."""
+    import json
+
+    path = captures_path(db)
+    try:
+        raw = read_regular(path, LIMIT + 1)
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    good = raw.rfind(b"\n") + 1
+    lines = raw[:good].split(b"\n")[:-1]
+    token: str | None = None
+    if lines:
+        try:
+            head = json.loads(lines[0])
+            if (
+                isinstance(head, dict)
+                and head.get("respond") == HEADER
+                and head.get("version") == VERSION
+                and isinstance(head.get("token"), str)
+                and head["token"]
+            ):
+                token = head["token"]
+        except (ValueError, RecursionError):
+            pass
+    entries = []
+    damaged = 0 if token is not None or not lines else 1
+    for line in lines[1:]:
+        found = _capture(line)
+        if found is None:
+            damaged += 1
+        else:
+            entries.append(found)
+    if len(raw) > LIMIT:
+        damaged += 1
+    return Captured(token, entries, damaged, good, st.st_ino, st.st_size)
+
+
+def is_stale(captured: Captured, meta: dict[str, Any]) -> bool:
+    """Whether the log was already folded into the active file whose meta is ``meta`` (a
+    crash kept it after the fold)."""
+    return captured.token is not None and meta.get(FOLDED) == captured.token
+
+
+def fold(data: dict[str, Any], captured: Captured) -> list[str]:
+    """Add the log's captures to the raw tables ``data`` (as loaded from the active file):
+    each item under its ID (a fresh one if its ID was taken), its journal entry after the
+    others, the next ID past them. The keys of the items added, in order. Does nothing to a
+    stale log (:func:`is_stale`)."""
+    from respond.storage.dbfile import SCHEMA_VERSION
+    from respond.storage.journal import JOURNAL_KEEP, compact_entry
+
+    meta = data.setdefault("meta", {}).setdefault("1", {"schema": SCHEMA_VERSION, "next_id": 1})
+    if is_stale(captured, meta) or not captured.entries:
+        return []
+    items: dict[str, Any] = data.setdefault("items", {})
+    journal: dict[str, Any] = data.setdefault("journal", {})
+    uuids = {record.get("uuid") for record in items.values()}
+    stored = meta.get("next_id", 1)
+    next_id = max(stored if type(stored) is int else 1, max(map(int, items), default=0) + 1)
+    added: list[str] = []
+    for record, entry in captured.entries:
+        if record.get("uuid") in uuids:
+            continue  # already here
+        item_id = record["id"]
+        if str(item_id) in items:  # taken meanwhile (a restored backup): a fresh ID
+            item_id = next_id
+            entry = _renumbered(entry, record["id"], item_id)
+        record = {key: value for key, value in record.items() if key != "id"}
+        items[str(item_id)] = record
+        uuids.add(record.get("uuid"))
+        next_id = max(next_id, item_id + 1)
+        key = max(map(int, journal), default=0) + 1
+        journal[str(key)] = compact_entry(entry)
+        added.append(str(item_id))
+    for old in sorted(map(int, journal))[: max(0, len(journal) - JOURNAL_KEEP)]:
+        del journal[str(old)]
+    meta["next_id"] = next_id
+    return added
+
+
+def _renumbered(entry: dict[str, Any], old: int, new: int) -> dict[str, Any]:
+    changes = [
+        {**change, "id": new} if isinstance(change, dict) and change.get("id") == old else change
+        for change in entry["changes"]
+    ]
+    return {**entry, "changes": changes}
+
+
+def pending(db: str | os.PathLike[str], data: dict[str, Any]) -> list[str]:
+    """Fold the capture log beside ``db``, if any, into the raw tables ``data`` just read
+    from the active file (in memory: a read never writes); the keys of the items added. A log
+    that can't be read is left to ``doctor`` (and to the next write, which keeps it aside)."""
+    try:
+        captured = read(db)
+    except OSError:
+        return []
+    return fold(data, captured) if captured is not None else []
+
+
+# --- writing (the lane; a transaction removes the log) ------------------------------------
+
+
+def line(record: dict[str, Any], entry: dict[str, Any]) -> bytes:
+    """One capture as a line of the log (ASCII: text a terminal passed as lone surrogates
+    is escaped, and reads back the same)."""
+    import json
+
+    return json.dumps({"item": record, "journal": entry}, separators=(",", ":")).encode() + b"\n"
+
+
+def append(db: str, captured: Captured | None, payload: bytes) -> int:
+    """Append ``payload`` (whole lines) to the log beside ``db``, which is as ``captured``
+    read it (None: there is none yet), under the database's lock; made durable before this
+    returns. The log's size after it."""
+    import json
+
+    path = captures_path(db)
+    flags = os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+    if captured is None:
+        token = os.urandom(16).hex()
+        head = {"respond": HEADER, "version": VERSION, "token": token}
+        payload = json.dumps(head, separators=(",", ":")).encode() + b"\n" + payload
+        fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+    else:
+        fd = os.open(path, flags | os.O_APPEND)
+    try:
+        st = os.fstat(fd)
+        if captured is not None and (st.st_ino, st.st_size) != (captured.ino, captured.size):
+            raise OSError(0, "the capture log changed while it was read", path)
+        if captured is not None and captured.good < captured.size:
+            os.ftruncate(fd, captured.good)  # a line never confirmed (a crash mid-append)
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+        size = os.fstat(fd).st_size
+    except BaseException:
+        if captured is None:
+            os.unlink(path)
+        raise
+    finally:
+        os.close(fd)
+    if captured is None:  # a new name in the folder: durable too
+        folder = os.open(os.path.dirname(path) or ".", os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    return size
+
+
+def discard(db: str | os.PathLike[str], captured: Captured, when: str) -> str | None:
+    """After a commit that folded ``captured``: remove the log, or keep it aside when it held
+    damage (the name it is kept under). Best effort: a log left behind is stale (its token is
+    in the meta) and ignored."""
+    path = captures_path(db)
+    try:
+        st = os.stat(path)
+        if st.st_ino != captured.ino:
+            return None
+        if not captured.damaged:
+            os.unlink(path)
+            return None
+        kept = f"{path}.damaged-{when}"
+        os.rename(path, kept)
+        return kept
+    except OSError:
+        return None
+
+
+# --- what the lane needs: <db>.names ----------------------------------------------------
+
+
+def identity(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def archive_key(state: Any) -> str:
+    """What identifies the archive's content: a digest of the active file's record of it
+    (every archive file's fingerprint, the counts file's), which every change to an archive
+    file changes."""
+    from hashlib import blake2b
+
+    import orjson
+
+    text = orjson.dumps(state, option=orjson.OPT_SORT_KEYS)
+    return blake2b(text, digest_size=16).hexdigest()
+
+
+def archived_names(db: str | os.PathLike[str], key: str) -> dict[str, int] | None:
+    """The archive's names as ``<db>.names`` holds them, if it holds them for the archive
+    ``key`` names (:func:`archive_key`); None otherwise."""
+    import json
+
+    try:
+        doc = json.loads(read_regular(names_path(db), LIMIT))
+        if _names_doc(doc) and doc["archive"] == key:
+            return dict(doc["archived"])
+    except (OSError, ValueError, KeyError, RecursionError, TypeError):
+        pass
+    return None
+
+
+def write_names(
+    db: str | os.PathLike[str],
+    next_id: int,
+    key: str,
+    archived: dict[str, int],
+    active: dict[str, int],
+    folded: Any,
+) -> None:
+    """Rewrite ``<db>.names`` for the active file just committed (under the write lock): the
+    next ID, the archive's names (for the archive ``key``) and the active file's. Best effort,
+    as the prompt's state file: one that could not be written is stale, and the lane then
+    leaves captures to a full write."""
+    import json
+
+    from respond.storage.state import save_as
+
+    try:
+        path = os.fspath(db)
+        doc = {
+            "format": NAMES_FORMAT,
+            "version": VERSION,
+            "db": identity(os.stat(path)),
+            "next_id": next_id,
+            "folded": folded if isinstance(folded, str) else None,
+            "archive": key,
+            "archived": archived,
+            "active": active,
+        }
+        payload = json.dumps(doc, separators=(",", ":")).encode()
+        save_as(names_path(path), payload)
+    except (OSError, ValueError, TypeError):
+        pass
+
+
+def _names_doc(doc: Any) -> bool:
+    """Whether ``doc`` is a ``<db>.names`` document of this version, well formed."""
+    if not isinstance(doc, dict) or doc.get("format") != NAMES_FORMAT:
+        return False
+    if doc.get("version") != VERSION or not isinstance(doc.get("archive"), str):
+        return False
+    next_id, folded = doc.get("next_id"), doc.get("folded")
+    if type(next_id) is not int or next_id < 1 or not (folded is None or isinstance(folded, str)):
+        return False
+    for part in (doc.get("archived"), doc.get("active")):
+        if not isinstance(part, dict):
+            return False
+        if not all(isinstance(k, str) and type(v) is int for k, v in part.items()):
+            return False
+    return True
+
+
+class Names:
+    """``<db>.names`` as read, for the active file it describes: the next ID, everyone's
+    names (the archive's, then the active file's: the order a full read counts them in) and
+    the last log folded."""
+
+    __slots__ = ("counts", "folded", "next_id")
+
+    def __init__(self, next_id: int, counts: dict[str, int], folded: str | None) -> None:
+        self.next_id = next_id
+        self.counts = counts
+        self.folded = folded
+
+
+def read_names(db: str, db_stat: os.stat_result) -> Names | None:
+    """``<db>.names`` if it describes the active file ``db_stat`` is of, else None."""
+    import json
+
+    try:
+        doc = json.loads(read_regular(names_path(db), LIMIT))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not _names_doc(doc) or doc.get("db") != identity(db_stat):
+        return None
+    counts: dict[str, int] = doc["archived"]
+    for name, count in doc["active"].items():
+        counts[name] = counts.get(name, 0) + count
+    return Names(doc["next_id"], counts, doc["folded"])
+
+
+# --- a capture: the lane's transaction ----------------------------------------------------
+
+
+class Declined(Exception):
+    """This change can't be a capture (no trusted ``<db>.names``, a log to fold first, a
+    change to an existing item...): nothing was written; a full transaction makes it."""
+
+
+class Session:
+    """The storage operations the core's capture actions need (:class:`respond.core.actions.
+    Session`), over ``<db>.names`` and the log: new items only. Anything else declines."""
+
+    def __init__(self, names: Names, captured: Captured | None) -> None:
+        self._names = names
+        self._captured = captured
+        taken = [record["id"] for record, _ in captured.entries] if captured else []
+        self._next = max(names.next_id, max(taken, default=0) + 1)
+        self.first = self._next  # the first ID this capture may create
+        self.added: list[Any] = []
+        self.journal: list[dict[str, Any]] = []
+
+    def person_counts(self) -> dict[str, int]:
+        counts = dict(self._names.counts)
+        for record, _ in self._captured.entries if self._captured else ():
+            person = record.get("person")
+            if isinstance(person, str):
+                counts[person] = counts.get(person, 0) + 1
+        return counts
+
+    def next_id(self) -> int:
+        item_id = self._next
+        self._next += 1
+        return item_id
+
+    def put(self, item: Any) -> None:
+        if item.id < self.first or any(item.id == other.id for other in self.added):
+            raise Declined  # an existing item: a full transaction changes it
+        self.added.append(item)
+
+    def push_journal(self, entry: dict[str, Any]) -> None:
+        self.journal.append(entry)
+
+    def items(self, history: bool = True) -> Any:
+        raise Declined
+
+    def get(self, item_id: int) -> Any:
+        raise Declined
+
+    def delete(self, item_id: int, deleted_at: Any = None) -> None:
+        raise Declined
+
+    def pop_journal(self) -> Any:
+        raise Declined
+
+    def keep_changes(self, ids: Any) -> None:
+        raise Declined
+
+
+def capture(db: str, run: Callable[[Session], Any]) -> Any:
+    """Run ``run`` (a core action over a :class:`Session`) and append what it created to the
+    log, under the database's lock; what ``run`` returned. :class:`Declined` (nothing written)
+    when the change is not one new item, or the files can't be trusted to make it without
+    reading the active file."""
+    from respond.core.model import OPEN_STATUSES
+    from respond.storage.lock import exclusive_lock
+    from respond.storage.state import add_capture
+
+    try:
+        if os.stat(db).st_mode & 0o170000 != 0o100000:
+            raise Declined  # (no database yet, or not a file: the full path says)
+    except OSError:
+        raise Declined from None
+    from pathlib import Path  # XXX until lock takes text
+
+    with exclusive_lock(Path(db)):
+        try:
+            db_stat = os.stat(db)
+            names = read_names(db, db_stat)
+            captured = read(db)
+        except OSError:
+            raise Declined from None
+        if names is None:
+            raise Declined
+        if captured is not None and (
+            captured.token is None
+            or captured.damaged
+            or captured.token == names.folded
+            or len(captured.entries) >= MOST
+        ):
+            raise Declined  # a full transaction folds it first (or keeps it aside)
+        session = Session(names, captured)
+        outcome = run(session)
+        if len(session.added) != 1 or len(session.journal) != 1:
+            raise Declined
+        record = session.added[0].to_record()
+        size = append(db, captured, line(record, session.journal[0]))
+        before = captured.size if captured is not None else 0
+        is_open = record.get("status", "open") in OPEN_STATUSES  # (not a thank-you)
+        add_capture(db, db_stat, before, size, record.get("due") if is_open else None, is_open)
+    return outcome

@@ -1,0 +1,272 @@
+"""The capture log (``respond/storage/captures.py``) where it meets everything else, through
+the real command: an ``add`` appends to ``<db>.captures`` without rewriting the active file;
+every reader sees it at once, the next change folds it in (undo, IDs, the journal, the
+prompt's counter, the week's scores, doctor), and a crash, a damaged or stale log, a stale
+``<db>.names``, a restored backup, a FIFO or eight writers at once never lose, double or hang
+a capture."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.processes import HANG, RESPOND, env_for, respond
+
+NOW = "2026-11-25T09:00"
+
+pytestmark = pytest.mark.slow
+
+
+def run(db: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    out = respond(db, "--now", NOW, *args, RESPOND_CONFIG=str(db.parent / "none.toml"), **extra)
+    return out
+
+
+def ok(db: Path, *args: str, **extra: str) -> str:
+    out = run(db, *args, **extra)
+    assert out.returncode == 0, (args, out.stdout, out.stderr)
+    return out.stdout
+
+
+def log(db: Path) -> Path:
+    return db.with_name(db.name + ".captures")
+
+
+def active(db: Path) -> dict[str, Any]:
+    items: dict[str, Any] = json.loads(db.read_bytes())["items"]
+    return items
+
+
+def listed(db: Path, *args: str) -> list[tuple[int, str]]:
+    return [(i["id"], i["title"]) for i in json.loads(ok(db, "list", "--json", *args))]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "respond.json"
+    ok(path, "add", "first", "--from", "Dana Whitfield")  # a full write: the database and names
+    return path
+
+
+def test_an_add_appends_to_the_log_and_every_reader_sees_it(db: Path) -> None:
+    before = db.read_bytes()
+    assert ok(db, "add", "second", "--from", "dana") == (
+        'Added #2: second for Dana Whitfield (matched "dana"), due tomorrow 17:00\n'
+    )
+    assert db.read_bytes() == before  # the active file is not rewritten
+    assert log(db).exists() and "second" in log(db).read_text()
+    assert listed(db) == [(1, "first"), (2, "second")]
+    assert "second" in ok(db, "show", "2")
+    assert "2 open" in ok(db, "who", "Dana")
+    assert "Dana Whitfield" in ok(db, "people")
+    exported = json.loads(ok(db, "export", "--format", "json"))
+    assert [i["title"] for i in exported["items"]] == ["first", "second"]
+    # the name matched the capture's spelling too (the log's names count)
+    assert ok(db, "add", "third", "--from", "Zed").startswith("Added #3")
+    assert ok(db, "add", "fourth", "--from", "zed").startswith("Added #4: fourth for Zed (matched")
+    ok(db, "add", "late", "--from", "Zed", "--by", "2026-11-24 12:00")
+    assert "#5" in ok(db, "today") and "#5" in ok(db, "list", "--overdue")
+    assert db.read_bytes() == before
+
+
+def test_the_next_change_folds_the_log_and_undo_takes_captures_back_in_order(db: Path) -> None:
+    for title in ("a", "b", "c"):
+        ok(db, "add", title, "--from", "Sam")
+    assert log(db).exists() and "4" not in active(db) and "2" not in active(db)
+    ok(db, "done", "1", "--no-follow-up")  # a full write: folds, then marks #1 done
+    assert not log(db).exists()
+    assert sorted(active(db)) == ["1", "2", "3", "4"]
+    assert ok(db, "undo") == "Undid done: restored #1: first (open)\n"
+    assert ok(db, "undo") == "Undid add: removed #4\n"
+    ok(db, "add", "d", "--from", "Sam")  # a capture again
+    assert ok(db, "undo") == "Undid add: removed #5\n"  # folded, then taken back
+    assert ok(db, "undo") == "Undid add: removed #3\n"
+    assert listed(db) == [(1, "first"), (2, "a")]
+    assert ok(db, "add", "e", "--from", "Sam").startswith("Added #6")  # never an ID reused
+
+
+def test_a_capture_deleted_and_edited_like_any_item(db: Path) -> None:
+    ok(db, "add", "typo", "--from", "Sam")
+    ok(db, "edit", "2", "--title", "fixed")
+    ok(db, "add", "gone", "--from", "Sam")
+    ok(db, "delete", "3", "--yes")
+    assert listed(db) == [(1, "first"), (2, "fixed")]
+    assert ok(db, "add", "next", "--from", "Sam").startswith("Added #4")
+
+
+def test_promise_wait_and_thanks_are_captures_too(db: Path) -> None:
+    before = db.read_bytes()
+    ok(db, "promise", "the draft", "--to", "Dana", "--by", "fri 3pm")
+    ok(db, "wait", "sign-off", "--on", "Sam")
+    ok(db, "thanks", "Dana", "for the fix")
+    assert db.read_bytes() == before
+    kinds = [i["kind"] for i in json.loads(ok(db, "list", "--json", "--all"))]
+    assert kinds == ["ask", "promise", "waiting", "thanks"]
+    assert ok(db, "prompt", "--format", "{open}") == "3\n"  # the thank-you is done at once
+
+
+def test_the_prompt_counts_a_capture_without_rebuilding(db: Path) -> None:
+    assert ok(db, "prompt") == ""
+    state = db.with_name(db.name + ".state")
+    ok(db, "add", "late", "--from", "Sam", "--by", "2026-11-24 12:00")
+    head = state.read_bytes().split(b"\n")[0].split()
+    assert head[-1] == b"%d" % log(db).stat().st_size  # counted by the capture itself
+    assert ok(db, "prompt") == "!1\n"
+    ok(db, "add", "also late", "--from", "Sam", "--by", "2026-11-23 12:00")
+    assert ok(db, "prompt", "--format", "{overdue} {today} {open}") == "2 0 3\n"
+    state.unlink()  # rebuilt from the database and the log
+    assert ok(db, "prompt", "--format", "{overdue} {today} {open}") == "2 0 3\n"
+    ok(db, "done", "3", "--no-follow-up")
+    assert ok(db, "prompt", "--format", "{overdue} {today} {open}") == "1 0 2\n"
+
+
+def test_week_counts_captures_before_and_after_the_fold(db: Path) -> None:
+    ok(db, "week")  # the score cache, written for the active file
+    ok(db, "promise", "p", "--to", "Sam", "--by", "2026-11-24 12:00")
+    ok(db, "thanks", "Sam", "for everything")
+    pending = ok(db, "week")
+    fresh = ok(db, "week", RESPOND_NO_SCORE_CACHE="1")
+    assert pending == fresh
+    ok(db, "ack", "1", "--by", "tomorrow")  # folds
+    assert not log(db).exists()
+    assert ok(db, "week") == ok(db, "week", RESPOND_NO_SCORE_CACHE="1")
+
+
+def test_a_crash_after_the_fold_leaves_a_log_that_is_never_added_twice(db: Path) -> None:
+    ok(db, "add", "caught", "--from", "Sam")
+    kept = log(db).read_bytes()
+    ok(db, "done", "2", "--no-follow-up")  # folds and removes the log
+    log(db).write_bytes(kept)  # as if the fold's commit had crashed before removing it
+    assert listed(db, "--all") == [(1, "first"), (2, "caught")]
+    assert "left over" in run(db, "doctor").stdout
+    ok(db, "add", "after", "--from", "Sam")  # not a capture: a full write removes the old log
+    assert not log(db).exists()
+    assert listed(db, "--all") == [(1, "first"), (2, "caught"), (3, "after")]
+    assert json.loads(ok(db, "show", "2", "--json"))["status"] == "done"
+
+
+def test_a_line_never_confirmed_is_ignored_and_cut_off(db: Path) -> None:
+    ok(db, "add", "whole", "--from", "Sam")
+    with log(db).open("ab") as handle:
+        handle.write(b'{"item":{"id":3,"uuid":"PARTIAL')  # killed in the middle of a write
+    assert listed(db) == [(1, "first"), (2, "whole")]
+    assert "1 capture," in run(db, "doctor").stdout
+    ok(db, "add", "next", "--from", "Sam")
+    assert log(db).read_bytes().count(b"\n") == 3 and b"PARTIAL" not in log(db).read_bytes()
+    assert listed(db) == [(1, "first"), (2, "whole"), (3, "next")]
+
+
+def test_a_damaged_line_is_reported_and_kept_aside(db: Path) -> None:
+    ok(db, "add", "good", "--from", "Sam")
+    with log(db).open("ab") as handle:
+        handle.write(b"not a capture\n")
+    assert listed(db) == [(1, "first"), (2, "good")]  # readers skip it
+    checked = run(db, "doctor")
+    assert (
+        checked.returncode == 1 and "1 line(s) of the capture log can't be read" in checked.stdout
+    )
+    added = run(db, "add", "later", "--from", "Sam")  # a full write: folds, keeps the log aside
+    assert added.returncode == 0 and added.stdout.startswith("Added #3")
+    assert "could not be read: they were kept in" in added.stderr
+    (aside,) = db.parent.glob("respond.json.captures.damaged-*")
+    assert b"not a capture" in aside.read_bytes()
+    assert not log(db).exists()
+    assert listed(db) == [(1, "first"), (2, "good"), (3, "later")]
+
+
+def test_doctor_repair_folds_a_damaged_log(db: Path) -> None:
+    ok(db, "add", "good", "--from", "Sam")
+    with log(db).open("ab") as handle:
+        handle.write(b"[]\n")
+    repaired = run(db, "doctor", "--repair")
+    assert "added 1 capture(s) from the capture log; kept the log aside as" in repaired.stdout
+    assert not log(db).exists() and "2" in active(db)
+    assert run(db, "doctor").returncode == 0
+
+
+def test_a_stale_names_file_sends_the_capture_to_a_full_write(db: Path) -> None:
+    names = db.with_name(db.name + ".names")
+    ok(db, "add", "one", "--from", "Sam")
+    data = json.loads(db.read_bytes())
+    data["items"]["9"] = {**data["items"]["1"], "uuid": "9" * 32, "title": "by hand"}
+    data["meta"]["1"]["next_id"] = 10
+    db.write_text(json.dumps(data))  # edited behind respond's back: names no longer match it
+    assert ok(db, "add", "two", "--from", "Sam").startswith("Added #10")
+    assert not log(db).exists()  # a full write, which folded #2 and rewrote the names
+    assert json.loads(names.read_bytes())["next_id"] == 11
+    assert listed(db) == [(1, "first"), (2, "one"), (9, "by hand"), (10, "two")]
+    names.write_text("{damaged")
+    assert ok(db, "add", "three", "--from", "Sam").startswith("Added #11")
+    assert not log(db).exists()
+
+
+def test_a_restored_backup_keeps_the_captures(db: Path) -> None:
+    ok(db, "add", "full", "--from", "Sam", RESPOND_NO_LANE="1")  # keeps a backup of #1 only
+    ok(db, "add", "captured", "--from", "Sam")
+    db.write_bytes(b"{damaged")
+    repaired = run(db, "doctor", "--repair")
+    assert "restored" in repaired.stdout, repaired.stdout
+    # the backup holds #1; #2 was issued before the damage; the log still holds #3
+    assert listed(db) == [(1, "first"), (3, "captured")]
+    assert ok(db, "add", "on", "--from", "Sam").startswith("Added #4")
+
+
+def test_a_restored_backup_that_took_a_captured_id_renumbers_the_capture(db: Path) -> None:
+    backup = db.read_bytes()  # next ID 2
+    ok(db, "add", "captured", "--from", "Sam")  # #2, in the log
+    db.write_bytes(backup)
+    data = json.loads(backup)
+    data["items"]["2"] = {**data["items"]["1"], "uuid": "2" * 32, "title": "restored two"}
+    data["meta"]["1"]["next_id"] = 3
+    db.write_text(json.dumps(data))  # another #2 came back with it
+    assert listed(db) == [(1, "first"), (2, "restored two"), (3, "captured")]
+    ok(db, "done", "1", "--no-follow-up")
+    assert listed(db) == [(2, "restored two"), (3, "captured")]
+    assert ok(db, "undo") == "Undid done: restored #1: first (open)\n"
+    assert ok(db, "undo") == "Undid add: removed #3\n"  # its journal entry renumbered with it
+
+
+def test_a_fifo_capture_log_never_hangs(db: Path) -> None:
+    os.mkfifo(log(db))
+    shown = run(db, "list")
+    assert shown.returncode == 0 and "first" in shown.stdout
+    added = run(db, "add", "x", "--from", "Sam")
+    assert added.returncode == 0 and added.stdout.startswith("Added #2")
+    assert "is not a regular file" in run(db, "doctor").stdout
+    assert listed(db) == [(1, "first"), (2, "x")]
+
+
+def test_eight_writers_at_once_lose_and_double_nothing(db: Path) -> None:
+    procs = [
+        subprocess.Popen(
+            [RESPOND, "--now", NOW, *args],
+            env=env_for(db, RESPOND_CONFIG=str(db.parent / "none.toml")),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in [
+            *(["add", f"c{k}", "--from", "Sam"] for k in range(6)),
+            ["done", "1", "--no-follow-up"],  # a full write, folding whatever is captured
+            ["promise", "p", "--to", "Sam", "--by", "fri 3pm"],
+        ]
+    ]
+    outs = [p.communicate(timeout=HANG) for p in procs]
+    assert all(p.returncode == 0 for p in procs), outs
+    ids = sorted(i for i, _ in listed(db, "--all"))
+    assert ids == list(range(1, 9))
+    titles = sorted(t for _, t in listed(db, "--all"))
+    assert titles == sorted(["first", "p", *(f"c{k}" for k in range(6))])
+
+
+def test_a_database_copied_with_its_log_reads_the_same(db: Path, tmp_path: Path) -> None:
+    ok(db, "add", "x", "--from", "Sam")
+    copy = tmp_path / "copy"
+    shutil.copytree(db.parent, copy)
+    assert listed(copy / "respond.json") == listed(db)
