@@ -222,6 +222,11 @@ CAPTURE_MODULES = (
     "respond.storage.lock",
     "respond.storage.files",
     "respond.cli.output",
+    # and what every capture calls besides: the lane's question (never asked off a terminal)
+    # and App.confirm's background sync (is sync set up?)
+    "respond.cli.askperson",
+    "respond.cli.autosync",
+    "respond.storage.syncstatus",
 )
 #: What none of them may import when imported: ``typing`` (15.7M instructions with re,
 #: contextlib, warnings...), ``uuid`` (10M: it imports ``platform``), ``pathlib`` (17M),
