@@ -6,14 +6,19 @@ It imports neither Typer nor Rich, so that the capture lane (:mod:`respond.cli.l
 it with the error path.
 """
 
-from functools import cached_property
-from typing import Any, Literal
+from __future__ import annotations
 
-# The views commands show, each in two forms chosen by ``--json`` (:meth:`App.emit`): for
-# scripts, the function of its name in ``cli.shapes`` makes the JSON; for people, the one in
-# ``cli.render`` draws it with Rich, or for a plain view (the config report, nothing to colour)
-# the one in ``cli.output``, so that it never imports Rich.
-View = Literal["item", "items", "review", "scorecard", "person", "people", "config"]
+from functools import cached_property
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    # The views commands show, each in two forms chosen by ``--json`` (:meth:`App.emit`): for
+    # scripts, the function of its name in ``cli.shapes`` makes the JSON; for people, the one
+    # in ``cli.render`` draws it with Rich, or for a plain view (the config report, nothing to
+    # colour) the one in ``cli.output``, so that it never imports Rich.
+    View = Literal["item", "items", "review", "scorecard", "person", "people", "config"]
 
 
 PLAIN_VIEWS: frozenset[View] = frozenset({"config"})
@@ -36,7 +41,7 @@ class App:
         self.config_use = "all"
         self.saved: str | None = None  # what a committed change saved (see output_lost)
 
-    def without_settings(self, *, colour: bool = False) -> "App":
+    def without_settings(self, *, colour: bool = False) -> App:
         """For a command that depends on no setting (``show``, ``undo``, ``export``,
         ``doctor``): it runs on the defaults, so a broken config file never stops it. With
         ``colour``, a good file's ``color = false`` is still honoured."""

@@ -6,9 +6,12 @@ the command that merges the two (:func:`respond.core.actions.near_miss_hint`).""
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 from respond.core.errors import ExitStatus
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def interactive(app: Any) -> bool:

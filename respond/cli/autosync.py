@@ -4,8 +4,13 @@ that ``today`` shows. Without Typer, so that every change shares it: the command
 is :mod:`respond.cli.sync`.
 """
 
+from __future__ import annotations
+
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def record(state: Any, failure: str | None) -> None:

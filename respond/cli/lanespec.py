@@ -8,7 +8,11 @@ parameter as ``(kind, required, default)``, kind being ``"argument"``, ``"value"
 ``"multiple"``, ``"flag"`` or ``"typer"`` (hand the command to Typer when given).
 """
 
-from typing import Any
+from __future__ import annotations
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Any
 
 GROUP: dict[str, Any] = {
     "options": {

@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
 
 from respond.core.value import Record
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, TextIO
+
     from respond.core.settings import Settings
 
 PIPED_WIDTH = 200  # piped output is laid out this wide, unless $COLUMNS says

@@ -9,10 +9,8 @@ about the terminal or TinyDB. Every change is journalled so that ``undo`` can re
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Protocol
 
 from respond.core import timefmt
 from respond.core.clock import to_utc_iso
@@ -31,6 +29,12 @@ from respond.core.text import quoted, shorten, visible
 from respond.core.value import Record
 
 UNDO_DETAIL = 5  # undo names up to this many items, then counts them
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+else:
+    Protocol = object  # the protocol is mypy's; at run time a plain base, without typing
 
 
 class Session(Protocol):
@@ -110,6 +114,14 @@ class _Change:
         )
 
 
+def _random_uuid() -> str:
+    """A new item's random uuid (a uuid4). ``uuid`` is imported here, by what makes one: it
+    imports ``platform``, which every other import of this module would pay for."""
+    import uuid
+
+    return str(uuid.uuid4())
+
+
 def _new_item(
     session: Session,
     env: Env,
@@ -129,7 +141,7 @@ def _new_item(
     now = env.now()
     item = Item(
         id=session.next_id(),
-        uuid=derived_from or str(uuid.uuid4()),
+        uuid=derived_from or _random_uuid(),
         kind=kind,
         person=require_text(person, "person"),
         title=require_text(title, "title"),

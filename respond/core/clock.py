@@ -11,9 +11,14 @@ C library so that daylight-saving changes are right; tests may pass a ``zoneinfo
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Protocol
 
 from respond.core.value import Value
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    Protocol = object  # the protocol is mypy's; at run time a plain base, without typing
 
 
 class Clock(Protocol):

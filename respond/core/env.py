@@ -7,12 +7,12 @@ not import the actions (``respond.core.actions``, which imports it from here).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from respond.core.clock import Clock
 from respond.core.settings import Settings
 from respond.core.value import Value
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
 if TYPE_CHECKING:
     from respond.core.calendar import Calendar
 

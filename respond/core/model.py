@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any
 
 from respond.core.clock import from_iso, storable, to_utc_iso
 from respond.core.errors import RespondError
 from respond.core.text import quoted, visible
 from respond.core.value import Record, Value
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Any
 
 KINDS: tuple[str, ...] = ("ask", "promise", "waiting", "followup", "thanks")
 STATUSES: tuple[str, ...] = ("open", "acked", "done", "dropped")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
 
 from respond.core.clock import from_iso
 from respond.core.errors import NothingFound
@@ -25,6 +24,7 @@ from respond.core.model import Item, due_order
 from respond.core.text import fold, quoted, shorten
 from respond.core.value import Record, Value
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
 if TYPE_CHECKING:
     from respond.core.settings import Settings
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Any
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Categories never shown as they are: controls (C0 and C1), format characters (bidi overrides

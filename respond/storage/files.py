@@ -21,13 +21,12 @@ import errno
 import os
 import stat
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from respond.storage.reading import NotRegularFile
 
-if TYPE_CHECKING:  # TinyDB is imported by the writes alone: a read parses the file itself
-    pass
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:  # pathlib is imported where a Path is made (its callers hand it theirs)
+    from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
 TEMP_RANDOM = 8  # characters of randomness in a temp name (mkstemp's own length)
@@ -68,6 +67,8 @@ def open_temp(path: Path | str) -> tuple[int, str]:
 def write_temp(path: Path, payload: bytes) -> Path:
     """``payload`` in a new temp file beside ``path`` (mode 0600), flushed to the disk; the
     caller renames it over ``path``, or removes it. Nothing is left behind if writing fails."""
+    from pathlib import Path  # (already imported by the caller: it hands us a Path)
+
     fd, name = open_temp(path)
     tmp = Path(name)
     try:
@@ -225,6 +226,8 @@ def write_output(target: Path, payload: bytes) -> None:
         except FileNotFoundError:
             mode = None
         if mode is None or stat.S_ISREG(mode):
+            from pathlib import Path
+
             _replace(Path(os.path.realpath(target)), payload)
             return
         nofollow = 0

@@ -6,16 +6,12 @@ only when one process has held it for a whole timeout (naming that process).
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fcntl
 import os
 import stat
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from respond.core.errors import DatabaseError
 from respond.storage.files import (
@@ -23,8 +19,9 @@ from respond.storage.files import (
 )
 from respond.storage.reading import NotRegularFile
 
-if TYPE_CHECKING:  # TinyDB is imported by the writes alone: a read parses the file itself
-    pass
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 LOCK_TIMEOUT = 10.0
@@ -34,8 +31,28 @@ def lock_path(db: Path) -> Path:
     return db.with_name(db.name + ".lock")
 
 
-@contextmanager
-def exclusive_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+class _Held:
+    """A lock as a context manager: ``take`` (called on entering the block) returns the
+    descriptor whose closing, on leaving it, releases the lock. A class, not
+    ``contextlib.contextmanager``: importing contextlib costs every write ~5M instructions."""
+
+    __slots__ = ("_args", "_fd", "_take")
+
+    def __init__(self, take: Callable[..., int], *args: object) -> None:
+        self._take = take
+        self._args = args
+        self._fd: int | None = None
+
+    def __enter__(self) -> None:
+        self._fd = self._take(*self._args)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the lock
+            self._fd = None
+
+
+def exclusive_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> _Held:
     """Hold ``flock(LOCK_EX)`` on ``<db>.lock``; released by the kernel if the process dies.
 
     The wait is a blocking ``flock`` (the kernel hands the lock on the moment it is released,
@@ -49,6 +66,11 @@ def exclusive_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     created; a lock file that is a symlink is never followed, nor one that is not a regular
     file used (a link to a block device would get the PID written into it).
     """
+    return _Held(_lock, db, timeout)
+
+
+def _lock(db: Path, timeout: float) -> int:
+    """Take :func:`exclusive_lock`'s lock: its descriptor, open while it is held."""
     refusal = unsafe_to_write(db)
     if refusal is not None:
         raise DatabaseError(refusal, "nothing was changed")
@@ -71,22 +93,27 @@ def exclusive_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
             if now == holder:
                 raise _busy(db, now, timeout)
             holder = now  # others got their turn meanwhile: keep waiting for ours
-        with contextlib.suppress(OSError):
+        try:  # noqa: SIM105 (contextlib.suppress: contextlib is not imported here)
             os.pwrite(fd, b"%10d %20d\n" % (os.getpid(), time.time_ns()), 0)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        except OSError:
+            pass
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
-@contextmanager
-def sidecar_lock(path: Path, name: str = "", timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def sidecar_lock(path: Path, name: str = "", timeout: float = LOCK_TIMEOUT) -> _Held:
     """The lock of a per-machine file kept beside the database (the reminder log, what ``mail``
     read: ``name`` says which in the message), held until the block ends. Its folder must be
     there already: respond makes no folder for a sidecar."""
+    return _Held(_sidecar, path, name, timeout)
+
+
+def _sidecar(path: Path, name: str, timeout: float) -> int:
     if not path.parent.is_dir():
         raise DatabaseError(f"can't keep {name}{path}: {path.parent} does not exist")
-    with exclusive_lock(path, timeout=timeout):
-        yield
+    return _lock(path, timeout)
 
 
 def _busy(db: Path, holder: bytes, timeout: float) -> DatabaseError:

@@ -4,16 +4,18 @@ Cheap to import: ``today`` reads it on every run."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 
 from respond.core.clock import to_utc_iso
 from respond.storage.files import atomic_write, unsafe_to_write
 from respond.storage.paths import sync_initialised, sync_repo
 from respond.storage.reading import read_regular
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:  # (every change imports this module: neither typing nor pathlib)
+    from pathlib import Path
+    from typing import Any
 
 
 def repo_dir(db: Path) -> Path:
@@ -51,5 +53,7 @@ def write_status(db: Path, now: datetime, failure: str | None) -> None:
         status.update(last_sync=stamp, failure=None)
     else:
         status["failure"] = {"at": stamp, "message": failure}
-    with contextlib.suppress(OSError):
+    try:  # noqa: SIM105 (contextlib.suppress: contextlib is not imported here)
         atomic_write(status_path(db), json.dumps(status, sort_keys=True).encode() + b"\n")
+    except OSError:
+        pass
