@@ -32,10 +32,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from typing import Any
 
 from respond.cli import lanespec
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    Call = tuple[Callable[..., Any], tuple[Any, ...]]
 
 
 class _Typer(Exception):
@@ -60,9 +65,6 @@ def _number(text: str) -> int:
     from respond.core.actions import parse_id
 
     return parse_id(text)
-
-
-Call = tuple[Callable[..., Any], tuple[Any, ...]]
 
 
 def _add(app: Any, p: dict[str, Any]) -> Call:
@@ -263,8 +265,11 @@ def _append(app: Any, name: str, values: dict[str, Any]) -> Any:
         action, call = HANDLERS[name][0](app, values)
         return action(session, app.env, *call)
 
+    from respond.core.clock import to_local
+
+    today = to_local(app.env.now()).date().isoformat()  # (the archiving pass's day)
     try:
-        outcome = capture(path, run)
+        outcome = capture(path, today, run)
     except Declined:
         return None
     finally:

@@ -104,9 +104,7 @@ Rejected, with a one-line :class:`DateError`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
 from datetime import MAXYEAR, UTC, date, datetime, time, timedelta, tzinfo
-from typing import NoReturn
 
 from respond.core.clock import (
     ISO_DATE,
@@ -120,6 +118,11 @@ from respond.core.clock import (
 from respond.core.dateforms import ACCEPTED_FORMS
 from respond.core.errors import DateError
 from respond.core.worktime import WEEKDAYS, WorkWeek, add_business_days
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing: a capture's --by)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import NoReturn
 
 __all__ = ["ACCEPTED_FORMS", "DateError", "has_passed", "parse_when"]
 

@@ -245,12 +245,21 @@ def append(db: str, captured: Captured | None, payload: bytes) -> int:
         st = os.fstat(fd)
         if captured is not None and (st.st_ino, st.st_size) != (captured.ino, captured.size):
             raise OSError(0, "the capture log changed while it was read", path)
+        start = captured.good if captured is not None else 0
         if captured is not None and captured.good < captured.size:
-            os.ftruncate(fd, captured.good)  # a line never confirmed (a crash mid-append)
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
+            os.ftruncate(fd, start)  # a line never confirmed (a crash mid-append)
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        except BaseException:  # (a full disk, a failed fsync: none of it was confirmed, and
+            # the command is made again by a full write, which must not find it here)
+            try:  # noqa: SIM105 (contextlib: not imported on a capture's path)
+                os.ftruncate(fd, start)
+            except OSError:
+                pass
+            raise
         size = os.fstat(fd).st_size
     except BaseException:
         if captured is None:
@@ -326,9 +335,11 @@ def write_names(
     archived: dict[str, int],
     active: dict[str, int],
     folded: Any,
+    passed: Any,
 ) -> None:
     """Rewrite ``<db>.names`` for the active file just committed (under the write lock): the
-    next ID, the archive's names (for the archive ``key``) and the active file's. Best effort,
+    next ID, the archive's names (for the archive ``key``) and the active file's, the last
+    log folded and the day of the last archiving pass (``passed``). Best effort,
     as the prompt's state file: one that could not be written is stale, and the lane then
     leaves captures to a full write."""
     import json
@@ -343,6 +354,7 @@ def write_names(
             "db": identity(os.stat(path)),
             "next_id": next_id,
             "folded": folded if isinstance(folded, str) else None,
+            "passed": passed if isinstance(passed, str) else None,
             "archive": key,
             "archived": archived,
             "active": active,
@@ -359,8 +371,10 @@ def _names_doc(doc: Any) -> bool:
         return False
     if doc.get("version") != VERSION or not isinstance(doc.get("archive"), str):
         return False
-    next_id, folded = doc.get("next_id"), doc.get("folded")
-    if type(next_id) is not int or next_id < 1 or not (folded is None or isinstance(folded, str)):
+    next_id, folded, passed = doc.get("next_id"), doc.get("folded"), doc.get("passed")
+    if type(next_id) is not int or next_id < 1:
+        return False
+    if not all(text is None or isinstance(text, str) for text in (folded, passed)):
         return False
     for part in (doc.get("archived"), doc.get("active")):
         if not isinstance(part, dict):
@@ -372,15 +386,18 @@ def _names_doc(doc: Any) -> bool:
 
 class Names:
     """``<db>.names`` as read, for the active file it describes: the next ID, everyone's
-    names (the archive's, then the active file's: the order a full read counts them in) and
-    the last log folded."""
+    names (the archive's, then the active file's: the order a full read counts them in), the
+    last log folded and the (local) day of the last archiving pass."""
 
-    __slots__ = ("counts", "folded", "next_id")
+    __slots__ = ("counts", "folded", "next_id", "passed")
 
-    def __init__(self, next_id: int, counts: dict[str, int], folded: str | None) -> None:
+    def __init__(
+        self, next_id: int, counts: dict[str, int], folded: str | None, passed: str | None
+    ) -> None:
         self.next_id = next_id
         self.counts = counts
         self.folded = folded
+        self.passed = passed
 
 
 def read_names(db: str, db_stat: os.stat_result) -> Names | None:
@@ -396,7 +413,7 @@ def read_names(db: str, db_stat: os.stat_result) -> Names | None:
     counts: dict[str, int] = doc["archived"]
     for name, count in doc["active"].items():
         counts[name] = counts.get(name, 0) + count
-    return Names(doc["next_id"], counts, doc["folded"])
+    return Names(doc["next_id"], counts, doc["folded"], doc["passed"])
 
 
 # --- a capture: the lane's transaction ----------------------------------------------------
@@ -457,11 +474,12 @@ class Session:
         raise Declined
 
 
-def capture(db: str, run: Callable[[Session], Any]) -> Any:
+def capture(db: str, today: str, run: Callable[[Session], Any]) -> Any:
     """Run ``run`` (a core action over a :class:`Session`) and append what it created to the
     log, under the database's lock; what ``run`` returned. :class:`Declined` (nothing written)
-    when the change is not one new item, or the files can't be trusted to make it without
-    reading the active file."""
+    when the change is not one new item, when the files can't be trusted to make it without
+    reading the active file, or when the day's archiving pass has not run yet on ``today``
+    (a local date, ``YYYY-MM-DD``): the day's first change runs it, as it always did."""
     from respond.core.model import OPEN_STATUSES
     from respond.storage.lock import exclusive_lock
     from respond.storage.state import add_capture
@@ -471,16 +489,14 @@ def capture(db: str, run: Callable[[Session], Any]) -> Any:
             raise Declined  # (no database yet, or not a file: the full path says)
     except OSError:
         raise Declined from None
-    from pathlib import Path  # XXX until lock takes text
-
-    with exclusive_lock(Path(db)):
+    with exclusive_lock(db):
         try:
             db_stat = os.stat(db)
             names = read_names(db, db_stat)
             captured = read(db)
         except OSError:
             raise Declined from None
-        if names is None:
+        if names is None or names.passed != today:
             raise Declined
         if captured is not None and (
             captured.token is None

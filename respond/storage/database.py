@@ -15,6 +15,11 @@ transaction: a read parses the file itself and never loads TinyDB. Guarantees:
   rewritten (atomically) by :func:`respond.storage.state.refresh_state`: the due times of open
   items, read by ``respond prompt`` without loading TinyDB. Open items are all in the active
   file, so it never needs the archive.
+* **The capture log.** A new item made by the capture lane (``add``, ``promise``, ``wait``,
+  ``thanks``) is appended, whole and ``fsync``-ed, to ``<db>.captures`` instead of a rewrite
+  of this file (:mod:`respond.storage.captures`). Every read folds it in memory; the next
+  transaction folds it in as its own change and removes it. After each commit
+  ``<db>.names`` is rewritten too: the next ID and everyone's names, which a capture reads.
 * **Never overwrite what we don't understand.** A file that is not JSON, not a respond database,
   or from a newer schema is refused with a one-line error and left untouched; so is a damaged
   archive file (items bound for it stay in the active file).
@@ -679,7 +684,9 @@ class Store:
             active = count_people(table.values())
         except (OSError, ValueError, TypeError, DatabaseError):
             return  # (best effort: a stale file leaves captures to a full write)
-        captures.write_names(self.path, next_id, key, archived, active, meta.get(captures.FOLDED))
+        passed = archive.state.get("on")
+        folded = meta.get(captures.FOLDED)
+        captures.write_names(self.path, next_id, key, archived, active, folded, passed)
 
 
 def _captured(db: Path) -> captures.Captured | None:

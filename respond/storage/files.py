@@ -138,7 +138,7 @@ def _private_group(gid: int, uid: int) -> bool:
 
 
 def write_refusal(
-    path: Path,
+    path: Path | str,
     st: os.stat_result,
     uid: int,
     private_group: Callable[[int, int], bool] = _private_group,
@@ -164,7 +164,7 @@ def write_refusal(
     return None
 
 
-def _not_regular(path: Path, st: os.stat_result) -> str | None:
+def _not_regular(path: Path | str, st: os.stat_result) -> str | None:
     """A refusal for a file that is a device, FIFO or socket (or a link to one) which another
     user owns or may write to: never a hint to chmod or chown it (as root, that would change
     ``/dev/zero``)."""
@@ -174,9 +174,9 @@ def _not_regular(path: Path, st: os.stat_result) -> str | None:
     return f"{path} is not a regular file (it is {kind}); respond will not write to it"
 
 
-def unsafe_to_write(db: Path) -> str | None:
+def unsafe_to_write(db: Path | str) -> str | None:
     """:func:`write_refusal` for the database's folder, then its file (if there is one)."""
-    for path in (db.parent, db):
+    for path in (os.path.dirname(os.fspath(db)) or ".", db):
         try:
             st = os.stat(path)
         except FileNotFoundError:

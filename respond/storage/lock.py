@@ -27,8 +27,11 @@ if TYPE_CHECKING:
 LOCK_TIMEOUT = 10.0
 
 
+LOCK_SUFFIX = ".lock"
+
+
 def lock_path(db: Path) -> Path:
-    return db.with_name(db.name + ".lock")
+    return db.with_name(db.name + LOCK_SUFFIX)
 
 
 class _Held:
@@ -52,7 +55,7 @@ class _Held:
             self._fd = None
 
 
-def exclusive_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> _Held:
+def exclusive_lock(db: Path | str, timeout: float = LOCK_TIMEOUT) -> _Held:
     """Hold ``flock(LOCK_EX)`` on ``<db>.lock``; released by the kernel if the process dies.
 
     The wait is a blocking ``flock`` (the kernel hands the lock on the moment it is released,
@@ -69,12 +72,12 @@ def exclusive_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> _Held:
     return _Held(_lock, db, timeout)
 
 
-def _lock(db: Path, timeout: float) -> int:
+def _lock(db: Path | str, timeout: float) -> int:
     """Take :func:`exclusive_lock`'s lock: its descriptor, open while it is held."""
     refusal = unsafe_to_write(db)
     if refusal is not None:
         raise DatabaseError(refusal, "nothing was changed")
-    path = lock_path(db)
+    path = os.fspath(db) + LOCK_SUFFIX  # (lock_path, for a database named as text too)
     flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
         fd = os.open(path, flags, 0o600)
@@ -116,7 +119,7 @@ def _sidecar(path: Path, name: str, timeout: float) -> int:
     return _lock(path, timeout)
 
 
-def _busy(db: Path, holder: bytes, timeout: float) -> DatabaseError:
+def _busy(db: Path | str, holder: bytes, timeout: float) -> DatabaseError:
     first = holder.split()[0] if holder.split() else b""
     pid = int(first) if first.isdigit() and len(first) < 11 else None
     who = "another respond process" if pid is None else f"another respond process (PID {pid})"

@@ -5,6 +5,7 @@ Cheap to import: ``today`` reads it on every run."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 
 from respond.core.clock import to_utc_iso
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # (every change imports this module: neither typing nor pathl
 
 def repo_dir(db: Path) -> Path:
     """The sync repository beside the database: ``<db>.sync/``."""
-    return Path(sync_repo(db))
+    return db.with_name(os.path.basename(sync_repo(db)))
 
 
 def is_initialised(db: Path) -> bool:

@@ -20,7 +20,7 @@ from respond.storage.database import Store
 from respond.storage.doctor import check
 from tests.support.cli import NOW
 from tests.support.factory import generate, write
-from tests.support.processes import respond, spawn
+from tests.support.processes import folded, respond, spawn
 
 pytestmark = pytest.mark.slow  # dozens of processes at once
 
@@ -38,6 +38,7 @@ def finish(procs: list) -> list[str]:
 
 
 def stored(db: Path) -> dict[int, dict]:
+    folded(db)  # (the adds that were captures, in the capture log until then)
     data = json.loads(db.read_bytes())  # the file is valid JSON
     return {int(key): doc for key, doc in data["items"].items()}
 

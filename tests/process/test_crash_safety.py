@@ -41,10 +41,11 @@ CONFIRMED = re.compile(r"^Added #(\d+): ((?:crash|after) \d+(?:-\d+)?) for ", re
 
 
 def on_disk(db: Path) -> set[tuple[str, int, int, int]]:
-    """The database file and any temp files next to it, as (name, inode, size, mtime)."""
+    """The database file, its capture log (an add appends to it: see storage/captures.py) and
+    any temp files next to it, as (name, inode, size, mtime)."""
     found = set()
     for name in os.listdir(db.parent):
-        if name == db.name or name.startswith(f".{db.name}."):
+        if name in (db.name, f"{db.name}.captures") or name.startswith(f".{db.name}."):
             with contextlib.suppress(FileNotFoundError):
                 st = os.stat(db.parent / name)
                 found.add((name, st.st_ino, st.st_size, st.st_mtime_ns))
@@ -206,7 +207,10 @@ def test_sigkilled_writers_while_archiving_never_lose_an_item(tmp_path: Path) ->
         for item_id, edited_in in notes.items():  # (or by a later edit, killed after it)
             assert int(items[item_id].note.split()[1].split("-")[0]) >= edited_in
         known = set(items)
-        after = respond(db, "--now", day, "add", f"after {round_no}", "--from", "Kim")
+        # a full write (not a capture appended to the log: RESPOND_NO_LANE)
+        after = respond(
+            db, "--now", day, "add", f"after {round_no}", "--from", "Kim", RESPOND_NO_LANE="1"
+        )
         assert after.returncode == 0, after.stderr
         # That change reconciled whatever a kill left: each item in one place.
         active, copies = placed(db)

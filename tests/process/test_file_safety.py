@@ -157,13 +157,17 @@ def test_export_through_a_symlink_replaces_the_file_and_keeps_the_link(tmp_path:
 def test_export_over_any_file_of_the_database_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "respond.json"
     _add(db, "one")
-    _add(db, "two")  # a backup, a state file and a lock now exist too
+    out = respond(db, "--now", NOW, "add", "two", "--from", "Kim", RESPOND_NO_LANE="1")
+    assert out.returncode == 0, out.stderr  # a full write: a backup, the state, the lock
+    _add(db, "three")  # a capture: the capture log
     backup = next((tmp_path / "respond.json.backups").iterdir())
     link = tmp_path / "elsewhere.json"
     link.symlink_to(db)
     hard = tmp_path / "hard.json"
     os.link(db, hard)
     targets = [db, Path(f"{db}.lock"), Path(f"{db}.state"), backup, link, hard]
+    targets += [Path(f"{db}.captures"), Path(f"{db}.names")]
+    assert all(target.exists() for target in targets)
     targets.append(tmp_path / "sub" / ".." / "respond.json")
     (tmp_path / "sub").mkdir()
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}

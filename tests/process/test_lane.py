@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.processes import HANG, env_for, read_terminal
+from tests.support.processes import HANG, env_for, folded, read_terminal
 
 NOW = "2026-11-25T09:00"
 
@@ -166,23 +166,12 @@ def normal(data: Any, seen: dict[str, str]) -> Any:
     return data
 
 
-def settle(folder: Path) -> None:
-    """Fold a capture log into the active file, as the next change does: the lane appends an
-    add to ``respond.json.captures`` where Typer rewrites the active file, and what the two
-    must agree on is the database once the log is folded in (a change that writes nothing
-    else), every file of it."""
-    from respond.storage.database import Store
-
-    if (folder / "respond.json.captures").exists():
-        with Store(folder / "respond.json").transaction():
-            pass
-        assert not (folder / "respond.json.captures").exists()
-
-
 def files(folder: Path) -> dict[str, Any]:
-    """Every file under ``folder`` (its capture log folded in: :func:`settle`): JSON
-    normalised (:func:`normal`), else its bytes."""
-    settle(folder)
+    """Every file under ``folder``, its capture log folded in (the lane appends an add to
+    ``respond.json.captures`` where Typer rewrites the active file: what the two must agree
+    on is the database once the log is folded in, every file of it): JSON normalised
+    (:func:`normal`), else its bytes."""
+    folded(folder / "respond.json")
     found: dict[str, Any] = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file():

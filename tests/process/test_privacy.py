@@ -80,4 +80,6 @@ def test_files_are_private_and_user_text_lives_only_in_the_database_and_backups(
         "home/.local/share/respond/respond.json",
         "home/.local/share/respond/respond.json.archive/2026-Q4.json",
         "home/.local/share/respond/respond.json.archive/summaries.cache",
+        # the names of the people items are for, for a capture (add) to match them
+        "home/.local/share/respond/respond.json.names",
     }

@@ -22,7 +22,7 @@ from respond.core.review import end_of_today
 from respond.storage.database import Store
 from respond.storage.paths import default_db_path
 from tests.support.cli import Run
-from tests.support.processes import RESPOND, env_for, importtime_modules, respond
+from tests.support.processes import RESPOND, env_for, folded, importtime_modules, respond
 
 HEAVY = {"typer", "click", "rich", "dateutil", "tinydb", "re", "json", "platformdirs", "tomllib"}
 
@@ -44,7 +44,7 @@ def test_every_write_refreshes_the_state_file(run: Run, db_path: Path) -> None:
     state = state_of(db_path)
     assert oct(state.stat().st_mode & 0o777) == "0o600"
     lines = state.read_text().splitlines()
-    assert lines[0].split()[:2] == ["respond-prompt-state", "1"]
+    assert lines[0].split()[:2] == ["respond-prompt-state", "2"]
     assert lines[1] == "3"
     dues = [int(line) for line in lines[2:]]
     assert dues == sorted(dues) and len(dues) == 3
@@ -154,7 +154,8 @@ def test_default_path_matches_platformdirs(
     else:
         monkeypatch.setenv("XDG_DATA_HOME", xdg)
     expected = platformdirs.user_data_path("respond", appauthor=False) / "respond.json"
-    assert prompt.default_db_path() == str(expected) == str(default_db_path())
+    monkeypatch.delenv("RESPOND_DB", raising=False)
+    assert prompt.db_path(None) == str(expected) == str(default_db_path())
 
 
 @pytest.mark.parametrize(
@@ -195,6 +196,7 @@ def test_missing_or_stale_state_is_rebuilt(run: Run, db_path: Path, tmp_path: Pa
     )
     assert run_other.returncode == 0
     respond(other, "--now", "2026-11-25T10:00", "add", "y", "--from", "A", "--by", "2026-11-24")
+    folded(other)  # (y, a capture, into the active file: only that file is copied)
     db_path.write_bytes(other.read_bytes())
     assert counter(db_path, "2026-11-25T10:00") == "!2\n"
     # damaged state with a good database: rebuilt too
@@ -202,7 +204,7 @@ def test_missing_or_stale_state_is_rebuilt(run: Run, db_path: Path, tmp_path: Pa
     assert counter(db_path, "2026-11-25T10:00") == "!2\n"
     state.write_text("garbage\n")
     assert counter(db_path, "2026-11-25T10:00") == "!2\n"
-    assert state.read_text().startswith("respond-prompt-state 1 ")
+    assert state.read_text().startswith("respond-prompt-state 2 ")
 
 
 @pytest.mark.parametrize(

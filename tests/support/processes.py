@@ -231,3 +231,16 @@ def converse(db: Path, *args: str, answer: bytes | None) -> tuple[int, str]:
     proc.wait(timeout=HANG)
     os.close(primary)
     return proc.returncode, shown.decode()
+
+
+def folded(db: Path) -> None:
+    """Fold ``db``'s capture log into its active file, as the next change does (here a change
+    that writes nothing else), so that a test can read the active file itself: a capture
+    (``add`` through the lane) appends to ``<db>.captures`` and leaves the active file as it
+    was (see respond/storage/captures.py)."""
+    from respond.storage.database import Store
+
+    if db.with_name(db.name + ".captures").exists():
+        with Store(db).transaction():
+            pass
+    assert not db.with_name(db.name + ".captures").exists()

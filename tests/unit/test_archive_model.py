@@ -14,7 +14,6 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -155,10 +154,10 @@ def test_reads_equal_a_single_file_whatever_was_archived_or_interrupted(
         for store, archiving in ((ours, True), (single, False)):
             numbers = itertools.count(n * 10 + 1)  # the same UUIDs in both
 
-            def uuid4(numbers: Iterator[int] = numbers) -> uuid.UUID:
-                return uuid.UUID(int=next(numbers))
+            def uuid4(numbers: Iterator[int] = numbers) -> str:
+                return str(uuid.UUID(int=next(numbers)))
 
-            monkeypatch.setattr(actions, "uuid", SimpleNamespace(uuid4=uuid4))
+            monkeypatch.setattr(actions, "_random_uuid", uuid4)
             if not committed:
                 break
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from respond.core import actions
-from respond.core.clock import FixedClock
+from respond.core.clock import FixedClock, to_local
 from respond.core.env import Env
 from respond.core.errors import RespondError
 from respond.storage import captures
@@ -53,7 +53,9 @@ def _full(db: Path, action: Any, env: Env) -> str:
 
 def _captured(db: Path, action: Any, env: Env) -> str:
     try:
-        return str(captures.capture(str(db), lambda session: action(session, env)).message)
+        run = lambda session: action(session, env)  # noqa: E731
+        today = to_local(env.now()).date().isoformat()
+        return str(captures.capture(str(db), today, run).message)
     except captures.Declined:
         return _full(db, action, env)
 
