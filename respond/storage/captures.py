@@ -3,8 +3,8 @@ active file, and ``<db>.names``, what the lane needs to add without reading the 
 
 An ``add`` used to parse and rewrite the whole active file (330 kB at 10,000 items), which
 made a capture cost what the history weighs, not what it shows. The capture lane
-(:mod:`respond.cli.capture`) instead appends the new item, with its undo journal entry, as one
-line of JSON to ``<db>.captures``, under the database's lock, ``fsync``\\ ed before it says
+(:mod:`respond.cli.lane`) instead appends the new item, with its undo journal entry, as one
+line of JSON to ``<db>.captures``, under the database's lock, ``fsync``-ed before it says
 "Added". The next transaction (:meth:`respond.storage.database.Store.transaction`) *folds* the
 log into the active file as its own change (so backups, the undo journal, the score log and
 the prompt's state all see it), records the log's token in the meta (:data:`FOLDED`), and
@@ -23,13 +23,13 @@ Folding never loses or doubles an item:
   whose token the meta records: it is ignored, and removed by the next transaction;
 * an item whose uuid is already active is not added again; one whose ID was taken meanwhile
   (a restored backup) gets a fresh ID, and its journal entry with it;
-* a last line without its newline was never confirmed (the lane ``fsync``\\ s a whole line
+* a last line without its newline was never confirmed (the lane ``fsync``-s a whole line
   before it prints): readers ignore it and the next append cuts it off;
 * any other line that is not a capture is damage: readers skip it, the lane leaves the next
   capture to a full write, which keeps the whole log aside (``<db>.captures.damaged-<time>``)
   and says so; ``doctor`` reports it.
 
-``<db>.names`` (JSON, rewritten after every commit, not ``fsync``\\ ed: a cache) holds the
+``<db>.names`` (JSON, rewritten after every commit, not ``fsync``-ed: a cache) holds the
 next ID, how many items each spelling of a name has (the archive's included, in the order
 :meth:`respond.storage.database.Transaction.person_counts` gives), the last folded token and
 the identity of the active file it describes (size, modification time, inode): the lane
