@@ -306,7 +306,10 @@ def archive_key(state: Any) -> str:
     """What identifies the archive's content: a digest of the active file's record of it
     (every archive file's fingerprint, the counts file's), which every change to an archive
     file changes."""
-    from hashlib import blake2b
+    try:  # (BLAKE2's own module: hashlib would load OpenSSL, at every write)
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
 
     import orjson
 
