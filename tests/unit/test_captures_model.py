@@ -125,3 +125,15 @@ def test_the_model_appends_captures(tmp_path: Path) -> None:
     assert _captured(db, _action("add", "dana", 1), env).startswith("Added #2")
     assert _captured(db, _action("thanks", "Sam", 2), env).startswith("Thanked Sam #3")
     assert db.read_bytes() == before and len(captures.read(db).entries) == 2  # type: ignore[union-attr]
+
+
+def test_a_full_log_leaves_the_next_capture_to_a_full_write(tmp_path: Path) -> None:
+    db = tmp_path / "respond.json"
+    env = Env(FixedClock(START))
+    _full(db, _action("add", "Dana", 0), env)
+    for k in range(captures.MOST):
+        assert _captured(db, _action("add", "Sam", k), env).startswith(f"Added #{k + 2}")
+    assert len(captures.read(db).entries) == captures.MOST  # type: ignore[union-attr]
+    assert _captured(db, _action("add", "Sam", 999), env).startswith(f"Added #{captures.MOST + 2}")
+    assert captures.read(db) is None  # folded by the full write
+    assert len(Store(db).snapshot().items) == captures.MOST + 2
