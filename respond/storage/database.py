@@ -246,6 +246,11 @@ class Transaction:
         records = self._active().values()
         return count_people(records, counts)
 
+    def name_keys(self) -> dict[str, str] | None:
+        """None: :func:`respond.core.people.known_names` folds every spelling (see
+        :meth:`respond.storage.captures.Session.name_keys`)."""
+        return None
+
     def get(self, item_id: int) -> Item:
         """The item, from the active file or else the archive."""
         doc = self._items.get(doc_id=item_id)
@@ -669,6 +674,8 @@ class Store:
     def _refresh_names(self, data: dict[str, Any], archive: Archive) -> None:
         """Rewrite ``<db>.names`` (what the capture lane needs: the next ID and everyone's
         names) for the active file just committed."""
+        from respond.core.people import person_key
+
         try:
             table = data.get(ITEMS, {})
             meta = meta_of(data)
@@ -676,17 +683,22 @@ class Store:
             used = max(max(map(int, table), default=0), archive.top_id())
             next_id = max(stored if isinstance(stored, int) else 1, used + 1)
             # the archive's names, unless they are the ones the last file recorded (most
-            # writes change no archive file: then its counts file is not read)
+            # writes change no archive file: then its counts file is not read), and each
+            # spelling's key (folded once: the last file's are kept)
             key = captures.archive_key(meta.get(ARCHIVE))
-            archived = captures.archived_names(self.path, key)
-            if archived is None:
+            previous = captures.previous_names(self.path) or {}
+            if previous.get("archive") == key:
+                archived = dict(previous["archived"])
+            else:
                 archived = archive.person_counts()
             active = count_people(table.values())
+            known = previous.get("keys", {})
+            keys = {s: known.get(s) or person_key(s) for s in (*archived, *active)}
         except (OSError, ValueError, TypeError, DatabaseError):
             return  # (best effort: a stale file leaves captures to a full write)
         passed = archive.state.get("on")
         folded = meta.get(captures.FOLDED)
-        captures.write_names(self.path, next_id, key, archived, active, folded, passed)
+        captures.write_names(self.path, next_id, key, archived, active, keys, folded, passed)
 
 
 def _captured(db: Path) -> captures.Captured | None:

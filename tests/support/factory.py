@@ -102,6 +102,9 @@ class MemorySession:
     def items(self) -> dict[int, Item]:
         return self.store
 
+    def name_keys(self) -> dict[str, str] | None:
+        return None
+
     def person_counts(self) -> dict[str, int]:
         return self.people
 
