@@ -44,6 +44,7 @@ from respond.storage.periods import (
     may_hold,
     movable,
     periods_on_disk,
+    recorded_top,
 )
 
 if TYPE_CHECKING:  # TinyDB is imported by the writes alone: a read parses the file itself
@@ -263,13 +264,8 @@ class Archive:
         return counts, complete
 
     def top_id(self) -> int:
-        tops = [
-            entry["ids"][1]
-            for entry in self.files.values()
-            if isinstance(entry, dict) and isinstance(entry.get("ids"), list)
-        ]
-        tops += [max(map(int, records)) for records in self.loaded.values() if records]
-        return max(tops, default=0)
+        tops = [max(map(int, records)) for records in self.loaded.values() if records]
+        return max([recorded_top(self.files), *tops])
 
     # -- changing (inside a transaction) --------------------------------------------------
 

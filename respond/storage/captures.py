@@ -169,6 +169,7 @@ def fold(data: dict[str, Any], captured: Captured) -> list[str]:
     stale log (:func:`is_stale`)."""
     from respond.storage.dbfile import SCHEMA_VERSION
     from respond.storage.journal import JOURNAL_KEEP, compact_entry
+    from respond.storage.periods import recorded_top
 
     meta = data.setdefault("meta", {}).setdefault("1", {"schema": SCHEMA_VERSION, "next_id": 1})
     if is_stale(captured, meta) or not captured.entries:
@@ -177,13 +178,17 @@ def fold(data: dict[str, Any], captured: Captured) -> list[str]:
     journal: dict[str, Any] = data.setdefault("journal", {})
     uuids = {record.get("uuid") for record in items.values()}
     stored = meta.get("next_id", 1)
-    next_id = max(stored if type(stored) is int else 1, max(map(int, items), default=0) + 1)
+    state = meta.get("archive")  # (an ID an archive file holds is taken too)
+    archived = recorded_top(state.get("files") if isinstance(state, dict) else None)
+    used = max(max(map(int, items), default=0), archived)
+    next_id = max(stored if type(stored) is int else 1, used + 1)
     added: list[str] = []
     for record, entry in captured.entries:
         if record.get("uuid") in uuids:
             continue  # already here
         item_id = record["id"]
-        if str(item_id) in items:  # taken meanwhile (a restored backup): a fresh ID
+        if str(item_id) in items or item_id <= archived:  # taken meanwhile (a restored
+            # backup): a fresh ID
             item_id = next_id
             entry = _renumbered(entry, record["id"], item_id)
         record = {key: value for key, value in record.items() if key != "id"}

@@ -169,6 +169,21 @@ def fingerprint(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
+def recorded_top(files: Any) -> int:
+    """The highest ID the archive files hold, as the active file's meta records them (each
+    file's entry: ``ids``, its lowest and highest); 0 when it records none."""
+    entries = files.values() if isinstance(files, dict) else ()
+    tops = [
+        entry["ids"][1]
+        for entry in entries
+        if isinstance(entry, dict)
+        and isinstance(entry.get("ids"), list)
+        and len(entry["ids"]) == 2
+        and type(entry["ids"][1]) is int
+    ]
+    return max(tops, default=0)
+
+
 def may_hold(entry: Mapping[str, Any], item_id: int) -> bool:
     """Whether the archive file an entry of the meta describes may hold ``item_id``."""
     ids = entry.get("ids")

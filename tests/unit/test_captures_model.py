@@ -137,3 +137,25 @@ def test_a_full_log_leaves_the_next_capture_to_a_full_write(tmp_path: Path) -> N
     assert _captured(db, _action("add", "Sam", 999), env).startswith(f"Added #{captures.MOST + 2}")
     assert captures.read(db) is None  # folded by the full write
     assert len(Store(db).snapshot().items) == captures.MOST + 2
+
+
+def test_a_captured_id_an_archive_file_holds_is_renumbered() -> None:
+    """A capture's ID is past every ID when it is made; one that an archive file holds (the
+    active file replaced by an older one under it) gets a fresh ID, never a twin that the
+    active copy would hide."""
+    record = {
+        "id": 40, "uuid": "u-40", "kind": "ask", "person": "Sam", "title": "t",
+        "created": "2026-11-23T09:00:00+00:00", "due": None, "status": "open",
+    }  # fmt: skip
+    entry = {"at": "2026-11-23T09:00:00+00:00", "command": "add", "changes": [
+        {"id": 40, "before": None}]}  # fmt: skip
+    log = captures.Captured("t" * 32, [(record, entry)], 0, 0, 0, 0)
+    data: dict[str, Any] = {
+        "meta": {"1": {"schema": 3, "next_id": 30, "archive": {"files": {"2026-Q3": {
+            "ids": [1, 50]}}}}},
+        "items": {"2": {**record, "uuid": "u-2"}},
+    }  # fmt: skip
+    assert captures.fold(data, log) == ["51"]
+    assert data["meta"]["1"]["next_id"] == 52
+    (stored,) = data["journal"].values()
+    assert stored["created"] == [51]
