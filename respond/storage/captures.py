@@ -510,7 +510,10 @@ def capture(db: str, today: str, run: Callable[[Session], Any]) -> Any:
         if len(session.added) != 1 or len(session.journal) != 1:
             raise Declined
         record = session.added[0].to_record()
-        size = append(db, captured, line(record, session.journal[0]))
+        payload = line(record, session.journal[0])
+        if (captured.good if captured is not None else 0) + len(payload) + 100 > LIMIT:
+            raise Declined  # readers would take what lies past LIMIT for damage (100: a header)
+        size = append(db, captured, payload)
         before = captured.size if captured is not None else 0
         is_open = record.get("status", "open") in OPEN_STATUSES  # (not a thank-you)
         add_capture(db, db_stat, before, size, record.get("due") if is_open else None, is_open)

@@ -270,3 +270,27 @@ def test_a_database_copied_with_its_log_reads_the_same(db: Path, tmp_path: Path)
     copy = tmp_path / "copy"
     shutil.copytree(db.parent, copy)
     assert listed(copy / "respond.json") == listed(db)
+
+
+def test_a_capture_that_would_take_the_log_past_its_size_limit_is_a_full_write(db: Path) -> None:
+    # readers read a log up to 8 MB (captures.LIMIT) and take the rest for damage: a capture
+    # appended past it was confirmed ("Added") but no reader saw it, and the next change kept
+    # it aside as damage instead of adding it
+    big = "\U0001f600" * 32000  # 768 kB in the log (JSON escapes it to 12 bytes a character)
+    assert ok(db, "add", big, "--from", "Sam", "--note", big).startswith("Added #2")
+    header, line = log(db).read_bytes().split(b"\n")[:2]
+    capture = json.loads(line)
+    lines = [header]
+    for item_id in range(3, 12):  # 8.4 MB of captures: #2 to #11
+        capture["item"]["id"] = item_id
+        capture["item"]["uuid"] = f"{item_id:032x}"
+        capture["journal"]["changes"][0]["id"] = item_id
+        lines.append(json.dumps(capture, separators=(",", ":")).encode())
+    log(db).write_bytes(b"\n".join([lines[0], line, *lines[1:]]) + b"\n")
+    assert log(db).stat().st_size < 8 << 20
+    assert ok(db, "add", big, "--from", "Sam", "--note", big).startswith("Added #12")
+    assert [i for i, _ in listed(db)] == list(range(1, 13))
+    assert ok(db, "prompt", "--format", "{open}") == "12\n"
+    ok(db, "snooze", "1", "1d")  # a full write: folds the log
+    assert [i for i, _ in listed(db)] == list(range(1, 13))
+    assert not list(db.parent.glob("respond.json.captures.damaged-*"))
