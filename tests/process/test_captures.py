@@ -294,3 +294,22 @@ def test_a_capture_that_would_take_the_log_past_its_size_limit_is_a_full_write(d
     ok(db, "snooze", "1", "1d")  # a full write: folds the log
     assert [i for i, _ in listed(db)] == list(range(1, 13))
     assert not list(db.parent.glob("respond.json.captures.damaged-*"))
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace to fail an fsync")
+def test_a_new_log_whose_folder_fsync_fails_is_added_once(db: Path) -> None:
+    # the log's line was written and fsync-ed, then the folder's fsync failed: the lane fell
+    # through to Typer, whose full write folded the log *and* added the item again
+    injected = subprocess.run(
+        ["strace", "-f", "-qq", "-o", os.devnull, "-e", "trace=fsync",
+         "-e", "inject=fsync:error=EIO:when=2", RESPOND, "--now", NOW,
+         "add", "once", "--from", "Sam"],
+        env=env_for(db, RESPOND_CONFIG=str(db.parent / "none.toml")),
+        capture_output=True, text=True, timeout=HANG,
+    )  # fmt: skip
+    if "Operation not permitted" in injected.stderr and "ptrace" in injected.stderr:
+        pytest.skip("ptrace is not allowed here")
+    assert injected.returncode == 0, injected.stderr
+    assert injected.stdout.startswith("Added #2: once")
+    assert "did not confirm it is durable" in injected.stderr
+    assert listed(db) == [(1, "first"), (2, "once")]
