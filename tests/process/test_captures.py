@@ -313,3 +313,48 @@ def test_a_new_log_whose_folder_fsync_fails_is_added_once(db: Path) -> None:
     assert injected.stdout.startswith("Added #2: once")
     assert "did not confirm it is durable" in injected.stderr
     assert listed(db) == [(1, "first"), (2, "once")]
+
+
+@pytest.mark.parametrize("read", ["snapshot", "person_counts", "summaries", "week", "prompt"])
+def test_a_read_racing_a_fold_still_sees_every_capture(
+    db: Path, monkeypatch: pytest.MonkeyPatch, read: str
+) -> None:
+    # a reader loads the active file, then a writer folds the log into a new active file and
+    # removes the log, then the reader looks for the log: it saw neither copy of the capture
+    from datetime import datetime
+
+    from respond.storage import captures
+    from respond.storage.database import Store
+    from tests.support.cli import invoke
+
+    ok(db, "add", "captured", "--from", "Sam", "--by", "2026-11-24 12:00")  # overdue
+    ok(db, "thanks", "Sam", "captured too")
+    assert log(db).exists()
+    real, raced = captures.read, []
+
+    def racing(path: Any) -> Any:
+        if not raced:
+            raced.append(path)
+            ok(db, "snooze", "1", "1d")  # a real writer, in between
+            assert not log(db).exists()
+        return real(path)
+
+    monkeypatch.setattr(captures, "read", racing)
+    store = Store(db)
+    if read == "snapshot":
+        assert sorted(store.snapshot().items) == [1, 2, 3]
+    elif read == "person_counts":
+        assert store.person_counts() == {"Dana Whitfield": 1, "Sam": 2}
+    elif read == "summaries":
+        found = store.summaries(datetime.fromisoformat(NOW).astimezone())
+        assert found is not None and sorted(found[0]) == ["1", "2", "3"]
+    elif read == "week":
+        env = {"RESPOND_DB": str(db), "RESPOND_CONFIG": str(db.parent / "none.toml")}
+        card = json.loads(invoke("week", "--json", now=NOW, env=env).stdout)
+        assert card["week"]["habits"]["gratitude"]["kept"] == 1
+    else:
+        env = {"RESPOND_DB": str(db), "RESPOND_CONFIG": str(db.parent / "none.toml")}
+        db.with_name(db.name + ".state").unlink()  # (else the prompt reads no database file)
+        shown = invoke("prompt", "--format", "{overdue}/{open}", now=NOW, env=env).stdout
+        assert shown == "1/2\n"
+    assert raced
