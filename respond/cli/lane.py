@@ -268,13 +268,14 @@ def _append(app: Any, name: str, values: dict[str, Any]) -> Any:
     from respond.core.clock import to_local
 
     today = to_local(app.env.now()).date().isoformat()  # (the archiving pass's day)
+    appended = _Appended(path)
     try:
-        outcome = capture(path, today, run)
+        outcome = capture(path, today, run, appended.warnings)
     except Declined:
         return None
     finally:
         app.person_counts = None
-    app.store = _Appended(path)
+    app.store = appended
     app.saved = f"#{outcome.items[0].id}"
     return outcome
 

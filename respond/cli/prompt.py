@@ -75,7 +75,8 @@ def _rebuild(db: str, db_stat: os.stat_result, captured: int) -> bytes:
 
     ``db_stat`` and the log's size ``captured`` are taken *before* the files are read, so if
     a writer commits meanwhile the saved state names the older version and the next prompt
-    rebuilds again: it converges.
+    rebuilds again: it converges. A writer that replaced the active file between the reads of
+    the two files may have folded the log and removed it: then they are read again.
     """
     from contextlib import suppress
     from pathlib import Path
@@ -84,11 +85,23 @@ def _rebuild(db: str, db_stat: os.stat_result, captured: int) -> bytes:
     from respond.storage.dbfile import check_schema, load_raw
 
     path = Path(db)
-    data = load_raw(path)
-    if data is None:
-        return b""
-    data = check_schema(path, data)
-    pending(db, data)
+    for _ in range(20):
+        loaded = load_raw(path)
+        if loaded is None:
+            return b""
+        data = check_schema(path, loaded)
+        pending(db, data)
+        try:
+            st = os.stat(db)
+        except OSError:
+            break
+        if (st.st_ino, st.st_size, st.st_mtime_ns) == (
+            db_stat.st_ino,
+            db_stat.st_size,
+            db_stat.st_mtime_ns,
+        ):
+            break
+        db_stat, captured = st, captures_size(db)
     content = state_bytes(data, db_stat, captured)
     # a read-only directory still gets a right count, just not a cached one
     with suppress(OSError):

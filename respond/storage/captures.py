@@ -234,10 +234,11 @@ def line(record: dict[str, Any], entry: dict[str, Any]) -> bytes:
     return json.dumps({"item": record, "journal": entry}, separators=(",", ":")).encode() + b"\n"
 
 
-def append(db: str, captured: Captured | None, payload: bytes) -> int:
+def append(db: str, captured: Captured | None, payload: bytes) -> tuple[int, str | None]:
     """Append ``payload`` (whole lines) to the log beside ``db``, which is as ``captured``
     read it (None: there is none yet), under the database's lock; made durable before this
-    returns. The log's size after it."""
+    returns. The log's size after it, and why a new log's name may not be durable (its
+    folder's ``fsync`` failed: the capture is made, and must not be made again), if so."""
     import json
 
     path = captures_path(db)
@@ -276,12 +277,15 @@ def append(db: str, captured: Captured | None, payload: bytes) -> int:
     finally:
         os.close(fd)
     if captured is None:  # a new name in the folder: durable too
-        folder = os.open(os.path.dirname(path) or ".", os.O_RDONLY)
         try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
-    return size
+            folder = os.open(os.path.dirname(path) or ".", os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+        except OSError as err:  # (as atomic_write's NotDurable: the change took effect)
+            return size, err.strerror or str(err)
+    return size, None
 
 
 def discard(db: str | os.PathLike[str], captured: Captured, when: str) -> str | None:
@@ -502,12 +506,15 @@ class Session:
         raise Declined
 
 
-def capture(db: str, today: str, run: Callable[[Session], Any]) -> Any:
+def capture(
+    db: str, today: str, run: Callable[[Session], Any], warnings: list[str] | None = None
+) -> Any:
     """Run ``run`` (a core action over a :class:`Session`) and append what it created to the
     log, under the database's lock; what ``run`` returned. :class:`Declined` (nothing written)
     when the change is not one new item, when the files can't be trusted to make it without
     reading the active file, or when the day's archiving pass has not run yet on ``today``
-    (a local date, ``YYYY-MM-DD``): the day's first change runs it, as it always did."""
+    (a local date, ``YYYY-MM-DD``): the day's first change runs it, as it always did.
+    What the command must still tell once it is made goes to ``warnings``."""
     from respond.core.model import OPEN_STATUSES
     from respond.storage.lock import exclusive_lock
     from respond.storage.state import add_capture
@@ -538,7 +545,15 @@ def capture(db: str, today: str, run: Callable[[Session], Any]) -> Any:
         if len(session.added) != 1 or len(session.journal) != 1:
             raise Declined
         record = session.added[0].to_record()
-        size = append(db, captured, line(record, session.journal[0]))
+        payload = line(record, session.journal[0])
+        if (captured.good if captured is not None else 0) + len(payload) + 100 > LIMIT:
+            raise Declined  # readers would take what lies past LIMIT for damage (100: a header)
+        size, not_durable = append(db, captured, payload)
+        if not_durable is not None and warnings is not None:
+            warnings.append(
+                f"the change was saved, but the disk did not confirm it is durable "
+                f"({not_durable}): a power cut now could lose it"
+            )
         before = captured.size if captured is not None else 0
         is_open = record.get("status", "open") in OPEN_STATUSES  # (not a thank-you)
         add_capture(db, db_stat, before, size, record.get("due") if is_open else None, is_open)

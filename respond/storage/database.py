@@ -473,10 +473,11 @@ class Store:
                 captures.pending(self.path, data)
                 archive = Archive(self.path, archive_state(data))
                 records = self._select(data, archive, history, active_since, only, open_only)
-                if not archive.loaded or _same_file(before, self.path):
+                if _same_file(before, self.path):
                     break
-                # A writer replaced the active file while the archive was read: an item moving
-                # between them might have been missed. Read again.
+                # A writer replaced the active file while the capture log or the archive was
+                # read: it may have folded the log and removed it, or moved an item between
+                # the files; either could have been missed. Read again.
             items = {int(k): item_from_doc(self.path, int(k), v) for k, v in records}
         return Snapshot(items=items, tombstones=tombstones_of(meta_of(data)))
 
@@ -513,11 +514,9 @@ class Store:
         """How many items each spelling of a name has, everyone's, without building an item
         or opening an archive file (the archive's are in its counts file; when that can't be
         trusted, the archive files are read)."""
-        data = load_raw(self.path)
+        data = _load_folded(self.path)
         if data is None:
             return {}
-        data = check_schema(self.path, data)
-        captures.pending(self.path, data)
         table = data.get(ITEMS, {})
         archive = Archive(self.path, archive_state(data))
         by_period = archive.base_counts()[0]
@@ -536,11 +535,9 @@ class Store:
         is current and describes the file on disk (same fingerprint, nothing left to drop) as
         of ``now`` (not before its ``asof``: a clock set back reads the files)."""
         with gc_paused():
-            data = load_raw(self.path)
+            data = _load_folded(self.path)
         if data is None:
             return {}, []
-        data = check_schema(self.path, data)
-        captures.pending(self.path, data)
         state = archive_state(data)
         files = state.get("files", {})
         periods = sorted(set(files) | set(periods_on_disk(self.path)))
@@ -699,6 +696,26 @@ class Store:
         passed = archive.state.get("on")
         folded = meta.get(captures.FOLDED)
         captures.write_names(self.path, next_id, key, archived, active, keys, folded, passed)
+
+
+def _load_folded(path: Path) -> dict[str, Any] | None:
+    """The active file's raw tables (schema checked), the capture log beside it folded in
+    (:func:`respond.storage.captures.pending`); None when there is no database. Read again
+    when a writer replaced the active file meanwhile: it may have folded the log and removed
+    it after the active file was read, and then neither copy of a capture would be seen."""
+    for _ in range(20):
+        try:
+            before: os.stat_result | None = os.stat(path)
+        except FileNotFoundError:
+            before = None
+        data = load_raw(path)
+        if data is None:
+            return None
+        data = check_schema(path, data)
+        captures.pending(path, data)
+        if _same_file(before, path):
+            break
+    return data
 
 
 def _captured(db: Path) -> captures.Captured | None:

@@ -277,16 +277,19 @@ def known_weeks(db: Path, now: datetime, calendar: Calendar) -> Known:
     docstring)."""
     global last
     last = Reading()
-    identity = _identity(db)
-    data = load_raw(db)
-    if data is None:
-        last.why = "no database"
-        return extend(None, [], now, calendar)
-    data = check_schema(db, data)
-    # the capture log, folded in memory: a change the database's log does not record yet,
-    # so the cache drops what it can affect, and is not written until a commit folds it
-    loaded, fresh_from = dict(data.get(ITEMS, {})), meta_of(data).get("next_id")
-    added = captures.pending(db, data)
+    for _ in range(20):
+        identity = _identity(db)
+        loaded_raw = load_raw(db)
+        if loaded_raw is None:
+            last.why = "no database"
+            return extend(None, [], now, calendar)
+        data = check_schema(db, loaded_raw)
+        # the capture log, folded in memory: a change the database's log does not record yet,
+        # so the cache drops what it can affect, and is not written until a commit folds it
+        loaded, fresh_from = dict(data.get(ITEMS, {})), meta_of(data).get("next_id")
+        added = captures.pending(db, data)
+        if _identity(db) == identity:
+            break  # (else a writer replaced the file, maybe folding the log it then removed)
     table: dict[str, Any] = data.get(ITEMS, {})
     meta: dict[str, Any] = meta_of(data)
     captured = (

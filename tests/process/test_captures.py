@@ -270,3 +270,91 @@ def test_a_database_copied_with_its_log_reads_the_same(db: Path, tmp_path: Path)
     copy = tmp_path / "copy"
     shutil.copytree(db.parent, copy)
     assert listed(copy / "respond.json") == listed(db)
+
+
+def test_a_capture_that_would_take_the_log_past_its_size_limit_is_a_full_write(db: Path) -> None:
+    # readers read a log up to 8 MB (captures.LIMIT) and take the rest for damage: a capture
+    # appended past it was confirmed ("Added") but no reader saw it, and the next change kept
+    # it aside as damage instead of adding it
+    big = "\U0001f600" * 32000  # 768 kB in the log (JSON escapes it to 12 bytes a character)
+    assert ok(db, "add", big, "--from", "Sam", "--note", big).startswith("Added #2")
+    header, line = log(db).read_bytes().split(b"\n")[:2]
+    capture = json.loads(line)
+    lines = [header]
+    for item_id in range(3, 12):  # 8.4 MB of captures: #2 to #11
+        capture["item"]["id"] = item_id
+        capture["item"]["uuid"] = f"{item_id:032x}"
+        capture["journal"]["changes"][0]["id"] = item_id
+        lines.append(json.dumps(capture, separators=(",", ":")).encode())
+    log(db).write_bytes(b"\n".join([lines[0], line, *lines[1:]]) + b"\n")
+    assert log(db).stat().st_size < 8 << 20
+    assert ok(db, "add", big, "--from", "Sam", "--note", big).startswith("Added #12")
+    assert [i for i, _ in listed(db)] == list(range(1, 13))
+    assert ok(db, "prompt", "--format", "{open}") == "12\n"
+    ok(db, "snooze", "1", "1d")  # a full write: folds the log
+    assert [i for i, _ in listed(db)] == list(range(1, 13))
+    assert not list(db.parent.glob("respond.json.captures.damaged-*"))
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace to fail an fsync")
+def test_a_new_log_whose_folder_fsync_fails_is_added_once(db: Path) -> None:
+    # the log's line was written and fsync-ed, then the folder's fsync failed: the lane fell
+    # through to Typer, whose full write folded the log *and* added the item again
+    injected = subprocess.run(
+        ["strace", "-f", "-qq", "-o", os.devnull, "-e", "trace=fsync",
+         "-e", "inject=fsync:error=EIO:when=2", RESPOND, "--now", NOW,
+         "add", "once", "--from", "Sam"],
+        env=env_for(db, RESPOND_CONFIG=str(db.parent / "none.toml")),
+        capture_output=True, text=True, timeout=HANG,
+    )  # fmt: skip
+    if "Operation not permitted" in injected.stderr and "ptrace" in injected.stderr:
+        pytest.skip("ptrace is not allowed here")
+    assert injected.returncode == 0, injected.stderr
+    assert injected.stdout.startswith("Added #2: once")
+    assert "did not confirm it is durable" in injected.stderr
+    assert listed(db) == [(1, "first"), (2, "once")]
+
+
+@pytest.mark.parametrize("read", ["snapshot", "person_counts", "summaries", "week", "prompt"])
+def test_a_read_racing_a_fold_still_sees_every_capture(
+    db: Path, monkeypatch: pytest.MonkeyPatch, read: str
+) -> None:
+    # a reader loads the active file, then a writer folds the log into a new active file and
+    # removes the log, then the reader looks for the log: it saw neither copy of the capture
+    from datetime import datetime
+
+    from respond.storage import captures
+    from respond.storage.database import Store
+    from tests.support.cli import invoke
+
+    ok(db, "add", "captured", "--from", "Sam", "--by", "2026-11-24 12:00")  # overdue
+    ok(db, "thanks", "Sam", "captured too")
+    assert log(db).exists()
+    real, raced = captures.read, []
+
+    def racing(path: Any) -> Any:
+        if not raced:
+            raced.append(path)
+            ok(db, "snooze", "1", "1d")  # a real writer, in between
+            assert not log(db).exists()
+        return real(path)
+
+    monkeypatch.setattr(captures, "read", racing)
+    store = Store(db)
+    if read == "snapshot":
+        assert sorted(store.snapshot().items) == [1, 2, 3]
+    elif read == "person_counts":
+        assert store.person_counts() == {"Dana Whitfield": 1, "Sam": 2}
+    elif read == "summaries":
+        found = store.summaries(datetime.fromisoformat(NOW).astimezone())
+        assert found is not None and sorted(found[0]) == ["1", "2", "3"]
+    elif read == "week":
+        env = {"RESPOND_DB": str(db), "RESPOND_CONFIG": str(db.parent / "none.toml")}
+        card = json.loads(invoke("week", "--json", now=NOW, env=env).stdout)
+        assert card["week"]["habits"]["gratitude"]["kept"] == 1
+    else:
+        env = {"RESPOND_DB": str(db), "RESPOND_CONFIG": str(db.parent / "none.toml")}
+        db.with_name(db.name + ".state").unlink()  # (else the prompt reads no database file)
+        shown = invoke("prompt", "--format", "{overdue}/{open}", now=NOW, env=env).stdout
+        assert shown == "1/2\n"
+    assert raced
