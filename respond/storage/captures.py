@@ -74,7 +74,7 @@ class Captured:
     up to the end of its last whole line (``good``; a longer file ends in a line never
     confirmed) and its identity (``ino``, ``size``)."""
 
-    __slots__ = ("damaged", "entries", "good", "ino", "size", "token")
+    __slots__ = ("damaged", "database", "entries", "good", "ino", "size", "token")
 
     def __init__(
         self,
@@ -84,8 +84,10 @@ class Captured:
         good: int,
         ino: int,
         size: int,
+        database: str | None = None,
     ) -> None:
         self.token = token
+        self.database = database  # the key of the database it was started for (see FOREIGN)
         self.entries = entries
         self.damaged = damaged
         self.good = good
@@ -130,6 +132,7 @@ def read(db: str | os.PathLike[str]) -> Captured | None:
     good = raw.rfind(b"\n") + 1
     lines = raw[:good].split(b"\n")[:-1]
     token: str | None = None
+    database: str | None = None
     if lines:
         try:
             head = json.loads(lines[0])
@@ -141,6 +144,7 @@ def read(db: str | os.PathLike[str]) -> Captured | None:
                 and head["token"]
             ):
                 token = head["token"]
+                database = head.get("database") if isinstance(head.get("database"), str) else None
         except (ValueError, RecursionError):
             pass
     entries = []
@@ -153,13 +157,23 @@ def read(db: str | os.PathLike[str]) -> Captured | None:
             entries.append(found)
     if len(raw) > LIMIT:
         damaged += 1
-    return Captured(token, entries, damaged, good, st.st_ino, st.st_size)
+    return Captured(token, entries, damaged, good, st.st_ino, st.st_size, database)
 
 
 def is_stale(captured: Captured, meta: dict[str, Any]) -> bool:
     """Whether the log was already folded into the active file whose meta is ``meta`` (a
     crash kept it after the fold)."""
     return captured.token is not None and meta.get(FOLDED) == captured.token
+
+
+def is_foreign(captured: Captured, meta: dict[str, Any]) -> bool:
+    """Whether the log was started for another database than the one whose meta is ``meta``
+    (the database's own random key, :data:`respond.storage.scorelog.KEY`, differs: the file
+    was deleted and made anew, or replaced by another database's), whose captures must not
+    come back into this one."""
+    from respond.storage.scorelog import KEY
+
+    return captured.database is not None and meta.get(KEY) != captured.database
 
 
 def fold(data: dict[str, Any], captured: Captured) -> list[str]:
@@ -172,7 +186,7 @@ def fold(data: dict[str, Any], captured: Captured) -> list[str]:
     from respond.storage.periods import recorded_top
 
     meta = data.setdefault("meta", {}).setdefault("1", {"schema": SCHEMA_VERSION, "next_id": 1})
-    if is_stale(captured, meta) or not captured.entries:
+    if is_stale(captured, meta) or is_foreign(captured, meta) or not captured.entries:
         return []
     items: dict[str, Any] = data.setdefault("items", {})
     journal: dict[str, Any] = data.setdefault("journal", {})
@@ -234,9 +248,12 @@ def line(record: dict[str, Any], entry: dict[str, Any]) -> bytes:
     return json.dumps({"item": record, "journal": entry}, separators=(",", ":")).encode() + b"\n"
 
 
-def append(db: str, captured: Captured | None, payload: bytes) -> tuple[int, str | None]:
+def append(
+    db: str, captured: Captured | None, payload: bytes, database: str | None = None
+) -> tuple[int, str | None]:
     """Append ``payload`` (whole lines) to the log beside ``db``, which is as ``captured``
-    read it (None: there is none yet), under the database's lock; made durable before this
+    read it (None: there is none yet: a new log, for the database whose key is ``database``),
+    under the database's lock; made durable before this
     returns. The log's size after it, and why a new log's name may not be durable (its
     folder's ``fsync`` failed: the capture is made, and must not be made again), if so."""
     import json
@@ -245,7 +262,7 @@ def append(db: str, captured: Captured | None, payload: bytes) -> tuple[int, str
     flags = os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
     if captured is None:
         token = os.urandom(16).hex()
-        head = {"respond": HEADER, "version": VERSION, "token": token}
+        head = {"respond": HEADER, "version": VERSION, "token": token, "database": database}
         payload = json.dumps(head, separators=(",", ":")).encode() + b"\n" + payload
         fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
     else:
@@ -288,19 +305,21 @@ def append(db: str, captured: Captured | None, payload: bytes) -> tuple[int, str
     return size, None
 
 
-def discard(db: str | os.PathLike[str], captured: Captured, when: str) -> str | None:
+def discard(
+    db: str | os.PathLike[str], captured: Captured, when: str, foreign: bool = False
+) -> str | None:
     """After a commit that folded ``captured``: remove the log, or keep it aside when it held
-    damage (the name it is kept under). Best effort: a log left behind is stale (its token is
-    in the meta) and ignored."""
+    damage or was another database's (``foreign``: see :func:`is_foreign`); the name it is kept
+    under. Best effort: a log left behind is stale (its token is in the meta) and ignored."""
     path = captures_path(db)
     try:
         st = os.stat(path)
         if st.st_ino != captured.ino:
             return None
-        if not captured.damaged:
+        if not captured.damaged and not foreign:
             os.unlink(path)
             return None
-        kept = f"{path}.damaged-{when}"
+        kept = f"{path}.{'other-database' if foreign else 'damaged'}-{when}"
         os.rename(path, kept)
         return kept
     except OSError:
@@ -351,6 +370,7 @@ def write_names(
     keys: dict[str, str],
     folded: Any,
     passed: Any,
+    database: Any = None,
 ) -> None:
     """Rewrite ``<db>.names`` for the active file just committed (under the write lock): the
     next ID, the archive's names (for the archive ``key``) and the active file's, each
@@ -371,6 +391,7 @@ def write_names(
             "next_id": next_id,
             "folded": folded if isinstance(folded, str) else None,
             "passed": passed if isinstance(passed, str) else None,
+            "database": database if isinstance(database, str) else None,
             "archive": key,
             "archived": archived,
             "active": active,
@@ -391,7 +412,8 @@ def _names_doc(doc: Any) -> bool:
     next_id, folded, passed = doc.get("next_id"), doc.get("folded"), doc.get("passed")
     if type(next_id) is not int or next_id < 1:
         return False
-    if not all(text is None or isinstance(text, str) for text in (folded, passed)):
+    texts = (folded, passed, doc.get("database"))
+    if not all(text is None or isinstance(text, str) for text in texts):
         return False
     # (JSON's names are text; the values' types in one pass in C: 2,000 people's names are
     # checked in 0.1 ms, where a loop over them took 1)
@@ -410,7 +432,7 @@ class Names:
     names (the archive's, then the active file's: the order a full read counts them in) and
     their keys, the last log folded and the (local) day of the last archiving pass."""
 
-    __slots__ = ("counts", "folded", "keys", "next_id", "passed")
+    __slots__ = ("counts", "database", "folded", "keys", "next_id", "passed")
 
     def __init__(
         self,
@@ -419,12 +441,14 @@ class Names:
         keys: dict[str, str],
         folded: str | None,
         passed: str | None,
+        database: str | None = None,
     ) -> None:
         self.next_id = next_id
         self.counts = counts
         self.keys = keys
         self.folded = folded
         self.passed = passed
+        self.database = database
 
 
 def read_names(db: str, db_stat: os.stat_result) -> Names | None:
@@ -440,7 +464,9 @@ def read_names(db: str, db_stat: os.stat_result) -> Names | None:
     counts: dict[str, int] = doc["archived"]
     for name, count in doc["active"].items():
         counts[name] = counts.get(name, 0) + count
-    return Names(doc["next_id"], counts, doc["keys"], doc["folded"], doc["passed"])
+    return Names(
+        doc["next_id"], counts, doc["keys"], doc["folded"], doc["passed"], doc.get("database")
+    )
 
 
 # --- a capture: the lane's transaction ----------------------------------------------------
@@ -537,6 +563,7 @@ def capture(
             captured.token is None
             or captured.damaged
             or captured.token == names.folded
+            or captured.database != names.database
             or len(captured.entries) >= MOST
         ):
             raise Declined  # a full transaction folds it first (or keeps it aside)
@@ -548,7 +575,7 @@ def capture(
         payload = line(record, session.journal[0])
         if (captured.good if captured is not None else 0) + len(payload) + 100 > LIMIT:
             raise Declined  # readers would take what lies past LIMIT for damage (100: a header)
-        size, not_durable = append(db, captured, payload)
+        size, not_durable = append(db, captured, payload, names.database)
         if not_durable is not None and warnings is not None:
             warnings.append(
                 f"the change was saved, but the disk did not confirm it is durable "

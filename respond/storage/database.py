@@ -621,7 +621,7 @@ class Store:
             yield Transaction(db, self.path, archive)
             if not (storage.dirty or archive.dirty or folded):
                 if captured is not None:  # already folded, or nothing in it: not needed
-                    self._discard(captured)
+                    self._discard(captured, meta_of(data))
                 return
             # for the weekly score cache: what changed, archived items taken out included
             scorelog.note_commit(loaded, storage.data, archive.released())
@@ -652,17 +652,23 @@ class Store:
             commit_step("active")
             archive.write_after()  # the change is committed: this step never fails it
             if captured is not None:
-                self._discard(captured)
+                self._discard(captured, meta_of(storage.data))
             refresh_prompt_state(self.path, storage.data)
             self._refresh_names(storage.data, archive)
 
-    def _discard(self, captured: captures.Captured) -> None:
+    def _discard(self, captured: captures.Captured, meta: dict[str, Any]) -> None:
         """Remove the capture log this transaction folded (or found folded already); one that
-        held damage is kept aside, and the command says where."""
+        held damage, or was another database's, is kept aside, and the command says where."""
         from time import strftime
 
-        kept = captures.discard(self.path, captured, strftime("%Y%m%d-%H%M%S"))
-        if kept is not None:
+        foreign = captures.is_foreign(captured, meta)
+        kept = captures.discard(self.path, captured, strftime("%Y%m%d-%H%M%S"), foreign)
+        if kept is not None and foreign:
+            self.warnings.append(
+                f"a capture log of another database (this file was made anew, or replaced) "
+                f"was not added: it was kept in {kept} (respond doctor says more)"
+            )
+        elif kept is not None:
             self.warnings.append(
                 f"{captured.damaged} line(s) of the capture log could not be read: they were "
                 f"kept in {kept} (respond doctor says more)"
@@ -695,7 +701,12 @@ class Store:
             return  # (best effort: a stale file leaves captures to a full write)
         passed = archive.state.get("on")
         folded = meta.get(captures.FOLDED)
-        captures.write_names(self.path, next_id, key, archived, active, keys, folded, passed)
+        from respond.storage.scorelog import KEY
+
+        database = meta.get(KEY)  # (the database's own key: a log is folded into it alone)
+        captures.write_names(
+            self.path, next_id, key, archived, active, keys, folded, passed, database
+        )
 
 
 def _load_folded(path: Path) -> dict[str, Any] | None:

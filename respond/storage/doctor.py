@@ -42,8 +42,11 @@ from respond.core.errors import DatabaseError, NewerSchema
 from respond.core.model import record_flaws
 from respond.core.text import visible
 from respond.storage import backups
-from respond.storage.dbfile import check_schema, load_raw, meta_of
+from respond.storage.dbfile import meta_of
 from respond.storage.findings import NOTE, OK, PROBLEM, UNUSABLE, Report
+from respond.storage.logcheck import check_captures
+from respond.storage.logcheck import encode_plain as _encode
+from respond.storage.logcheck import rewrite as _rewrite
 from respond.storage.periods import archive_dir
 from respond.storage.reading import read_regular
 from respond.storage.soundfile import (
@@ -57,10 +60,6 @@ from respond.storage.soundfile import (
 )
 
 # ---- repairs (run under the database lock) ------------------------------------------------
-
-
-def _encode(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, separators=(",", ":")).encode("ascii")  # as storage writes it
 
 
 def _aside_name(db: Path, suffix: str = "") -> Path:
@@ -102,18 +101,6 @@ def _restore(db: Path, backup: Backup) -> str:
             kept_id = f"; next ID kept at {max(seen)}"
     atomic_write(db, payload)
     return f"{moved}restored {backup.describe()}{kept_id}"
-
-
-def _rewrite(db: Path, change: Callable[[dict[str, Any]], None]) -> None:
-    """Read, change and atomically rewrite the database's raw tables (under the lock)."""
-    from respond.storage.dbfile import check_schema, load_raw
-    from respond.storage.files import atomic_write
-
-    data = load_raw(db)
-    assert data is not None
-    data = check_schema(db, data)
-    change(data)
-    atomic_write(db, _encode(data))
 
 
 def _quarantine(db: Path, item_id: int) -> str:
@@ -170,66 +157,10 @@ def check(db: Path) -> Report:
     _check_permissions(db, report)
     _check_temp_files(db, report)
     _check_backups(db, report)
-    _check_captures(db, report)
+    check_captures(db, report)
     _check_score_cache(db, report)
     _check_sync(db, report)
     return report
-
-
-def _check_captures(db: Path, report: Report) -> None:
-    """The capture log (:mod:`respond.storage.captures`): what it holds until the next change
-    folds it in, a log left over by a crash after a fold, and lines that can't be read
-    (``--repair`` folds what can be read and keeps the log aside)."""
-    from respond.storage import captures
-
-    try:
-        captured = captures.read(db)
-    except OSError as err:
-        name = visible(db.name + ".captures")
-        report.add(PROBLEM, "captures", f"{name} is {err.strerror}; remove it")
-        return
-    if captured is None:
-        return
-    try:
-        data = check_schema(db, load_raw(db) or {})
-    except DatabaseError:
-        return  # (the database's own findings say what is wrong; the log waits)
-    if captures.is_stale(captured, meta_of(data)):
-        report.add(
-            NOTE, "captures", "a capture log already added is left over (the next change "
-            "removes it)", lambda: _fold_captures(db),
-        )  # fmt: skip
-    elif captured.damaged:
-        report.add(
-            PROBLEM, "captures", f"{captured.damaged} line(s) of the capture log can't be read "
-            f"({len(captured.entries)} can: they are added at the next change)",
-            lambda: _fold_captures(db),
-        )  # fmt: skip
-    else:
-        n = len(captured.entries)
-        report.add(OK, "captures", f"{n} capture{'s' if n != 1 else ''}, added to the "
-                   "database at the next change")  # fmt: skip
-
-
-def _fold_captures(db: Path) -> str:
-    """Fold the capture log into the active file (under the lock), as a change does; a log
-    that held damage is kept aside."""
-    from respond.storage import captures
-
-    captured = captures.read(db)
-    if captured is None:
-        return "nothing: the capture log is gone"
-    added: list[str] = []
-
-    def fold(data: dict[str, Any]) -> None:
-        added.extend(captures.fold(data, captured))
-        if captured.token is not None:
-            meta_of(data)[captures.FOLDED] = captured.token
-
-    _rewrite(db, fold)
-    kept = captures.discard(db, captured, time.strftime("%Y%m%d-%H%M%S"))
-    aside = f"; kept the log aside as {visible(Path(kept).name)}" if kept else ""
-    return f"added {len(added)} capture(s) from the capture log{aside}"
 
 
 def _check_score_cache(db: Path, report: Report) -> None:

@@ -358,3 +358,41 @@ def test_a_read_racing_a_fold_still_sees_every_capture(
         shown = invoke("prompt", "--format", "{overdue}/{open}", now=NOW, env=env).stdout
         assert shown == "1/2\n"
     assert raced
+
+
+def test_a_log_left_by_a_deleted_database_never_comes_back(db: Path) -> None:
+    ok(db, "add", "old capture", "--from", "Sam")
+    db.unlink()  # the database made anew; its capture log stays behind
+    added = run(db, "add", "fresh", "--from", "Kim")
+    assert added.returncode == 0 and added.stdout.startswith("Added #1: fresh")
+    assert "a capture log of another database" in added.stderr
+    assert listed(db) == [(1, "fresh")]
+    (aside,) = db.parent.glob("respond.json.captures.other-database-*")
+    assert b"old capture" in aside.read_bytes()
+    ok(db, "add", "next", "--from", "Kim")  # a capture of this database: added
+    assert listed(db) == [(1, "fresh"), (2, "next")]
+
+
+def test_another_databases_log_put_beside_it_is_not_added(db: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other" / "respond.json"
+    other.parent.mkdir()
+    ok(other, "add", "theirs", "--from", "Sam")
+    ok(other, "add", "their capture", "--from", "Sam")
+    log(other).rename(log(db))
+    assert listed(db) == [(1, "first")]
+    checked = run(db, "doctor")
+    assert checked.returncode == 1 and "was started for another database" in checked.stdout
+    repaired = run(db, "doctor", "--repair")
+    assert "another database's capture log" in repaired.stdout
+    assert not log(db).exists() and listed(db) == [(1, "first")]
+
+
+def test_doctor_reports_a_link_in_place_of_the_log(db: Path, tmp_path: Path) -> None:
+    log(db).symlink_to(tmp_path / "nowhere")
+    assert ok(db, "add", "x", "--from", "Sam").startswith("Added #2")  # a full write
+    checked = run(db, "doctor")
+    assert checked.returncode == 1 and "is a symbolic link" in checked.stdout
+    assert "removed the symbolic link" in run(db, "doctor", "--repair").stdout
+    assert not log(db).is_symlink()
+    ok(db, "add", "y", "--from", "Sam")
+    assert log(db).exists() and listed(db) == [(1, "first"), (2, "x"), (3, "y")]
