@@ -20,6 +20,10 @@ import sys
 
 def main(argv: list[str] | None = None) -> int | None:
     args = sys.argv[1:] if argv is None else argv
+    if sys.stdout is None or sys.stderr is None:  # started with one closed (respond list >&-)
+        from respond.cli.output import stand_in_for_closed_streams
+
+        stand_in_for_closed_streams()
     if "prompt" in args:
         from respond.cli.prompt import fast_main
 

@@ -129,3 +129,25 @@ def config(view: ConfigView, io: Environment) -> None:
 
     for line in report(view.settings, view.sources, view.path, view.db_path):
         print(line, file=io.stdout)
+
+
+def stand_in_for_closed_streams() -> None:
+    """When respond was started with stdout or stderr closed (``respond list >&-``), Python
+    leaves ``sys.stdout`` or ``sys.stderr`` as None and the first print was a traceback. A
+    closed stdout becomes a stream whose writes fail as writing to a closed descriptor does
+    (``EBADF``): a command says it could not write its output (a change: that it was saved)
+    and exits 1, as with ``> /dev/full``. A closed stderr becomes one that discards."""
+    import errno
+    import io
+
+    class Closed(io.TextIOBase):
+        def write(self, text: str) -> int:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+        def isatty(self) -> bool:
+            return False
+
+    if sys.stdout is None:
+        sys.stdout = Closed()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process)

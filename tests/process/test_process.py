@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.processes import env_for, modules_after, respond, spawn
+from tests.support.processes import RESPOND, env_for, modules_after, respond, spawn
 
 
 def test_console_script_and_module_both_work(tmp_path: Path) -> None:
@@ -273,3 +273,27 @@ def test_the_captures_modules_import_nothing_heavy(modules: list[str]) -> None:
     loaded = set(out.stdout.split())
     assert set(modules) <= loaded
     assert not set(HEAVY) & loaded, sorted(set(HEAVY) & loaded)
+
+
+def test_a_closed_stdout_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """``respond list >&-``: Python starts with ``sys.stdout`` None; each command says it could
+    not write its output (a change: that it was saved) and exits 1, as with ``> /dev/full``."""
+    db = tmp_path / "db.json"
+    assert respond(db, "--now", "2026-11-25T10:00", "add", "seed", "--from", "Dana").returncode == 0
+    for args, said in (
+        ("list", "could not write the output"),
+        ("today", "could not write the output"),
+        ("add x --from Dana", "saved #2, but could not write the confirmation"),
+        ("done 1 --no-follow-up", "saved #1, but could not write the confirmation"),
+    ):
+        out = subprocess.run(
+            ["sh", "-c", f'"$RESPOND" --now 2026-11-25T10:05 {args} >&-'],
+            env=env_for(db, RESPOND=RESPOND),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert out.returncode == 1, (args, out.stderr)
+        assert out.stderr == f"respond: {said}: Bad file descriptor\n", (args, out.stderr)
+    shown = respond(db, "list", "--json", "--all")
+    assert [i["title"] for i in json.loads(shown.stdout)] == ["seed", "x"]
