@@ -18,6 +18,12 @@ entirely; for anything else it returns None *before anything is written*, and
   again and reports the error exactly as it always does (the error path stays in one place);
 - ``RESPOND_NO_LANE=1`` in the environment (for tests and debugging): always Typer.
 
+A new item (``add``, ``promise``, ``wait``, ``thanks``: :data:`APPENDS`) is first tried as a
+*capture* (:func:`_append`): the same core action over :class:`respond.storage.captures.Session`,
+appended to the capture log beside the database instead of a transaction that parses and
+rewrites the active file. When the files do not allow it (see
+:func:`respond.storage.captures.capture`) nothing is written and the command commits as above.
+
 Falling through on an error costs a second attempt (the error is rare; a database locked past
 its timeout is then waited for twice), but keeps every error worded by the one error path.
 

@@ -79,29 +79,14 @@ def _rebuild(db: str, db_stat: os.stat_result, captured: int) -> bytes:
     the two files may have folded the log and removed it: then they are read again.
     """
     from contextlib import suppress
-    from pathlib import Path
 
-    from respond.storage.captures import pending
-    from respond.storage.dbfile import check_schema, load_raw
+    from respond.storage.captures import load_folded
 
-    path = Path(db)
-    for _ in range(20):
-        loaded = load_raw(path)
-        if loaded is None:
-            return b""
-        data = check_schema(path, loaded)
-        pending(db, data)
-        try:
-            st = os.stat(db)
-        except OSError:
-            break
-        if (st.st_ino, st.st_size, st.st_mtime_ns) == (
-            db_stat.st_ino,
-            db_stat.st_size,
-            db_stat.st_mtime_ns,
-        ):
-            break
-        db_stat, captured = st, captures_size(db)
+    data, _, read_from = load_folded(db)
+    if data is None:
+        return b""
+    if read_from is not None and read_from.st_ino != db_stat.st_ino:  # (replaced meanwhile)
+        db_stat, captured = read_from, captures_size(db)
     content = state_bytes(data, db_stat, captured)
     # a read-only directory still gets a right count, just not a cached one
     with suppress(OSError):

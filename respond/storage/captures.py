@@ -237,6 +237,41 @@ def pending(db: str | os.PathLike[str], data: dict[str, Any]) -> list[str]:
     return fold(data, captured) if captured is not None else []
 
 
+def load_folded(
+    db: str | os.PathLike[str],
+) -> tuple[dict[str, Any] | None, list[str], os.stat_result | None]:
+    """The active file's raw tables (schema checked) with the log beside it folded in, the
+    keys of the items the log added, and the ``stat`` of the active file they were read from
+    (``None`` tables: no database yet). Read again when a writer replaced the active file
+    meanwhile: it may have folded the log and removed it after the active file was read, and
+    then neither copy of a capture would be seen."""
+    from pathlib import Path
+
+    from respond.storage.dbfile import check_schema, load_raw
+
+    path = Path(db)
+    data: dict[str, Any] | None = None
+    added: list[str] = []
+    before: os.stat_result | None = None
+    for _ in range(20):
+        try:
+            before = os.stat(db)
+        except FileNotFoundError:
+            before = None
+        loaded = load_raw(path)
+        if loaded is None:
+            return None, [], None
+        data = check_schema(path, loaded)
+        added = pending(db, data)
+        try:
+            after = os.stat(db)
+        except FileNotFoundError:
+            continue
+        if before is not None and identity(before) == identity(after):
+            break
+    return data, added, before
+
+
 # --- writing (the lane; a transaction removes the log) ------------------------------------
 
 
@@ -573,14 +608,13 @@ def capture(
             raise Declined
         record = session.added[0].to_record()
         payload = line(record, session.journal[0])
-        if (captured.good if captured is not None else 0) + len(payload) + 100 > LIMIT:
-            raise Declined  # readers would take what lies past LIMIT for damage (100: a header)
+        if (captured.good if captured is not None else 0) + len(payload) + 256 > LIMIT:
+            raise Declined  # readers would take what lies past LIMIT for damage (256: a header)
         size, not_durable = append(db, captured, payload, names.database)
         if not_durable is not None and warnings is not None:
-            warnings.append(
-                f"the change was saved, but the disk did not confirm it is durable "
-                f"({not_durable}): a power cut now could lose it"
-            )
+            from respond.storage.files import not_durable as saying
+
+            warnings.append(saying(not_durable))
         before = captured.size if captured is not None else 0
         is_open = record.get("status", "open") in OPEN_STATUSES  # (not a thank-you)
         add_capture(db, db_stat, before, size, record.get("due") if is_open else None, is_open)

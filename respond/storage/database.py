@@ -111,6 +111,7 @@ from respond.storage.files import (
     NotDurable,
     atomic_write,
     make_private_dirs,
+    not_durable,
 )
 from respond.storage.periods import (
     count_people,
@@ -638,10 +639,7 @@ class Store:
                 try:
                     atomic_write(self.path, encode(storage.data))
                 except NotDurable as err:  # replaced: the change took effect, say so
-                    self.warnings.append(
-                        f"the change was saved, but the disk did not confirm it is durable "
-                        f"({err.strerror}): a power cut now could lose it"
-                    )
+                    self.warnings.append(not_durable(err.strerror))
             except BaseException as err:
                 archive.abandon()
                 if isinstance(err, OSError):
@@ -678,6 +676,7 @@ class Store:
         """Rewrite ``<db>.names`` (what the capture lane needs: the next ID and everyone's
         names) for the active file just committed."""
         from respond.core.people import person_key
+        from respond.storage.scorelog import KEY
 
         try:
             table = data.get(ITEMS, {})
@@ -701,8 +700,6 @@ class Store:
             return  # (best effort: a stale file leaves captures to a full write)
         passed = archive.state.get("on")
         folded = meta.get(captures.FOLDED)
-        from respond.storage.scorelog import KEY
-
         database = meta.get(KEY)  # (the database's own key: a log is folded into it alone)
         captures.write_names(
             self.path, next_id, key, archived, active, keys, folded, passed, database
@@ -710,23 +707,9 @@ class Store:
 
 
 def _load_folded(path: Path) -> dict[str, Any] | None:
-    """The active file's raw tables (schema checked), the capture log beside it folded in
-    (:func:`respond.storage.captures.pending`); None when there is no database. Read again
-    when a writer replaced the active file meanwhile: it may have folded the log and removed
-    it after the active file was read, and then neither copy of a capture would be seen."""
-    for _ in range(20):
-        try:
-            before: os.stat_result | None = os.stat(path)
-        except FileNotFoundError:
-            before = None
-        data = load_raw(path)
-        if data is None:
-            return None
-        data = check_schema(path, data)
-        captures.pending(path, data)
-        if _same_file(before, path):
-            break
-    return data
+    """The active file's raw tables with the capture log folded in (see
+    :func:`respond.storage.captures.load_folded`); None when there is no database."""
+    return captures.load_folded(path)[0]
 
 
 def _captured(db: Path) -> captures.Captured | None:

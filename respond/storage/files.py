@@ -37,6 +37,15 @@ class NotDurable(OSError):
     folder's ``fsync`` failed: a power cut could still lose it."""
 
 
+def not_durable(why: str | None) -> str:
+    """What a command says after a change that took effect but whose folder's ``fsync``
+    failed (:class:`NotDurable`; ``why``: its ``strerror``)."""
+    return (
+        f"the change was saved, but the disk did not confirm it is durable ({why}): a power "
+        "cut now could lose it"
+    )
+
+
 def temp_prefix(name: str) -> str:
     """The start of every temp file for ``name``: ``.<name>.<pid>.`` (then random, ``.tmp``)."""
     return f".{name}.{os.getpid()}."

@@ -48,7 +48,7 @@ from respond.core.scorecache import (
 from respond.core.scoring import HABITS, Known, Tally, local_midnight
 from respond.storage import captures
 from respond.storage.database import item_from_doc
-from respond.storage.dbfile import ITEMS, check_schema, decode, gc_paused, load_raw, meta_of
+from respond.storage.dbfile import ITEMS, decode, gc_paused, load_raw, meta_of
 from respond.storage.files import atomic_write
 from respond.storage.reading import read_regular
 from respond.storage.scorelog import KEY, entries, position
@@ -100,14 +100,11 @@ def zone_name(tz: tzinfo | None) -> str:
     return f"{name}|{'/'.join(time.tzname)}"
 
 
-def _identity(path: Path) -> list[int] | None:
-    """The database file's identity (inode, size, modification time): a file replaced by
-    anything but a commit (which moves the generation on) no longer matches it."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
+def _identity(st: os.stat_result | None) -> list[int] | None:
+    """The database file's identity (inode, size, modification time), from its ``stat``: a
+    file replaced by anything but a commit (which moves the generation on) no longer matches
+    it."""
+    return None if st is None else [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
 def _read(path: Path) -> dict[str, Any] | None:
@@ -277,26 +274,18 @@ def known_weeks(db: Path, now: datetime, calendar: Calendar) -> Known:
     docstring)."""
     global last
     last = Reading()
-    for _ in range(20):
-        identity = _identity(db)
-        loaded_raw = load_raw(db)
-        if loaded_raw is None:
-            last.why = "no database"
-            return extend(None, [], now, calendar)
-        data = check_schema(db, loaded_raw)
-        # the capture log, folded in memory: a change the database's log does not record yet,
-        # so the cache drops what it can affect, and is not written until a commit folds it
-        loaded, fresh_from = dict(data.get(ITEMS, {})), meta_of(data).get("next_id")
-        added = captures.pending(db, data)
-        if _identity(db) == identity:
-            break  # (else a writer replaced the file, maybe folding the log it then removed)
+    # the capture log, folded in memory: a change the database's log does not record yet,
+    # so the cache drops what it can affect, and is not written until a commit folds it
+    data, added, read_from = captures.load_folded(db)
+    if data is None:
+        last.why = "no database"
+        return extend(None, [], now, calendar)
+    identity = _identity(read_from)
     table: dict[str, Any] = data.get(ITEMS, {})
     meta: dict[str, Any] = meta_of(data)
-    captured = (
-        earliest_affected(loaded, table, added, fresh_from if type(fresh_from) is int else None)
-        if added
-        else None
-    )
+    fresh = set(added)
+    loaded = {key: record for key, record in table.items() if key not in fresh}
+    captured = earliest_affected(loaded, table, added) if added else None
     enabled = not os.environ.get(DISABLE)
     print_ = fingerprint(calendar, zone_name(calendar.tz))
     doc = _read(cache_path(db)) if enabled else None
