@@ -29,9 +29,9 @@ def offered(app: Any, typed: str, new_person: bool) -> str | None:
         return None
     from respond.core.people import find, known_names, near_miss
 
-    # (the capture lane's counts, from the files it appends with: see respond.cli.lane)
-    counts = getattr(app, "person_counts", None) or app.store.person_counts
-    known = known_names(counts().items())
+    # (a capture's names, read from the files it appends with: see respond.cli.lane)
+    capture = getattr(app, "known_names", None)
+    known = capture() if capture else known_names(app.store.person_counts().items())
     if find(known, typed):
         return None
     near = near_miss(known, typed)

@@ -267,7 +267,7 @@ def _append(app: Any, name: str, values: dict[str, Any]) -> Any:
     path = db_path_text(app.db_option)[0]
 
     def run(session: Any) -> Any:
-        app.person_counts = session.person_counts  # what a question on a terminal matches
+        app.known_names = session.known_names  # what a question on a terminal matches
         action, call = HANDLERS[name][0](app, values)
         return action(session, app.env, *call)
 
@@ -280,7 +280,7 @@ def _append(app: Any, name: str, values: dict[str, Any]) -> Any:
     except Declined:
         return None
     finally:
-        app.person_counts = None
+        app.known_names = None
     app.store = appended
     app.saved = f"#{outcome.items[0].id}"
     return outcome

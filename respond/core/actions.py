@@ -32,17 +32,20 @@ UNDO_DETAIL = 5  # undo names up to this many items, then counts them
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing; mypy knows the name)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any, Protocol
 else:
     Protocol = object  # the protocol is mypy's; at run time a plain base, without typing
 
 
 class Session(Protocol):
-    """The storage operations the core needs (see ``storage.Transaction``)."""
+    """The storage operations the core needs (see ``storage.Transaction``). ``known_names``
+    is :func:`respond.core.people.known_names` of ``person_counts`` (a capture's reads only
+    the names it is asked about: ``storage.captures.Known``)."""
 
     def items(self) -> dict[int, Item]: ...
     def person_counts(self) -> dict[str, int]: ...
-    def name_keys(self) -> dict[str, str] | None: ...
+    def known_names(self) -> Mapping[str, str]: ...
     def get(self, item_id: int) -> Item: ...
     def next_id(self) -> int: ...
     def put(self, item: Item) -> None: ...
@@ -177,10 +180,10 @@ def _person(session: Session, typed: str, new_person: bool) -> tuple[str, str, l
     close to a known one (:func:`respond.core.people.near_miss`) is not silent: the hint
     gives the command that files it under the known person (on a terminal the CLI asks
     first, and passes ``new_person`` when the answer is no)."""
-    from respond.core.people import find, known_names, listing, near_miss, person_key
+    from respond.core.people import find, listing, near_miss, person_key
 
     require_text(typed, "person")
-    known = known_names(session.person_counts().items(), session.name_keys())
+    known = session.known_names()
     if new_person:
         same = known.get(person_key(typed))
         if same is not None:  # names that differ only in case, accents or spaces are one

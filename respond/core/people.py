@@ -40,23 +40,15 @@ def person_key(name: str) -> str:
     return fold(name)
 
 
-def known_names(
-    counts: Iterable[tuple[str, int]], keys: Mapping[str, str] | None = None
-) -> dict[str, str]:
+def known_names(counts: Iterable[tuple[str, int]]) -> dict[str, str]:
     """Each person's key and the spelling used most for it (ties: the first seen), from
-    ``(spelling, how many items use it)`` pairs; ``keys`` may give spellings' keys already
-    made (:func:`person_key`: a capture reads them from ``<db>.names``), the others are
-    folded here."""
+    ``(spelling, how many items use it)`` pairs."""
     # plain dicts, not a Counter per key (as Counter.most_common(1), max keeps the first of
     # equal counts): 3.3 -> 0.5 ms at 2,000 people, paid by every add that names someone
     # (fold, not person_key: each spelling is seen once, so its cache would only cost)
     spellings: dict[str, dict[str, int]] = {}
-    keys = keys or {}
     for spelling, count in counts:
-        key = keys.get(spelling)
-        if key is None:
-            key = fold(spelling)
-        seen = spellings.get(key)
+        seen = spellings.get(key := fold(spelling))
         if seen is None:
             spellings[key] = {spelling: count}
         else:
@@ -90,10 +82,9 @@ def find(known: Iterable[str], query: str) -> list[str]:
     key = person_key(query)
     if not key:
         return []
-    everyone = list(known)
-    if key in everyone:
+    if key in known:  # (before listing everyone: a capture's names are read as asked)
         return [key]
-    matches = candidates(everyone, key)
+    matches = candidates(known, key)
     if len(matches) > 1 and " " not in key:
         first = [name for name in matches if name.split()[0] == key]
         if len(first) == 1:

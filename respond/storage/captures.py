@@ -43,13 +43,14 @@ looks at the log's size on every prompt.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from respond.storage.paths import captures_path
 from respond.storage.reading import read_regular
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (without importing typing at run time)
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from typing import Any
 
 NAMES_SUFFIX = ".names"
@@ -383,125 +384,243 @@ def archive_key(state: Any) -> str:
     return blake2b(text, digest_size=16).hexdigest()
 
 
-def previous_names(db: str | os.PathLike[str]) -> dict[str, Any] | None:
-    """``<db>.names`` as the last commit wrote it, whatever active file it describes (a
-    commit keeps what it still can of it: the archive's names, the names' keys); None when
-    there is none that reads as one."""
+#: ``<db>.names`` is a header line (JSON: the next ID, the last log folded, the day of the last
+#: archiving pass, the database's key, the archive's key, the active file it describes), then
+#: one line per person in the order a full read first sees them: ``[key, spelling, archived,
+#: active, spelling, archived, active...]`` (each spelling with how many archived and active
+#: items use it). A capture parses the header and the line of the name it is given, found by
+#: its start (JSON text is ASCII here, and holds no newline), not the whole file: at 2,000
+#: people that is 0.2 M instructions instead of 17 M.
+
+
+def _entry(key: str) -> bytes:
+    """How a person's line starts (after its newline)."""
     import json
 
-    try:
-        doc = json.loads(read_regular(names_path(db), LIMIT))
-    except (OSError, ValueError, RecursionError):
-        return None
-    return doc if _names_doc(doc) else None
+    return json.dumps([key])[:-1].encode() + b","
+
+
+def _person_line(line: Any, key: str | None = None) -> bool:
+    """Whether ``line`` (parsed) is a person's line (of ``key``, when given)."""
+    return (
+        isinstance(line, list)
+        and len(line) >= 4
+        and len(line) % 3 == 1
+        and isinstance(line[0], str)
+        and (key is None or line[0] == key)
+        and all(isinstance(text, str) for text in line[1::3])
+        and all(type(n) is int and n >= 0 for n in (*line[2::3], *line[3::3]))
+    )
+
+
+def _people(raw: bytes, start: int) -> list[list[Any]]:
+    """Every person's line of a names file whose header ends at ``start`` (their shape
+    checked; the types of what is in them, where they are used); ValueError when one is
+    damaged. (Checked in C, ``set(map(...))``: a loop over 2,000 lines took 10 times as long.)"""
+    import json
+
+    section = raw[start:].rstrip(b"\n")
+    lines = json.loads(b"[" + section.replace(b"\n", b",") + b"]") if section else []
+    if not set(map(type, lines)) <= {list}:
+        raise ValueError("a damaged line in the names file")
+    if not all(n >= 4 and n % 3 == 1 for n in set(map(len, lines))):
+        raise ValueError("a damaged line in the names file")
+    return lines
+
+
+def _texts(*groups: Any) -> bool:
+    """Whether every value of the iterables ``groups`` is text (checked in C)."""
+    return all(set(map(type, group)) <= {str} for group in groups)
 
 
 def write_names(
     db: str | os.PathLike[str],
-    next_id: int,
-    key: str,
+    header: dict[str, Any],
     archived: dict[str, int],
     active: dict[str, int],
     keys: dict[str, str],
-    folded: Any,
-    passed: Any,
-    database: Any = None,
 ) -> None:
     """Rewrite ``<db>.names`` for the active file just committed (under the write lock): the
-    next ID, the archive's names (for the archive ``key``) and the active file's, each
-    spelling's :func:`respond.core.people.person_key` (``keys``: a capture folds none), the
-    last log folded and the day of the last archiving pass (``passed``). Best effort,
-    as the prompt's state file: one that could not be written is stale, and the lane then
-    leaves captures to a full write."""
+    ``header`` (``next_id``, ``folded``, ``passed``, ``database``, ``archive``), then each
+    person's spellings, from the archive's names and the active file's (each spelling's key
+    in ``keys``). Best effort, as the prompt's state file: one that could not be written is
+    stale, and the lane then leaves captures to a full write."""
     import json
 
     from respond.storage.state import save_as
 
     try:
         path = os.fspath(db)
-        doc = {
-            "format": NAMES_FORMAT,
-            "version": VERSION,
-            "db": identity(os.stat(path)),
-            "next_id": next_id,
-            "folded": folded if isinstance(folded, str) else None,
-            "passed": passed if isinstance(passed, str) else None,
-            "database": database if isinstance(database, str) else None,
-            "archive": key,
-            "archived": archived,
-            "active": active,
-            "keys": keys,
-        }
-        payload = json.dumps(doc, separators=(",", ":")).encode()
-        save_as(names_path(path), payload)
-    except (OSError, ValueError, TypeError):
+        head = {"format": NAMES_FORMAT, "version": VERSION, "db": identity(os.stat(path))}
+        people: dict[str, list[Any]] = {}
+        for spelling in (*archived, *(s for s in active if s not in archived)):
+            line = people.setdefault(keys[spelling], [keys[spelling]])
+            line += [spelling, archived.get(spelling, 0), active.get(spelling, 0)]
+        text = [json.dumps({**head, **header}, separators=(",", ":"))]
+        text += [json.dumps(line, separators=(",", ":")) for line in people.values()]
+        save_as(names_path(path), ("\n".join(text) + "\n").encode())
+    except (OSError, ValueError, TypeError, KeyError):
         pass
 
 
-def _names_doc(doc: Any) -> bool:
-    """Whether ``doc`` is a ``<db>.names`` document of this version, well formed."""
-    if not isinstance(doc, dict) or doc.get("format") != NAMES_FORMAT:
-        return False
-    if doc.get("version") != VERSION or not isinstance(doc.get("archive"), str):
-        return False
-    next_id, folded, passed = doc.get("next_id"), doc.get("folded"), doc.get("passed")
-    if type(next_id) is not int or next_id < 1:
-        return False
-    texts = (folded, passed, doc.get("database"))
+def _header(raw: bytes) -> tuple[dict[str, Any], int] | None:
+    """The header of a names file and where its people start; None when it is not one."""
+    import json
+
+    end = raw.find(b"\n") + 1
+    try:
+        head = json.loads(raw[:end]) if end else None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(head, dict) or head.get("format") != NAMES_FORMAT:
+        return None
+    next_id = head.get("next_id")
+    if head.get("version") != VERSION or type(next_id) is not int or next_id < 1:
+        return None
+    texts = (head.get("folded"), head.get("passed"), head.get("database"), head.get("archive"))
     if not all(text is None or isinstance(text, str) for text in texts):
-        return False
-    # (JSON's names are text; the values' types in one pass in C: 2,000 people's names are
-    # checked in 0.1 ms, where a loop over them took 1)
-    archived, active, keys = doc.get("archived"), doc.get("active"), doc.get("keys")
-    if not (isinstance(archived, dict) and isinstance(active, dict) and isinstance(keys, dict)):
-        return False
-    return (
-        set(map(type, archived.values())) <= {int}
-        and set(map(type, active.values())) <= {int}
-        and set(map(type, keys.values())) <= {str}
-    )
+        return None
+    return head, end
+
+
+def previous_names(db: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """``<db>.names`` as the last commit wrote it, whatever active file it describes: its
+    archive key (``archive``), the archive's names (``archived``) and each spelling's key
+    (``keys``), which a commit keeps when it still can; None when there is none that reads as
+    one."""
+    try:
+        raw = read_regular(names_path(db), LIMIT)
+        found = _header(raw)
+        if found is None:
+            return None
+        lines = _people(raw, found[1])
+    except (OSError, ValueError, RecursionError):
+        return None
+    archived = {s: a for line in lines for s, a in zip(line[1::3], line[2::3], strict=True) if a}
+    keys = {s: line[0] for line in lines for s in line[1::3]}
+    if not _texts(keys, keys.values()) or not set(map(type, archived.values())) <= {int}:
+        return None
+    return {"archive": found[0].get("archive"), "archived": archived, "keys": keys}
 
 
 class Names:
-    """``<db>.names`` as read, for the active file it describes: the next ID, everyone's
-    names (the archive's, then the active file's: the order a full read counts them in) and
-    their keys, the last log folded and the (local) day of the last archiving pass."""
+    """``<db>.names`` as read, for the active file it describes: the next ID, the last log
+    folded, the (local) day of the last archiving pass, the database's key, and the people,
+    read as asked (:class:`Known`)."""
 
-    __slots__ = ("counts", "database", "folded", "keys", "next_id", "passed")
+    __slots__ = ("database", "folded", "next_id", "passed", "raw", "start")
 
-    def __init__(
-        self,
-        next_id: int,
-        counts: dict[str, int],
-        keys: dict[str, str],
-        folded: str | None,
-        passed: str | None,
-        database: str | None = None,
-    ) -> None:
-        self.next_id = next_id
-        self.counts = counts
-        self.keys = keys
-        self.folded = folded
-        self.passed = passed
-        self.database = database
+    def __init__(self, head: dict[str, Any], raw: bytes, start: int) -> None:
+        self.next_id: int = head["next_id"]
+        self.folded: str | None = head.get("folded")
+        self.passed: str | None = head.get("passed")
+        self.database: str | None = head.get("database")
+        self.raw = raw
+        self.start = start
 
 
 def read_names(db: str, db_stat: os.stat_result) -> Names | None:
     """``<db>.names`` if it describes the active file ``db_stat`` is of, else None."""
-    import json
-
     try:
-        doc = json.loads(read_regular(names_path(db), LIMIT))
-    except (OSError, ValueError, RecursionError):
+        raw = read_regular(names_path(db), LIMIT)
+    except OSError:
         return None
-    if not _names_doc(doc) or doc.get("db") != identity(db_stat):
+    found = _header(raw)
+    if found is None or found[0].get("db") != identity(db_stat):
         return None
-    counts: dict[str, int] = doc["archived"]
-    for name, count in doc["active"].items():
-        counts[name] = counts.get(name, 0) + count
-    return Names(
-        doc["next_id"], counts, doc["keys"], doc["folded"], doc["passed"], doc.get("database")
-    )
+    return Names(found[0], raw, found[1])
+
+
+def _first_most(counts: dict[str, int]) -> str:
+    """The spelling used most (ties: the first seen), as
+    :func:`respond.core.people.known_names` chooses it."""
+    return next(iter(counts)) if len(counts) == 1 else max(counts, key=counts.__getitem__)
+
+
+class Known(Mapping[str, str]):
+    """:meth:`respond.core.actions.Session.known_names` for a capture: each person's key and
+    the spelling used most for it, over ``<db>.names`` and the log's items (``logged``: their
+    people, in order). A name asked for (``get``, ``in``) reads its one line; only listing
+    everyone (a name that finds no one exactly) parses them all."""
+
+    def __init__(self, names: Names, logged: list[str]) -> None:
+        self._names = names
+        self._logged = logged
+        self._by_key: dict[str, list[str]] | None = None
+        self._all: dict[str, str] | None = None
+
+    def _log(self) -> dict[str, list[str]]:
+        """The log's spellings by key, in order."""
+        if self._by_key is None:
+            from respond.core.people import person_key
+
+            self._by_key = {}
+            for spelling in self._logged:
+                self._by_key.setdefault(person_key(spelling), []).append(spelling)
+        return self._by_key
+
+    @staticmethod
+    def _counts(line: list[Any] | None, logged: list[str]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        if line is not None:
+            for spelling, archived, active in zip(line[1::3], line[2::3], line[3::3], strict=True):
+                if type(archived) is not int or type(active) is not int:
+                    raise ValueError("a damaged line in the names file")
+                counts[spelling] = counts.get(spelling, 0) + archived + active
+        for spelling in logged:
+            counts[spelling] = counts.get(spelling, 0) + 1
+        return counts
+
+    def _line(self, key: str) -> list[Any] | None:
+        import json
+
+        raw, start = self._names.raw, self._names.start
+        at = raw.find(b"\n" + _entry(key), start - 1)
+        if at < 0:
+            return None
+        line = json.loads(raw[at + 1 : raw.find(b"\n", at + 1)])
+        if not _person_line(line, key):
+            raise ValueError("a damaged line in the names file")
+        return line  # type: ignore[no-any-return]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if self._all is not None:
+            return self._all.get(key, default)
+        counts = self._counts(self._line(key), self._log().get(key, []))
+        return _first_most(counts) if counts else default
+
+    def __getitem__(self, key: str) -> str:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return str(found)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def _everyone(self) -> dict[str, str]:
+        if self._all is None:
+            logged = self._log()
+            known: dict[str, str] = {}
+            for line in _people(self._names.raw, self._names.start):
+                key = line[0]
+                if len(line) == 4 and key not in logged:  # (most people: one spelling)
+                    known[key] = line[1]
+                else:
+                    known[key] = _first_most(self._counts(line, logged.get(key, [])))
+            if not _texts(known, known.values()):
+                raise ValueError("a damaged line in the names file")
+            for key, spellings in logged.items():
+                if key not in known:
+                    known[key] = _first_most(self._counts(None, spellings))
+            self._all = known
+        return self._all
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everyone())
+
+    def __len__(self) -> int:
+        return len(self._everyone())
 
 
 # --- a capture: the lane's transaction ----------------------------------------------------
@@ -521,22 +640,24 @@ class Session:
         self._captured = captured
         taken = [record["id"] for record, _ in captured.entries] if captured else []
         self._next = max(names.next_id, max(taken, default=0) + 1)
+        self._logged = [record["person"] for record, _ in captured.entries] if captured else []
+        self._known = Known(names, self._logged)
         self.first = self._next  # the first ID this capture may create
         self.added: list[Any] = []
         self.journal: list[dict[str, Any]] = []
 
     def person_counts(self) -> dict[str, int]:
-        counts = dict(self._names.counts)
-        for record, _ in self._captured.entries if self._captured else ():
-            person = record.get("person")
-            if isinstance(person, str):
-                counts[person] = counts.get(person, 0) + 1
+        """Everyone's spellings and how many items use each (every line of the names file:
+        a capture's action asks :meth:`known_names` instead)."""
+        counts: dict[str, int] = {}
+        for line in _people(self._names.raw, self._names.start):
+            counts.update(Known._counts(line, []))
+        for person in self._logged:
+            counts[person] = counts.get(person, 0) + 1
         return counts
 
-    def name_keys(self) -> dict[str, str]:
-        """Each known spelling's key, as the last commit folded it (the log's new spellings
-        are folded by :func:`respond.core.people.known_names`)."""
-        return self._names.keys
+    def known_names(self) -> Known:
+        return self._known
 
     def next_id(self) -> int:
         item_id = self._next

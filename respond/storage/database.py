@@ -247,10 +247,12 @@ class Transaction:
         records = self._active().values()
         return count_people(records, counts)
 
-    def name_keys(self) -> dict[str, str] | None:
-        """None: :func:`respond.core.people.known_names` folds every spelling (see
-        :meth:`respond.storage.captures.Session.name_keys`)."""
-        return None
+    def known_names(self) -> dict[str, str]:
+        """Each person's key and the spelling used most for it
+        (:func:`respond.core.people.known_names` of :meth:`person_counts`)."""
+        from respond.core.people import known_names
+
+        return known_names(self.person_counts().items())
 
     def get(self, item_id: int) -> Item:
         """The item, from the active file or else the archive."""
@@ -698,12 +700,15 @@ class Store:
             keys = {s: known.get(s) or person_key(s) for s in (*archived, *active)}
         except (OSError, ValueError, TypeError, DatabaseError):
             return  # (best effort: a stale file leaves captures to a full write)
-        passed = archive.state.get("on")
-        folded = meta.get(captures.FOLDED)
-        database = meta.get(KEY)  # (the database's own key: a log is folded into it alone)
-        captures.write_names(
-            self.path, next_id, key, archived, active, keys, folded, passed, database
-        )
+        header = {
+            "next_id": next_id,
+            "folded": meta.get(captures.FOLDED),
+            "passed": archive.state.get("on"),
+            "database": meta.get(KEY),  # (the database's own key: a log is folded into it alone)
+            "archive": key,
+        }
+        header = {n: v for n, v in header.items() if n == "next_id" or isinstance(v, str)}
+        captures.write_names(self.path, header, archived, active, keys)
 
 
 def _load_folded(path: Path) -> dict[str, Any] | None:

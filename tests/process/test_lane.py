@@ -181,9 +181,10 @@ def files(folder: Path) -> dict[str, Any]:
                 data.get("meta", {}).get("1", {}).pop("captures", None)
                 raw = json.dumps(data).encode()
             elif path.name.endswith(".names"):  # the active file's inode and times
-                doc = json.loads(raw)
+                head, _, people = raw.partition(b"\n")
+                doc = json.loads(head)
                 doc["db"] = doc["db"][:1]
-                raw = json.dumps(doc).encode()
+                raw = json.dumps(doc).encode() + b"\n" + people
             elif path.name.endswith(".lock"):  # who held it, and when
                 raw = b"<lock>"
             elif path.name.endswith(".state"):  # the database's inode and times, then counts

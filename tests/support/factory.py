@@ -102,8 +102,10 @@ class MemorySession:
     def items(self) -> dict[int, Item]:
         return self.store
 
-    def name_keys(self) -> dict[str, str] | None:
-        return None
+    def known_names(self) -> dict[str, str]:
+        from respond.core.people import known_names
+
+        return known_names(self.person_counts().items())
 
     def person_counts(self) -> dict[str, int]:
         return self.people

@@ -6,6 +6,7 @@ a names file that no longer matches the active file."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -159,3 +160,37 @@ def test_a_captured_id_an_archive_file_holds_is_renumbered() -> None:
     assert data["meta"]["1"]["next_id"] == 52
     (stored,) = data["journal"].values()
     assert stored["created"] == [51]
+
+
+SPELLINGS = ["Ann Lee", "ann lee", "Ann-Lee", "Zoë", "zoe", "Zoe", "Bob", 'Q "x"', "Ünal"]
+counted = st.dictionaries(st.sampled_from(SPELLINGS), st.integers(1, 3), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(counted, counted, st.lists(st.sampled_from([*SPELLINGS, "New One"]), max_size=6))
+def test_a_captures_names_are_the_full_reads(
+    archived: dict[str, int], active: dict[str, int], logged: list[str]
+) -> None:
+    """What a capture knows of everyone (``captures.Known``: one line of ``<db>.names`` per
+    name asked, or all of them) is what a full read gives: ``known_names`` over the archive's
+    names, then the active file's, then the log's, in that order (ties: the first seen)."""
+    import tempfile
+
+    from respond.core.people import known_names, person_key
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "respond.json"
+        db.write_text("{}")
+        keys = {s: person_key(s) for s in (*archived, *active)}
+        captures.write_names(db, {"next_id": 1}, archived, active, keys)
+        names = captures.read_names(str(db), os.stat(db))
+        assert names is not None
+        merged = dict(archived)
+        for spelling, count in (*active.items(), *((s, 1) for s in logged)):
+            merged[spelling] = merged.get(spelling, 0) + count
+        expected = known_names(merged.items())
+        asked = captures.Known(names, logged)
+        for key in {*expected, "nobody"}:  # one line each
+            assert asked.get(key) == expected.get(key)
+            assert (key in asked) == (key in expected)
+        assert list(captures.Known(names, logged).items()) == list(expected.items())
