@@ -169,12 +169,21 @@ def is_stale(captured: Captured, meta: dict[str, Any]) -> bool:
 
 def is_foreign(captured: Captured, meta: dict[str, Any]) -> bool:
     """Whether the log was started for another database than the one whose meta is ``meta``
-    (the database's own random key, :data:`respond.storage.scorelog.KEY`, differs: the file
-    was deleted and made anew, or replaced by another database's), whose captures must not
-    come back into this one."""
+    as loaded (the database's own random key, :data:`respond.storage.scorelog.KEY`, differs:
+    the file was deleted and made anew, or replaced by another database's), whose captures
+    must not come back into this one. ``meta`` is ``{}`` when there is no database (nor a
+    meta record) yet: a log naming one is another's. A meta without a key can't tell (a file
+    an older respond wrote, or a backup of it restored: the first commit since gave the file
+    its key, and the log was started after it): its captures are added, as they were before
+    logs named their database."""
     from respond.storage.scorelog import KEY
 
-    return captured.database is not None and meta.get(KEY) != captured.database
+    if captured.database is None:
+        return False
+    if not meta:
+        return True
+    key = meta.get(KEY)
+    return isinstance(key, str) and bool(key) and key != captured.database
 
 
 def fold(data: dict[str, Any], captured: Captured) -> list[str]:
@@ -182,12 +191,13 @@ def fold(data: dict[str, Any], captured: Captured) -> list[str]:
     each item under its ID (a fresh one if its ID was taken), its journal entry after the
     others, the next ID past them. The keys of the items added, in order. Does nothing to a
     stale log (:func:`is_stale`)."""
-    from respond.storage.dbfile import SCHEMA_VERSION
+    from respond.storage.dbfile import SCHEMA_VERSION, meta_of
     from respond.storage.journal import JOURNAL_KEEP, compact_entry
     from respond.storage.periods import recorded_top
 
+    foreign = is_foreign(captured, meta_of(data))  # (as loaded: {} when there is none yet)
     meta = data.setdefault("meta", {}).setdefault("1", {"schema": SCHEMA_VERSION, "next_id": 1})
-    if is_stale(captured, meta) or is_foreign(captured, meta) or not captured.entries:
+    if is_stale(captured, meta) or foreign or not captured.entries:
         return []
     items: dict[str, Any] = data.setdefault("items", {})
     journal: dict[str, Any] = data.setdefault("journal", {})

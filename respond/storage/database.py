@@ -619,12 +619,15 @@ class Store:
             # the capture log, folded in as this commit's own change (so the score log, the
             # backup and the undo journal all see it): see respond.storage.captures
             captured = _captured(self.path)
+            # (whose log it is, by the meta as loaded: the commit gives a file without a key
+            # one, and the log it folded would then look like another database's)
+            foreign = captured is not None and captures.is_foreign(captured, meta_of(data))
             folded = captures.fold(data, captured) if captured is not None else []
             db, storage = self._open(data)
             yield Transaction(db, self.path, archive)
             if not (storage.dirty or archive.dirty or folded):
                 if captured is not None:  # already folded, or nothing in it: not needed
-                    self._discard(captured, meta_of(data))
+                    self._discard(captured, foreign)
                 return
             # for the weekly score cache: what changed, archived items taken out included
             scorelog.note_commit(loaded, storage.data, archive.released())
@@ -652,16 +655,16 @@ class Store:
             commit_step("active")
             archive.write_after()  # the change is committed: this step never fails it
             if captured is not None:
-                self._discard(captured, meta_of(storage.data))
+                self._discard(captured, foreign)
             refresh_prompt_state(self.path, storage.data)
             self._refresh_names(storage.data, archive)
 
-    def _discard(self, captured: captures.Captured, meta: dict[str, Any]) -> None:
+    def _discard(self, captured: captures.Captured, foreign: bool) -> None:
         """Remove the capture log this transaction folded (or found folded already); one that
-        held damage, or was another database's, is kept aside, and the command says where."""
+        held damage, or was another database's (``foreign``), is kept aside, and the command
+        says where."""
         from time import strftime
 
-        foreign = captures.is_foreign(captured, meta)
         kept = captures.discard(self.path, captured, strftime("%Y%m%d-%H%M%S"), foreign)
         if kept is not None and foreign:
             self.warnings.append(

@@ -222,6 +222,38 @@ def test_a_restored_backup_keeps_the_captures(db: Path) -> None:
     assert ok(db, "add", "on", "--from", "Sam").startswith("Added #4")
 
 
+def _keyless(db: Path) -> None:
+    """``db`` as the last release wrote it: no key of its own in the meta (``score_key``),
+    no ``<db>.names``."""
+    data = json.loads(db.read_bytes())
+    del data["meta"]["1"]["score_key"]
+    db.write_text(json.dumps(data))
+    db.with_name(db.name + ".names").unlink()
+
+
+@pytest.mark.parametrize("how", ["doctor", "by hand"])
+def test_a_restored_backup_from_before_the_databases_key_keeps_the_captures(
+    db: Path, how: str
+) -> None:
+    _keyless(db)
+    ok(db, "add", "full", "--from", "Sam")  # gives the database its key; the backup has none
+    (backup,) = (db.parent / "respond.json.backups").iterdir()
+    ok(db, "add", "captured", "--from", "Sam")
+    assert log(db).exists()
+    if how == "doctor":
+        db.write_bytes(b"{damaged")
+        repaired = run(db, "doctor", "--repair")
+        assert "restored" in repaired.stdout and "another database" not in repaired.stdout
+    else:
+        shutil.copyfile(backup, db)
+    # the backup holds #1; #2 was issued before it was restored; the log still holds #3
+    assert listed(db) == [(1, "first"), (3, "captured")]
+    added = run(db, "add", "on", "--from", "Sam", RESPOND_NO_LANE="1")  # folds the log
+    assert added.stdout.startswith("Added #4") and added.stderr == ""
+    assert listed(db) == [(1, "first"), (3, "captured"), (4, "on")]
+    assert not list(db.parent.glob("respond.json.captures.*"))
+
+
 def test_a_restored_backup_that_took_a_captured_id_renumbers_the_capture(db: Path) -> None:
     backup = db.read_bytes()  # next ID 2
     ok(db, "add", "captured", "--from", "Sam")  # #2, in the log
