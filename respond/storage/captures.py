@@ -435,6 +435,9 @@ def _people(raw: bytes, start: int) -> list[list[Any]]:
         raise ValueError("a damaged line in the names file")
     if not all(n >= 4 and n % 3 == 1 for n in set(map(len, lines))):
         raise ValueError("a damaged line in the names file")
+    keys = [line[0] for line in lines]
+    if not _texts(keys) or len(set(keys)) != len(keys):  # (a person twice: which is it?)
+        raise ValueError("a damaged line in the names file")
     return lines
 
 
@@ -585,11 +588,13 @@ class Known(Mapping[str, str]):
         import json
 
         raw, start = self._names.raw, self._names.start
-        at = raw.find(b"\n" + _entry(key), start - 1)
+        entry = b"\n" + _entry(key)
+        at = raw.find(entry, start - 1)
         if at < 0:
             return None
-        line = json.loads(raw[at + 1 : raw.find(b"\n", at + 1)])
-        if not _person_line(line, key):
+        end = raw.find(b"\n", at + 1)
+        line = json.loads(raw[at + 1 : end])
+        if not _person_line(line, key) or raw.find(entry, end) >= 0:  # (or a person twice)
             raise ValueError("a damaged line in the names file")
         return line  # type: ignore[no-any-return]
 

@@ -211,6 +211,22 @@ def test_a_stale_names_file_sends_the_capture_to_a_full_write(db: Path) -> None:
     assert not log(db).exists()
 
 
+def test_a_names_file_with_a_person_twice_sends_the_capture_to_a_full_write(db: Path) -> None:
+    names = db.with_name(db.name + ".names")
+    twice = b'["dana whitfield","DANA WHITFIELD",0,9]\n'
+    for where, typed in (
+        ("before", "dana whitfield"),
+        ("after", "dana whitfield"),
+        ("after", "dana w"),
+    ):
+        head, _, people = names.read_bytes().partition(b"\n")
+        names.write_bytes(head + b"\n" + (twice + people if where == "before" else people + twice))
+        out = ok(db, "add", "x", "--from", typed)
+        assert f'for Dana Whitfield (matched "{typed}")' in out, (where, out)
+        assert not log(db).exists(), where  # a full write, which rewrote the names file
+        assert names.read_bytes().count(b'["dana whitfield",') == 1
+
+
 def test_a_restored_backup_keeps_the_captures(db: Path) -> None:
     ok(db, "add", "full", "--from", "Sam", RESPOND_NO_LANE="1")  # keeps a backup of #1 only
     ok(db, "add", "captured", "--from", "Sam")
