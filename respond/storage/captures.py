@@ -469,15 +469,28 @@ def write_names(
         for spelling in (*archived, *(s for s in active if s not in archived)):
             line = people.setdefault(keys[spelling], [keys[spelling]])
             line += [spelling, archived.get(spelling, 0), active.get(spelling, 0)]
-        text = [json.dumps({**head, **header}, separators=(",", ":"))]
-        text += [json.dumps(line, separators=(",", ":")) for line in people.values()]
-        save_as(names_path(path), ("\n".join(text) + "\n").encode())
+        text = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in people.values())
+        body = text.encode()
+        head["people"] = _digest(body)
+        first = json.dumps({**head, **header}, separators=(",", ":")).encode()
+        save_as(names_path(path), first + b"\n" + body)
     except (OSError, ValueError, TypeError, KeyError):
         pass
 
 
+def _digest(body: bytes) -> str:
+    """What the header records of the people's lines (their CRC-32): a file edited or damaged
+    by hand (a line deleted, a spelling or a count changed) is not trusted (a full write,
+    which then counts the archive's names again rather than keep them from it, writes it
+    anew). About 1.2M instructions a capture at 2,000 people (64 kB), the import most of it."""
+    import binascii
+
+    return format(binascii.crc32(body), "08x")
+
+
 def _header(raw: bytes) -> tuple[dict[str, Any], int] | None:
-    """The header of a names file and where its people start; None when it is not one."""
+    """The header of a names file and where its people start; None when it is not one, or
+    when its people's lines are not the ones it was written with (:func:`_digest`)."""
     import json
 
     end = raw.find(b"\n") + 1
@@ -492,6 +505,8 @@ def _header(raw: bytes) -> tuple[dict[str, Any], int] | None:
         return None
     texts = (head.get("folded"), head.get("passed"), head.get("database"), head.get("archive"))
     if not all(text is None or isinstance(text, str) for text in texts):
+        return None
+    if head.get("people") != _digest(raw[end:]):
         return None
     return head, end
 

@@ -227,6 +227,26 @@ def test_a_names_file_with_a_person_twice_sends_the_capture_to_a_full_write(db: 
         assert names.read_bytes().count(b'["dana whitfield",') == 1
 
 
+def test_a_names_file_edited_by_hand_is_not_trusted(tmp_path: Path) -> None:
+    db = tmp_path / "respond.json"
+    config = str(tmp_path / "none.toml")
+    thanked = respond(
+        db, "--now", "2026-06-01T09:00", "thanks", "Kim Arch", "x", RESPOND_CONFIG=config
+    )
+    assert thanked.returncode == 0, thanked.stderr
+    ok(db, "add", "first", "--from", "Sam")  # the day's pass archives Kim's only item
+    names = db.with_name(db.name + ".names")
+    kept = names.read_bytes()
+    assert b'\n["kim arch","Kim Arch",1,0]\n' in kept
+    names.write_bytes(kept.replace(b'["kim arch","Kim Arch",1,0]\n', b""))  # a line deleted
+    assert 'for Kim Arch (matched "kim")' in ok(db, "add", "x", "--from", "kim")
+    assert not log(db).exists()  # a full write, which wrote the names file anew
+    assert b'\n["kim arch","Kim Arch",1,1]\n' in names.read_bytes()
+    names.write_bytes(names.read_bytes().replace(b'"Kim Arch",1,1', b'"Kim Arch",1,9'))
+    ok(db, "add", "y", "--from", "Sam")
+    assert not log(db).exists()
+
+
 def test_a_restored_backup_keeps_the_captures(db: Path) -> None:
     ok(db, "add", "full", "--from", "Sam", RESPOND_NO_LANE="1")  # keeps a backup of #1 only
     ok(db, "add", "captured", "--from", "Sam")
