@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 RECENT_DAYS = 30
 
 
+#: Which rule :func:`person_key` folds by: raise it with any change to that rule (or to
+#: :func:`respond.core.text.fold`), so that keys folded by the old one and kept in
+#: ``<db>.names`` are folded again, not matched against names folded by the new one.
+KEY_RULE = 1
+
+
 @functools.lru_cache(maxsize=4096)
 def person_key(name: str) -> str:
     """THE form names are compared in, everywhere (``who``, ``add --from``, completion,

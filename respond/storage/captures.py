@@ -45,6 +45,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from respond.core.people import KEY_RULE
 from respond.storage.paths import captures_path
 from respond.storage.reading import read_regular
 
@@ -465,6 +466,7 @@ def write_names(
     try:
         path = os.fspath(db)
         head = {"format": NAMES_FORMAT, "version": VERSION, "db": identity(os.stat(path))}
+        head["rule"] = KEY_RULE  # (the keys' folding rule: another's are folded again)
         people: dict[str, list[Any]] = {}
         for spelling in (*archived, *(s for s in active if s not in archived)):
             line = people.setdefault(keys[spelling], [keys[spelling]])
@@ -502,6 +504,8 @@ def _header(raw: bytes) -> tuple[dict[str, Any], int] | None:
         return None
     next_id = head.get("next_id")
     if head.get("version") != VERSION or type(next_id) is not int or next_id < 1:
+        return None
+    if head.get("rule") != KEY_RULE:  # (keys folded by another rule: see KEY_RULE)
         return None
     texts = (head.get("folded"), head.get("passed"), head.get("database"), head.get("archive"))
     if not all(text is None or isinstance(text, str) for text in texts):

@@ -194,3 +194,17 @@ def test_a_captures_names_are_the_full_reads(
             assert asked.get(key) == expected.get(key)
             assert (key in asked) == (key in expected)
         assert list(captures.Known(names, logged).items()) == list(expected.items())
+
+
+def test_names_folded_by_another_rule_are_not_trusted(tmp_path: Path) -> None:
+    """``<db>.names`` keeps each spelling's key from one commit to the next: one written under
+    another folding rule (``people.KEY_RULE``) is read by neither a capture nor a commit."""
+    db = tmp_path / "respond.json"
+    db.write_text("{}")
+    captures.write_names(db, {"next_id": 1}, {"Zoë": 1}, {}, {"Zoë": "zoe"})
+    assert captures.read_names(str(db), os.stat(db)) is not None
+    assert captures.previous_names(db) is not None
+    names = Path(captures.names_path(db))
+    names.write_bytes(names.read_bytes().replace(b'"rule":1', b'"rule":0', 1))
+    assert captures.read_names(str(db), os.stat(db)) is None
+    assert captures.previous_names(db) is None
