@@ -205,22 +205,41 @@ def test_a_stale_names_file_sends_the_capture_to_a_full_write(db: Path) -> None:
     assert ok(db, "add", "three", "--from", "Sam").startswith("Added #11")
     assert not log(db).exists()
     # a person's line damaged (the header still describes the file): a full write too
-    head, _, people = names.read_bytes().partition(b"\n")
-    names.write_bytes(head + b"\n" + people.replace(b'"Sam",', b'"Sam",x', 1))
+    head, _, people_text = names.read_bytes().partition(b"\n")
+    names.write_bytes(head + b"\n" + people_text.replace(b'"Sam",', b'"Sam",x', 1))
     assert ok(db, "add", "four", "--from", "Sam").startswith("Added #12")
     assert not log(db).exists()
 
 
+def people_of(names: Path) -> list[Any]:
+    """The people ``<db>.names`` lists (after its header line)."""
+    people: list[Any] = json.loads(names.read_bytes().partition(b"\n")[2])
+    return people
+
+
+def rewrite_people(names: Path, people: list[Any], *, digest: bool) -> None:
+    """Put ``people`` in ``<db>.names`` as respond writes them; with ``digest``, its header's
+    CRC-32 made to match (damage that the CRC does not catch), else left (an edit by hand)."""
+    from respond.storage.captures import _digest
+
+    head = json.loads(names.read_bytes().partition(b"\n")[0])
+    body = json.dumps(people, separators=(",", ":")).encode() + b"\n"
+    if digest:
+        head["people"] = _digest(body)
+    names.write_bytes(json.dumps(head, separators=(",", ":")).encode() + b"\n" + body)
+
+
 def test_a_names_file_with_a_person_twice_sends_the_capture_to_a_full_write(db: Path) -> None:
     names = db.with_name(db.name + ".names")
-    twice = b'["dana whitfield","DANA WHITFIELD",0,9]\n'
+    twice = ["dana whitfield", "DANA WHITFIELD", 0, 9]
     for where, typed in (
         ("before", "dana whitfield"),
         ("after", "dana whitfield"),
         ("after", "dana w"),
     ):
-        head, _, people = names.read_bytes().partition(b"\n")
-        names.write_bytes(head + b"\n" + (twice + people if where == "before" else people + twice))
+        people = people_of(names)
+        people = [twice, *people] if where == "before" else [*people, twice]
+        rewrite_people(names, people, digest=True)  # (past the CRC: the twice itself is seen)
         out = ok(db, "add", "x", "--from", typed)
         assert f'for Dana Whitfield (matched "{typed}")' in out, (where, out)
         assert not log(db).exists(), where  # a full write, which rewrote the names file
@@ -236,12 +255,13 @@ def test_a_names_file_edited_by_hand_is_not_trusted(tmp_path: Path) -> None:
     assert thanked.returncode == 0, thanked.stderr
     ok(db, "add", "first", "--from", "Sam")  # the day's pass archives Kim's only item
     names = db.with_name(db.name + ".names")
-    kept = names.read_bytes()
-    assert b'\n["kim arch","Kim Arch",1,0]\n' in kept
-    names.write_bytes(kept.replace(b'["kim arch","Kim Arch",1,0]\n', b""))  # a line deleted
+    people = people_of(names)
+    assert ["kim arch", "Kim Arch", 1, 0] in people
+    people.remove(["kim arch", "Kim Arch", 1, 0])
+    rewrite_people(names, people, digest=False)  # a person deleted by hand
     assert 'for Kim Arch (matched "kim")' in ok(db, "add", "x", "--from", "kim")
     assert not log(db).exists()  # a full write, which wrote the names file anew
-    assert b'\n["kim arch","Kim Arch",1,1]\n' in names.read_bytes()
+    assert ["kim arch", "Kim Arch", 1, 1] in people_of(names)
     names.write_bytes(names.read_bytes().replace(b'"Kim Arch",1,1', b'"Kim Arch",1,9'))
     ok(db, "add", "y", "--from", "Sam")
     assert not log(db).exists()
