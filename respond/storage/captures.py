@@ -30,11 +30,13 @@ Folding never loses or doubles an item:
   and says so; ``doctor`` reports it.
 
 ``<db>.names`` (JSON, rewritten after every commit, not ``fsync``-ed: a cache) holds the
-next ID, how many items each spelling of a name has (the archive's included, in the order
-:meth:`respond.storage.database.Transaction.person_counts` gives), the last folded token and
-the identity of the active file it describes (size, modification time, inode): the lane
-trusts it only for that very file, and otherwise leaves the capture to a full write, which
-rewrites it.
+next ID, how many items each spelling of a name has (the archive's and the active file's, in
+the order :meth:`respond.storage.database.Transaction.person_counts` gives), the last folded
+token, the day of the last archiving pass, the database's key, and the identity of the active
+file it describes (size, modification time, inode): the lane trusts it only for that very
+file (and only when its people are the ones it was written with: a CRC-32), and otherwise
+leaves the capture to a full write, which rewrites it. A log is folded only into the database
+it was started for (:func:`is_foreign`: the database's own key, in the log's header).
 
 Cheap to import (``os`` only; ``json`` where a file is read or written): the prompt counter
 looks at the log's size on every prompt.
@@ -576,7 +578,7 @@ def _first_most(counts: dict[str, int]) -> str:
 class Known(Mapping[str, str]):
     """:meth:`respond.core.actions.Session.known_names` for a capture: each person's key and
     the spelling used most for it, over ``<db>.names`` and the log's items (``logged``: their
-    people, in order). A name asked for (``get``, ``in``) reads its one line; only listing
+    people, in order). A name asked for (``get``, ``in``) reads its one entry; only listing
     everyone (a name that finds no one exactly) parses them all."""
 
     def __init__(self, names: Names, logged: list[str]) -> None:
