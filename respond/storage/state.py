@@ -97,17 +97,12 @@ def add_capture(
         second = content.index(b"\n", first + 1)
         open_count = int(content[first + 1 : second]) + is_open
         body = content[second + 1 :]
-        if due is not None:
-            width = DUE_DIGITS + 1
-            entry = b"%0*d\n" % (DUE_DIGITS, due_seconds(due))
-            low, high = 0, len(body) // width
-            while low < high:  # (sorted, fixed width: insert in place)
-                mid = (low + high) // 2
-                if body[mid * width : (mid + 1) * width] <= entry:
-                    low = mid + 1
-                else:
-                    high = mid
-            body = body[: low * width] + entry + body[low * width :]
+        if due is not None:  # (sorted lines, fixed width: the new one in its place)
+            from bisect import insort
+
+            dues = body.splitlines(keepends=True)
+            insort(dues, b"%0*d\n" % (DUE_DIGITS, due_seconds(due)))
+            body = b"".join(dues)
         save_state(db, _header(db_stat, after, open_count) + body)
     except (OSError, ValueError, TypeError, AttributeError):
         pass
