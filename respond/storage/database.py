@@ -517,7 +517,7 @@ class Store:
         """How many items each spelling of a name has, everyone's, without building an item
         or opening an archive file (the archive's are in its counts file; when that can't be
         trusted, the archive files are read)."""
-        data = _load_folded(self.path)
+        data = captures.load_folded(self.path)[0]
         if data is None:
             return {}
         table = data.get(ITEMS, {})
@@ -538,7 +538,7 @@ class Store:
         is current and describes the file on disk (same fingerprint, nothing left to drop) as
         of ``now`` (not before its ``asof``: a clock set back reads the files)."""
         with gc_paused():
-            data = _load_folded(self.path)
+            data = captures.load_folded(self.path)[0]
         if data is None:
             return {}, []
         state = archive_state(data)
@@ -712,12 +712,6 @@ class Store:
         }
         header = {n: v for n, v in header.items() if n == "next_id" or isinstance(v, str)}
         captures.write_names(self.path, header, archived, active, keys)
-
-
-def _load_folded(path: Path) -> dict[str, Any] | None:
-    """The active file's raw tables with the capture log folded in (see
-    :func:`respond.storage.captures.load_folded`); None when there is no database."""
-    return captures.load_folded(path)[0]
 
 
 def _captured(db: Path) -> captures.Captured | None:
