@@ -40,6 +40,8 @@ class App:
         # silently) or "none" (never read). See :meth:`without_settings`.
         self.config_use = "all"
         self.saved: str | None = None  # what a committed change saved (see output_lost)
+        # a capture's names while it runs (respond.cli.lane), which a question matches against
+        self.known_names: Any = None
 
     def without_settings(self, *, colour: bool = False) -> App:
         """For a command that depends on no setting (``show``, ``undo``, ``export``,

@@ -30,7 +30,7 @@ def offered(app: Any, typed: str, new_person: bool) -> str | None:
     from respond.core.people import find, known_names, near_miss
 
     # (a capture's names, read from the files it appends with: see respond.cli.lane)
-    capture = getattr(app, "known_names", None)
+    capture = app.known_names
     known = capture() if capture else known_names(app.store.person_counts().items())
     if find(known, typed):
         return None
