@@ -313,11 +313,7 @@ def test_a_sidecar_changed_behind_the_active_files_back_is_not_trusted(
     monkeypatch.setenv("RESPOND_DB", str(db))
     sidecar = summaries.sidecar_of(db)
     old = sidecar.read_bytes()
-    with Store(db).transaction() as tx:  # an archived item comes back: the sidecar changes
-        archived = min(int(k) for p in periods.periods_on_disk(db) for k in tx_keys(db, p))
-        item = tx.get(archived)
-        item.note = "back"
-        tx.put(item)
+    bring_back(Store(db))  # an archived item comes back: the sidecar changes
     assert sidecar.read_bytes() != old
     now = START.isoformat()
     expected = {args: run(*args, now=now).stdout for args in (("who", "ann"), ("people",))}
@@ -346,6 +342,19 @@ def test_a_sidecar_changed_behind_the_active_files_back_is_not_trusted(
 
 def tx_keys(db: Path, period: str) -> list[str]:
     return list(json.loads(periods.file_of(db, period).read_bytes())["items"])
+
+
+def oldest_archived(db: Path) -> int:
+    """The lowest ID the archive files hold."""
+    return min(int(k) for p in periods.periods_on_disk(db) for k in tx_keys(db, p))
+
+
+def bring_back(store: Store) -> None:
+    """A change that brings the oldest archived item back into the active file (a note)."""
+    with store.transaction() as tx:
+        item = tx.get(oldest_archived(store.path))
+        item.note = "back"
+        tx.put(item)
 
 
 def test_an_older_files_summaries_move_to_the_sidecar_at_its_next_write(
@@ -482,8 +491,7 @@ def test_the_counts_file_holds_the_archives_names_and_the_meta_none(tmp_path: Pa
     assert periods.fingerprint(counts.stat()) == periods.fingerprint(before)  # not rewritten
     expected = everyone(db)
     with Store(db).transaction() as tx:  # an archived item comes back, renamed
-        archived = min(int(k) for p in periods.periods_on_disk(db) for k in tx_keys(db, p))
-        item = tx.get(archived)
+        item = tx.get(oldest_archived(db))
         expected[item.person] -= 1
         item.person = "Zed New"
         tx.put(item)
@@ -540,11 +548,7 @@ def test_a_counts_file_changed_behind_the_active_files_back_is_not_trusted(
     monkeypatch.setenv("RESPOND_DB", str(db))
     counts = summaries.counts_of(db)
     old = counts.read_bytes()
-    with Store(db).transaction() as tx:  # an archived item comes back: the counts change
-        archived = min(int(k) for p in periods.periods_on_disk(db) for k in tx_keys(db, p))
-        item = tx.get(archived)
-        item.note = "back"
-        tx.put(item)
+    bring_back(Store(db))  # an archived item comes back: the counts change
     assert counts.read_bytes() != old
     now = START.isoformat()
     expected = {args: run(*args, now=now).stdout for args in (("who", "ann"), ("people",))}
@@ -665,11 +669,7 @@ def test_a_sidecar_in_one_json_text_is_read_and_packed_by_the_next_change(
     db.write_bytes(json.dumps(data).encode())
     assert b"\n" not in sidecar.read_bytes()
     assert fast_who(store, "ann", START, 15) == full.replace(history=full.history[:15])
-    with store.transaction() as tx:  # an archived item comes back: the sidecar changes
-        archived = min(int(k) for p in periods.periods_on_disk(db) for k in tx_keys(db, p))
-        item = tx.get(archived)
-        item.note = "back"
-        tx.put(item)
+    bring_back(store)  # an archived item comes back: the sidecar changes
     assert b"\n" in sidecar.read_bytes()  # packed
     with store.transaction():
         pass  # (confirms the file that lost the item was replaced)
